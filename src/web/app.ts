@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import formbody from "@fastify/formbody";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import { HttpError, sendError } from "./errors.ts";
+import { registerRoutes } from "./routes.ts";
+
+/** What route handlers may use. Each handler takes only what it needs from here. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** Injectable clock, so tests can fix "today". */
+  now: () => Date;
+}
+
+const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "static");
+const STATIC_TYPES: Record<string, string> = {
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".svg": "image/svg+xml",
+};
+
+const SECURITY_HEADERS = {
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-frame-options": "DENY",
+};
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // Forms and API bodies are small; anything bigger is refused before it is parsed.
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+  });
+  await app.register(formbody);
+
+  app.addHook("onSend", async (_req, reply, payload) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
+    return payload;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    if (err instanceof HttpError) return sendError(req, reply, err.statusCode, err.message, err.param);
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err }, "request failed");
+      return sendError(req, reply, 500, "An unexpected error happened. It has been logged.");
+    }
+    const message = status === 413 ? "The request body is too large." : err.message;
+    return sendError(req, reply, status, message);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, 404, isApi(req.url) ? "No such endpoint." : "There is no page at this address."),
+  );
+
+  const staticFiles = new Map(
+    fs
+      .readdirSync(STATIC_DIR)
+      .map((f) => [
+        f,
+        { body: fs.readFileSync(path.join(STATIC_DIR, f)), type: STATIC_TYPES[path.extname(f)] },
+      ]),
+  );
+  app.get<{ Params: { file: string } }>("/static/:file", async (req, reply) => {
+    const file = staticFiles.get(req.params.file);
+    if (!file?.type) throw new HttpError(404, "No such file.");
+    return reply.type(file.type).header("cache-control", "public, max-age=3600").send(file.body);
+  });
+  app.get("/healthz", async () => ({ ok: true }));
+
+  await registerRoutes(app, deps);
+  return app;
+}
+
+function isApi(url: string): boolean {
+  return url.startsWith("/api/");
+}
