@@ -1,0 +1,62 @@
+import nodemailer from "nodemailer";
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): void;
+}
+
+/** SMTP failures keep the server's reply code, so callers can tell a bounce (5xx) from a retry (4xx). */
+export class MailError extends Error {
+  constructor(
+    message: string,
+    readonly responseCode: number | undefined,
+  ) {
+    super(message);
+  }
+  get permanent(): boolean {
+    return this.responseCode !== undefined && this.responseCode >= 500;
+  }
+}
+
+/**
+ * Sends mail over SMTP (SMTP_URL, e.g. smtp://user:pass@host:587). Without SMTP_URL, messages
+ * are written to the log instead, so a laptop install works and nothing is lost silently.
+ */
+export function createMailer(opts: {
+  smtpUrl: string | undefined;
+  from: string;
+  onUnsent?: (m: OutgoingMail) => void;
+}): Mailer {
+  if (!opts.smtpUrl) {
+    return {
+      async send(mail) {
+        opts.onUnsent?.(mail);
+        return { messageId: "" };
+      },
+      close() {},
+    };
+  }
+  const transport = nodemailer.createTransport(opts.smtpUrl);
+  return {
+    async send(mail) {
+      try {
+        const info = await transport.sendMail({ from: opts.from, ...mail });
+        return { messageId: info.messageId };
+      } catch (err) {
+        const e = err as Error & { responseCode?: number };
+        throw new MailError(e.message, e.responseCode);
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
