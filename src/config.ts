@@ -16,12 +16,27 @@ export interface Config {
   arxivOaiUrl: string;
   arxivApiUrl: string;
   arxivDelayMs: number;
+  /** The daily arXiv sync (off unless SYNC_ENABLED=true): which sets, at what local time. */
+  syncEnabled: boolean;
+  syncSets: string[];
+  syncTime: string;
+  syncTz: string;
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
   embeddingUrl: string | undefined;
   embeddingModel: string | undefined;
   embeddingApiKey: string | undefined;
+  /** Email digests: the in-server scheduler (off unless DIGEST_SCHEDULER=true) and sending limits. */
+  digestScheduler: boolean;
+  digestIntervalSeconds: number;
+  digestSendRate: number;
+  digestMaxBounces: number;
+  /** Paper submission rules, shown on the submit page. */
+  submitMaxAgeDays: number;
+  submitDailyLimit: number;
+  /** A first submission needs a verified email or an account at least this old. */
+  submitMinAccountAgeHours: number;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -30,6 +45,24 @@ function intFrom(value: string | undefined, fallback: number, name: string): num
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+function syncTimeFrom(value: string | undefined): string {
+  // arXiv announces at 20:00 US Eastern (about 00:00-01:00 UTC); 02:00 UTC leaves a margin.
+  const v = value || "02:00";
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+  if (!m) throw new Error(`SYNC_TIME must be HH:MM (24-hour), got "${v}"`);
+  return `${m[1].padStart(2, "0")}:${m[2]}`;
+}
+
+function syncTzFrom(value: string | undefined): string {
+  const tz = value || "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+  } catch {
+    throw new Error(`SYNC_TZ must be an IANA time zone such as Europe/Paris, got "${tz}"`);
+  }
+  return tz;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,11 +78,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     arxivOaiUrl: env.ARXIV_OAI_URL || "https://oaipmh.arxiv.org/oai",
     arxivApiUrl: env.ARXIV_API_URL || "https://export.arxiv.org/api/query",
     arxivDelayMs: intFrom(env.ARXIV_DELAY_MS, 3000, "ARXIV_DELAY_MS"),
+    syncEnabled: /^(1|true|yes|on)$/i.test(env.SYNC_ENABLED ?? ""),
+    syncSets: (env.SYNC_SETS || "cs").split(",").map((x) => x.trim()).filter(Boolean),
+    syncTime: syncTimeFrom(env.SYNC_TIME),
+    syncTz: syncTzFrom(env.SYNC_TZ),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || "Daily Papers <papers@localhost>",
     logLevel: env.LOG_LEVEL || "info",
     embeddingUrl: env.EMBEDDING_URL || undefined,
     embeddingModel: env.EMBEDDING_MODEL || undefined,
     embeddingApiKey: env.EMBEDDING_API_KEY || undefined,
+    digestScheduler: env.DIGEST_SCHEDULER === "true" || env.DIGEST_SCHEDULER === "1",
+    digestIntervalSeconds: Math.max(10, intFrom(env.DIGEST_INTERVAL_SECONDS, 300, "DIGEST_INTERVAL_SECONDS")),
+    digestSendRate: Math.max(1, intFrom(env.DIGEST_SEND_RATE, 10, "DIGEST_SEND_RATE")),
+    digestMaxBounces: Math.max(1, intFrom(env.DIGEST_MAX_BOUNCES, 3, "DIGEST_MAX_BOUNCES")),
+    submitMaxAgeDays: intFrom(env.SUBMIT_MAX_AGE_DAYS, 14, "SUBMIT_MAX_AGE_DAYS"),
+    submitDailyLimit: intFrom(env.SUBMIT_DAILY_LIMIT, 3, "SUBMIT_DAILY_LIMIT"),
+    submitMinAccountAgeHours: intFrom(env.SUBMIT_MIN_ACCOUNT_AGE_HOURS, 72, "SUBMIT_MIN_ACCOUNT_AGE_HOURS"),
   };
 }

@@ -2,8 +2,12 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
+import { startDigestScheduler } from "./email/scheduler.ts";
+import { deliveryDeps } from "./email/setup.ts";
 import { createLogger } from "./log.ts";
+import { schedules, startSchedules } from "./schedules.ts";
 import { buildApp } from "./web/app.ts";
+import { startEmbeddingLoop } from "./search/embed/loop.ts";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,11 +25,21 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  const scheduler = startSchedules(schedules(config, db, log), log);
+  // Papers are embedded in the background as they arrive; search never waits for it.
+  const embedder = startEmbeddingLoop({ db, config, log });
+  // Digests are due per subscriber (own hour and time zone), so they run on an interval, not at one clock time.
+  const digests = config.digestScheduler
+    ? startDigestScheduler(await deliveryDeps(config, db, { log }), config.digestIntervalSeconds * 1000)
+    : null;
   return {
     app,
     db,
     url,
     async close() {
+      scheduler.stop();
+      await embedder.stop();
+      await digests?.stop();
       await app.close();
       await db.close();
     },

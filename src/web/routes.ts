@@ -1,8 +1,20 @@
 import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "./app.ts";
+import { registerSearchApi } from "./api/search.ts";
+import { registerCommunityRoutes } from "./community/index.ts";
+import { registerFeedRoutes } from "./feed-routes.ts";
+import { registerSearchPage } from "./pages/search.ts";
+import { registerSimilarRoutes } from "./search/similar.ts";
 
 /**
  * The one route table: each capability registers its own routes from its web module, in this
  * order. Keep handlers thin: read params, call a store function or a command, render.
  */
-export async function registerRoutes(_app: FastifyInstance, _deps: AppDeps): Promise<void> {}
+export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // First: installs the session and CSRF hooks every later route relies on.
+  await registerCommunityRoutes(app, deps);
+  await registerFeedRoutes(app, deps);
+  registerSearchPage(app, deps);
+  registerSearchApi(app, deps);
+  registerSimilarRoutes(app, deps);
+}

@@ -1,0 +1,49 @@
+import { Marked } from "marked";
+import sanitizeHtml from "sanitize-html";
+import { escapeHtml } from "../web/html.ts";
+
+/**
+ * Comment Markdown: links, emphasis, code, lists and quotes. Raw HTML in the source is shown
+ * as text, and the output passes an allowlist sanitizer as a second wall. TeX math ($…$ and
+ * $$…$$) is cut out before Markdown runs, so "$a_1 * b_1$" keeps its underscores and stars,
+ * and is put back as plain text for the reader (or a client-side renderer) to see.
+ */
+const marked = new Marked({
+  gfm: true,
+  breaks: true,
+  async: false,
+  renderer: {
+    html: ({ text }) => escapeHtml(text),
+    heading: ({ text }) => `<p><strong>${escapeHtml(text)}</strong></p>`,
+    image: ({ text }) => escapeHtml(text),
+  },
+});
+
+const ALLOWED: sanitizeHtml.IOptions = {
+  allowedTags: ["p", "br", "a", "em", "strong", "del", "code", "pre", "ul", "ol", "li", "blockquote", "span"],
+  allowedAttributes: { a: ["href", "rel"], span: ["class"] },
+  allowedClasses: { span: ["math"] },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowProtocolRelative: false,
+  transformTags: {
+    a: sanitizeHtml.simpleTransform("a", { rel: "nofollow ugc noopener noreferrer" }),
+  },
+};
+
+const MATH = /\$\$[\s\S]+?\$\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]|\$(?!\s)[^$\n]+?(?<!\s)\$/g;
+
+export function renderMarkdown(source: string): string {
+  const math: string[] = [];
+  // A marker with no Markdown meaning and nothing a user could type by accident.
+  const marker = (i: number) => `MATHXq${i}qX`;
+  const text = source.replace(MATH, (m) => {
+    math.push(m);
+    return marker(math.length - 1);
+  });
+  const rendered = marked.parse(text) as string;
+  const clean = sanitizeHtml(rendered, ALLOWED);
+  return clean.replace(/MATHXq(\d+)qX/g, (m, i) => {
+    const tex = math[Number(i)];
+    return tex === undefined ? m : `<span class="math">${escapeHtml(tex)}</span>`;
+  });
+}

@@ -1,0 +1,36 @@
+import type { Logger } from "pino";
+import type { Db } from "../db/client.ts";
+import type { Mailer } from "./mailer.ts";
+
+/** What the delivery commands and the worker use; built once by the server, the CLI or a test. */
+export interface DeliveryDeps {
+  db: Db;
+  mailer: Mailer;
+  secret: string;
+  baseUrl: string;
+  mailFrom: string;
+  now: () => Date;
+  log?: Logger;
+  policy: DeliveryPolicy;
+}
+
+export interface DeliveryPolicy {
+  /** Messages per second the worker sends at most. */
+  sendRatePerSecond: number;
+  /** Permanent failures after which an address is suspended. */
+  maxBounces: number;
+  /** Temporary failures after which a digest is given up. */
+  maxAttempts: number;
+  /** First retry delay; doubles with each attempt. */
+  retryBaseMs: number;
+  /** How long a claimed row stays with its worker before another may take it over. */
+  leaseMs: number;
+}
+
+export const DEFAULT_POLICY: DeliveryPolicy = {
+  sendRatePerSecond: 10,
+  maxBounces: 3,
+  maxAttempts: 8,
+  retryBaseMs: 60_000,
+  leaseMs: 10 * 60_000,
+};

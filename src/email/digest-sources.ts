@@ -1,0 +1,81 @@
+import type { Queryable } from "../db/client.ts";
+import { trendingCandidates } from "../feed/queries.ts";
+import { rankTrending } from "../feed/trending.ts";
+import { papersByIds } from "../papers/store.ts";
+import type { Paper } from "../papers/types.ts";
+import { topicMatch } from "../topics/query.ts";
+import { papersMatchingTopic, type Topic, topicById } from "../topics/store.ts";
+import { assembleDigest, type DigestContent, PER_TOPIC_IN_DIGEST, TRENDING_IN_DIGEST } from "./digest-content.ts";
+
+/**
+ * Where a digest's papers come from, memoised per window: thousands of subscribers share a
+ * few windows and follow the same topics, so each query runs once per run, not once per mail.
+ */
+export class DigestSources {
+  private readonly trending = new Map<string, Promise<Paper[]>>();
+  private readonly topicPapers = new Map<string, Promise<Paper[]>>();
+  private readonly topics = new Map<number, Promise<Topic | null>>();
+
+  constructor(private readonly db: Queryable) {}
+
+  /** The period's trending papers: those that entered the feed in the window, scored at its end. */
+  trendingIn(start: Date, end: Date): Promise<Paper[]> {
+    const key = `${start.toISOString()}|${end.toISOString()}`;
+    let hit = this.trending.get(key);
+    if (!hit) {
+      hit = (async () => {
+        const ranked = rankTrending(await trendingCandidates(this.db, start, end), end).slice(0, TRENDING_IN_DIGEST * 2);
+        const byId = await papersByIds(
+          this.db,
+          ranked.map((r) => r.arxivId),
+        );
+        return ranked.flatMap((r) => byId.get(r.arxivId) ?? []);
+      })();
+      this.trending.set(key, hit);
+    }
+    return hit;
+  }
+
+  topic(id: number): Promise<Topic | null> {
+    let hit = this.topics.get(id);
+    if (!hit) {
+      hit = topicById(this.db, id);
+      this.topics.set(id, hit);
+    }
+    return hit;
+  }
+
+  /** New papers of a topic in the window. Over-fetched, since papers already shown above are dropped. */
+  topicIn(topic: Topic, start: Date, end: Date): Promise<Paper[]> {
+    const key = `${topic.id}|${start.toISOString()}|${end.toISOString()}`;
+    let hit = this.topicPapers.get(key);
+    if (!hit) {
+      const parsed = topicMatch(topic.query);
+      hit = parsed.ok
+        ? papersMatchingTopic(this.db, parsed.match, {
+            since: start,
+            until: end,
+            limit: PER_TOPIC_IN_DIGEST + TRENDING_IN_DIGEST * 2,
+          })
+        : Promise.resolve([]);
+      this.topicPapers.set(key, hit);
+    }
+    return hit;
+  }
+
+  async digestFor(opts: {
+    frequency: "daily" | "weekly";
+    windowStart: Date;
+    windowEnd: Date;
+    topicIds: number[];
+  }): Promise<DigestContent> {
+    const { windowStart: start, windowEnd: end } = opts;
+    const topics = (await Promise.all(opts.topicIds.map((id) => this.topic(id)))).filter((t): t is Topic => !!t);
+    const [trending, sections] = await Promise.all([
+      this.trendingIn(start, end),
+      Promise.all(topics.map(async (t) => ({ topic: t, papers: await this.topicIn(t, start, end) }))),
+    ]);
+    // "For you" joins here once recommendations exist.
+    return assembleDigest({ frequency: opts.frequency, windowStart: start, windowEnd: end, trending, topics: sections });
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import { topicIdsFollowedBy } from "../topics/store.ts";
+import { digestIsEmpty } from "./digest-content.ts";
+import { renderDigest } from "./digest-render.ts";
+import { DigestSources } from "./digest-sources.ts";
+import type { DeliveryDeps } from "./deps.ts";
+import { listUnsubscribeHeaders, mailboxOf, manageUrl, unsubscribeUrl } from "./links.ts";
+import { MailError } from "./mailer.ts";
+import { claimOutboxRows, finishOutboxRow, type OutboxOutcome, type OutboxRow } from "./outbox-store.ts";
+import { clearBounces, recordBounce, type Subscriber, subscribersByIds } from "./subscribers-store.ts";
+
+export interface WorkerStats {
+  sent: number;
+  skipped: number;
+  failed: number;
+  retried: number;
+  /** claims lost because the lease ran out while sending (the row went to another worker) */
+  lost: number;
+}
+
+export interface WorkerOptions {
+  batchSize?: number;
+  /** Stop after this many rows (the CLI's and the scheduler's budget per run). */
+  maxRows?: number;
+  /** Called right before a claimed row is sent; tests throw here to simulate a crash. */
+  beforeSend?: (row: OutboxRow, indexInRun: number) => void | Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Exponential backoff: base, 2×base, 4×base, … capped at a day. */
+export function retryDelayMs(attempts: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 86_400_000);
+}
+
+/**
+ * Sends due digests from the outbox until none are due. Each row is claimed (a lease) in one
+ * statement, sent, then marked with the claim token as a fence: two workers never hold the
+ * same row, a worker that dies leaves its rows to be reclaimed when the lease ends, and the
+ * Message-ID is derived from the row, so a receiver can drop the copy if the worker died in
+ * the short gap between SMTP accepting the message and the row being marked sent.
+ */
+export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = {}): Promise<WorkerStats> {
+  const stats: WorkerStats = { sent: 0, skipped: 0, failed: 0, retried: 0, lost: 0 };
+  const sources = new DigestSources(deps.db);
+  const sleep = opts.sleep ?? realSleep;
+  const gapMs = 1000 / Math.max(deps.policy.sendRatePerSecond, 0.001);
+  let nextSendAt = 0;
+  let index = 0;
+  const budget = opts.maxRows ?? Number.POSITIVE_INFINITY;
+  const claimToken = randomUUID();
+  while (index < budget) {
+    const rows = await claimOutboxRows(deps.db, {
+      now: deps.now(),
+      limit: Math.min(opts.batchSize ?? 50, budget - index),
+      leaseMs: deps.policy.leaseMs,
+      claimToken,
+    });
+    if (rows.length === 0) break;
+    const subs = await subscribersByIds(
+      deps.db,
+      rows.map((r) => r.subscriberId),
+    );
+    const follows = await topicIdsFollowedBy(
+      deps.db,
+      rows.map((r) => r.subscriberId),
+    );
+    for (const row of rows) {
+      await opts.beforeSend?.(row, index++);
+      const sub = subs.get(row.subscriberId);
+      const outcome = await deliver(deps, sources, row, sub, follows.get(row.subscriberId) ?? [], async () => {
+        const wait = nextSendAt - Date.now();
+        if (wait > 0) await sleep(wait);
+        nextSendAt = Math.max(nextSendAt, Date.now()) + gapMs;
+      });
+      const kept = await finishOutboxRow(deps.db, row, outcome, deps.now());
+      if (!kept) stats.lost++;
+      else if (outcome.status === "sent") stats.sent++;
+      else if (outcome.status === "skipped") stats.skipped++;
+      else if (outcome.status === "failed") stats.failed++;
+      else stats.retried++;
+    }
+  }
+  return stats;
+}
+
+async function deliver(
+  deps: DeliveryDeps,
+  sources: DigestSources,
+  row: OutboxRow,
+  sub: Subscriber | undefined,
+  topicIds: number[],
+  pace: () => Promise<void>,
+): Promise<OutboxOutcome> {
+  // Checked at send time, so an unsubscribe takes effect for digests already queued.
+  if (!sub || sub.status !== "confirmed") return { status: "skipped", reason: `subscriber ${sub?.status ?? "deleted"}` };
+  const content = await sources.digestFor({
+    frequency: row.period.startsWith("weekly:") ? "weekly" : "daily",
+    windowStart: row.windowStart,
+    windowEnd: row.windowEnd,
+    topicIds,
+  });
+  if (digestIsEmpty(content) && !sub.sendEmpty) return { status: "skipped", reason: "nothing new" };
+  const rendered = renderDigest(content, {
+    baseUrl: deps.baseUrl,
+    unsubscribeUrl: unsubscribeUrl(deps, sub),
+    manageUrl: manageUrl(deps, sub),
+  });
+  const domain = mailboxOf(deps.mailFrom).split("@")[1] || "localhost";
+  await pace();
+  try {
+    const info = await deps.mailer.send({
+      to: sub.email,
+      ...rendered,
+      headers: { ...listUnsubscribeHeaders(deps, sub, deps.mailFrom), "Message-ID": `<digest-${row.id}.${row.subscriberId}@${domain}>` },
+    });
+    if (sub.bounceCount > 0) await clearBounces(deps.db, sub.id);
+    return { status: "sent", messageId: info.messageId };
+  } catch (err) {
+    const e = err instanceof MailError ? err : new MailError(String((err as Error).message ?? err), undefined);
+    if (e.permanent) {
+      await recordBounce(deps.db, sub.id, deps.policy.maxBounces, deps.now());
+      deps.log?.warn({ subscriber: sub.id, code: e.responseCode }, "digest bounced");
+      return { status: "failed", error: e.message };
+    }
+    if (row.attempts >= deps.policy.maxAttempts) return { status: "failed", error: `gave up: ${e.message}` };
+    return {
+      status: "retry",
+      error: e.message,
+      at: new Date(deps.now().getTime() + retryDelayMs(row.attempts, deps.policy.retryBaseMs)),
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import type { Config } from "../../config.ts";
+import { embeddingModelWeights, type EmbeddingModelRow } from "../embedding-store.ts";
+import type { Queryable } from "../../db/client.ts";
+import { embedLsa, type LsaModel, type LsaParams } from "./lsa.ts";
+import { RemoteEmbeddingClient } from "./remote.ts";
+
+/** Anything that maps papers and queries into one vector space of `dims` unit vectors. */
+export interface Embedder {
+  modelId: number;
+  dims: number;
+  embedDocuments(texts: string[]): Promise<Float32Array[]>;
+  embedQuery(text: string): Promise<Float32Array>;
+}
+
+/** The text of a paper that gets embedded. */
+export function paperText(title: string, abstract: string): string {
+  return `${title}. ${abstract}`;
+}
+
+/** Packs the built-in model's numbers as float32: idf (vocab) then term vectors (vocab × dims). */
+export function packLsa(model: LsaModel): Uint8Array {
+  const all = new Float32Array(model.idf.length + model.vectors.length);
+  all.set(model.idf, 0);
+  all.set(model.vectors, model.idf.length);
+  return new Uint8Array(all.buffer);
+}
+
+export function unpackLsa(params: LsaParams & { avgLen: number }, vocab: string[], weights: Uint8Array): LsaModel {
+  const copy = new Uint8Array(weights.byteLength);
+  copy.set(weights);
+  const all = new Float32Array(copy.buffer);
+  const v = vocab.length;
+  if (all.length !== v * (1 + params.dims)) throw new Error("stored model weights do not match its vocabulary");
+  const { avgLen, ...p } = params;
+  return { params: p, vocab, idf: all.subarray(0, v), vectors: all.subarray(v), avgLen };
+}
+
+export function lsaEmbedder(modelId: number, model: LsaModel): Embedder {
+  return {
+    modelId,
+    dims: model.params.dims,
+    embedDocuments: async (texts) => texts.map((t) => embedLsa(model, t)),
+    embedQuery: async (text) => embedLsa(model, text, true),
+  };
+}
+
+/** Loads the embedder of a stored model: the built-in one from its weights, a remote one from config. */
+export async function loadEmbedder(db: Queryable, row: EmbeddingModelRow, config: Config): Promise<Embedder> {
+  if (row.kind === "builtin-lsa") {
+    const { vocab, weights } = await embeddingModelWeights(db, row.id);
+    if (!vocab || !weights) throw new Error(`embedding model ${row.id} has no stored weights`);
+    return lsaEmbedder(row.id, unpackLsa(row.params as unknown as LsaParams & { avgLen: number }, vocab, weights));
+  }
+  if (!config.embeddingUrl) throw new Error(`embedding model ${row.id} (${row.name}) needs EMBEDDING_URL to be set`);
+  const client = new RemoteEmbeddingClient({
+    url: config.embeddingUrl,
+    model: row.name,
+    apiKey: config.embeddingApiKey,
+  });
+  return {
+    modelId: row.id,
+    dims: row.dims,
+    embedDocuments: (texts) => client.embed(texts),
+    embedQuery: async (text) => (await client.embed([text]))[0],
+  };
+}

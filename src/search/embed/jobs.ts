@@ -1,0 +1,131 @@
+import type { Config } from "../../config.ts";
+import type { Db, Queryable } from "../../db/client.ts";
+import {
+  activateEmbeddingModel,
+  activeEmbeddingModel,
+  embeddingModels,
+  insertEmbeddingModel,
+  paperTextsSample,
+  papersToEmbed,
+  pendingEmbeddingModel,
+  upsertPaperEmbeddings,
+} from "../embedding-store.ts";
+import { type Embedder, loadEmbedder, packLsa, paperText } from "./embedder.ts";
+import { DEFAULT_LSA_PARAMS, type LsaParams, trainLsa } from "./lsa.ts";
+import { RemoteEmbeddingClient } from "./remote.ts";
+
+/**
+ * The embedding jobs, shared by the CLI (`dailypapers embed …`) and the server's background
+ * loop. A new model is stored as 'embedding'; papers are embedded for it while search keeps
+ * using the active model; when no paper is left the new model is activated and the old
+ * vectors are deleted, in one transaction.
+ */
+export async function trainBuiltinModel(
+  db: Queryable,
+  params: Partial<LsaParams> = {},
+): Promise<{ modelId: number; vocab: number; docs: number; ms: number }> {
+  const started = performance.now();
+  const p = { ...DEFAULT_LSA_PARAMS, ...params };
+  const texts = (await paperTextsSample(db, p.maxTrainDocs, p.seed)).map(([t, a]) => paperText(t, a));
+  if (texts.length === 0) throw new Error("there are no papers to learn from; import some first");
+  const model = trainLsa(texts, p);
+  const modelId = await insertEmbeddingModel(db, {
+    kind: "builtin-lsa",
+    name: `lsa-${p.dims}`,
+    dims: p.dims,
+    params: { ...model.params, avgLen: model.avgLen, trainedOn: texts.length },
+    vocab: model.vocab,
+    weights: packLsa(model),
+  });
+  return { modelId, vocab: model.vocab.length, docs: texts.length, ms: Math.round(performance.now() - started) };
+}
+
+/** Registers the configured remote model (probing its dimensions) unless it already exists. */
+export async function registerRemoteModel(db: Queryable, config: Config): Promise<number | null> {
+  if (!config.embeddingUrl || !config.embeddingModel) return null;
+  const existing = (await embeddingModels(db)).find(
+    (m) => m.kind === "remote" && m.name === config.embeddingModel && m.status !== "retired",
+  );
+  if (existing) return existing.id;
+  const client = new RemoteEmbeddingClient({
+    url: config.embeddingUrl,
+    model: config.embeddingModel,
+    apiKey: config.embeddingApiKey,
+  });
+  const [probe] = await client.embed(["dimension probe"]);
+  return insertEmbeddingModel(db, {
+    kind: "remote",
+    name: config.embeddingModel,
+    dims: probe.length,
+    params: { url: config.embeddingUrl },
+  });
+}
+
+/** Embeds every paper that lacks a current vector for the embedder's model. */
+export async function embedPending(
+  db: Queryable,
+  embedder: Embedder,
+  opts: { batchSize?: number; onProgress?: (done: number) => void; shouldStop?: () => boolean } = {},
+): Promise<number> {
+  let done = 0;
+  for (;;) {
+    if (opts.shouldStop?.()) break;
+    const batch = await papersToEmbed(db, embedder.modelId, opts.batchSize ?? 500);
+    if (batch.length === 0) break;
+    const vectors = await embedder.embedDocuments(batch.map((p) => paperText(p.title, p.abstract)));
+    await upsertPaperEmbeddings(
+      db,
+      embedder.modelId,
+      embedder.dims,
+      batch.map((p, i) => ({ arxivId: p.arxivId, hash: p.hash, vector: vectors[i] })),
+    );
+    done += batch.length;
+    opts.onProgress?.(done);
+  }
+  return done;
+}
+
+export interface EmbedRunReport {
+  activeModelId: number | null;
+  embedded: number;
+  switchedTo: number | null;
+}
+
+/**
+ * One pass of background embedding: new papers for the active model first (so they become
+ * searchable soon), then the pending model, which is activated once complete. With no model
+ * at all and papers present, the built-in model is trained first.
+ */
+export async function runEmbedding(
+  db: Db,
+  config: Config,
+  opts: { onProgress?: (modelId: number, done: number) => void; shouldStop?: () => boolean } = {},
+): Promise<EmbedRunReport> {
+  await registerRemoteModel(db, config);
+  let active = await activeEmbeddingModel(db);
+  let pending = await pendingEmbeddingModel(db);
+  if (!active && !pending) {
+    const trained = await trainBuiltinModel(db).catch(() => null);
+    if (!trained) return { activeModelId: null, embedded: 0, switchedTo: null };
+    pending = await pendingEmbeddingModel(db);
+  }
+  let embedded = 0;
+  const progress = (id: number) => (n: number) => opts.onProgress?.(id, n);
+  if (active) {
+    const e = await loadEmbedder(db, active, config);
+    embedded += await embedPending(db, e, { onProgress: progress(active.id), shouldStop: opts.shouldStop });
+  }
+  let switchedTo: number | null = null;
+  if (pending && !opts.shouldStop?.()) {
+    const e = await loadEmbedder(db, pending, config);
+    embedded += await embedPending(db, e, { onProgress: progress(pending.id), shouldStop: opts.shouldStop });
+    if (!opts.shouldStop?.()) {
+      const id = pending.id;
+      await db.transaction((tx) => activateEmbeddingModel(tx, id));
+      switchedTo = id;
+      active = pending;
+    }
+  }
+  return { activeModelId: active?.id ?? null, embedded, switchedTo };
+}
+

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type IndexDoc, KeywordIndex } from "./keyword-index.ts";
+import { analyze } from "./text.ts";
+
+const doc = (arxivId: string, abstract: string, extra: Partial<IndexDoc> = {}): IndexDoc => ({
+  arxivId,
+  title: "",
+  authors: "",
+  abstract,
+  categories: [],
+  publishedDay: null,
+  modifiedMs: 1,
+  ...extra,
+});
+
+// Float32 accumulation: scores agree with the double-precision formula to about 1e-7.
+const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-6, `${a} != ${b}`);
+
+test("scores are BM25 with idf, saturation and length normalisation, exactly", () => {
+  const ix = new KeywordIndex();
+  ix.add(doc("A", "apple banana"));
+  ix.add(doc("B", "apple apple apple cherry"));
+  ix.add(doc("C", "cherry date"));
+  // N = 3, df(apple) = 2: idf = ln(1 + 1.5 / 2.5). Average abstract length 8/3.
+  // A: tf 1, norm 0.25 + 0.75 * 2 / (8/3) = 0.8125; B: tf 3, norm 0.25 + 0.75 * 4 / (8/3) = 1.375.
+  const r = ix.rank({ terms: analyze("apple"), k: 10 });
+  assert.equal(r.total, 2);
+  assert.deepEqual(
+    r.docs.map((d) => d.arxivId),
+    ["B", "A"],
+  );
+  near(r.docs[0].score, 0.6671019253810442);
+  near(r.docs[1].score, 0.5235483465015789);
+});
+
+test("a rarer term weighs more, and a title match more than an abstract match", () => {
+  const ix = new KeywordIndex();
+  ix.add(doc("title", "a study of things", { title: "Transformers" }));
+  ix.add(doc("abstract", "we study transformers", { title: "Attention" }));
+  ix.add(doc("other", "we study graphs", { title: "Graphs" }));
+  const r = ix.rank({ terms: analyze("transformers study"), k: 10 });
+  assert.deepEqual(
+    r.docs.map((d) => d.arxivId),
+    ["title", "abstract", "other"],
+  );
+  assert.equal(ix.docFreq("studi"), 3);
+});
+
+test("filters, required and excluded terms, and top-k with the full count", () => {
+  const ix = new KeywordIndex();
+  ix.add(doc("1", "graph neural network", { categories: ["cs.LG"], publishedDay: "2024-07-31", authors: "Ada Lovelace" }));
+  ix.add(doc("2", "graph network", { categories: ["cs.CV"], publishedDay: "2024-08-01", authors: "Alan Turing" }));
+  ix.add(doc("3", "neural graph", { categories: ["math.AG"], publishedDay: null, authors: "Ada Turing" }));
+  const ids = (o: Parameters<KeywordIndex["rank"]>[0]) => ix.rank(o).docs.map((d) => d.arxivId).sort();
+  const terms = analyze("graph");
+  assert.deepEqual(ids({ terms, k: 10, categories: ["cs"] }), ["1", "2"]);
+  assert.deepEqual(ids({ terms, k: 10, categories: ["cs.cv"] }), ["2"]);
+  assert.deepEqual(ids({ terms, k: 10, after: "2024-08-01" }), ["2"]);
+  assert.deepEqual(ids({ terms, k: 10, before: "2024-08-01" }), ["1"]);
+  assert.deepEqual(ids({ terms, k: 10, authorTerms: [analyze("turing")] }), ["2", "3"]);
+  assert.deepEqual(ids({ terms, k: 10, authorTerms: [analyze("ada turing")] }), ["3"]);
+  assert.deepEqual(ids({ terms, k: 10, excluded: analyze("neural") }), ["2"]);
+  assert.deepEqual(ids({ terms: analyze("graph neural"), required: analyze("neural"), k: 10 }), ["1", "3"]);
+  const top1 = ix.rank({ terms, k: 1 });
+  assert.equal(top1.total, 3);
+  assert.equal(top1.docs.length, 1);
+  // Filters only: newest first, undated last.
+  assert.deepEqual(
+    ix.rank({ terms: [], categories: ["cs", "math"], k: 10 }).docs.map((d) => d.arxivId),
+    ["2", "1", "3"],
+  );
+});
+
+test("an updated paper replaces its old version; an unchanged one is skipped", () => {
+  const ix = new KeywordIndex();
+  ix.add(doc("1", "old words"));
+  assert.equal(ix.add(doc("1", "old words")), false);
+  assert.equal(ix.add(doc("1", "new words", { modifiedMs: 2 })), true);
+  assert.equal(ix.size, 1);
+  assert.equal(ix.rank({ terms: analyze("old"), k: 5 }).total, 0);
+  assert.deepEqual(
+    ix.rank({ terms: analyze("new"), k: 5 }).docs.map((d) => d.arxivId),
+    ["1"],
+  );
+});

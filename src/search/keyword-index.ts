@@ -1,0 +1,339 @@
+import { type Bm25Params, DEFAULT_BM25, idf, lengthNorm } from "./bm25.ts";
+import { analyze } from "./text.ts";
+
+/**
+ * An in-process inverted index with BM25F ranking (see bm25.ts), derived from the papers table.
+ * Postgres' ts_rank has no idf and ranks every match, which is slow for common words at a
+ * million papers (anchors.md); this index scores only what it must, on typed arrays.
+ *
+ * Layout, per term: the papers that contain it (Uint32 ids, ascending) and their term counts
+ * packed in 16 bits: title 4 bits (capped at 15), authors 2 bits (capped at 3), abstract 10
+ * bits (capped at 1023). That is 6 bytes per posting. The caps never bite in practice and
+ * saturation (k1) makes the counts beyond them almost worthless anyway. Per paper: three field
+ * lengths, the inverse length norms, the publication day and the modification time.
+ *
+ * Updates append: a changed paper gets a new id and its old id is marked dead. Dead postings
+ * are skipped when scoring but still count in N and df until the index is rebuilt
+ * (`deadRatio` tells the owner when that is worth it).
+ */
+
+export interface IndexDoc {
+  arxivId: string;
+  title: string;
+  /** Author names joined with ", ". */
+  authors: string;
+  abstract: string;
+  categories: string[];
+  /** First-publication day `YYYY-MM-DD`, or null when unknown. */
+  publishedDay: string | null;
+  /** When the row last changed, in ms; a paper is re-indexed only when this moves. */
+  modifiedMs: number;
+}
+
+export interface RankOptions {
+  terms: string[];
+  /** Terms every result must contain (the words of quoted phrases). */
+  required?: string[];
+  excluded?: string[];
+  /** Stemmed words that must all appear among the authors, one list per author: filter. */
+  authorTerms?: string[][];
+  /** Lower-case categories or archives (`cs.cv`, `cs`); a paper needs any of them. */
+  categories?: string[];
+  after?: string | null;
+  before?: string | null;
+  /** How many of the best to return, in order. */
+  k: number;
+}
+
+export interface Ranked {
+  total: number;
+  docs: { docId: number; arxivId: string; score: number }[];
+}
+
+class Postings {
+  docs = new Uint32Array(4);
+  tfs = new Uint16Array(4);
+  n = 0;
+  push(doc: number, tf: number): void {
+    if (this.n === this.docs.length) {
+      const docs = new Uint32Array(this.n * 2);
+      docs.set(this.docs);
+      this.docs = docs;
+      const tfs = new Uint16Array(this.n * 2);
+      tfs.set(this.tfs);
+      this.tfs = tfs;
+    }
+    this.docs[this.n] = doc;
+    this.tfs[this.n++] = tf;
+  }
+  has(doc: number): boolean {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.docs[mid];
+      if (d === doc) return true;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+}
+
+const DAY_MS = 86_400_000;
+const NO_DAY = -2_147_483_648;
+const dayNumber = (day: string | null): number => (day ? Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS) : NO_DAY);
+
+function grow<T extends Float32Array | Float64Array | Int32Array | Uint16Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
+export class KeywordIndex {
+  readonly params: Bm25Params;
+  private terms = new Map<string, Postings>();
+  private cats = new Map<string, number[]>();
+  private ids: string[] = [];
+  private docOf = new Map<string, number>();
+  private alive = new Uint8Array(1024);
+  private lens = new Uint16Array(3 * 1024);
+  private invNorm = new Float32Array(3 * 1024);
+  private days = new Int32Array(1024);
+  private modified = new Float64Array(1024);
+  private lenSums = [0, 0, 0];
+  private normsFresh = false;
+  private dead = 0;
+  private scores = new Float32Array(1024);
+  private reqHits = new Uint8Array(1024);
+
+  constructor(params: Bm25Params = DEFAULT_BM25) {
+    this.params = params;
+  }
+
+  /** Papers currently searchable. */
+  get size(): number {
+    return this.ids.length - this.dead;
+  }
+
+  get deadRatio(): number {
+    return this.ids.length === 0 ? 0 : this.dead / this.ids.length;
+  }
+
+  modifiedMsOf(arxivId: string): number | undefined {
+    const d = this.docOf.get(arxivId);
+    return d === undefined ? undefined : this.modified[d];
+  }
+
+  /** Adds a paper, or replaces the indexed version of it. Returns false when it was current. */
+  add(doc: IndexDoc): boolean {
+    const old = this.docOf.get(doc.arxivId);
+    if (old !== undefined) {
+      if (this.modified[old] === doc.modifiedMs) return false;
+      this.alive[old] = 0;
+      this.dead++;
+      for (let f = 0; f < 3; f++) this.lenSums[f] -= this.lens[old * 3 + f];
+    }
+    const id = this.ids.length;
+    this.ensureCapacity(id + 1);
+    this.ids.push(doc.arxivId);
+    this.docOf.set(doc.arxivId, id);
+    this.alive[id] = 1;
+    this.days[id] = dayNumber(doc.publishedDay);
+    this.modified[id] = doc.modifiedMs;
+
+    const counts = new Map<string, number>();
+    const fields = [analyze(doc.title), analyze(doc.authors), analyze(doc.abstract)];
+    const shifts = [12, 10, 0];
+    const caps = [15, 3, 1023];
+    for (let f = 0; f < 3; f++) {
+      const len = Math.min(fields[f].length, 65535);
+      this.lens[id * 3 + f] = len;
+      this.lenSums[f] += len;
+      const perField = new Map<string, number>();
+      for (const t of fields[f]) perField.set(t, (perField.get(t) ?? 0) + 1);
+      for (const [t, n] of perField) counts.set(t, (counts.get(t) ?? 0) + (Math.min(n, caps[f]) << shifts[f]));
+    }
+    for (const [t, packed] of counts) {
+      let p = this.terms.get(t);
+      if (!p) {
+        p = new Postings();
+        this.terms.set(t, p);
+      }
+      p.push(id, packed);
+    }
+    for (const c of new Set(doc.categories.map((c) => c.toLowerCase()))) {
+      const list = this.cats.get(c);
+      if (list) list.push(id);
+      else this.cats.set(c, [id]);
+    }
+    this.normsFresh = false;
+    return true;
+  }
+
+  /** Number of papers (live or dead, as BM25's N) that contain a term: its df. */
+  docFreq(term: string): number {
+    return this.terms.get(term)?.n ?? 0;
+  }
+
+  /** Whether a paper contains a stemmed term in any field. */
+  contains(docId: number, term: string): boolean {
+    return this.terms.get(term)?.has(docId) ?? false;
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.alive.length) return;
+    const size = Math.max(n, this.alive.length * 2);
+    this.alive = grow(this.alive, size);
+    this.lens = grow(this.lens, size * 3);
+    this.invNorm = grow(this.invNorm, size * 3);
+    this.days = grow(this.days, size);
+    this.modified = grow(this.modified, size);
+    this.scores = new Float32Array(size);
+    this.reqHits = new Uint8Array(size);
+  }
+
+  /** Average lengths move as papers arrive; norms are recomputed lazily, O(N), before a query. */
+  private refreshNorms(): void {
+    if (this.normsFresh) return;
+    const live = this.size || 1;
+    const { b } = this.params;
+    const bs = [b.title, b.authors, b.abstract];
+    const avg = this.lenSums.map((s) => s / live);
+    for (let d = 0; d < this.ids.length; d++)
+      for (let f = 0; f < 3; f++) this.invNorm[d * 3 + f] = 1 / lengthNorm(this.lens[d * 3 + f], avg[f], bs[f]);
+    this.normsFresh = true;
+  }
+
+  /** The papers that pass the filters, as a mask, or null when there are no such filters. */
+  private filterMask(opts: RankOptions): Uint8Array | null {
+    const authorTerms = opts.authorTerms ?? [];
+    const categories = opts.categories ?? [];
+    if (authorTerms.length === 0 && categories.length === 0) return null;
+    const n = this.ids.length;
+    const mask = new Uint8Array(n);
+    let need = 0;
+    if (categories.length > 0) {
+      need++;
+      for (const [cat, list] of this.cats)
+        if (categories.some((c) => cat === c || (!c.includes(".") && cat.startsWith(`${c}.`))))
+          for (const d of list) mask[d] = 1;
+    }
+    for (const words of authorTerms) {
+      need++;
+      // Each word must be among the authors: count per paper and keep the full matches.
+      const hits = new Uint8Array(n);
+      for (const w of words) {
+        const p = this.terms.get(w);
+        if (p) for (let i = 0; i < p.n; i++) if ((p.tfs[i] >> 10) & 3) hits[p.docs[i]]++;
+      }
+      for (let d = 0; d < n; d++) if (hits[d] === words.length && mask[d] === need - 1) mask[d] = need;
+    }
+    for (let d = 0; d < n; d++) mask[d] = mask[d] === need ? 1 : 0;
+    return mask;
+  }
+
+  /** Top-k papers by BM25F for the terms, after filters, with the count of all matches. */
+  rank(opts: RankOptions): Ranked {
+    this.refreshNorms();
+    const mask = this.filterMask(opts);
+    const lo = opts.after ? dayNumber(opts.after) : NO_DAY;
+    const hi = opts.before ? dayNumber(opts.before) : 2_147_483_647;
+    const dated = opts.after != null || opts.before != null;
+    const pass = (d: number) =>
+      this.alive[d] === 1 && (!mask || mask[d] === 1) && (!dated || (this.days[d] !== NO_DAY && this.days[d] >= lo && this.days[d] < hi));
+    if (opts.terms.length === 0) return this.newestFirst(pass, opts.k);
+
+    const required = new Set(opts.required ?? []);
+    const { k1, weight } = this.params;
+    const [wT, wA, wB] = [weight.title, weight.authors, weight.abstract];
+    const N = this.ids.length;
+    const touched: number[] = [];
+    const scores = this.scores;
+    const inv = this.invNorm;
+    for (const t of new Set(opts.terms)) {
+      const p = this.terms.get(t);
+      if (!p) continue;
+      const w = idf(N, p.n);
+      const req = required.has(t);
+      const { docs, tfs } = p;
+      for (let i = 0; i < p.n; i++) {
+        const d = docs[i];
+        if (!pass(d)) continue;
+        const packed = tfs[i];
+        const o = d * 3;
+        const tf = wT * (packed >> 12) * inv[o] + wA * ((packed >> 10) & 3) * inv[o + 1] + wB * (packed & 1023) * inv[o + 2];
+        if (scores[d] === 0) touched.push(d);
+        scores[d] += (w * tf * (k1 + 1)) / (k1 + tf);
+        if (req) this.reqHits[d]++;
+      }
+    }
+    for (const t of opts.excluded ?? []) {
+      const p = this.terms.get(t);
+      if (p) for (let i = 0; i < p.n; i++) if (scores[p.docs[i]] > 0) scores[p.docs[i]] = -1;
+    }
+    const needReq = [...required].filter((t) => opts.terms.includes(t)).length;
+    const top = new TopK(opts.k);
+    let total = 0;
+    for (const d of touched) {
+      if (scores[d] > 0 && this.reqHits[d] === needReq) {
+        total++;
+        top.offer(d, scores[d]);
+      }
+      scores[d] = 0;
+      this.reqHits[d] = 0;
+    }
+    return { total, docs: top.sorted().map(([d, s]) => ({ docId: d, arxivId: this.ids[d], score: s })) };
+  }
+
+  /** Filter-only queries list the matching papers newest first. */
+  private newestFirst(pass: (d: number) => boolean, k: number): Ranked {
+    const top = new TopK(k);
+    let total = 0;
+    for (let d = 0; d < this.ids.length; d++) {
+      if (!pass(d)) continue;
+      total++;
+      top.offer(d, this.days[d] === NO_DAY ? -1e9 : this.days[d]);
+    }
+    return { total, docs: top.sorted().map(([d]) => ({ docId: d, arxivId: this.ids[d], score: 0 })) };
+  }
+}
+
+/** A bounded min-heap keeping the k best (score, then newer id on ties). */
+class TopK {
+  private heap: [number, number][] = [];
+  constructor(private k: number) {}
+  private less(a: [number, number], b: [number, number]): boolean {
+    return a[1] < b[1] || (a[1] === b[1] && a[0] < b[0]);
+  }
+  offer(doc: number, score: number): void {
+    const h = this.heap;
+    if (this.k <= 0) return;
+    if (h.length < this.k) {
+      h.push([doc, score]);
+      let i = h.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.less(h[i], h[parent])) break;
+        [h[i], h[parent]] = [h[parent], h[i]];
+        i = parent;
+      }
+    } else if (this.less(h[0], [doc, score])) {
+      h[0] = [doc, score];
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l], h[m])) m = l;
+        if (r < h.length && this.less(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+  }
+  sorted(): [number, number][] {
+    return [...this.heap].sort((a, b) => (this.less(a, b) ? 1 : -1));
+  }
+}

@@ -1,0 +1,146 @@
+import path from "node:path";
+import type { Config } from "../config.ts";
+import type { Queryable } from "../db/client.ts";
+import type { Embedder } from "./embed/embedder.ts";
+import { loadEmbedder } from "./embed/embedder.ts";
+import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding } from "./embedding-store.ts";
+import { type VectorHit, VectorIndex } from "./vector-index.ts";
+
+const LOAD_PAGE = 5000;
+// A copy on disk is refreshed at most this often; it only saves work at the next start.
+const SAVE_EVERY_MS = 60_000;
+
+interface Loaded {
+  embedder: Embedder;
+  index: VectorIndex;
+}
+
+export interface SemanticOptions {
+  /** Where index copies live (`DATA_DIR/index`); undefined keeps the index in memory only. */
+  indexDir: string | undefined;
+  config: Config;
+}
+
+/**
+ * The per-process semantic side: the active model's embedder and a vector index kept in
+ * sync with the stored vectors. Each search first reads the active model id and the rows past
+ * the index's watermark (both cheap), so vectors written by any process show up on the next
+ * query. When another model becomes active, the new index is built in the background while
+ * queries keep using the old model and its index, so search never stops during a switch.
+ */
+export class SemanticSearcher {
+  private current: Loaded | null = null;
+  private switching: Promise<void> | null = null;
+  private syncing: Promise<void> | null = null;
+  private lastSave = 0;
+
+  constructor(private readonly opts: SemanticOptions) {}
+
+  get modelId(): number | null {
+    return this.current?.embedder.modelId ?? null;
+  }
+
+  get indexSize(): number {
+    return this.current?.index.size ?? 0;
+  }
+
+  sync(db: Queryable): Promise<void> {
+    if (!this.syncing)
+      this.syncing = this.syncOnce(db).finally(() => {
+        this.syncing = null;
+      });
+    return this.syncing;
+  }
+
+  /** Waits for a model switch in progress (tests and jobs use it; searches never wait). */
+  async settled(db: Queryable): Promise<void> {
+    await this.sync(db);
+    while (this.switching) await this.switching;
+    await this.sync(db);
+  }
+
+  private async syncOnce(db: Queryable): Promise<void> {
+    const active = await activeEmbeddingModel(db);
+    if (active && active.id !== this.current?.embedder.modelId && !this.switching) {
+      const build = this.open(db, active.id).then((loaded) => {
+        if (loaded) this.current = loaded;
+      });
+      this.switching = build.finally(() => {
+        this.switching = null;
+      });
+      // Only the first model is waited for; later switches happen behind the old one.
+      if (!this.current) await this.switching;
+    }
+    if (this.current) await this.topUp(db, this.current);
+  }
+
+  private async open(db: Queryable, modelId: number): Promise<Loaded | null> {
+    const row = await activeEmbeddingModel(db);
+    if (!row || row.id !== modelId) return null;
+    const embedder = await loadEmbedder(db, row, this.opts.config);
+    const { maxSeq } = await embeddingMaxSeq(db, modelId);
+    const dir = this.opts.indexDir;
+    let index = dir ? VectorIndex.load(dir, modelId, row.dims) : null;
+    // A copy ahead of the database belongs to another database (or a restored backup): stale.
+    if (index && index.watermark > maxSeq) index = null;
+    const loaded = { embedder, index: index ?? new VectorIndex(modelId, row.dims) };
+    await this.topUp(db, loaded);
+    if (dir) {
+      loaded.index.save(dir);
+      VectorIndex.removeOthers(dir, modelId);
+      this.lastSave = Date.now();
+    }
+    return loaded;
+  }
+
+  private async topUp(db: Queryable, loaded: Loaded): Promise<void> {
+    let added = 0;
+    for (;;) {
+      const rows = await embeddingsAfter(db, loaded.index.modelId, loaded.index.watermark, LOAD_PAGE);
+      loaded.index.upsert(rows);
+      added += rows.length;
+      if (rows.length < LOAD_PAGE) break;
+    }
+    if (added > 0 && this.opts.indexDir && Date.now() - this.lastSave > SAVE_EVERY_MS) {
+      loaded.index.save(this.opts.indexDir);
+      this.lastSave = Date.now();
+    }
+  }
+
+  /** Saves the index copy now (on shutdown, or after a bulk job). */
+  save(): void {
+    if (this.current && this.opts.indexDir) this.current.index.save(this.opts.indexDir);
+  }
+
+  /** Nearest papers to a query text; empty until a model is active. */
+  async search(text: string, k: number): Promise<VectorHit[]> {
+    const cur = this.current;
+    if (!cur || text.trim() === "") return [];
+    return cur.index.search(await cur.embedder.embedQuery(text), k);
+  }
+
+  /** Papers nearest to a stored paper, itself excluded. */
+  async similar(db: Queryable, arxivId: string, k: number): Promise<VectorHit[]> {
+    const cur = this.current;
+    if (!cur) return [];
+    const v = await paperEmbedding(db, cur.embedder.modelId, arxivId);
+    if (!v) return [];
+    return cur.index.search(v, k + 1).filter((h) => h.arxivId !== arxivId).slice(0, k);
+  }
+}
+
+const searchers = new WeakMap<object, SemanticSearcher>();
+
+export function indexDirOf(config: Config): string {
+  return path.join(config.dataDir, "index");
+}
+
+/** The semantic searcher of a database handle: one per process and database. */
+export function semanticSearcherFor(db: object, opts: SemanticOptions): SemanticSearcher {
+  let s = searchers.get(db);
+  if (!s) {
+    s = new SemanticSearcher(opts);
+    searchers.set(db, s);
+  }
+  return s;
+}

@@ -1,0 +1,102 @@
+import { stemmer } from "stemmer";
+
+/**
+ * The one text analyser for search: documents and queries go through the same steps, so a
+ * query matches whatever spelling the paper used. Shared by the keyword index, highlighting
+ * and the semantic model.
+ *
+ * Steps: TeX clean-up (`$\pi$` -> pi, `\emph{x}` -> x, `\"o` -> o), Unicode NFKD with the
+ * combining marks dropped (é -> e, ﬁ -> fi), lower case, words of letters and digits, possessive
+ * `'s` dropped, Porter stemming, and Lucene's English stop words removed (the list
+ * Elasticsearch's `english` analyzer uses, so BM25 compares with BEIR's baseline). Hyphenated
+ * compounds yield their parts and the joined form ("pre-training" -> pre, train, pretrain), so
+ * "pre-training" and "pretraining" find each other in either direction.
+ */
+
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  "a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with".split(
+    " ",
+  ),
+);
+
+// Formatting commands whose name is noise but whose argument is text.
+const TEX_FORMAT = /\\(?:emph|textbf|textit|textrm|texttt|textsf|textsc|mathrm|mathbf|mathit|mathcal|mathbb|mathsf|text|bf|it|rm|tt|cal|bm|boldsymbol|operatorname)\b\s*/g;
+// Accent commands (\"o, \'e, \^{o}, \c{c}) whose letter survives.
+const TEX_ACCENT = /\\(?:["'`^~=.]|[uvHck](?![a-zA-Z]))\s*\{?([a-zA-Z])\}?/g;
+const MARKS = /\p{M}+/gu;
+const COMPOUND = /[\p{L}\p{N}]+(?:[-‐‑][\p{L}\p{N}]+)*/gu;
+
+/** Case, accents and TeX normalised; word boundaries kept. Safe on any input. */
+export function normalizeText(text: string): string {
+  let s = text;
+  if (s.includes("\\")) s = s.replace(TEX_ACCENT, "$1").replace(TEX_FORMAT, " ").replace(/\\([a-zA-Z]+)/g, " $1");
+  // Math delimiters would split "$\pi$-Net" from its hyphen.
+  if (s.includes("$")) s = s.replace(/\$/g, "");
+  return s.normalize("NFKD").replace(MARKS, "").toLowerCase().replace(/['’]s\b/g, "");
+}
+
+const stemCache = new Map<string, string>();
+
+/** Porter stem of one lower-case word, cached because vocabularies are Zipfian. */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = word.length > 2 && !/\d/.test(word) ? stemmer(word) : word;
+    if (stemCache.size > 500_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
+}
+
+/**
+ * Index terms of a text, with repeats (term frequency counts them). Stop words are dropped; a
+ * hyphenated compound adds its joined form after its parts.
+ */
+export function analyze(text: string): string[] {
+  const out: string[] = [];
+  for (const m of normalizeText(text).matchAll(COMPOUND)) {
+    const compound = m[0];
+    const parts = compound.split(/[-‐‑]/);
+    for (const p of parts) if (!STOP_WORDS.has(p)) out.push(stem(p));
+    if (parts.length > 1) out.push(stem(parts.join("")));
+  }
+  return out;
+}
+
+/** Stemmed tokens in order, stop words kept and compounds split: what phrases compare. */
+export function phraseTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const m of normalizeText(text).matchAll(COMPOUND)) for (const p of m[0].split(/[-‐‑]/)) out.push(stem(p));
+  return out;
+}
+
+export interface WordSpan {
+  start: number;
+  end: number;
+  /** The stems this word stands for: its own, and for a compound also its parts'. */
+  stems: string[];
+}
+
+const RAW_WORD = /[\p{L}\p{N}\p{M}]+(?:[-‐‑'’][\p{L}\p{N}\p{M}]+)*/gu;
+
+/**
+ * Words of the ORIGINAL text with their offsets, for highlighting: the offsets point into the
+ * text as stored, while `stems` are what the analyser would index for that word.
+ */
+export function wordSpans(text: string): WordSpan[] {
+  const spans: WordSpan[] = [];
+  for (const m of text.matchAll(RAW_WORD)) {
+    const start = m.index ?? 0;
+    const word = m[0];
+    const parts = normalizeText(word).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (parts.length === 0) continue;
+    const stems = parts.map(stem);
+    if (parts.length > 1) stems.push(stem(parts.join("")));
+    spans.push({ start, end: start + word.length, stems });
+  }
+  return spans;
+}

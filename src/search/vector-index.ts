@@ -1,0 +1,143 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Index as UsearchIndex } from "usearch";
+
+// usearch's ESM entry recurses forever on Node 20; its CommonJS build works.
+const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
+
+/**
+ * The in-process approximate-nearest-neighbour index over one model's paper vectors (usearch
+ * HNSW, inner product over unit vectors = cosine). It is derived data: the database is the
+ * truth, and the index records the model id and the highest row sequence (watermark) it holds,
+ * so a copy on disk can be topped up with only the rows written since, or thrown away and
+ * rebuilt when it belongs to another model or is ahead of the database.
+ *
+ * usearch keys are integers, so each paper gets a slot number; a re-embedded paper moves to a
+ * new slot and its old one is removed from the graph.
+ */
+export interface VectorIndexMeta {
+  modelId: number;
+  dims: number;
+  watermark: number;
+  /** arXiv id by slot; null for a removed slot. */
+  ids: (string | null)[];
+}
+
+export interface VectorHit {
+  arxivId: string;
+  /** Cosine similarity. */
+  score: number;
+}
+
+// A higher search expansion than usearch's default trades a little speed for recall; below a
+// few tens of thousands of vectors it makes the search practically exact.
+const EXPANSION_SEARCH = 128;
+const EXPANSION_ADD = 128;
+const CONNECTIVITY = 16;
+
+export class VectorIndex {
+  readonly modelId: number;
+  readonly dims: number;
+  watermark = 0;
+  private index: UsearchIndex;
+  private ids: (string | null)[] = [];
+  private slotOf = new Map<string, number>();
+
+  constructor(modelId: number, dims: number) {
+    this.modelId = modelId;
+    this.dims = dims;
+    this.index = newIndex(dims);
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Adds or replaces vectors; `seq` moves the watermark. */
+  upsert(rows: { arxivId: string; vector: Float32Array; seq?: number }[]): void {
+    if (rows.length === 0) return;
+    const keys = new BigUint64Array(rows.length);
+    const matrix = new Float32Array(rows.length * this.dims);
+    rows.forEach((r, i) => {
+      if (r.vector.length !== this.dims)
+        throw new Error(`vector for ${r.arxivId} has ${r.vector.length} dimensions, the index ${this.dims}`);
+      const old = this.slotOf.get(r.arxivId);
+      if (old !== undefined) {
+        this.index.remove(BigInt(old));
+        this.ids[old] = null;
+      }
+      const slot = this.ids.length;
+      this.ids.push(r.arxivId);
+      this.slotOf.set(r.arxivId, slot);
+      keys[i] = BigInt(slot);
+      matrix.set(r.vector, i * this.dims);
+      if (r.seq !== undefined && r.seq > this.watermark) this.watermark = r.seq;
+    });
+    this.index.add(keys, matrix);
+  }
+
+  /** The k nearest papers; the query is copied, since usearch ignores a view's byte offset. */
+  search(vector: Float32Array, k: number): VectorHit[] {
+    if (this.size === 0 || k <= 0) return [];
+    const m = this.index.search(vector.slice(), Math.min(k, this.size), 0) as InstanceType<typeof usearch.Matches>;
+    const out: VectorHit[] = [];
+    for (let i = 0; i < m.keys.length; i++) {
+      const id = this.ids[Number(m.keys[i])];
+      if (id) out.push({ arxivId: id, score: 1 - m.distances[i] });
+    }
+    return out;
+  }
+
+  save(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    const base = path.join(dir, `vectors-${this.modelId}`);
+    const tmp = `${base}.${process.pid}.tmp`;
+    this.index.save(`${tmp}.usearch`);
+    const meta: VectorIndexMeta = { modelId: this.modelId, dims: this.dims, watermark: this.watermark, ids: this.ids };
+    fs.writeFileSync(`${tmp}.json`, JSON.stringify(meta));
+    // Rename the graph first: a reader that sees the new meta also sees a graph at least as new.
+    fs.renameSync(`${tmp}.usearch`, `${base}.usearch`);
+    fs.renameSync(`${tmp}.json`, `${base}.json`);
+  }
+
+  /** Loads a saved copy, or null when there is none or it cannot be read. */
+  static load(dir: string, modelId: number, dims: number): VectorIndex | null {
+    const base = path.join(dir, `vectors-${modelId}`);
+    try {
+      const meta = JSON.parse(fs.readFileSync(`${base}.json`, "utf8")) as VectorIndexMeta;
+      if (meta.modelId !== modelId || meta.dims !== dims) return null;
+      const vi = new VectorIndex(modelId, dims);
+      vi.index.load(`${base}.usearch`);
+      vi.ids = meta.ids;
+      vi.watermark = meta.watermark;
+      meta.ids.forEach((id, slot) => {
+        if (id) vi.slotOf.set(id, slot);
+      });
+      if (vi.index.size() !== vi.slotOf.size) return null;
+      return vi;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Removes saved copies of other models, which a model switch leaves behind. */
+  static removeOthers(dir: string, modelId: number): void {
+    if (!fs.existsSync(dir)) return;
+    for (const f of fs.readdirSync(dir))
+      if (/^vectors-\d+\.(usearch|json)$/.test(f) && !f.startsWith(`vectors-${modelId}.`))
+        fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+function newIndex(dims: number): UsearchIndex {
+  return new usearch.Index({
+    dimensions: dims,
+    metric: usearch.MetricKind.IP,
+    quantization: usearch.ScalarKind.F32,
+    connectivity: CONNECTIVITY,
+    expansion_add: EXPANSION_ADD,
+    expansion_search: EXPANSION_SEARCH,
+    multi: false,
+  });
+}

@@ -1,0 +1,48 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import { hmac } from "../../users/secret.ts";
+import { HttpError } from "../errors.ts";
+import { html, type SafeHtml } from "../html.ts";
+import type { PageContext } from "../layout.ts";
+
+/**
+ * Signed double submit: the browser holds a random nonce in an HttpOnly cookie, and forms carry
+ * HMAC(secret, nonce). A cross-site page can make the browser send the cookie but cannot read
+ * it, and cannot compute the token without the secret.
+ */
+export const CSRF_FIELD = "_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+
+export function newCsrfNonce(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+export function csrfTokenFor(secret: string, nonce: string): string {
+  return hmac(secret, "csrf", nonce);
+}
+
+/** The hidden input every state-changing form includes. */
+export function csrfField(ctx: PageContext | undefined): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx?.csrfToken ?? ""}">`;
+}
+
+function sentToken(req: FastifyRequest): string | undefined {
+  const header = req.headers[CSRF_HEADER];
+  if (typeof header === "string" && header) return header;
+  const body = req.body as Record<string, unknown> | undefined;
+  const field = body && typeof body === "object" ? body[CSRF_FIELD] : undefined;
+  return typeof field === "string" ? field : undefined;
+}
+
+export function verifyCsrf(req: FastifyRequest, secret: string): void {
+  const nonce = req.cookies?.dp_csrf;
+  const sent = sentToken(req);
+  if (!nonce || !sent) {
+    throw new HttpError(403, "This form has expired or was sent from another site. Reload the page and try again.");
+  }
+  const want = Buffer.from(csrfTokenFor(secret, nonce));
+  const got = Buffer.from(sent);
+  if (want.length !== got.length || !timingSafeEqual(want, got)) {
+    throw new HttpError(403, "This form has expired or was sent from another site. Reload the page and try again.");
+  }
+}

@@ -1,0 +1,31 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { hasRole, type Role, type SessionUser } from "../../users/types.ts";
+import { HttpError, isApiRequest } from "../errors.ts";
+
+/** Local paths only, so a `next` parameter cannot send people to another site. */
+export function safeNext(next: unknown, fallback = "/"): string {
+  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : fallback;
+}
+
+/** preHandler: pages send visitors to log in and come back; API calls and form posts get 401. */
+export async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (req.user) return;
+  if (req.method === "GET" && !isApiRequest(req)) {
+    return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+  }
+  throw new HttpError(401, "Log in to do this.");
+}
+
+/** preHandler factory: the signed-in user must hold at least this role. */
+export function requireRole(role: Role) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!req.user) return requireUser(req, reply);
+    if (!hasRole(req.user, role)) throw new HttpError(403, `Only a ${role} can do this.`);
+  };
+}
+
+/** For handlers behind requireUser: the user, typed as present. */
+export function currentUser(req: FastifyRequest): SessionUser {
+  if (!req.user) throw new HttpError(401, "Log in to do this.");
+  return req.user;
+}

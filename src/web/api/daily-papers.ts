@@ -1,0 +1,97 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Period } from "../../feed/periods.ts";
+import { periodContaining } from "../../feed/periods.ts";
+import { feedQuery, latestFeedDate } from "../../feed/queries.ts";
+import { trendingPage } from "../../feed/trending.ts";
+import type { FeedItem, FeedPage } from "../../feed/types.ts";
+import type { AppDeps } from "../app.ts";
+import { intParam, periodParam, validate } from "../validate.ts";
+import { addApiPath, errorResponse, jsonResponse, queryParameters, schemaRef } from "./openapi.ts";
+import { presentDailyItem } from "./presenters.ts";
+
+export const DailyPapersQuery = z
+  .object({
+    date: periodParam("day").optional().describe("A feed day, YYYY-MM-DD."),
+    week: periodParam("week").optional().describe("An ISO week, YYYY-Www (2024-W32)."),
+    month: periodParam("month").optional().describe("A month, YYYY-MM."),
+    p: intParam(0, 100_000).optional().describe("Page number, 0-based."),
+    limit: intParam(1, 100).optional().describe("Items per page, 1 to 100 (default 50)."),
+    sort: z
+      .enum(["publishedAt", "trending"])
+      .optional()
+      .describe(
+        "Default: by upvotes. publishedAt: newest submissions first. trending: by the trending score (see /papers/trending).",
+      ),
+    submitter: z.string().min(1).max(100).optional().describe("Only papers submitted by this username."),
+  })
+  .superRefine((q, ctx) => {
+    const given = (["date", "week", "month"] as const).filter((k) => q[k] !== undefined);
+    if (given.length > 1)
+      ctx.addIssue({
+        code: "custom",
+        path: [given[1]],
+        message: `give only one of date, week and month, not ${given.join(" and ")}`,
+      });
+  });
+
+type Query = z.output<typeof DailyPapersQuery>;
+
+/**
+ * Which entries a query means. With no period, the default and trending orders look at the
+ * newest feed day and the last week respectively, and publishedAt pages through every entry
+ * newest first (how clients catch up).
+ */
+async function itemsFor(deps: AppDeps, q: Query, page: number, limit: number): Promise<FeedPage<FeedItem>> {
+  const period: Period | undefined = q.date ?? q.week ?? q.month;
+  if (q.sort === "trending")
+    return trendingPage(deps.db, { now: deps.now(), page, limit, period, submitter: q.submitter });
+  const query = feedQuery().orderBy(q.sort === "publishedAt" ? "newest" : "upvotes");
+  if (q.submitter) query.submittedBy(q.submitter);
+  if (period) query.between(period.start, period.end);
+  else if (q.sort !== "publishedAt" && !q.submitter) {
+    const latest = await latestFeedDate(deps.db);
+    if (!latest) return { items: [], hasNext: false };
+    const day = periodContaining("day", latest);
+    query.between(day.start, day.end);
+  }
+  return query.page(deps.db, page, limit);
+}
+
+export function registerDailyPapersApi(app: FastifyInstance, deps: AppDeps): void {
+  app.get("/api/daily_papers", async (req, reply) => {
+    const q = validate(DailyPapersQuery, req.query);
+    const page = q.p ?? 0;
+    const limit = q.limit ?? 50;
+    const { items, hasNext } = await itemsFor(deps, q, page, limit);
+    if (hasNext) {
+      const next = new URL(req.url, deps.config.baseUrl);
+      next.searchParams.set("p", String(page + 1));
+      reply.header("link", `<${deps.config.baseUrl}${next.pathname}${next.search}>; rel="next"`);
+    }
+    return items.map((i) => presentDailyItem(i.paper, i.entry, deps.config.baseUrl));
+  });
+
+  addApiPath("/api/daily_papers", {
+    get: {
+      operationId: "listDailyPapers",
+      summary: "Papers of the daily feed, in Hugging Face's shape",
+      description:
+        "Without date, week or month: the newest feed day (or, with sort=publishedAt, every entry newest first). A paper submitted on several days of a week or month is listed once.",
+      parameters: queryParameters(DailyPapersQuery),
+      responses: {
+        "200": jsonResponse(
+          "One page of feed items.",
+          { type: "array", items: schemaRef("DailyPaper") },
+          {
+            Link: {
+              description: 'The next page, as `<url>; rel="next"`, when there is one.',
+              schema: { type: "string" },
+            },
+          },
+        ),
+        "400": errorResponse("A parameter is invalid; `param` names it."),
+      },
+    },
+  });
+}

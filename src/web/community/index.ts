@@ -1,0 +1,38 @@
+import type { FastifyInstance } from "fastify";
+import { createMailer } from "../../email/mailer.ts";
+import type { AccountDeps } from "../../users/commands.ts";
+import { appSecret } from "../../users/secret.ts";
+import { registerAccountRoutes } from "../accounts/routes.ts";
+import { menuSlot } from "../accounts/menu.ts";
+import { installSessions } from "../accounts/session.ts";
+import type { AppDeps } from "../app.ts";
+import { registerCommentRoutes } from "./comments.ts";
+import { registerModerationRoutes } from "./moderation.ts";
+import { registerProfileRoutes } from "./profile.ts";
+import { registerSubmitRoutes } from "./submit.ts";
+import { registerVoteRoutes } from "./votes.ts";
+
+/**
+ * Accounts and community: sessions and CSRF for every request first, then the account, vote,
+ * comment, submission, profile and moderation routes.
+ */
+export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const secret = await appSecret(deps.db, deps.config.secret);
+  const mailer = createMailer({
+    smtpUrl: deps.config.smtpUrl,
+    from: deps.config.mailFrom,
+    // Only the recipient and subject: the body carries a one-time link.
+    onUnsent: (m) => deps.log.warn({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
+  });
+  app.addHook("onClose", async () => mailer.close());
+  const acc: AccountDeps = { db: deps.db, secret, mailer, baseUrl: deps.config.baseUrl, now: deps.now };
+
+  await installSessions(app, deps, secret);
+  menuSlot();
+  registerAccountRoutes(app, deps, acc);
+  registerVoteRoutes(app, deps);
+  registerCommentRoutes(app, deps);
+  registerSubmitRoutes(app, deps);
+  registerProfileRoutes(app, deps);
+  registerModerationRoutes(app, deps);
+}

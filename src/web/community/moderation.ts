@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hideComment } from "../../community/comments.ts";
+import { modLogEntries } from "../../community/mod-log.ts";
+import { checkReason, hideFeedEntries, ModerationError, suspendUser, unsuspendUser } from "../../community/moderation.ts";
+import { parseArxivId } from "../../papers/arxiv-id.ts";
+import type { AppDeps } from "../app.ts";
+import { pageContext } from "../context.ts";
+import { HttpError } from "../errors.ts";
+import { html } from "../html.ts";
+import { page, type PageContext } from "../layout.ts";
+import { formatDay } from "../views/format.ts";
+import { csrfField } from "../accounts/csrf.ts";
+import { formString } from "../accounts/form.ts";
+import { currentUser, requireRole } from "../accounts/guards.ts";
+import { commentError } from "./comments.ts";
+
+const ACTION_LABELS: Record<string, string> = {
+  hide_feed_entry: "hid a paper from the feed",
+  unhide_feed_entry: "restored a paper to the feed",
+  hide_comment: "hid a comment",
+  suspend_user: "suspended",
+  unsuspend_user: "lifted the suspension of",
+  set_role: "changed the role of",
+};
+
+function modError(err: unknown): never {
+  if (err instanceof ModerationError) throw new HttpError(400, err.message);
+  throw err;
+}
+
+function dashboard(ctx: PageContext) {
+  return html`<section class="mod-dashboard">
+    <h1>Moderation</h1>
+    <p>Every action here is recorded with your name and reason in the public <a href="/moderation">moderation log</a>.</p>
+    <h2>Hide a paper from the feed</h2>
+    <form method="post" action="/mod/feed/hide">${csrfField(ctx)}
+      <label>arXiv id <input name="arxiv_id" required maxlength="100"></label>
+      <label>Feed day (empty: every day) <input name="date" type="date"></label>
+      <label>Reason <input name="reason" required maxlength="500"></label>
+      <button type="submit">Hide</button></form>
+    <h2>Suspend a user</h2>
+    <form method="post" action="/mod/users/suspend">${csrfField(ctx)}
+      <label>Username <input name="username" required maxlength="30"></label>
+      <label>Reason <input name="reason" required maxlength="500"></label>
+      <button type="submit">Suspend</button></form>
+    <h2>Lift a suspension</h2>
+    <form method="post" action="/mod/users/unsuspend">${csrfField(ctx)}
+      <label>Username <input name="username" required maxlength="30"></label>
+      <label>Reason <input name="reason" required maxlength="500"></label>
+      <button type="submit">Lift suspension</button></form>
+  </section>`;
+}
+
+/** Every moderator route lives under /mod, behind one guard. */
+async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
+  mod.addHook("preHandler", requireRole("moderator"));
+  const done = (reply: FastifyReply) => reply.redirect("/moderation", 303);
+
+  mod.get("/", async (req, reply) =>
+    reply.type("text/html; charset=utf-8").send(page({ title: "Moderation", body: dashboard(pageContext(req)), ctx: pageContext(req) })),
+  );
+  mod.post("/feed/hide", async (req, reply) => {
+    const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
+    if (!parsed) throw new HttpError(400, "That is not an arXiv id.");
+    const date = formString(req.body, "date", 10).trim();
+    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new HttpError(400, "The day must look like 2024-08-09.");
+    await hideFeedEntries(deps.db, currentUser(req).id, parsed.id, date || null, formString(req.body, "reason", 1000), deps.now()).catch(modError);
+    return done(reply);
+  });
+  mod.post<{ Params: { id: string } }>("/comments/:id/hide", async (req, reply) => {
+    if (!/^\d{1,9}$/.test(req.params.id)) throw new HttpError(404, "There is no such comment.");
+    const reason = formString(req.body, "reason", 1000);
+    try {
+      checkReason(reason);
+    } catch (err) {
+      modError(err);
+    }
+    const arxivId = await hideComment(deps.db, currentUser(req).id, Number(req.params.id), reason.trim(), deps.now()).catch(commentError);
+    return reply.redirect(`/papers/${arxivId}#comment-${req.params.id}`, 303);
+  });
+  mod.post("/users/suspend", async (req, reply) => {
+    const username = formString(req.body, "username", 100);
+    await suspendUser(deps.db, currentUser(req).id, username, formString(req.body, "reason", 1000), deps.now()).catch(modError);
+    return done(reply);
+  });
+  mod.post("/users/unsuspend", async (req, reply) => {
+    const username = formString(req.body, "username", 100);
+    await unsuspendUser(deps.db, currentUser(req).id, username, formString(req.body, "reason", 1000), deps.now()).catch(modError);
+    return done(reply);
+  });
+}
+
+function logPage(entries: Awaited<ReturnType<typeof modLogEntries>>, next: number | null) {
+  return html`<section class="mod-log">
+    <h1>Moderation log</h1>
+    <p>Every moderator action, with who took it, when and why.</p>
+    ${entries.length === 0 ? html`<p class="muted">No moderation actions yet.</p>` : html`<table>
+      <thead><tr><th>When</th><th>Moderator</th><th>Action</th><th>Reason</th></tr></thead>
+      <tbody>${entries.map(
+        (e) => html`<tr><td><time datetime="${new Date(e.createdAt).toISOString()}">${formatDay(e.createdAt)}</time></td>
+          <td><a href="/users/${encodeURIComponent(e.moderator)}">${e.moderator}</a></td>
+          <td>${ACTION_LABELS[e.action] ?? e.action} ${e.targetType === "feed_entry" ? html`<a href="/papers/${e.targetId}">${e.targetLabel ?? e.targetId}</a>` : (e.targetLabel ?? e.targetId)}</td>
+          <td>${e.reason}</td></tr>`,
+      )}</tbody></table>`}
+    ${next ? html`<p><a href="/moderation?before=${next}">Older actions</a></p>` : ""}
+  </section>`;
+}
+
+export function registerModerationRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.register((mod, _opts, done) => {
+    modRoutes(mod, deps).then(() => done(), done);
+  }, { prefix: "/mod" });
+
+  app.get<{ Querystring: { before?: string } }>("/moderation", async (req: FastifyRequest<{ Querystring: { before?: string } }>, reply) => {
+    const before = req.query.before && /^\d{1,9}$/.test(req.query.before) ? Number(req.query.before) : undefined;
+    const entries = await modLogEntries(deps.db, 51, before);
+    const next = entries.length > 50 ? entries[49].id : null;
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(page({ title: "Moderation log", body: logPage(entries.slice(0, 50), next), ctx: pageContext(req) }));
+  });
+}

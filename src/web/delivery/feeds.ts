@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { feedQuery, latestFeedDate } from "../../feed/queries.ts";
+import { trendingPage } from "../../feed/trending.ts";
+import { feedItemOf, feedUpdated } from "../../syndication/items.ts";
+import { type FeedItem, type FeedMeta, renderAtom, renderRss } from "../../syndication/xml.ts";
+import { topicMatch } from "../../topics/query.ts";
+import { papersMatchingTopic, topicBySlug } from "../../topics/store.ts";
+import type { AppDeps } from "../app.ts";
+import { HttpError } from "../errors.ts";
+import { validate } from "../validate.ts";
+import { sendCacheable } from "./conditional.ts";
+
+type Format = "rss" | "atom";
+const FEED_SIZE = 50;
+const TYPES: Record<Format, string> = {
+  rss: "application/rss+xml; charset=utf-8",
+  atom: "application/atom+xml; charset=utf-8",
+};
+
+function send(req: FastifyRequest, reply: FastifyReply, format: Format, meta: Omit<FeedMeta, "updated">, items: FeedItem[]) {
+  const updated = feedUpdated(items);
+  const body = format === "rss" ? renderRss({ ...meta, updated }, items) : renderAtom({ ...meta, updated }, items);
+  return sendCacheable(req, reply, { body, type: TYPES[format], lastModified: updated });
+}
+
+const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+const SearchFeedQuery = z.object({ q: z.string().max(250, "must be at most 250 characters"), mode: z.string().optional() });
+
+/**
+ * RSS 2.0 and Atom for the daily feed, trending, each topic and any search. Search and topic
+ * feeds list matches newest first (a feed reader wants what is new, not what is most relevant).
+ */
+export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const base = deps.config.baseUrl;
+  for (const format of ["rss", "atom"] as const) {
+    app.get(`/papers.${format}`, async (req, reply) => {
+      const day = await latestFeedDate(deps.db);
+      const items = day ? (await feedQuery().between(day, nextDay(day)).page(deps.db, 0, FEED_SIZE)).items : [];
+      return send(
+        req,
+        reply,
+        format,
+        {
+          title: "Daily Papers",
+          description: "The day's papers, chosen by the research community, most upvoted first.",
+          pageUrl: `${base}/`,
+          selfUrl: `${base}/papers.${format}`,
+        },
+        items.map((i) => feedItemOf(i.paper, base, i.entry.submittedAt)),
+      );
+    });
+
+    app.get(`/papers/trending.${format}`, async (req, reply) => {
+      const page = await trendingPage(deps.db, { now: deps.now(), page: 0, limit: FEED_SIZE });
+      return send(
+        req,
+        reply,
+        format,
+        {
+          title: "Daily Papers · Trending",
+          description: "Papers gaining upvotes fastest over the last week.",
+          pageUrl: `${base}/papers/trending`,
+          selfUrl: `${base}/papers/trending.${format}`,
+        },
+        page.items.map((i) => feedItemOf(i.paper, base, i.entry.submittedAt)),
+      );
+    });
+
+    app.get<{ Params: { slug: string } }>(`/topics/:slug/feed.${format}`, async (req, reply) => {
+      const topic = await topicBySlug(deps.db, req.params.slug);
+      if (!topic) throw new HttpError(404, "There is no topic with this name.");
+      const parsed = topicMatch(topic.query);
+      const papers = parsed.ok ? await papersMatchingTopic(deps.db, parsed.match, { limit: FEED_SIZE }) : [];
+      return send(
+        req,
+        reply,
+        format,
+        {
+          title: `Daily Papers · ${topic.name}`,
+          description: `New papers matching “${topic.query}”.`,
+          pageUrl: `${base}/topics/${topic.slug}`,
+          selfUrl: `${base}/topics/${topic.slug}/feed.${format}`,
+        },
+        papers.map((p) => feedItemOf(p, base)),
+      );
+    });
+
+    app.get(`/search.${format}`, async (req, reply) => {
+      const { q } = validate(SearchFeedQuery, req.query);
+      const parsed = topicMatch(q);
+      if (!parsed.ok) throw new HttpError(400, parsed.error, "q");
+      const papers = await papersMatchingTopic(deps.db, parsed.match, { limit: FEED_SIZE });
+      const qs = `?q=${encodeURIComponent(q)}`;
+      return send(
+        req,
+        reply,
+        format,
+        {
+          title: `Daily Papers · ${q}`,
+          description: `New papers matching “${q}”, newest first.`,
+          pageUrl: `${base}/search${qs}`,
+          selfUrl: `${base}/search.${format}${qs}`,
+        },
+        papers.map((p) => feedItemOf(p, base)),
+      );
+    });
+  }
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { type Period, type PeriodKind, periodContaining, periodLabel } from "../../feed/periods.ts";
+import { feedQuery, latestFeedDate, neighbourFeedDates } from "../../feed/queries.ts";
+import type { AppDeps } from "../app.ts";
+import { pageContext } from "../context.ts";
+import { html } from "../html.ts";
+import { page } from "../layout.ts";
+import { intParam, periodParam, validate } from "../validate.ts";
+import { emptyFeed, feedHeader, pager, periodNav, periodPath } from "../views/feed-view.ts";
+import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
+
+export const PAGE_SIZE = 50;
+
+const PageQuery = z.object({ page: intParam(1, 100_000).optional() });
+
+const PARAM: Record<PeriodKind, string> = { day: "date", week: "week", month: "month" };
+
+/** The day, week and month feeds, and / showing the newest feed day. */
+export function registerFeedPages(app: FastifyInstance, deps: AppDeps): void {
+  app.get("/", async (req, reply) => {
+    const latest = await latestFeedDate(deps.db);
+    if (!latest) return reply.type("text/html; charset=utf-8").send(emptySite(req));
+    return renderPeriod(req, reply, deps, periodContaining("day", latest), true);
+  });
+
+  for (const kind of ["day", "week", "month"] as const) {
+    const param = PARAM[kind];
+    app.get<{ Params: Record<string, string> }>(`/papers/${param}/:${param}`, async (req, reply) => {
+      const period = validate(z.object({ [param]: periodParam(kind) }), req.params)[param] as Period;
+      return renderPeriod(req, reply, deps, period, false);
+    });
+  }
+
+  // The week and month tabs open the newest ones.
+  for (const kind of ["week", "month"] as const) {
+    app.get(`/papers/${kind}`, async (_req, reply) => {
+      const latest = await latestFeedDate(deps.db);
+      return reply.redirect(latest ? periodPath(periodContaining(kind, latest)) : "/", 302);
+    });
+  }
+  app.get("/papers/date", async (_req, reply) => reply.redirect("/", 302));
+}
+
+async function renderPeriod(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  deps: AppDeps,
+  period: Period,
+  isHome: boolean,
+) {
+  const pageIndex = (validate(PageQuery, req.query).page ?? 1) - 1;
+  const [{ items, hasNext }, neighbours, total] = await Promise.all([
+    feedQuery().between(period.start, period.end).page(deps.db, pageIndex, PAGE_SIZE),
+    neighbourFeedDates(deps.db, period.start, period.end),
+    feedQuery().between(period.start, period.end).count(deps.db),
+  ]);
+  const prev = neighbours.before ? periodContaining(period.kind, neighbours.before) : null;
+  const next = neighbours.after ? periodContaining(period.kind, neighbours.after) : null;
+  const ctx = pageContext(req);
+  const cards = await cardContext(
+    deps.db,
+    req,
+    ctx,
+    items.map((i) => i.paper),
+  );
+  const label = periodLabel(period);
+  const list =
+    items.length > 0
+      ? paperList(
+          items.map((i) => paperCard(i.paper, { ctx: cards, entry: i.entry })),
+          `Papers of ${label}`,
+        )
+      : emptyFeed(
+          pageIndex > 0
+            ? "There are no more papers in this period."
+            : `No papers were submitted for ${label}.`,
+          prev || next
+            ? html`Try ${prev ? html`<a href="${periodPath(prev)}">${periodLabel(prev)}</a>` : ""}${prev && next ? " or " : ""}${next ? html`<a href="${periodPath(next)}">${periodLabel(next)}</a>` : ""}.`
+            : undefined,
+        );
+  const body = html`${feedHeader({
+    active: period.kind,
+    day: period.kind === "day" ? period.start : undefined,
+    heading: label,
+    nav: periodNav(prev, next),
+  })}
+    <p class="result-count">${total} paper${total === 1 ? "" : "s"}, ordered by upvotes</p>
+    ${list}
+    ${pager(periodPath(period), pageIndex, hasNext)}`;
+  const canonical = isHome ? "/" : periodPath(period);
+  return reply.type("text/html; charset=utf-8").send(
+    page({
+      title: isHome ? "Daily Papers" : `Papers of ${label}`,
+      description: `Papers of ${label}, ordered by the community's upvotes.`,
+      head: html`<link rel="alternate" type="application/json" href="/api/daily_papers?${PARAM[period.kind]}=${period.key}">
+        <link rel="canonical" href="${deps.config.baseUrl}${canonical}">`,
+      body,
+      ctx,
+    }),
+  );
+}
+
+function emptySite(req: FastifyRequest): string {
+  return page({
+    title: "Daily Papers",
+    body: html`${feedHeader({ active: "day", heading: "No papers yet" })}
+      ${emptyFeed(
+        "This site has no papers on its feed yet.",
+        html`Load some with <code>dailypapers import hf-daily PATH</code>, or submit one once you have signed in.`,
+      )}`,
+    ctx: pageContext(req),
+  });
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { keywordSearcherFor } from "../../search/keyword.ts";
+import { hitsWithPapers } from "../../search/results.ts";
+import { availableModes, searchPapers } from "../../search/service.ts";
+import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
+import type { AppDeps } from "../app.ts";
+import { pageContext } from "../context.ts";
+import { html } from "../html.ts";
+import { page } from "../layout.ts";
+import { intParam, validate } from "../validate.ts";
+import { cardContext } from "../views/paper-card.ts";
+import { searchForm, searchMessages, searchPager, searchResults, searchTips } from "../views/search-view.ts";
+
+export const SEARCH_PAGE_SIZE = 20;
+// Deep pages of a relevance ranking are useless and cost a top-k of that size.
+const MAX_PAGE = 50;
+
+const SearchPageQuery = z.object({
+  // Any length is accepted: the parser keeps the first 1,000 characters and says so.
+  q: z.string().optional(),
+  p: intParam(1, MAX_PAGE).optional(),
+  mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
+});
+
+/** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
+export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
+  // A listening server loads its keyword index at once, so the first search is not the slow one.
+  app.addHook("onListen", async () => {
+    keywordSearcherFor(deps.db)
+      .sync(deps.db)
+      .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
+  });
+  app.get("/search", async (req, reply) => {
+    const { q = "", p = 1, mode = "keyword" } = validate(SearchPageQuery, req.query);
+    const ctx = pageContext(req);
+    const modes = availableModes();
+    if (q.trim() === "") {
+      return reply.type("text/html; charset=utf-8").send(
+        page({
+          title: "Search",
+          ctx,
+          body: html`<section class="search-page"><h1>Search papers</h1>${searchForm("", mode, modes)}${searchTips()}</section>`,
+        }),
+      );
+    }
+    const result = await searchPapers(deps, {
+      q,
+      mode,
+      limit: SEARCH_PAGE_SIZE,
+      offset: (p - 1) * SEARCH_PAGE_SIZE,
+    });
+    if (result.query.arxivId) return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
+    const rows = await hitsWithPapers(deps.db, result);
+    const cards = await cardContext(
+      deps.db,
+      req,
+      ctx,
+      rows.map((r) => r.paper),
+    );
+    const hasNext = p < MAX_PAGE && p * SEARCH_PAGE_SIZE < result.total;
+    if (result.query.errors.length > 0) reply.code(400);
+    return reply.type("text/html; charset=utf-8").send(
+      page({
+        title: `${q.slice(0, 80)} · Search`,
+        query: q.slice(0, 500),
+        ctx,
+        body: html`<section class="search-page">
+          <h1>Search papers</h1>
+          ${searchForm(q, result.mode, modes)}
+          ${searchMessages(result)}
+          ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
+          ${searchPager(q, result.mode, p, hasNext)}
+          ${searchTips()}
+        </section>`,
+      }),
+    );
+  });
+}

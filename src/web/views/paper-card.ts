@@ -1,0 +1,112 @@
+import type { FastifyRequest } from "fastify";
+import type { Db } from "../../db/client.ts";
+import type { FeedEntryInfo } from "../../feed/types.ts";
+import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
+import { html, type SafeHtml } from "../html.ts";
+import type { PageContext } from "../layout.ts";
+import { shortAuthors, snippet, submittedLabel } from "./format.ts";
+
+/** What a vote control knows when it renders one paper. */
+export interface VoteContext {
+  page: PageContext;
+  /** The signed-in user has upvoted this paper. */
+  upvoted: boolean;
+}
+export type VoteControl = (paper: Paper, ctx: VoteContext) => SafeHtml;
+/** Which of these papers the requester has upvoted; called once per rendered list. */
+export type UpvotedLookup = (db: Db, req: FastifyRequest, arxivIds: string[]) => Promise<Set<string>>;
+
+/** Per-request state shared by every card of a list. Build it with `cardContext`. */
+export interface CardContext {
+  page: PageContext;
+  upvoted: Set<string>;
+}
+
+export function voteCount(paper: Paper): SafeHtml {
+  const n = totalUpvotes(paper);
+  return html`<div class="votes" title="${n} upvote${n === 1 ? "" : "s"}">
+    <span class="arrow" aria-hidden="true">▲</span><span class="count">${n}</span><span class="sr-only"> upvotes</span>
+  </div>`;
+}
+
+let voteControl: VoteControl = (paper) => voteCount(paper);
+let upvotedLookup: UpvotedLookup | null = null;
+
+/**
+ * Lets the accounts capability render an upvote form in place of the bare count, everywhere a
+ * paper is shown. Setting it again replaces it (each test app registers its routes anew).
+ */
+export function setVoteControl(render: VoteControl, lookup?: UpvotedLookup): void {
+  voteControl = render;
+  upvotedLookup = lookup ?? null;
+}
+
+export function renderVoteControl(paper: Paper, ctx: CardContext): SafeHtml {
+  return voteControl(paper, { page: ctx.page, upvoted: ctx.upvoted.has(paper.arxivId) });
+}
+
+export async function cardContext(
+  db: Db,
+  req: FastifyRequest,
+  page: PageContext,
+  papers: Paper[],
+): Promise<CardContext> {
+  const upvoted =
+    upvotedLookup && page.user && papers.length > 0
+      ? await upvotedLookup(
+          db,
+          req,
+          papers.map((p) => p.arxivId),
+        )
+      : new Set<string>();
+  return { page, upvoted };
+}
+
+export interface CardOptions {
+  ctx: CardContext;
+  /** The feed entry this card stands for: shows who submitted the paper and when. */
+  entry?: FeedEntryInfo | null;
+  /** Search results pass the title and abstract with matched terms marked. */
+  highlightedTitle?: SafeHtml;
+  highlightedAbstract?: SafeHtml;
+  /** Show the start of the abstract (default true). */
+  showAbstract?: boolean;
+  /** Why a recommendation or similar paper is shown ("Similar to …", "Because you follow …"). */
+  why?: string;
+  /** Position in the list, shown as a rank number on trending. */
+  rank?: number;
+}
+
+export function paperCard(paper: Paper, opts: CardOptions): SafeHtml {
+  const href = `/papers/${paper.arxivId}`;
+  const comments = totalComments(paper);
+  const abstract =
+    opts.highlightedAbstract ?? (opts.showAbstract === false ? null : snippet(paper.abstract, 280));
+  return html`<li class="paper-card" data-arxiv-id="${paper.arxivId}">
+    ${renderVoteControl(paper, opts.ctx)}
+    <div class="paper-body">
+      ${opts.why ? html`<p class="why">${opts.why}</p>` : ""}
+      <h3>${opts.rank ? html`<span class="rank">#${opts.rank}</span> ` : ""}<a href="${href}">${opts.highlightedTitle ?? paper.title}</a></h3>
+      <p class="authors">${shortAuthors(paper.authors)}</p>
+      ${abstract ? html`<p class="abstract-snippet">${abstract}</p>` : ""}
+      <div class="meta">
+        <span>arXiv ${paper.arxivId}</span>
+        ${opts.entry ? html`<span class="submitted">${submittedLabel(opts.entry)}</span>` : ""}
+        <a href="${href}#discussion" class="comment-count">${comments} comment${comments === 1 ? "" : "s"}</a>
+        ${paper.githubRepo ? html`<span class="stars" title="GitHub stars">★ ${paper.githubStars ?? 0}</span>` : ""}
+      </div>
+      ${categoryChips(paper.categories)}
+    </div>
+  </li>`;
+}
+
+export function categoryChips(categories: string[]): SafeHtml {
+  if (categories.length === 0) return html``;
+  return html`<div class="chips">${categories.map(
+    (c) => html`<a class="chip" href="/search?q=${encodeURIComponent(`category:${c}`)}">${c}</a>`,
+  )}</div>`;
+}
+
+export function paperList(cards: SafeHtml[], label = "Papers"): SafeHtml {
+  return html`<ol class="paper-list" aria-label="${label}">${cards}</ol>`;
+}

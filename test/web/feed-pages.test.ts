@@ -1,0 +1,242 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { html } from "../../src/web/html.ts";
+import { addPaperSection } from "../../src/web/paper-sections.ts";
+import { openTestApp, type TestApp } from "../helpers/app.ts";
+import { IDS, seedFeed } from "../helpers/feed-fixture.ts";
+
+/** The arXiv ids of the listed paper cards, in page order. */
+function listed(body: string): string[] {
+  return [...body.matchAll(/<li class="paper-card" data-arxiv-id="([^"]+)"/g)].map((m) => m[1]);
+}
+
+for (const backend of ["pglite", ...(process.env.TEST_DATABASE_URL ? ["postgres" as const] : [])] as const) {
+  describe(`feed and paper pages on ${backend}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await openTestApp(backend, { now: () => new Date("2024-08-12T12:00:00Z") });
+      await seedFeed(t.db);
+    });
+    after(async () => {
+      await t?.close();
+    });
+    const get = (url: string) => t.app.inject({ method: "GET", url });
+
+    test("/ shows the newest feed day with the Hugging Face-style header", async () => {
+      const res = await get("/");
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /<h1>Daily Papers<\/h1>/);
+      assert.match(res.body, /by AK and the research community/);
+      assert.match(res.body, /12 Aug 2024/);
+      assert.deepEqual(listed(res.body), [IDS.G]);
+    });
+
+    test("a day lists its papers by upvotes, then comments, then date, without hidden entries", async () => {
+      const res = await get("/papers/date/2024-08-09");
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(listed(res.body), [IDS.A, IDS.E, IDS.B, IDS.D, IDS.C]);
+      assert.doesNotMatch(res.body, /Paper H hidden/);
+      assert.match(res.body, /<span class="count">57<\/span>/);
+      assert.match(res.body, /<span class="count">53<\/span>/, "imported and local upvotes add up");
+      assert.match(res.body, /Submitted by AK on 9 Aug 2024/);
+      assert.match(res.body, /5 papers, ordered by upvotes/);
+      assert.match(res.body, /Paper D newer &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+      assert.doesNotMatch(res.body, /<script>alert/);
+      // previous and next skip days without papers
+      assert.match(res.body, /href="\/papers\/date\/2024-08-07" rel="prev"/);
+      assert.match(res.body, /href="\/papers\/date\/2024-08-12" rel="next"/);
+      // the tabs open the week and month around the day
+      assert.match(res.body, /href="\/papers\/week\/2024-W32"/);
+      assert.match(res.body, /href="\/papers\/month\/2024-08"/);
+    });
+
+    test("a day without papers is a friendly empty page that links onwards", async () => {
+      const res = await get("/papers/date/2024-08-10");
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(listed(res.body), []);
+      assert.match(res.body, /No papers were submitted for 10 Aug 2024/);
+      assert.match(res.body, /href="\/papers\/date\/2024-08-09" rel="prev"/);
+      assert.match(res.body, /href="\/papers\/date\/2024-08-12" rel="next"/);
+    });
+
+    test("a week lists a paper submitted twice once, and its neighbours skip empty weeks", async () => {
+      const res = await get("/papers/week/2024-W32");
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(listed(res.body), [IDS.A, IDS.E, IDS.B, IDS.D, IDS.C, IDS.F]);
+      assert.match(res.body, /Week 32, 2024 \(5 Aug – 11 Aug\)/);
+      assert.match(res.body, /href="\/papers\/week\/2024-W27" rel="prev"/);
+      assert.match(res.body, /href="\/papers\/week\/2024-W33" rel="next"/);
+    });
+
+    test("a month, and the newest month has no next link", async () => {
+      const res = await get("/papers/month/2024-08");
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(listed(res.body), [IDS.A, IDS.E, IDS.B, IDS.D, IDS.C, IDS.F, IDS.G]);
+      assert.match(res.body, /August 2024/);
+      assert.match(res.body, /href="\/papers\/month\/2024-07" rel="prev"/);
+      assert.match(res.body, /<span class="disabled" aria-disabled="true">Next →<\/span>/);
+    });
+
+    test("/papers/week and /papers/month open the newest ones", async () => {
+      assert.equal((await get("/papers/week")).headers.location, "/papers/week/2024-W33");
+      assert.equal((await get("/papers/month")).headers.location, "/papers/month/2024-08");
+    });
+
+    test("invalid periods are 400 pages that say why", async () => {
+      for (const [url, why] of [
+        ["/papers/date/2024-02-30", /2024-02 has no day 30/],
+        ["/papers/date/yesterday", /expected YYYY-MM-DD/],
+        ["/papers/week/2024-W53", /2024 has ISO weeks 01 to 52/],
+        ["/papers/month/2024-13", /month 13 does not exist/],
+        ["/papers/date/2024-08-09?page=0", /Invalid parameter &quot;page&quot;/],
+      ] as const) {
+        const res = await get(url);
+        assert.equal(res.statusCode, 400, url);
+        assert.match(res.headers["content-type"] as string, /text\/html/);
+        assert.match(res.body, why, url);
+      }
+    });
+
+    test("the paper page shows what a reader needs", async () => {
+      const res = await get(`/papers/${IDS.A}`);
+      assert.equal(res.statusCode, 200);
+      const b = res.body;
+      assert.match(
+        b,
+        /<h1>GMAI-MMBench: A Comprehensive Multimodal Evaluation Benchmark Towards General Medical AI<\/h1>/,
+      );
+      for (const name of ["Pengcheng Chen", "Jin Ye", "Tianbin Li"]) assert.ok(b.includes(name), name);
+      assert.match(b, /We introduce GMAI-MMBench/);
+      assert.match(b, /href="https:\/\/arxiv.org\/abs\/2408.03361"/);
+      assert.match(b, /href="https:\/\/arxiv.org\/pdf\/2408.03361"/);
+      assert.match(
+        b,
+        /href="https:\/\/github.com\/uni-medical\/GMAI-MMBench"[^>]*>GitHub <span class="stars">★ 88<\/span>/,
+      );
+      assert.match(b, /Project page/);
+      assert.match(b, /Published on 6 Aug 2024/);
+      assert.match(b, /Submitted by <strong>AK<\/strong> on 9 Aug 2024/);
+      assert.match(b, /<span class="big">57<\/span> upvotes/);
+      assert.match(b, /<span class="big">2<\/span> comments/);
+      assert.match(b, /href="https:\/\/doi.org\/10.48550\/arXiv.2408.03361"/);
+      assert.match(b, /NeurIPS 2024 Datasets and Benchmarks/);
+      assert.match(b, /v2: 21 Oct 2024/);
+      assert.match(b, /creativecommons.org\/licenses\/by\/4.0/);
+      assert.match(b, /href="\/search\?q=category%3Aeess.IV"/);
+    });
+
+    test("registered sections render in order, in their place", async () => {
+      addPaperSection({ id: "test-b", order: 20, place: "main", render: async () => html`<p>section B</p>` });
+      addPaperSection({
+        id: "test-a",
+        order: 10,
+        place: "main",
+        render: async (paper) => html`<p>section A of ${paper.arxivId}</p>`,
+      });
+      addPaperSection({
+        id: "test-side",
+        order: 1,
+        place: "side",
+        render: async () => html`<p>side note</p>`,
+      });
+      const b = (await get(`/papers/${IDS.A}`)).body;
+      const a = b.indexOf(`section A of ${IDS.A}`);
+      assert.ok(a > b.indexOf("Abstract") && a < b.indexOf("section B"));
+      assert.ok(b.indexOf("side note") > b.indexOf('<aside class="paper-side">'));
+      for (const id of ["test-a", "test-b", "test-side"])
+        addPaperSection({ id, order: 0, place: "main", render: async () => html`` });
+    });
+
+    test("old-style ids, versions and pasted URLs reach the one canonical page", async () => {
+      const old = await get("/papers/hep-th/9901001");
+      assert.equal(old.statusCode, 200);
+      assert.match(old.body, /An old-style paper/);
+      for (const [from, to] of [
+        ["/papers/hep-th/9901001v2", "/papers/hep-th/9901001"],
+        ["/papers/2408.03361v3", "/papers/2408.03361"],
+        ["/papers/arXiv:2408.03361", "/papers/2408.03361"],
+        ["/papers/2408.03361v1.md", "/papers/2408.03361.md"],
+      ]) {
+        const res = await get(from);
+        assert.equal(res.statusCode, 301, from);
+        assert.equal(res.headers.location, to, from);
+      }
+    });
+
+    test("unknown papers and non-ids are 404 pages", async () => {
+      const unknown = await get("/papers/2408.99999");
+      assert.equal(unknown.statusCode, 404);
+      assert.match(unknown.body, /no paper 2408.99999/);
+      assert.match(unknown.body, /href="https:\/\/arxiv.org\/abs\/2408.99999"/);
+      const junk = await get("/papers/not-a-paper");
+      assert.equal(junk.statusCode, 404);
+      assert.match(junk.body, /is not an arXiv id/);
+    });
+
+    test("the paper as Markdown, and its card image", async () => {
+      const md = await get(`/papers/${IDS.A}.md`);
+      assert.equal(md.statusCode, 200);
+      assert.match(md.headers["content-type"] as string, /text\/markdown/);
+      assert.match(md.body, /^# GMAI-MMBench: A Comprehensive/);
+      assert.match(md.body, /- \*\*Upvotes:\*\* 57/);
+      assert.match(
+        md.body,
+        /## Abstract\n\nLarge Vision-Language Models \(LVLMs\) are capable of handling diverse data types\. We introduce/,
+      );
+      const escaped = await get(`/papers/${IDS.D}.md`);
+      assert.match(escaped.body, /^# Paper D newer \\<script\\>alert\(1\)\\<\/script\\>/);
+      const svg = await get(`/papers/${IDS.A}/thumbnail.svg`);
+      assert.equal(svg.statusCode, 200);
+      assert.equal(svg.headers["content-type"], "image/svg+xml");
+      assert.match(svg.body, /GMAI-MMBench/);
+      const badSvg = await get(`/papers/${IDS.D}/thumbnail.svg`);
+      assert.doesNotMatch(badSvg.body, /<script>/);
+    });
+
+    test("trending ranks the last week's papers by the documented rule and explains it", async () => {
+      const res = await get("/papers/trending");
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /How trending works/);
+      assert.match(res.body, /score = upvotes \/ \(hours since it entered the feed \+ 2\)<sup>1.5<\/sup>/);
+      // at 2024-08-12 12:00: A 57/(76+2)^1.5 = 0.0827, E 53/78^1.5 = 0.0769, G 1/(4+2)^1.5 = 0.068,
+      // B 10/(124+2)^1.5 = 0.0071 (first on the 7th), D 10/(74+2)^1.5 = 0.0151, C 10/(75+2)^1.5 = 0.0148;
+      // F entered on the 5th at 08:00, more than 7 days before, and is out.
+      assert.deepEqual(listed(res.body), [IDS.A, IDS.E, IDS.G, IDS.D, IDS.C, IDS.B]);
+      assert.match(res.body, /<span class="rank">#1<\/span>/);
+      assert.doesNotMatch(res.body, /this is the ranking as of/);
+    });
+  });
+}
+
+describe("pages of a site without papers", () => {
+  test("/ says how to load papers; trending is empty, not an error", async () => {
+    const t = await openTestApp("pglite");
+    try {
+      const home = await t.app.inject("/");
+      assert.equal(home.statusCode, 200);
+      assert.match(home.body, /no papers on its feed yet/);
+      assert.match(home.body, /dailypapers import hf-daily/);
+      const trending = await t.app.inject("/papers/trending");
+      assert.equal(trending.statusCode, 200);
+      assert.match(trending.body, /Nothing is trending yet/);
+      assert.equal((await t.app.inject("/papers/week")).headers.location, "/");
+    } finally {
+      await t.close();
+    }
+  });
+
+  test("trending on a feed that stopped ranks its last week and says so", async () => {
+    const t = await openTestApp("pglite", { now: () => new Date("2025-03-01T00:00:00Z") });
+    try {
+      await seedFeed(t.db);
+      const res = await t.app.inject("/papers/trending");
+      assert.match(res.body, /this is the ranking as of 12 Aug 2024/);
+      // as of G's entry (2024-08-12 08:00), G is brand new: 1/2^1.5 = 0.354 beats A's 57/74^1.5 = 0.0895;
+      // the week back reaches 2024-08-05 08:00, so F is in
+      assert.deepEqual(listed(res.body).slice(0, 3), [IDS.G, IDS.A, IDS.E]);
+      assert.ok(listed(res.body).includes(IDS.F));
+    } finally {
+      await t.close();
+    }
+  });
+});
