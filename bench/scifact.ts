@@ -14,7 +14,7 @@ import { upsertPapers } from "../src/papers/store.ts";
 import { lsaEmbedder } from "../src/search/embed/embedder.ts";
 import { embedPending, trainBuiltinModel } from "../src/search/embed/jobs.ts";
 import { activateEmbeddingModel, embeddingModelById } from "../src/search/embedding-store.ts";
-import { DEFAULT_FUSION, fuseRankings } from "../src/search/fusion.ts";
+import { DEFAULT_FUSION, type FusionParams } from "../src/search/fusion.ts";
 import { semanticSearcher, useSemanticSearch } from "../src/search/semantic-modes.ts";
 import { searchPapers } from "../src/search/service.ts";
 import type { SearchMode } from "../src/search/types.ts";
@@ -54,33 +54,22 @@ async function ranking(q: string, mode: SearchMode, limit: number): Promise<{ id
 
 if (tune) {
   const qrels = scifactQrels("train");
-  const lists: { rel: Map<string, number>; kw: string[]; sem: string[] }[] = [];
-  for (const [qid, rel] of qrels) {
-    const q = queries.get(qid)!;
-    lists.push({
-      rel,
-      kw: (await ranking(q, "keyword", 120)).map((h) => h.id),
-      sem: (await ranking(q, "semantic", 120)).map((h) => h.id),
-    });
-  }
-  const results: { k: number; ws: number; ndcg: number }[] = [];
-  for (const k of [5, 10, 20, 40, 60, 100])
-    for (const ws of [0.3, 0.5, 0.7, 0.85, 1, 1.2, 1.5]) {
-      const nd = lists.map((l) =>
-        ndcgAt(
-          fuseRankings(l.kw, l.sem, { k, keywordWeight: 1, semanticWeight: ws, depth: 120 }).map((f) => f.arxivId),
-          l.rel,
-          10,
-        ),
-      );
-      results.push({ k, ws, ndcg: mean(nd) });
+  const results: { p: FusionParams; ndcg: number }[] = [];
+  const score = async (mode: SearchMode) => {
+    const nd: number[] = [];
+    for (const [qid, rel] of qrels) nd.push(ndcgAt((await ranking(queries.get(qid)!, mode, 10)).map((h) => h.id), rel, 10));
+    return mean(nd);
+  };
+  console.log(`train split: keyword ${(await score("keyword")).toFixed(4)}, semantic ${(await score("semantic")).toFixed(4)}`);
+  for (const semanticWeight of [0.1, 0.2, 0.3, 0.5])
+    for (const [feedbackDocs, feedbackWeight] of [[0, 0], [3, 1], [5, 1], [5, 2]]) {
+      const p = { ...DEFAULT_FUSION, semanticWeight, feedbackDocs, feedbackWeight };
+      useSemanticSearch({ indexDir: undefined, config }, p);
+      results.push({ p, ndcg: await score("hybrid") });
     }
   results.sort((a, b) => b.ndcg - a.ndcg);
-  console.log("train split, best fusion constants:");
-  for (const r of results.slice(0, 8)) console.log(`k=${r.k} semanticWeight=${r.ws} nDCG@10=${r.ndcg.toFixed(4)}`);
-  console.log(
-    `keyword only ${mean(lists.map((l) => ndcgAt(l.kw, l.rel, 10))).toFixed(4)}, semantic only ${mean(lists.map((l) => ndcgAt(l.sem, l.rel, 10))).toFixed(4)}`,
-  );
+  console.log("best fusion constants on the train split:");
+  for (const r of results.slice(0, 8)) console.log(`${JSON.stringify(r.p)} nDCG@10=${r.ndcg.toFixed(4)}`);
 } else {
   const qrels = scifactQrels("test");
   const summary: Record<string, { ndcg10: number; recall100: number; p50ms: number }> = {};

@@ -4,7 +4,10 @@ import pino, { type Logger } from "pino";
  * Logs are JSON lines on stderr, so CLI output on stdout stays clean. Anything that could
  * carry a secret is redacted by path, whatever the module that logged it.
  */
-export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
+export function createLogger(
+  level: string,
+  destination: pino.DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       level,

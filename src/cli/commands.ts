@@ -1,15 +1,23 @@
 import type { Command } from "commander";
+import { registerDigestCommands } from "./digest.ts";
 import { registerEmbedCommands } from "./embed.ts";
+import { registerImportCommands } from "./import.ts";
 import { registerIngestCommands } from "./ingest.ts";
 import { registerSearchCommands } from "./search.ts";
 import { registerServeCommands } from "./serve.ts";
+import { registerStartCommands } from "./start.ts";
+import { registerSubscriberCommands } from "./subscribers.ts";
 import { registerUserCommands } from "./user.ts";
 
 /** Every subcommand, in the order `dailypapers --help` lists them. */
 export function registerCommands(program: Command): void {
+  registerStartCommands(program);
   registerServeCommands(program);
   registerUserCommands(program);
+  registerImportCommands(program);
   registerIngestCommands(program);
   registerSearchCommands(program);
   registerEmbedCommands(program);
+  registerDigestCommands(program);
+  registerSubscriberCommands(program);
 }

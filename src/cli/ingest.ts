@@ -15,11 +15,17 @@ import { CliError } from "./main.ts";
 export function registerIngestCommands(program: Command): void {
   program
     .command("harvest")
-    .description("harvest arXiv over OAI-PMH (incremental from the last run unless --from is given; resumes after a crash)")
+    .description(
+      "harvest arXiv over OAI-PMH (incremental from the last run unless --from is given; resumes after a crash)",
+    )
     .option("--set <set>", "arXiv set: cs, math, q-bio, physics:hep-th, ... (default: all of arXiv)")
     .option("--from <date>", "first datestamp, YYYY-MM-DD (default: the last successful harvest's)")
     .option("--until <date>", "last datestamp, YYYY-MM-DD")
-    .option("--format <format>", "metadata format: arXiv (authors split, licence) or arXivRaw (versions, submitter)", "arXivRaw")
+    .option(
+      "--format <format>",
+      "metadata format: arXiv (authors split, licence) or arXivRaw (versions, submitter)",
+      "arXivRaw",
+    )
     .action(async (opts: { set?: string; from?: string; until?: string; format: string }) => {
       if (opts.format !== "arXiv" && opts.format !== "arXivRaw")
         throw new CliError(`--format must be arXiv or arXivRaw, got "${opts.format}"`);
@@ -41,7 +47,9 @@ export function registerIngestCommands(program: Command): void {
       } catch (err) {
         progress.stop();
         if (err instanceof HarvestError || err instanceof HttpGiveUpError)
-          throw new CliError(`${err.message}${err instanceof HarvestError && err.userError ? "" : " (run the same command again to resume)"}`);
+          throw new CliError(
+            `${err.message}${err instanceof HarvestError && err.userError ? "" : " (run the same command again to resume)"}`,
+          );
         throw err;
       } finally {
         await db.close();
@@ -65,7 +73,9 @@ export function registerIngestCommands(program: Command): void {
       try {
         const counts = await upsertPapers(db, result.found);
         for (const p of result.found) process.stdout.write(`${p.arxivId}v${p.version ?? "?"}  ${p.title}\n`);
-        process.stdout.write(`stored ${result.found.length}: ${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged\n`);
+        process.stdout.write(
+          `stored ${result.found.length}: ${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged\n`,
+        );
       } finally {
         await db.close();
       }

@@ -41,7 +41,9 @@ export function registerSearchCommands(program: Command): void {
           const paper = await paperById(db, result.query.arxivId);
           if (!paper) throw new CliError(`arXiv ${result.query.arxivId} is not in this database`);
           process.stdout.write(
-            opts.json ? `${JSON.stringify({ arxivId: paper.arxivId, title: paper.title })}\n` : `${paper.arxivId}  ${paper.title}\n`,
+            opts.json
+              ? `${JSON.stringify({ arxivId: paper.arxivId, title: paper.title })}\n`
+              : `${paper.arxivId}  ${paper.title}\n`,
           );
           return;
         }
@@ -65,7 +67,10 @@ export function registerSearchCommands(program: Command): void {
         }
         process.stdout.write(`${result.total} papers (${result.mode}, ${result.tookMs} ms)\n\n`);
         rows.forEach((r, i) => {
-          const authors = r.paper.authors.slice(0, 4).map((a) => a.name).join(", ");
+          const authors = r.paper.authors
+            .slice(0, 4)
+            .map((a) => a.name)
+            .join(", ");
           process.stdout.write(
             `${i + 1}. ${spansText(r.title, true)}\n   arXiv ${r.paper.arxivId} · ${authors}${r.paper.authors.length > 4 ? ", et al." : ""} · score ${r.hit.score.toFixed(3)}\n   ${spansText(r.snippet, true)}\n\n`,
           );

@@ -37,31 +37,43 @@ export function registerUserCommands(program: Command): void {
     .option("--password-file <path>", "file whose first line is the password")
     .option("--admin", "make the account an admin")
     .option("--moderator", "make the account a moderator")
-    .action(async (opts: { username: string; email: string; passwordFile?: string; admin?: boolean; moderator?: boolean }) => {
-      const password = await readPassword(opts.passwordFile);
-      const role: Role = opts.admin ? "admin" : opts.moderator ? "moderator" : "user";
-      const db = await openDatabase(loadConfig());
-      try {
-        await createAccount(db, { username: opts.username, email: opts.email, password }, new Date(), { role, verified: true });
-        process.stdout.write(`Created ${role} ${opts.username.normalize("NFKC").trim()}\n`);
-      } catch (err) {
-        if (err instanceof AccountError) throw new CliError(err.message);
-        throw err;
-      } finally {
-        await db.close();
-      }
-    });
+    .action(
+      async (opts: {
+        username: string;
+        email: string;
+        passwordFile?: string;
+        admin?: boolean;
+        moderator?: boolean;
+      }) => {
+        const password = await readPassword(opts.passwordFile);
+        const role: Role = opts.admin ? "admin" : opts.moderator ? "moderator" : "user";
+        const db = await openDatabase(loadConfig());
+        try {
+          await createAccount(db, { username: opts.username, email: opts.email, password }, new Date(), {
+            role,
+            verified: true,
+          });
+          process.stdout.write(`Created ${role} ${opts.username.normalize("NFKC").trim()}\n`);
+        } catch (err) {
+          if (err instanceof AccountError) throw new CliError(err.message);
+          throw err;
+        } finally {
+          await db.close();
+        }
+      },
+    );
   user
     .command("role")
     .description("set an account's role: user, moderator or admin")
     .requiredOption("--username <name>", "username")
     .requiredOption("--role <role>", "user, moderator or admin")
     .action(async (opts: { username: string; role: string }) => {
-      if (!["user", "moderator", "admin"].includes(opts.role)) throw new CliError("--role must be user, moderator or admin");
+      if (!["user", "moderator", "admin"].includes(opts.role))
+        throw new CliError("--role must be user, moderator or admin");
       const db = await openDatabase(loadConfig());
       try {
         const u = await userByUsername(db, opts.username);
-        if (!u || u.origin !== "local") throw new CliError(`no local user named ${opts.username}`);
+        if (u?.origin !== "local") throw new CliError(`no local user named ${opts.username}`);
         await userRoleSet(db, u.id, opts.role as Role);
         process.stdout.write(`${u.username} is now ${opts.role}\n`);
       } catch (err) {

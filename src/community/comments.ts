@@ -85,23 +85,29 @@ export async function postComment(
         [input.parentId],
       );
       const p = parent[0];
-      if (!p || p.arxiv_id !== input.arxivId) throw new CommentError("The comment you replied to does not exist.");
-      if (p.deleted_at || p.hidden_at) throw new CommentError("The comment you replied to was removed; replies are closed.");
+      if (!p || p.arxiv_id !== input.arxivId)
+        throw new CommentError("The comment you replied to does not exist.");
+      if (p.deleted_at || p.hidden_at)
+        throw new CommentError("The comment you replied to was removed; replies are closed.");
     }
     const rows = await tx.query<{ id: number }>(
       `insert into comments (arxiv_id, user_id, parent_id, body, created_at) values ($1, $2, $3, $4, $5) returning id`,
       [input.arxivId, input.userId, input.parentId, body, now],
     );
-    await tx.query(`update papers set local_comments = local_comments + 1 where arxiv_id = $1`, [input.arxivId]);
+    await tx.query(`update papers set local_comments = local_comments + 1 where arxiv_id = $1`, [
+      input.arxivId,
+    ]);
     return rows[0].id;
   });
 }
 
 async function ownLiveComment(tx: Queryable, userId: number, id: number): Promise<{ arxiv_id: string }> {
-  const rows = await tx.query<{ arxiv_id: string; user_id: number; deleted_at: Date | null; hidden_at: Date | null }>(
-    `select arxiv_id, user_id, deleted_at, hidden_at from comments where id = $1 for update`,
-    [id],
-  );
+  const rows = await tx.query<{
+    arxiv_id: string;
+    user_id: number;
+    deleted_at: Date | null;
+    hidden_at: Date | null;
+  }>(`select arxiv_id, user_id, deleted_at, hidden_at from comments where id = $1 for update`, [id]);
   const c = rows[0];
   if (!c || c.deleted_at) throw new CommentError("There is no such comment.", 404);
   if (c.user_id !== userId) throw new CommentError("You can only change your own comments.", 403);
@@ -109,7 +115,13 @@ async function ownLiveComment(tx: Queryable, userId: number, id: number): Promis
   return c;
 }
 
-export async function editComment(db: Db, userId: number, id: number, bodyInput: string, now: Date): Promise<string> {
+export async function editComment(
+  db: Db,
+  userId: number,
+  id: number,
+  bodyInput: string,
+  now: Date,
+): Promise<string> {
   const body = checkBody(bodyInput);
   return db.transaction(async (tx) => {
     const c = await ownLiveComment(tx, userId, id);
@@ -128,9 +140,20 @@ export async function deleteComment(db: Db, userId: number, id: number, now: Dat
   });
 }
 
-export async function hideComment(db: Db, moderatorId: number, id: number, reason: string, now: Date): Promise<string> {
+export async function hideComment(
+  db: Db,
+  moderatorId: number,
+  id: number,
+  reason: string,
+  now: Date,
+): Promise<string> {
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ arxiv_id: string; deleted_at: Date | null; hidden_at: Date | null; username: string }>(
+    const rows = await tx.query<{
+      arxiv_id: string;
+      deleted_at: Date | null;
+      hidden_at: Date | null;
+      username: string;
+    }>(
       `select c.arxiv_id, c.deleted_at, c.hidden_at, u.username from comments c join users u on u.id = c.user_id
         where c.id = $1 for update of c`,
       [id],
@@ -145,11 +168,20 @@ export async function hideComment(db: Db, moderatorId: number, id: number, reaso
       moderatorId,
     ]);
     if (!c.deleted_at) {
-      await tx.query(`update papers set local_comments = local_comments - 1 where arxiv_id = $1`, [c.arxiv_id]);
+      await tx.query(`update papers set local_comments = local_comments - 1 where arxiv_id = $1`, [
+        c.arxiv_id,
+      ]);
     }
     await record(
       tx,
-      { moderatorId, action: "hide_comment", targetType: "comment", targetId: id, targetLabel: `comment by ${c.username} on ${c.arxiv_id}`, reason },
+      {
+        moderatorId,
+        action: "hide_comment",
+        targetType: "comment",
+        targetId: id,
+        targetLabel: `comment by ${c.username} on ${c.arxiv_id}`,
+        reason,
+      },
       now,
     );
     return c.arxiv_id;

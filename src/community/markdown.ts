@@ -13,8 +13,8 @@ const marked = new Marked({
   breaks: true,
   async: false,
   renderer: {
-    html: ({ text }) => escapeHtml(text),
-    heading: ({ text }) => `<p><strong>${escapeHtml(text)}</strong></p>`,
+    html: ({ text, block }) => (block ? `<p>${escapeHtml(text.trim())}</p>\n` : escapeHtml(text)),
+    heading: ({ text }) => `<p><strong>${escapeHtml(text)}</strong></p>\n`,
     image: ({ text }) => escapeHtml(text),
   },
 });

@@ -34,7 +34,8 @@ export async function hideFeedEntries(
         returning f.id, f.feed_date, p.title`,
       [arxivId, feedDate, now, reason],
     );
-    if (rows.length === 0) throw new ModerationError("That paper is on no feed (for that day) that is not already hidden.");
+    if (rows.length === 0)
+      throw new ModerationError("That paper is on no feed (for that day) that is not already hidden.");
     for (const r of rows) {
       await record(
         tx,
@@ -54,37 +55,90 @@ export async function hideFeedEntries(
 }
 
 /** Suspends an account and ends its sessions at once; the suspension is logged with the reason. */
-export async function suspendUser(db: Db, moderatorId: number, username: string, reasonInput: string, now: Date): Promise<void> {
+export async function suspendUser(
+  db: Db,
+  moderatorId: number,
+  username: string,
+  reasonInput: string,
+  now: Date,
+): Promise<void> {
   const reason = checkReason(reasonInput);
   await db.transaction(async (tx) => {
     const user = await userByUsername(tx, username);
     if (!user) throw new ModerationError("There is no such user.");
     if (user.id === moderatorId) throw new ModerationError("You cannot suspend yourself.");
-    if (user.role === "admin") throw new ModerationError("Admins cannot be suspended here; change their role first.");
+    if (user.role === "admin")
+      throw new ModerationError("Admins cannot be suspended here; change their role first.");
     if (user.suspendedAt) throw new ModerationError("That user is already suspended.");
     await userSuspensionSet(tx, user.id, now, reason);
     await deleteUserSessions(tx, user.id);
-    await record(tx, { moderatorId, action: "suspend_user", targetType: "user", targetId: user.id, targetLabel: user.username, reason }, now);
+    await record(
+      tx,
+      {
+        moderatorId,
+        action: "suspend_user",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: user.username,
+        reason,
+      },
+      now,
+    );
   });
 }
 
-export async function unsuspendUser(db: Db, moderatorId: number, username: string, reasonInput: string, now: Date): Promise<void> {
+export async function unsuspendUser(
+  db: Db,
+  moderatorId: number,
+  username: string,
+  reasonInput: string,
+  now: Date,
+): Promise<void> {
   const reason = checkReason(reasonInput);
   await db.transaction(async (tx) => {
     const user = await userByUsername(tx, username);
     if (!user?.suspendedAt) throw new ModerationError("That user is not suspended.");
     await userSuspensionSet(tx, user.id, null, null);
-    await record(tx, { moderatorId, action: "unsuspend_user", targetType: "user", targetId: user.id, targetLabel: user.username, reason }, now);
+    await record(
+      tx,
+      {
+        moderatorId,
+        action: "unsuspend_user",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: user.username,
+        reason,
+      },
+      now,
+    );
   });
 }
 
 /** Role changes are admin actions, logged like the rest. */
-export async function setRole(db: Db, adminId: number, username: string, role: Role, reasonInput: string, now: Date): Promise<void> {
+export async function setRole(
+  db: Db,
+  adminId: number,
+  username: string,
+  role: Role,
+  reasonInput: string,
+  now: Date,
+): Promise<void> {
   const reason = checkReason(reasonInput);
   await db.transaction(async (tx) => {
     const user = await userByUsername(tx, username);
-    if (!user || user.origin !== "local") throw new ModerationError("There is no such local user.");
+    if (user?.origin !== "local") throw new ModerationError("There is no such local user.");
     await userRoleSet(tx, user.id, role);
-    await record(tx, { moderatorId: adminId, action: "set_role", targetType: "user", targetId: user.id, targetLabel: `${user.username} → ${role}`, reason }, now);
+    await record(
+      tx,
+      {
+        moderatorId: adminId,
+        action: "set_role",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: `${user.username} → ${role}`,
+        reason,
+      },
+      now,
+    );
   });
 }

@@ -53,7 +53,12 @@ async function existingEntry(db: Queryable, arxivId: string): Promise<{ feed_dat
   return rows[0] ?? null;
 }
 
-export async function submissionCheck(db: Queryable, user: SessionUser, rules: SubmitRules, now: Date): Promise<void> {
+export async function submissionCheck(
+  db: Queryable,
+  user: SessionUser,
+  rules: SubmitRules,
+  now: Date,
+): Promise<void> {
   const ageHours = (now.getTime() - new Date(user.createdAt).getTime()) / 3_600_000;
   if (!user.emailVerifiedAt && ageHours < rules.minAccountAgeHours) {
     throw new SubmitError(
@@ -70,28 +75,43 @@ export async function submissionCheck(db: Queryable, user: SessionUser, rules: S
  * from arXiv before any write, so a failed fetch leaves nothing behind; the paper and the feed
  * entry are then written in one transaction.
  */
-export async function submitPaper(deps: SubmitDeps, user: SessionUser, input: string): Promise<{ arxivId: string }> {
+export async function submitPaper(
+  deps: SubmitDeps,
+  user: SessionUser,
+  input: string,
+): Promise<{ arxivId: string }> {
   const parsed = parseArxivId(input.trim());
-  if (!parsed) throw new SubmitError("That is not an arXiv id or URL (for example 2408.03361 or https://arxiv.org/abs/2408.03361).");
+  if (!parsed)
+    throw new SubmitError(
+      "That is not an arXiv id or URL (for example 2408.03361 or https://arxiv.org/abs/2408.03361).",
+    );
   const arxivId = parsed.id;
   const now = deps.now();
   await submissionCheck(deps.db, user, deps.rules, now);
   const dup = await existingEntry(deps.db, arxivId);
-  if (dup) throw new SubmitError(`This paper was already submitted (feed of ${dup.feed_date}).`, `/papers/${arxivId}`);
+  if (dup)
+    throw new SubmitError(
+      `This paper was already submitted (feed of ${dup.feed_date}).`,
+      `/papers/${arxivId}`,
+    );
 
   const stored = await paperById(deps.db, arxivId);
   const fetched = stored ? null : await deps.fetchPaper(arxivId);
   if (!stored && !fetched) throw new SubmitError(`arXiv has no paper ${arxivId}.`);
   const published = stored?.publishedAt ?? fetched?.publishedAt ?? null;
   if (published && now.getTime() - new Date(published).getTime() > deps.rules.maxAgeDays * DAY) {
-    throw new SubmitError(`Only papers first published in the last ${deps.rules.maxAgeDays} days can be submitted.`);
+    throw new SubmitError(
+      `Only papers first published in the last ${deps.rules.maxAgeDays} days can be submitted.`,
+    );
   }
 
   await deps.db.transaction(async (tx) => {
     // Serialises one user's submissions, so the daily limit holds under parallel requests.
     await tx.query(`select 1 from users where id = $1 for update`, [user.id]);
     if ((await submittedToday(tx, user.id, utcDay(now))) >= deps.rules.dailyLimit) {
-      throw new SubmitError(`You can submit at most ${deps.rules.dailyLimit} papers a day. Come back tomorrow.`);
+      throw new SubmitError(
+        `You can submit at most ${deps.rules.dailyLimit} papers a day. Come back tomorrow.`,
+      );
     }
     if (fetched) await upsertPapers(tx, [fetched]);
     // An entry the arXiv listing made today is claimed by the submitter; anything else is a duplicate.
@@ -104,7 +124,8 @@ export async function submitPaper(deps: SubmitDeps, user: SessionUser, input: st
        returning id`,
       [arxivId, utcDay(now), user.id, now],
     );
-    if (rows.length === 0) throw new SubmitError("This paper was already submitted today.", `/papers/${arxivId}`);
+    if (rows.length === 0)
+      throw new SubmitError("This paper was already submitted today.", `/papers/${arxivId}`);
   });
   return { arxivId };
 }

@@ -81,7 +81,12 @@ export async function throttleHit(
 }
 
 /** A successful login clears the per-name counter, so a user's own typos do not lock them out later. */
-export async function throttleReset(db: Queryable, action: ThrottleAction, scope: Scope, who: string): Promise<void> {
+export async function throttleReset(
+  db: Queryable,
+  action: ThrottleAction,
+  scope: Scope,
+  who: string,
+): Promise<void> {
   await db.query(`delete from rate_buckets where key = $1`, [`${action}:${scope}:${who.toLowerCase()}`]);
 }
 

@@ -11,7 +11,12 @@ export interface VoteResult {
  * transaction, and the counter moves only when a row was really inserted or deleted, so
  * repeats are no-ops and parallel votes count exactly. Null when the paper does not exist.
  */
-export async function upvoteSet(db: Db, userId: number, arxivId: string, on: boolean): Promise<VoteResult | null> {
+export async function upvoteSet(
+  db: Db,
+  userId: number,
+  arxivId: string,
+  on: boolean,
+): Promise<VoteResult | null> {
   return db.transaction(async (tx) => {
     const exists = await tx.query(`select 1 from papers where arxiv_id = $1`, [arxivId]);
     if (exists.length === 0) return null;
@@ -20,7 +25,10 @@ export async function upvoteSet(db: Db, userId: number, arxivId: string, on: boo
           `insert into upvotes (user_id, arxiv_id) values ($1, $2) on conflict do nothing returning 1`,
           [userId, arxivId],
         )
-      : await tx.query(`delete from upvotes where user_id = $1 and arxiv_id = $2 returning 1`, [userId, arxivId]);
+      : await tx.query(`delete from upvotes where user_id = $1 and arxiv_id = $2 returning 1`, [
+          userId,
+          arxivId,
+        ]);
     const delta = changed.length === 0 ? 0 : on ? 1 : -1;
     const rows = await tx.query<{ upvotes: number }>(
       `update papers set local_upvotes = local_upvotes + $2 where arxiv_id = $1

@@ -1,12 +1,16 @@
 import { html } from "../web/html.ts";
 import type { OutgoingMail } from "./mailer.ts";
 
-const P = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;color:#18181b;line-height:1.5";
-const BUTTON = "display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:600";
+const P =
+  "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;color:#18181b;line-height:1.5";
+const BUTTON =
+  "display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:600";
 
 /** The double opt-in mail; also used to confirm following a topic. */
 export function confirmationMail(to: string, link: string, topicName?: string): OutgoingMail {
-  const what = topicName ? `follow “${topicName}” in your Daily Papers digest` : "receive the Daily Papers digest";
+  const what = topicName
+    ? `follow “${topicName}” in your Daily Papers digest`
+    : "receive the Daily Papers digest";
   const text = [
     `Someone (hopefully you) asked to ${what} at this address.`,
     "",
@@ -22,7 +26,12 @@ export function confirmationMail(to: string, link: string, topicName?: string): 
 <p style="${P}"><a href="${link}" style="${BUTTON}">Confirm subscription</a></p>
 <p style="${P};font-size:13px;color:#52525b">The link works for 48 hours. If it was not you, ignore this mail: nothing will be sent without your confirmation.</p>
 </td></tr></table></body></html>`;
-  return { to, subject: topicName ? `Confirm: follow ${topicName}` : "Confirm your Daily Papers subscription", text, html: body.value };
+  return {
+    to,
+    subject: topicName ? `Confirm: follow ${topicName}` : "Confirm your Daily Papers subscription",
+    text,
+    html: body.value,
+  };
 }
 
 /** Sent (at most hourly) when a confirmed address is submitted again: the owner learns it, the submitter does not. */

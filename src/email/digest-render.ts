@@ -32,7 +32,12 @@ const S = {
   footer: `font-size:12px;color:#71717a;${FONT}`,
 };
 
-const dayFmt = new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
+const dayFmt = new Intl.DateTimeFormat("en-US", {
+  weekday: "short",
+  month: "short",
+  day: "numeric",
+  timeZone: "UTC",
+});
 
 export function digestSubject(d: DigestContent): string {
   const when = dayFmt.format(d.windowEnd);
@@ -73,7 +78,7 @@ export function renderDigestHtml(d: DigestContent, links: DigestLinks): string {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5"><tr><td align="center" style="padding:24px 12px">
 <table role="presentation" width="640" cellpadding="0" cellspacing="0" style="max-width:640px;width:100%;${S.card}"><tr><td style="padding:24px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
-<tr><td><h1 style="${S.h1}">📄 Daily Papers</h1><p style="${S.meta}">${digestSubject(d)}</p></td></tr>
+<tr><td><h1 style="${S.h1}">Daily Papers</h1><p style="${S.meta}">${digestSubject(d)}</p></td></tr>
 ${empty ? html`<tr><td><p style="${S.abstract}">Nothing new this time: no new papers matched what you follow. See you next time.</p></td></tr>` : ""}
 ${d.trending.length > 0 ? sectionHtml(d.frequency === "weekly" ? "Trending this week" : "Trending today", d.trending, base) : ""}
 ${d.topics.map((s) => sectionHtml(html`New in <a href="${base}/topics/${s.topic.slug}" style="color:#18181b">${s.topic.name}</a>`, s.papers, base))}
@@ -108,10 +113,16 @@ export function renderDigestText(d: DigestContent, links: DigestLinks): string {
   };
   if (d.trending.length === 0 && d.topics.length === 0 && d.forYou.length === 0)
     out.push("Nothing new this time: no new papers matched what you follow.", "");
-  if (d.trending.length > 0) section(d.frequency === "weekly" ? "Trending this week" : "Trending today", d.trending);
+  if (d.trending.length > 0)
+    section(d.frequency === "weekly" ? "Trending this week" : "Trending today", d.trending);
   for (const s of d.topics) section(`New in ${s.topic.name} (${base}/topics/${s.topic.slug})`, s.papers);
   if (d.forYou.length > 0) section("For you", d.forYou);
-  out.push("--", `Manage topics and schedule: ${links.manageUrl}`, `Unsubscribe: ${links.unsubscribeUrl}`, "");
+  out.push(
+    "--",
+    `Manage topics and schedule: ${links.manageUrl}`,
+    `Unsubscribe: ${links.unsubscribeUrl}`,
+    "",
+  );
   return out.join("\n");
 }
 

@@ -5,7 +5,12 @@ import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { topicMatch } from "../topics/query.ts";
 import { papersMatchingTopic, type Topic, topicById } from "../topics/store.ts";
-import { assembleDigest, type DigestContent, PER_TOPIC_IN_DIGEST, TRENDING_IN_DIGEST } from "./digest-content.ts";
+import {
+  assembleDigest,
+  type DigestContent,
+  PER_TOPIC_IN_DIGEST,
+  TRENDING_IN_DIGEST,
+} from "./digest-content.ts";
 
 /**
  * Where a digest's papers come from, memoised per window: thousands of subscribers share a
@@ -24,7 +29,10 @@ export class DigestSources {
     let hit = this.trending.get(key);
     if (!hit) {
       hit = (async () => {
-        const ranked = rankTrending(await trendingCandidates(this.db, start, end), end).slice(0, TRENDING_IN_DIGEST * 2);
+        const ranked = rankTrending(await trendingCandidates(this.db, start, end), end).slice(
+          0,
+          TRENDING_IN_DIGEST * 2,
+        );
         const byId = await papersByIds(
           this.db,
           ranked.map((r) => r.arxivId),
@@ -70,12 +78,20 @@ export class DigestSources {
     topicIds: number[];
   }): Promise<DigestContent> {
     const { windowStart: start, windowEnd: end } = opts;
-    const topics = (await Promise.all(opts.topicIds.map((id) => this.topic(id)))).filter((t): t is Topic => !!t);
+    const topics = (await Promise.all(opts.topicIds.map((id) => this.topic(id)))).filter(
+      (t): t is Topic => !!t,
+    );
     const [trending, sections] = await Promise.all([
       this.trendingIn(start, end),
       Promise.all(topics.map(async (t) => ({ topic: t, papers: await this.topicIn(t, start, end) }))),
     ]);
     // "For you" joins here once recommendations exist.
-    return assembleDigest({ frequency: opts.frequency, windowStart: start, windowEnd: end, trending, topics: sections });
+    return assembleDigest({
+      frequency: opts.frequency,
+      windowStart: start,
+      windowEnd: end,
+      trending,
+      topics: sections,
+    });
   }
 }

@@ -39,6 +39,7 @@ export async function enqueueDueDigests(db: Queryable, now: Date, opts: DueOptio
   const entries = await dueDigests(db, now, opts);
   let added = 0;
   // chunks keep one statement's JSON parameter small with 10k+ subscribers
-  for (let i = 0; i < entries.length; i += 2000) added += await enqueueDigests(db, entries.slice(i, i + 2000), now);
+  for (let i = 0; i < entries.length; i += 2000)
+    added += await enqueueDigests(db, entries.slice(i, i + 2000), now);
   return added;
 }

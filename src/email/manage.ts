@@ -11,7 +11,11 @@ const checkbox = z
 
 export const SettingsForm = z.object({
   frequency: z.enum(["daily", "weekly"]),
-  send_hour: z.string().regex(/^\d{1,2}$/, "must be an hour from 0 to 23").transform(Number).pipe(z.number().max(23, "must be an hour from 0 to 23")),
+  send_hour: z
+    .string()
+    .regex(/^\d{1,2}$/, "must be an hour from 0 to 23")
+    .transform(Number)
+    .pipe(z.number().max(23, "must be an hour from 0 to 23")),
   time_zone: z.string().max(64).refine(isValidTimeZone, "is not a time zone we know, such as Europe/Paris"),
   weekdays_only: checkbox,
   send_empty: checkbox,
@@ -30,7 +34,9 @@ export async function updateSubscription(
   subscriberId: number,
   input: SettingsInput,
 ): Promise<void> {
-  const checked = new Set((Array.isArray(input.topic) ? input.topic : input.topic ? [input.topic] : []).map(Number));
+  const checked = new Set(
+    (Array.isArray(input.topic) ? input.topic : input.topic ? [input.topic] : []).map(Number),
+  );
   const offered = [...(await topicsFeatured(deps.db)), ...(await topicsFollowedBy(deps.db, subscriberId))];
   const followed = new Set((await topicsFollowedBy(deps.db, subscriberId)).map((t) => t.id));
   await deps.db.transaction(async (tx) => {

@@ -28,7 +28,12 @@ export async function enqueueDigests(db: Queryable, entries: OutboxEntry[], now:
      returning id`,
     [
       JSON.stringify(
-        entries.map((e) => ({ s: e.subscriberId, p: e.period, ws: e.windowStart.toISOString(), we: e.windowEnd.toISOString() })),
+        entries.map((e) => ({
+          s: e.subscriberId,
+          p: e.period,
+          ws: e.windowStart.toISOString(),
+          we: e.windowEnd.toISOString(),
+        })),
       ),
       now,
     ],
@@ -84,7 +89,12 @@ export type OutboxOutcome =
   | { status: "retry"; error: string; at: Date };
 
 /** Records what happened to a claimed row; false when the claim was lost (the lease expired). */
-export async function finishOutboxRow(db: Queryable, row: OutboxRow, outcome: OutboxOutcome, now: Date): Promise<boolean> {
+export async function finishOutboxRow(
+  db: Queryable,
+  row: OutboxRow,
+  outcome: OutboxOutcome,
+  now: Date,
+): Promise<boolean> {
   const status = outcome.status === "retry" ? "pending" : outcome.status;
   const rows = await db.query(
     `update digest_outbox set status = $3, claim_token = null, claimed_until = null,
@@ -119,8 +129,16 @@ export async function outboxCounts(db: Queryable): Promise<Record<string, number
 export async function outboxRowsFor(
   db: Queryable,
   subscriberId: number,
-): Promise<{ period: string; status: string; attempts: number; nextAttemptAt: Date; lastError: string | null }[]> {
-  const rows = await db.query<{ period: string; status: string; attempts: number; next_attempt_at: Date; last_error: string | null }>(
+): Promise<
+  { period: string; status: string; attempts: number; nextAttemptAt: Date; lastError: string | null }[]
+> {
+  const rows = await db.query<{
+    period: string;
+    status: string;
+    attempts: number;
+    next_attempt_at: Date;
+    last_error: string | null;
+  }>(
     "select period, status, attempts, next_attempt_at, last_error from digest_outbox where subscriber_id = $1 order by id",
     [subscriberId],
   );

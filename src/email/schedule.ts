@@ -59,7 +59,11 @@ export function isValidTimeZone(tz: string): boolean {
 const ISO_DAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 export function localTime(at: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return {
     year: Number(parts.year),
     month: Number(parts.month),
@@ -94,7 +98,8 @@ export function dueDigestPeriod(s: ScheduleSettings, now: Date): DigestPeriod | 
   if (s.frequency === "weekly" && t.isoDay !== WEEKLY_ISO_DAY) return null;
   // The zone's offset now; the hours between the send hour and now rarely cross a DST change,
   // and when they do the window is off by that hour at most.
-  const offsetMs = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) - Math.floor(now.getTime() / 60_000) * 60_000;
+  const offsetMs =
+    Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) - Math.floor(now.getTime() / 60_000) * 60_000;
   const windowEnd = new Date(Date.UTC(t.year, t.month - 1, t.day, s.sendHour) - offsetMs);
   let days = 7;
   if (s.frequency === "daily") days = s.weekdaysOnly && t.isoDay === 1 ? 3 : 1;

@@ -15,7 +15,8 @@ export function startDigestScheduler(deps: DeliveryDeps, intervalMs: number): { 
       try {
         const queued = await enqueueDueDigests(deps.db, deps.now());
         const stats = await runDigestWorker(deps);
-        if (queued > 0 || stats.sent + stats.failed + stats.retried > 0) deps.log?.info({ queued, ...stats }, "digest run");
+        if (queued > 0 || stats.sent + stats.failed + stats.retried > 0)
+          deps.log?.info({ queued, ...stats }, "digest run");
       } catch (err) {
         deps.log?.error({ err }, "digest run failed");
       } finally {

@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { openDatabase } from "../db/open.ts";
+import { createLogger } from "../log.ts";
 import { appSecret } from "../users/secret.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "./deps.ts";
 import { createMailer, type Mailer } from "./mailer.ts";
@@ -28,6 +30,26 @@ export async function deliveryDeps(
     mailFrom: config.mailFrom,
     now: opts.now ?? (() => new Date()),
     log,
-    policy: { ...DEFAULT_POLICY, sendRatePerSecond: config.digestSendRate, maxBounces: config.digestMaxBounces },
+    policy: {
+      ...DEFAULT_POLICY,
+      sendRatePerSecond: config.digestSendRate,
+      maxBounces: config.digestMaxBounces,
+    },
   };
+}
+
+/** Opens the database, builds the delivery dependencies, runs `fn`, and closes everything (CLI). */
+export async function setupDelivery<T>(
+  config: Config,
+  opts: { now?: () => Date },
+  fn: (d: DeliveryDeps) => Promise<T>,
+): Promise<T> {
+  const db = await openDatabase(config);
+  const d = await deliveryDeps(config, db, { log: createLogger(config.logLevel), now: opts.now });
+  try {
+    return await fn(d);
+  } finally {
+    d.mailer.close();
+    await db.close();
+  }
 }

@@ -65,7 +65,9 @@ function fromRow(r: Row): Subscriber {
 }
 
 export async function subscriberByEmail(db: Queryable, email: string): Promise<Subscriber | null> {
-  const rows = await db.query<Row>(`select ${COLUMNS} from subscribers where lower(email) = lower($1)`, [email]);
+  const rows = await db.query<Row>(`select ${COLUMNS} from subscribers where lower(email) = lower($1)`, [
+    email,
+  ]);
   return rows[0] ? fromRow(rows[0]) : null;
 }
 

@@ -1,5 +1,5 @@
-import { topicById, followTopic } from "../topics/store.ts";
 import type { Topic } from "../topics/store.ts";
+import { followTopic, topicById } from "../topics/store.ts";
 import { parseEmail } from "./address.ts";
 import { alreadySubscribedMail, confirmationMail } from "./confirm-mail.ts";
 import type { DeliveryDeps } from "./deps.ts";
@@ -18,7 +18,7 @@ import { type TokenPurpose, verifyToken } from "./tokens.ts";
 type Deps = Pick<DeliveryDeps, "db" | "mailer" | "secret" | "baseUrl" | "now" | "log">;
 
 export type SubscribeResult =
-  | { ok: true; /** settles when the mail (if any) has been handed to SMTP */ delivery: Promise<void> }
+  | { ok: true /** settles when the mail (if any) has been handed to SMTP */; delivery: Promise<void> }
   | { ok: false; error: string };
 
 /**
@@ -46,14 +46,21 @@ export async function requestSubscription(
   return { ok: true, delivery };
 }
 
-async function mailFor(deps: Deps, sub: Subscriber, topic: Topic | null, now: Date): Promise<OutgoingMail | null> {
+async function mailFor(
+  deps: Deps,
+  sub: Subscriber,
+  topic: Topic | null,
+  now: Date,
+): Promise<OutgoingMail | null> {
   if (sub.status === "suspended") return null;
   if (!(await takeConfirmationSlot(deps.db, sub.id, now))) return null;
   if (sub.status === "confirmed" && !topic) return alreadySubscribedMail(sub.email, manageUrl(deps, sub));
   return confirmationMail(sub.email, confirmUrl(deps, sub, now, topic?.id), topic?.name);
 }
 
-export type TokenResult = { ok: true; subscriber: Subscriber; topic: Topic | null } | { ok: false; error: string };
+export type TokenResult =
+  | { ok: true; subscriber: Subscriber; topic: Topic | null }
+  | { ok: false; error: string };
 
 async function subscriberFromToken(deps: Deps, purpose: TokenPurpose, token: unknown) {
   const check = verifyToken(deps.secret, purpose, token, deps.now());

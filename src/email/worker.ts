@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { topicIdsFollowedBy } from "../topics/store.ts";
+import type { DeliveryDeps } from "./deps.ts";
 import { digestIsEmpty } from "./digest-content.ts";
 import { renderDigest } from "./digest-render.ts";
 import { DigestSources } from "./digest-sources.ts";
-import type { DeliveryDeps } from "./deps.ts";
 import { listUnsubscribeHeaders, mailboxOf, manageUrl, unsubscribeUrl } from "./links.ts";
 import { MailError } from "./mailer.ts";
 import { claimOutboxRows, finishOutboxRow, type OutboxOutcome, type OutboxRow } from "./outbox-store.ts";
@@ -69,11 +69,18 @@ export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = 
     for (const row of rows) {
       await opts.beforeSend?.(row, index++);
       const sub = subs.get(row.subscriberId);
-      const outcome = await deliver(deps, sources, row, sub, follows.get(row.subscriberId) ?? [], async () => {
-        const wait = nextSendAt - Date.now();
-        if (wait > 0) await sleep(wait);
-        nextSendAt = Math.max(nextSendAt, Date.now()) + gapMs;
-      });
+      const outcome = await deliver(
+        deps,
+        sources,
+        row,
+        sub,
+        follows.get(row.subscriberId) ?? [],
+        async () => {
+          const wait = nextSendAt - Date.now();
+          if (wait > 0) await sleep(wait);
+          nextSendAt = Math.max(nextSendAt, Date.now()) + gapMs;
+        },
+      );
       const kept = await finishOutboxRow(deps.db, row, outcome, deps.now());
       if (!kept) stats.lost++;
       else if (outcome.status === "sent") stats.sent++;
@@ -94,7 +101,8 @@ async function deliver(
   pace: () => Promise<void>,
 ): Promise<OutboxOutcome> {
   // Checked at send time, so an unsubscribe takes effect for digests already queued.
-  if (!sub || sub.status !== "confirmed") return { status: "skipped", reason: `subscriber ${sub?.status ?? "deleted"}` };
+  if (sub?.status !== "confirmed")
+    return { status: "skipped", reason: `subscriber ${sub?.status ?? "deleted"}` };
   const content = await sources.digestFor({
     frequency: row.period.startsWith("weekly:") ? "weekly" : "daily",
     windowStart: row.windowStart,
@@ -113,12 +121,16 @@ async function deliver(
     const info = await deps.mailer.send({
       to: sub.email,
       ...rendered,
-      headers: { ...listUnsubscribeHeaders(deps, sub, deps.mailFrom), "Message-ID": `<digest-${row.id}.${row.subscriberId}@${domain}>` },
+      headers: {
+        ...listUnsubscribeHeaders(deps, sub, deps.mailFrom),
+        "Message-ID": `<digest-${row.id}.${row.subscriberId}@${domain}>`,
+      },
     });
     if (sub.bounceCount > 0) await clearBounces(deps.db, sub.id);
     return { status: "sent", messageId: info.messageId };
   } catch (err) {
-    const e = err instanceof MailError ? err : new MailError(String((err as Error).message ?? err), undefined);
+    const e =
+      err instanceof MailError ? err : new MailError(String((err as Error).message ?? err), undefined);
     if (e.permanent) {
       await recordBounce(deps.db, sub.id, deps.policy.maxBounces, deps.now());
       deps.log?.warn({ subscriber: sub.id, code: e.responseCode }, "digest bounced");

@@ -166,14 +166,19 @@ export interface TrendingCandidate {
   firstSubmittedAt: Date;
 }
 
-/** Papers whose first visible feed entry lies in [from, to), with their vote totals. */
+/**
+ * Papers whose first visible feed entry lies in [from, to), with their vote totals. The window
+ * is applied first and earlier entries are ruled out per candidate, so the cost follows the
+ * window's entries rather than the whole feed's.
+ */
 export async function trendingCandidates(db: Queryable, from: Date, to: Date): Promise<TrendingCandidate[]> {
   const rows = await db.query<{ arxiv_id: string; upvotes: number; first_at: Date }>(
-    `select p.arxiv_id, p.imported_upvotes + p.local_upvotes as upvotes, f.first_at
-     from (select arxiv_id, min(submitted_at) as first_at from feed_entries
-           where hidden_at is null group by arxiv_id) f
-     join papers p on p.arxiv_id = f.arxiv_id
-     where f.first_at >= $1 and f.first_at < $2`,
+    `select p.arxiv_id, p.imported_upvotes + p.local_upvotes as upvotes, min(e.submitted_at) as first_at
+     from feed_entries e join papers p on p.arxiv_id = e.arxiv_id
+     where e.hidden_at is null and e.submitted_at >= $1 and e.submitted_at < $2
+       and not exists (select 1 from feed_entries o
+                       where o.arxiv_id = e.arxiv_id and o.hidden_at is null and o.submitted_at < $1)
+     group by p.arxiv_id`,
     [from.toISOString(), to.toISOString()],
   );
   return rows.map((r) => ({ arxivId: r.arxiv_id, upvotes: r.upvotes, firstSubmittedAt: r.first_at }));

@@ -9,22 +9,33 @@ export interface Checkpoint {
   finished: boolean;
 }
 
-export async function checkpointFor(db: Queryable, kind: ImportKind, path: string): Promise<Checkpoint | null> {
+export async function checkpointFor(
+  db: Queryable,
+  kind: ImportKind,
+  path: string,
+): Promise<Checkpoint | null> {
   const rows = await db.query<{
     fingerprint: string;
     position: number;
     counts: Record<string, number>;
     finished_at: Date | null;
-  }>("select fingerprint, position, counts, finished_at from import_checkpoints where kind = $1 and path = $2", [
-    kind,
-    path,
-  ]);
+  }>(
+    "select fingerprint, position, counts, finished_at from import_checkpoints where kind = $1 and path = $2",
+    [kind, path],
+  );
   const r = rows[0];
-  return r ? { fingerprint: r.fingerprint, position: r.position, counts: r.counts, finished: r.finished_at !== null } : null;
+  return r
+    ? { fingerprint: r.fingerprint, position: r.position, counts: r.counts, finished: r.finished_at !== null }
+    : null;
 }
 
 /** Starts (or restarts) an import at position 0. */
-export async function checkpointStart(db: Queryable, kind: ImportKind, path: string, fingerprint: string): Promise<void> {
+export async function checkpointStart(
+  db: Queryable,
+  kind: ImportKind,
+  path: string,
+  fingerprint: string,
+): Promise<void> {
   await db.query(
     `insert into import_checkpoints (kind, path, fingerprint) values ($1, $2, $3)
      on conflict (kind, path) do update set fingerprint = excluded.fingerprint, position = 0, counts = '{}',

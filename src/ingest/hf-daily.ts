@@ -81,8 +81,10 @@ function entriesOf(text: string): { entries: unknown[]; date: string | null } | 
   return "expected a JSON array of entries or an object with a data array";
 }
 
+type BatchItem = HfItem & { writePaper: boolean };
+
 interface Batch {
-  items: (HfItem & { writePaper: boolean })[];
+  items: BatchItem[];
   filesDone: number;
 }
 
@@ -108,7 +110,11 @@ async function parseFile(file: string): Promise<ParsedFile> {
  * else each entry's publishedAt day. Papers, submitters and feed entries of a batch of files
  * commit together with the checkpoint, so an interrupted import resumes at the next file.
  */
-export async function importHfDaily(db: Db, input: string, options: ImportOptions = {}): Promise<HfDailySummary> {
+export async function importHfDaily(
+  db: Db,
+  input: string,
+  options: ImportOptions = {},
+): Promise<HfDailySummary> {
   const abs = path.resolve(input);
   const { files, ignored } = await inputFiles(abs);
   const fingerprint = await fingerprintOf(files);
@@ -148,15 +154,23 @@ export async function importHfDaily(db: Db, input: string, options: ImportOption
     options.onProgress?.(entries);
   };
 
-  // Read every file first: a paper listed on several days is stored from its last day only,
-  // so a re-run cannot flip its fields between days' values (idempotence), and newest wins.
+  // Read every file first: a paper listed on several days is stored once, from its last day,
+  // so a re-run cannot flip its fields between the days' values and the newest data wins.
+  // Its feed entries are written in the same batch as it (the foreign key needs the paper).
   const parsed = await Promise.all(files.map((f) => parseFile(f)));
   const lastFile = new Map<string, number>();
   parsed.forEach((file, i) => {
     for (const r of file.results) if (r.ok) lastFile.set(r.item.paper.arxivId, i);
   });
-  const total = parsed.reduce((n, f) => n + f.results.length, 0);
-  options.onTotal?.(total);
+  const byCommitFile: BatchItem[][] = parsed.map(() => []);
+  parsed.forEach((file, i) => {
+    for (const r of file.results) {
+      if (!r.ok) continue;
+      const last = lastFile.get(r.item.paper.arxivId) ?? i;
+      byCommitFile[last].push({ ...r.item, writePaper: last === i });
+    }
+  });
+  options.onTotal?.(parsed.reduce((n, f) => n + f.results.length, 0));
 
   let batch: Batch = { items: [], filesDone: skip };
   for (let i = skip; i < files.length; i++) {
@@ -165,8 +179,8 @@ export async function importHfDaily(db: Db, input: string, options: ImportOption
     for (const [index, result] of file.results.entries()) {
       entries++;
       if (!result.ok) report({ where: `${file.name}[${index}]`, reason: result.reason });
-      else batch.items.push({ ...result.item, writePaper: lastFile.get(result.item.paper.arxivId) === i });
     }
+    batch.items.push(...byCommitFile[i]);
     batch.filesDone = i + 1;
     if (batch.items.length >= batchSize && i + 1 < files.length) {
       await commit(batch, false);

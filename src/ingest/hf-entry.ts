@@ -117,7 +117,9 @@ function itemFromEntry(e: HfEntry, feedDate: string | null): HfResult {
         arxivId: id.id,
         title,
         abstract: unwrapAbstract(p.summary ?? e.summary ?? ""),
-        authors: p.authors.map((a) => ({ name: a.name.replace(/\s+/g, " ").trim() })).filter((a) => a.name !== ""),
+        authors: p.authors
+          .map((a) => ({ name: a.name.replace(/\s+/g, " ").trim() }))
+          .filter((a) => a.name !== ""),
         publishedAt: dateOrNull(p.publishedAt),
         githubRepo: httpUrl(p.githubRepo),
         githubStars: p.githubStars ?? null,

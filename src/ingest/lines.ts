@@ -22,7 +22,9 @@ export async function isGzip(file: string): Promise<boolean> {
  * file is. A damaged gzip stream throws after the lines before the damage. `bytesRead` is how
  * far into the (compressed) file reading has got, for estimating the total.
  */
-export async function* fileLines(file: string): AsyncGenerator<{ line: string; lineNo: number; bytesRead: number }> {
+export async function* fileLines(
+  file: string,
+): AsyncGenerator<{ line: string; lineNo: number; bytesRead: number }> {
   const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   let input: Readable = raw;
   if (await isGzip(file)) {

@@ -7,6 +7,7 @@ import cliProgress from "cli-progress";
  *   const progress = createProgress({ label: "arxiv-snapshot", total: 2_800_000 });
  *   progress.tick(1000);      // records processed since the last call
  *   progress.setTotal(n);     // once the total becomes known (or changes)
+ *   progress.log("a.jsonl:7: missing title");  // a message above the bar
  *   progress.stop();          // final line; call in `finally`
  *
  * On a TTY it draws a cli-progress bar (count, rate, ETA when the total is known).
@@ -18,6 +19,8 @@ export interface Progress {
   setTotal(total: number): void;
   /** Extra text shown after the numbers, e.g. "failed 3". */
   setStatus(status: string): void;
+  /** Prints a line (a warning, a skipped record) without garbling the bar. */
+  log(line: string): void;
   readonly count: number;
   stop(): void;
 }
@@ -51,6 +54,7 @@ function silentProgress(): Progress {
     },
     setTotal() {},
     setStatus() {},
+    log() {},
     get count() {
       return count;
     },
@@ -92,6 +96,11 @@ function barProgress(options: ProgressOptions, stream: NodeJS.WriteStream): Prog
       status = s;
       bar.update({ text: text() });
     },
+    log(line: string) {
+      // clear the bar's line, print, and let the next redraw put the bar back below
+      stream.write(`\r\x1b[K${line}\n`);
+      bar.update({ text: text() });
+    },
     get count() {
       return count;
     },
@@ -128,6 +137,9 @@ function lineProgress(options: ProgressOptions, stream: NodeJS.WriteStream): Pro
     },
     setStatus(s: string) {
       status = s;
+    },
+    log(line: string) {
+      stream.write(`${line}\n`);
     },
     get count() {
       return count;

@@ -130,7 +130,9 @@ class Parser {
   }
 
   private number(): number {
-    const m = /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?/.exec(this.s.slice(this.pos, this.pos + 64));
+    const m = /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?/.exec(
+      this.s.slice(this.pos, this.pos + 64),
+    );
     if (!m) this.fail("malformed number");
     this.pos += m[0].length;
     return Number(m[0].replaceAll("_", ""));

@@ -64,7 +64,12 @@ function authorsOf(r: SnapshotRecord): Author[] {
       .map(([last, first, suffix]) => {
         // The snapshot's parser splits "C.-P." into "C. -P."; put the hyphenated initials back.
         const given = (first ?? "").replace(/\.\s+-/g, ".-");
-        return { name: [given, last, suffix].map((s) => (s ?? "").trim()).filter(Boolean).join(" ") };
+        return {
+          name: [given, last, suffix]
+            .map((s) => (s ?? "").trim())
+            .filter(Boolean)
+            .join(" "),
+        };
       })
       .filter((a) => a.name !== "");
   }
@@ -78,7 +83,8 @@ function authorsOf(r: SnapshotRecord): Author[] {
 
 export function paperFromSnapshotRecord(r: SnapshotRecord): RecordResult {
   const id = parseArxivId(r.id);
-  if (!id || id.version !== null || id.id !== r.id.trim()) return { ok: false, reason: `impossible arXiv id "${r.id}"` };
+  if (!id || id.version !== null || id.id !== r.id.trim())
+    return { ok: false, reason: `impossible arXiv id "${r.id}"` };
   const title = cleanTitle(r.title);
   if (title === "") return { ok: false, reason: "empty title" };
   const versions = versionsOf(r);

@@ -47,7 +47,11 @@ export async function fileFingerprint(file: string): Promise<string> {
  * the end are those of one uninterrupted run. Re-running a finished import starts over and
  * reports everything unchanged.
  */
-export async function importSnapshot(db: Db, file: string, options: ImportOptions = {}): Promise<SnapshotSummary> {
+export async function importSnapshot(
+  db: Db,
+  file: string,
+  options: ImportOptions = {},
+): Promise<SnapshotSummary> {
   const abs = path.resolve(file);
   const name = path.basename(abs);
   const fingerprint = await fileFingerprint(abs);

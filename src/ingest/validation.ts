@@ -32,7 +32,10 @@ export function describeIssue(error: z.ZodError, input: unknown): string {
   if (issue.code === "invalid_type") {
     const actual = valueAt(input, issue.path);
     if (actual === undefined) return `missing ${where}`;
-    const expected = issue.expected === "array" || issue.expected === "object" ? `an ${issue.expected}` : `a ${issue.expected}`;
+    const expected =
+      issue.expected === "array" || issue.expected === "object"
+        ? `an ${issue.expected}`
+        : `a ${issue.expected}`;
     return `wrong type: ${where} must be ${expected}, got ${typeName(actual)}`;
   }
   return `invalid ${where}: ${issue.message}`;

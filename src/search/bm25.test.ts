@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULT_BM25, fieldedTf, idf, lengthNorm, saturate, termScore } from "./bm25.ts";
 
-const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
+const close = (actual: number, expected: number) =>
+  assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
 
 test("idf is Lucene's ln(1 + (N - df + 0.5) / (df + 0.5)) and never negative", () => {
   close(idf(3, 1), Math.log(1 + 2.5 / 1.5));

@@ -72,7 +72,12 @@ function spansFromRanges(text: string, ranges: Range[]): Span[] {
  * A window of about `maxChars` of a long text, placed where it holds the most highlighted
  * words, cut at word boundaries, with an ellipsis where text was left out.
  */
-export function snippetSpans(text: string, terms: string[], phrases: string[][] = [], maxChars = 300): Span[] {
+export function snippetSpans(
+  text: string,
+  terms: string[],
+  phrases: string[][] = [],
+  maxChars = 300,
+): Span[] {
   const ranges = highlightRanges(text, terms, phrases);
   if (text.length <= maxChars) return spansFromRanges(text, ranges);
   let bestStart = 0;

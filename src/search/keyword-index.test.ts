@@ -17,8 +17,15 @@ const doc = (arxivId: string, abstract: string, extra: Partial<IndexDoc> = {}): 
 // Float32 accumulation: scores agree with the double-precision formula to about 1e-7.
 const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-6, `${a} != ${b}`);
 
+// Fixed parameters, so the expected numbers do not move when the defaults are retuned.
+const CLASSIC = {
+  k1: 1.2,
+  b: { title: 0.75, authors: 0.75, abstract: 0.75 },
+  weight: { title: 2, authors: 1.5, abstract: 1 },
+};
+
 test("scores are BM25 with idf, saturation and length normalisation, exactly", () => {
-  const ix = new KeywordIndex();
+  const ix = new KeywordIndex(CLASSIC);
   ix.add(doc("A", "apple banana"));
   ix.add(doc("B", "apple apple apple cherry"));
   ix.add(doc("C", "cherry date"));
@@ -49,10 +56,22 @@ test("a rarer term weighs more, and a title match more than an abstract match", 
 
 test("filters, required and excluded terms, and top-k with the full count", () => {
   const ix = new KeywordIndex();
-  ix.add(doc("1", "graph neural network", { categories: ["cs.LG"], publishedDay: "2024-07-31", authors: "Ada Lovelace" }));
-  ix.add(doc("2", "graph network", { categories: ["cs.CV"], publishedDay: "2024-08-01", authors: "Alan Turing" }));
+  ix.add(
+    doc("1", "graph neural network", {
+      categories: ["cs.LG"],
+      publishedDay: "2024-07-31",
+      authors: "Ada Lovelace",
+    }),
+  );
+  ix.add(
+    doc("2", "graph network", { categories: ["cs.CV"], publishedDay: "2024-08-01", authors: "Alan Turing" }),
+  );
   ix.add(doc("3", "neural graph", { categories: ["math.AG"], publishedDay: null, authors: "Ada Turing" }));
-  const ids = (o: Parameters<KeywordIndex["rank"]>[0]) => ix.rank(o).docs.map((d) => d.arxivId).sort();
+  const ids = (o: Parameters<KeywordIndex["rank"]>[0]) =>
+    ix
+      .rank(o)
+      .docs.map((d) => d.arxivId)
+      .sort();
   const terms = analyze("graph");
   assert.deepEqual(ids({ terms, k: 10, categories: ["cs"] }), ["1", "2"]);
   assert.deepEqual(ids({ terms, k: 10, categories: ["cs.cv"] }), ["2"]);

@@ -82,9 +82,13 @@ class Postings {
 
 const DAY_MS = 86_400_000;
 const NO_DAY = -2_147_483_648;
-const dayNumber = (day: string | null): number => (day ? Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS) : NO_DAY);
+const dayNumber = (day: string | null): number =>
+  day ? Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS) : NO_DAY;
 
-function grow<T extends Float32Array | Float64Array | Int32Array | Uint16Array | Uint8Array>(a: T, size: number): T {
+function grow<T extends Float32Array | Float64Array | Int32Array | Uint16Array | Uint8Array>(
+  a: T,
+  size: number,
+): T {
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
@@ -106,6 +110,7 @@ export class KeywordIndex {
   private dead = 0;
   private scores = new Float32Array(1024);
   private reqHits = new Uint8Array(1024);
+  private touched = new Uint32Array(1024);
 
   constructor(params: Bm25Params = DEFAULT_BM25) {
     this.params = params;
@@ -152,7 +157,8 @@ export class KeywordIndex {
       this.lenSums[f] += len;
       const perField = new Map<string, number>();
       for (const t of fields[f]) perField.set(t, (perField.get(t) ?? 0) + 1);
-      for (const [t, n] of perField) counts.set(t, (counts.get(t) ?? 0) + (Math.min(n, caps[f]) << shifts[f]));
+      for (const [t, n] of perField)
+        counts.set(t, (counts.get(t) ?? 0) + (Math.min(n, caps[f]) << shifts[f]));
     }
     for (const [t, packed] of counts) {
       let p = this.terms.get(t);
@@ -191,6 +197,7 @@ export class KeywordIndex {
     this.modified = grow(this.modified, size);
     this.scores = new Float32Array(size);
     this.reqHits = new Uint8Array(size);
+    this.touched = new Uint32Array(size);
   }
 
   /** Average lengths move as papers arrive; norms are recomputed lazily, O(N), before a query. */
@@ -201,7 +208,8 @@ export class KeywordIndex {
     const bs = [b.title, b.authors, b.abstract];
     const avg = this.lenSums.map((s) => s / live);
     for (let d = 0; d < this.ids.length; d++)
-      for (let f = 0; f < 3; f++) this.invNorm[d * 3 + f] = 1 / lengthNorm(this.lens[d * 3 + f], avg[f], bs[f]);
+      for (let f = 0; f < 3; f++)
+        this.invNorm[d * 3 + f] = 1 / lengthNorm(this.lens[d * 3 + f], avg[f], bs[f]);
     this.normsFresh = true;
   }
 
@@ -236,36 +244,47 @@ export class KeywordIndex {
   /** Top-k papers by BM25F for the terms, after filters, with the count of all matches. */
   rank(opts: RankOptions): Ranked {
     this.refreshNorms();
-    const mask = this.filterMask(opts);
-    const lo = opts.after ? dayNumber(opts.after) : NO_DAY;
-    const hi = opts.before ? dayNumber(opts.before) : 2_147_483_647;
-    const dated = opts.after != null || opts.before != null;
-    const pass = (d: number) =>
-      this.alive[d] === 1 && (!mask || mask[d] === 1) && (!dated || (this.days[d] !== NO_DAY && this.days[d] >= lo && this.days[d] < hi));
-    if (opts.terms.length === 0) return this.newestFirst(pass, opts.k);
+    // One byte per paper saying it may be returned: built only when filters narrow things,
+    // so the common unfiltered query only checks liveness in its inner loop.
+    let allow = this.filterMask(opts);
+    if (opts.after != null || opts.before != null) {
+      const lo = opts.after ? dayNumber(opts.after) : NO_DAY + 1;
+      const hi = opts.before ? dayNumber(opts.before) : 2_147_483_647;
+      const days = this.days;
+      allow ??= new Uint8Array(this.ids.length).fill(1);
+      for (let d = 0; d < this.ids.length; d++)
+        if (days[d] === NO_DAY || days[d] < lo || days[d] >= hi) allow[d] = 0;
+    }
+    const gate = allow ?? this.alive;
+    if (opts.terms.length === 0) return this.newestFirst(gate, opts.k);
 
     const required = new Set(opts.required ?? []);
     const { k1, weight } = this.params;
+    const k1p1 = k1 + 1;
     const [wT, wA, wB] = [weight.title, weight.authors, weight.abstract];
     const N = this.ids.length;
-    const touched: number[] = [];
-    const scores = this.scores;
-    const inv = this.invNorm;
+    const { scores, invNorm: inv, alive, reqHits } = this;
+    const touched = this.touched;
+    let nt = 0;
     for (const t of new Set(opts.terms)) {
       const p = this.terms.get(t);
       if (!p) continue;
       const w = idf(N, p.n);
-      const req = required.has(t);
+      const req = required.has(t) ? 1 : 0;
       const { docs, tfs } = p;
-      for (let i = 0; i < p.n; i++) {
+      for (let i = 0, n = p.n; i < n; i++) {
         const d = docs[i];
-        if (!pass(d)) continue;
+        if (gate[d] === 0 || alive[d] === 0) continue;
         const packed = tfs[i];
         const o = d * 3;
-        const tf = wT * (packed >> 12) * inv[o] + wA * ((packed >> 10) & 3) * inv[o + 1] + wB * (packed & 1023) * inv[o + 2];
-        if (scores[d] === 0) touched.push(d);
-        scores[d] += (w * tf * (k1 + 1)) / (k1 + tf);
-        if (req) this.reqHits[d]++;
+        const tf =
+          wT * (packed >> 12) * inv[o] +
+          wA * ((packed >> 10) & 3) * inv[o + 1] +
+          wB * (packed & 1023) * inv[o + 2];
+        const before = scores[d];
+        if (before === 0) touched[nt++] = d;
+        scores[d] = before + (w * tf * k1p1) / (k1 + tf);
+        reqHits[d] += req;
       }
     }
     for (const t of opts.excluded ?? []) {
@@ -275,23 +294,24 @@ export class KeywordIndex {
     const needReq = [...required].filter((t) => opts.terms.includes(t)).length;
     const top = new TopK(opts.k);
     let total = 0;
-    for (const d of touched) {
-      if (scores[d] > 0 && this.reqHits[d] === needReq) {
+    for (let i = 0; i < nt; i++) {
+      const d = touched[i];
+      if (scores[d] > 0 && reqHits[d] === needReq) {
         total++;
         top.offer(d, scores[d]);
       }
       scores[d] = 0;
-      this.reqHits[d] = 0;
+      reqHits[d] = 0;
     }
     return { total, docs: top.sorted().map(([d, s]) => ({ docId: d, arxivId: this.ids[d], score: s })) };
   }
 
   /** Filter-only queries list the matching papers newest first. */
-  private newestFirst(pass: (d: number) => boolean, k: number): Ranked {
+  private newestFirst(gate: Uint8Array, k: number): Ranked {
     const top = new TopK(k);
     let total = 0;
     for (let d = 0; d < this.ids.length; d++) {
-      if (!pass(d)) continue;
+      if (gate[d] === 0 || this.alive[d] === 0) continue;
       total++;
       top.offer(d, this.days[d] === NO_DAY ? -1e9 : this.days[d]);
     }
@@ -318,7 +338,7 @@ class TopK {
         [h[i], h[parent]] = [h[parent], h[i]];
         i = parent;
       }
-    } else if (this.less(h[0], [doc, score])) {
+    } else if (h[0][1] < score || (h[0][1] === score && h[0][0] < doc)) {
       h[0] = [doc, score];
       let i = 0;
       for (;;) {

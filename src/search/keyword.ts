@@ -10,6 +10,7 @@ const LOAD_PAGE = 5000;
 const OVERLAP_MS = 10_000;
 // Phrases are verified on the stored text of the best candidates, at most this many.
 export const PHRASE_CANDIDATES = 1000;
+const PHRASE_BATCH = 200;
 const REBUILD_DEAD_RATIO = 0.25;
 
 /**
@@ -108,22 +109,29 @@ export async function keywordSearch(
   let docs = ranked.docs;
   let total = ranked.total;
   if (q.phrases.length > 0) {
-    const texts = await paperTextsByIds(
-      db,
-      docs.map((d) => d.arxivId),
-    );
-    docs = docs.filter((d) => {
-      const t = texts.get(d.arxivId);
-      if (!t) return false;
-      const fields = [t.title, t.abstract, t.authors].map(phraseTokens);
-      return q.phrases.every((p) => fields.some((f) => containsSequence(f, p.tokens)));
-    });
-    // Beyond the verified candidates the count is extrapolated from the share that passed.
+    // Verify in batches, best first, and stop once a page is full: a common phrase costs a
+    // batch or two, not all candidates. The count beyond what was checked is extrapolated.
+    const verified: typeof docs = [];
+    let checked = 0;
+    while (checked < docs.length && verified.length < k) {
+      const batch = docs.slice(checked, checked + PHRASE_BATCH);
+      checked += batch.length;
+      const texts = await paperTextsByIds(
+        db,
+        batch.map((d) => d.arxivId),
+      );
+      for (const d of batch) {
+        const t = texts.get(d.arxivId);
+        if (!t) continue;
+        const fields = [t.title, t.abstract, t.authors].map(phraseTokens);
+        if (q.phrases.every((p) => fields.some((f) => containsSequence(f, p.tokens)))) verified.push(d);
+      }
+    }
     total =
-      ranked.docs.length === ranked.total
-        ? docs.length
-        : Math.round((docs.length / Math.max(1, ranked.docs.length)) * ranked.total);
-    docs = docs.slice(0, k);
+      checked === ranked.total
+        ? verified.length
+        : Math.round((verified.length / Math.max(1, checked)) * ranked.total);
+    docs = verified.slice(0, k);
   }
   return {
     total,

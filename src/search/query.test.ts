@@ -10,7 +10,9 @@ test("words are normalised, stemmed and stop words dropped", () => {
 });
 
 test("phrases, exclusions and every filter", () => {
-  const q = parseQuery('"state-of-the-art" vision author:"Yann LeCun" category:cs.CV after:2024 before:2024-08-09 -GAN');
+  const q = parseQuery(
+    '"state-of-the-art" vision author:"Yann LeCun" category:cs.CV after:2024 before:2024-08-09 -GAN',
+  );
   assert.deepEqual(q.phrases, [{ text: "state-of-the-art", tokens: ["state", "of", "the", "art"] }]);
   assert.deepEqual(q.terms, ["state", "art", "stateoftheart", "vision"]);
   assert.deepEqual(q.excluded, ["gan"]);
@@ -51,14 +53,18 @@ test("TeX, accents and hyphenation normalise the same on both sides", () => {
 test("empty, operator-only and stop-word-only queries get one clear error", () => {
   assert.match(parseQuery("").errors[0], /^Type something to search for/);
   assert.match(parseQuery("   ").errors[0], /^Type something to search for/);
-  assert.deepEqual(parseQuery('AND OR -"" author:').errors, ["author: needs a value, for example author:lecun."]);
+  assert.deepEqual(parseQuery('AND OR -"" author:').errors, [
+    "author: needs a value, for example author:lecun.",
+  ]);
   assert.match(parseQuery('AND OR NOT "" - ||').errors[0], /only operators or very common words/);
   assert.match(parseQuery("the of and").errors[0], /only operators or very common words/);
   assert.match(parseQuery("-gan").errors[0], /besides the excluded ones/);
 });
 
 test("bad filter values are named", () => {
-  assert.deepEqual(parseQuery("after:2024-13").errors, ['after: "2024-13" is not a date; use YYYY, YYYY-MM or YYYY-MM-DD.']);
+  assert.deepEqual(parseQuery("after:2024-13").errors, [
+    'after: "2024-13" is not a date; use YYYY, YYYY-MM or YYYY-MM-DD.',
+  ]);
   assert.deepEqual(parseQuery("before:2024-02-30 x").errors, [
     'before: "2024-02-30" is not a date; use YYYY, YYYY-MM or YYYY-MM-DD.',
   ]);

@@ -28,7 +28,8 @@ const OPERATORS = new Set(["AND", "OR", "NOT", "&&", "||", "|", "&", "+", "-"]);
 const CATEGORY = /^[a-z][a-z-]*(?:\.[a-z][a-z-]*)?$/i;
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
-export const SYNTAX_HINT = 'Try words, a "quoted phrase", or a filter such as author:lecun, category:cs.CV or after:2024-01.';
+export const SYNTAX_HINT =
+  'Try words, a "quoted phrase", or a filter such as author:lecun, category:cs.CV or after:2024-01.';
 
 function emptyQuery(raw: string): ParsedQuery {
   return {
@@ -59,7 +60,9 @@ function applyFilter(q: ParsedQuery, key: string, value: string): void {
   const field = FILTER_KEYS[key.toLowerCase()];
   const v = value.trim();
   if (v === "") {
-    q.errors.push(`${key}: needs a value, for example ${key}:${key === "author" ? "lecun" : key === "before" || key === "after" ? "2024-08" : "cs.CV"}.`);
+    q.errors.push(
+      `${key}: needs a value, for example ${key}:${key === "author" ? "lecun" : key === "before" || key === "after" ? "2024-08" : "cs.CV"}.`,
+    );
     return;
   }
   if (field === "authors") q.filters.authors.push(v);
@@ -97,7 +100,11 @@ export function parseQuery(input: string): ParsedQuery {
   const words: string[] = [];
   const seen = new Set<string>();
   const addTerms = (terms: string[]) => {
-    for (const t of terms) if (!seen.has(t)) seen.add(t), q.terms.push(t);
+    for (const t of terms) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      q.terms.push(t);
+    }
   };
   for (const m of trimmed.matchAll(TOKEN)) {
     const [, neg, key, quotedValue, bareValue, phrase, word] = m;
@@ -129,7 +136,9 @@ export function parseQuery(input: string): ParsedQuery {
     q.notices.push(`Only the first ${MAX_QUERY_TERMS} distinct words were used.`);
   }
   const hasFilter =
-    q.filters.authors.length + q.filters.categories.length > 0 || q.filters.before !== null || q.filters.after !== null;
+    q.filters.authors.length + q.filters.categories.length > 0 ||
+    q.filters.before !== null ||
+    q.filters.after !== null;
   if (q.errors.length === 0 && q.terms.length === 0 && q.phrases.length === 0 && !hasFilter) {
     q.errors.push(
       q.excluded.length > 0

@@ -1,10 +1,11 @@
 import type { Queryable } from "../db/client.ts";
 import { filterFactsByIds } from "./embedding-store.ts";
-import { DEFAULT_FUSION, type FusionParams, fuseRankings } from "./fusion.ts";
+import { DEFAULT_FUSION, type FusionParams, fuseScores } from "./fusion.ts";
 import { type SemanticOptions, type SemanticSearcher, semanticSearcherFor } from "./semantic.ts";
 import { hasConstraints, passesQuery } from "./semantic-filter.ts";
 import { type ModeContext, modeRunners } from "./service.ts";
 import type { ParsedQuery, SearchHit } from "./types.ts";
+import type { VectorHit } from "./vector-index.ts";
 
 /**
  * Plugs the semantic and hybrid modes into the search service. Until an embedding model is
@@ -30,24 +31,23 @@ export function semanticSearcher(db: Queryable): SemanticSearcher {
 const FILTER_OVERFETCH = 10;
 const MIN_FILTERED_CANDIDATES = 500;
 
-async function semanticRanking(db: Queryable, q: ParsedQuery, k: number): Promise<SearchHit[] | null> {
+/** Drops candidates that fail the query's filters, excluded words or phrases. */
+async function constrained(db: Queryable, q: ParsedQuery, hits: VectorHit[]): Promise<VectorHit[]> {
+  if (!hasConstraints(q) || hits.length === 0) return hits;
+  const facts = await filterFactsByIds(
+    db,
+    hits.map((h) => h.arxivId),
+  );
+  return hits.filter((h) => {
+    const f = facts.get(h.arxivId);
+    return f !== undefined && passesQuery(f, q);
+  });
+}
+
+async function readySearcher(db: Queryable): Promise<SemanticSearcher | null> {
   const searcher = semanticSearcher(db);
   await searcher.sync(db);
-  if (searcher.modelId === null) return null;
-  const constrained = hasConstraints(q);
-  const want = constrained ? Math.max(k * FILTER_OVERFETCH, MIN_FILTERED_CANDIDATES) : k;
-  let found = await searcher.search(q.text, want);
-  if (constrained) {
-    const facts = await filterFactsByIds(
-      db,
-      found.map((h) => h.arxivId),
-    );
-    found = found.filter((h) => {
-      const f = facts.get(h.arxivId);
-      return f !== undefined && passesQuery(f, q);
-    });
-  }
-  return found.slice(0, k).map((h) => ({ arxivId: h.arxivId, score: h.score, matchedTerms: [], why: "semantic" }));
+  return searcher.modelId === null ? null : searcher;
 }
 
 function notReady(ctx: ModeContext) {
@@ -58,30 +58,42 @@ function notReady(ctx: ModeContext) {
 async function runSemantic(ctx: ModeContext): Promise<{ total: number; hits: SearchHit[] }> {
   // A filter-only query has nothing to embed: it lists the matching papers, as keyword mode does.
   if (ctx.query.text.trim() === "") return ctx.keyword(ctx.k);
-  const hits = await semanticRanking(ctx.deps.db, ctx.query, ctx.k);
-  if (!hits) return notReady(ctx);
-  return { total: hits.length, hits };
+  const searcher = await readySearcher(ctx.deps.db);
+  if (!searcher) return notReady(ctx);
+  const want = hasConstraints(ctx.query) ? Math.max(ctx.k * FILTER_OVERFETCH, MIN_FILTERED_CANDIDATES) : ctx.k;
+  const found = await constrained(ctx.deps.db, ctx.query, await searcher.search(ctx.query.text, want));
+  const hits = found
+    .slice(0, ctx.k)
+    .map((h): SearchHit => ({ arxivId: h.arxivId, score: h.score, matchedTerms: [], why: "semantic" }));
+  return { total: found.length, hits };
 }
 
 async function runHybrid(ctx: ModeContext): Promise<{ total: number; hits: SearchHit[] }> {
   if (ctx.query.text.trim() === "") return ctx.keyword(ctx.k);
+  const searcher = await readySearcher(ctx.deps.db);
+  if (!searcher) return notReady(ctx);
   const depth = Math.max(fusion.depth, ctx.k);
-  const [kw, sem] = [await ctx.keyword(depth), await semanticRanking(ctx.deps.db, ctx.query, depth)];
-  if (!sem) return notReady(ctx);
+  const kw = await ctx.keyword(depth);
+  const kwIds = kw.hits.map((h) => h.arxivId);
+  const side = await searcher.hybridSide(ctx.query.text, kwIds, { ...fusion, depth });
+  if (!side) return notReady(ctx);
+  const nearest = await constrained(ctx.deps.db, ctx.query, side.nearest);
+  const cosines = new Map(side.cosines);
+  for (const h of nearest) cosines.set(h.arxivId, h.score);
+  const nearIds = new Set(nearest.map((h) => h.arxivId));
   const kwById = new Map(kw.hits.map((h) => [h.arxivId, h]));
-  const fused = fuseRankings(
-    kw.hits.map((h) => h.arxivId),
-    sem.map((h) => h.arxivId),
-    { ...fusion, depth },
+  const fused = fuseScores(
+    kw.hits.map((h) => ({ arxivId: h.arxivId, score: h.score })),
+    cosines,
+    fusion.semanticWeight,
   );
-  const hits: SearchHit[] = fused.slice(0, ctx.k).map((f) => {
-    const k = kwById.get(f.arxivId);
-    return {
+  const hits = fused.slice(0, ctx.k).map(
+    (f): SearchHit => ({
       arxivId: f.arxivId,
       score: f.score,
-      matchedTerms: k?.matchedTerms ?? [],
-      why: f.keywordRank !== null && f.semanticRank !== null ? "both" : f.keywordRank !== null ? "keyword" : "semantic",
-    };
-  });
+      matchedTerms: kwById.get(f.arxivId)?.matchedTerms ?? [],
+      why: f.inKeyword ? (nearIds.has(f.arxivId) ? "both" : "keyword") : "semantic",
+    }),
+  );
   return { total: Math.max(kw.total, fused.length), hits };
 }

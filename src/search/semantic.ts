@@ -4,6 +4,7 @@ import type { Queryable } from "../db/client.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { loadEmbedder } from "./embed/embedder.ts";
 import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding } from "./embedding-store.ts";
+import { type FusionParams, feedbackQuery } from "./fusion.ts";
 import { type VectorHit, VectorIndex } from "./vector-index.ts";
 
 const LOAD_PAGE = 5000;
@@ -117,6 +118,25 @@ export class SemanticSearcher {
     const cur = this.current;
     if (!cur || text.trim() === "") return [];
     return cur.index.search(await cur.embedder.embedQuery(text), k);
+  }
+
+  /**
+   * The semantic half of hybrid ranking: the query vector steered by the best keyword hits,
+   * its nearest papers, and its cosine with every keyword candidate.
+   */
+  async hybridSide(
+    text: string,
+    keywordIds: string[],
+    p: FusionParams,
+  ): Promise<{ nearest: VectorHit[]; cosines: Map<string, number> } | null> {
+    const cur = this.current;
+    if (!cur) return null;
+    const feedback = keywordIds
+      .slice(0, p.feedbackDocs)
+      .map((id) => cur.index.vectorOf(id))
+      .filter((v): v is Float32Array => v !== null);
+    const q = feedbackQuery(await cur.embedder.embedQuery(text), feedback, p.feedbackWeight);
+    return { nearest: cur.index.search(q, p.depth), cosines: cur.index.cosines(q, keywordIds) };
   }
 
   /** Papers nearest to a stored paper, itself excluded. */

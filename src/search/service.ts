@@ -52,10 +52,14 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
   const keyword = (k: number) => keywordSearch(deps.db, searcher, query, k);
   const runner = mode === "keyword" ? undefined : modeRunners[mode];
   if (mode !== "keyword" && !runner) {
-    query.notices.push(`${mode[0].toUpperCase()}${mode.slice(1)} search is not available here; showing keyword results.`);
+    query.notices.push(
+      `${mode[0].toUpperCase()}${mode.slice(1)} search is not available here; showing keyword results.`,
+    );
     mode = "keyword";
   }
-  const page = runner ? await runner({ deps, query, k: offset + limit, keyword }) : await keyword(offset + limit);
+  const page = runner
+    ? await runner({ deps, query, k: offset + limit, keyword })
+    : await keyword(offset + limit);
   return done(page.total, page.hits);
 }
 

@@ -39,7 +39,11 @@ export async function searchDocsAfter(db: Queryable, afterId: string, limit: num
 }
 
 /** Papers changed at or after a time (ms), oldest change first. */
-export async function searchDocsModifiedSince(db: Queryable, sinceMs: number, limit: number): Promise<IndexDoc[]> {
+export async function searchDocsModifiedSince(
+  db: Queryable,
+  sinceMs: number,
+  limit: number,
+): Promise<IndexDoc[]> {
   const rows = await db.query<DocRow>(
     `select ${DOC_COLUMNS} from papers where modified_at >= to_timestamp($1::float8 / 1000)
      order by modified_at limit $2`,
@@ -62,7 +66,10 @@ export async function paperTextsByIds(db: Queryable, arxivIds: string[]): Promis
     [arxivIds],
   );
   return new Map(
-    rows.map((r) => [r.arxiv_id, { arxivId: r.arxiv_id, title: r.title, abstract: r.abstract, authors: r.authors_text }]),
+    rows.map((r) => [
+      r.arxiv_id,
+      { arxivId: r.arxiv_id, title: r.title, abstract: r.abstract, authors: r.authors_text },
+    ]),
   );
 }
 

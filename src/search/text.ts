@@ -20,19 +20,29 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 );
 
 // Formatting commands whose name is noise but whose argument is text.
-const TEX_FORMAT = /\\(?:emph|textbf|textit|textrm|texttt|textsf|textsc|mathrm|mathbf|mathit|mathcal|mathbb|mathsf|text|bf|it|rm|tt|cal|bm|boldsymbol|operatorname)\b\s*/g;
+const TEX_FORMAT =
+  /\\(?:emph|textbf|textit|textrm|texttt|textsf|textsc|mathrm|mathbf|mathit|mathcal|mathbb|mathsf|text|bf|it|rm|tt|cal|bm|boldsymbol|operatorname)\b\s*/g;
 // Accent commands (\"o, \'e, \^{o}, \c{c}) whose letter survives.
 const TEX_ACCENT = /\\(?:["'`^~=.]|[uvHck](?![a-zA-Z]))\s*\{?([a-zA-Z])\}?/g;
 const MARKS = /\p{M}+/gu;
+const NON_ASCII = /[^\x00-\x7f]/;
+const POSSESSIVE = /['’]s\b/g;
+const ASCII_COMPOUND = /[a-z0-9]+(?:-[a-z0-9]+)*/g;
 const COMPOUND = /[\p{L}\p{N}]+(?:[-‐‑][\p{L}\p{N}]+)*/gu;
 
 /** Case, accents and TeX normalised; word boundaries kept. Safe on any input. */
 export function normalizeText(text: string): string {
   let s = text;
-  if (s.includes("\\")) s = s.replace(TEX_ACCENT, "$1").replace(TEX_FORMAT, " ").replace(/\\([a-zA-Z]+)/g, " $1");
+  if (s.includes("\\"))
+    s = s
+      .replace(TEX_ACCENT, "$1")
+      .replace(TEX_FORMAT, " ")
+      .replace(/\\([a-zA-Z]+)/g, " $1");
   // Math delimiters would split "$\pi$-Net" from its hyphen.
   if (s.includes("$")) s = s.replace(/\$/g, "");
-  return s.normalize("NFKD").replace(MARKS, "").toLowerCase().replace(/['’]s\b/g, "");
+  // Most text is ASCII, and NFKD with the mark pass is the costliest step: skip it there.
+  if (NON_ASCII.test(s)) s = s.normalize("NFKD").replace(MARKS, "");
+  return s.toLowerCase().replace(POSSESSIVE, "");
 }
 
 const stemCache = new Map<string, string>();
@@ -58,11 +68,17 @@ export function isStopWord(word: string): boolean {
  */
 export function analyze(text: string): string[] {
   const out: string[] = [];
-  for (const m of normalizeText(text).matchAll(COMPOUND)) {
+  const norm = normalizeText(text);
+  // After normalisation, ASCII text needs no Unicode classes: a plain regex is much faster.
+  for (const m of norm.matchAll(NON_ASCII.test(norm) ? COMPOUND : ASCII_COMPOUND)) {
     const compound = m[0];
+    if (compound.indexOf("-") === -1 && compound.indexOf("‐") === -1 && compound.indexOf("‑") === -1) {
+      if (!STOP_WORDS.has(compound)) out.push(stem(compound));
+      continue;
+    }
     const parts = compound.split(/[-‐‑]/);
     for (const p of parts) if (!STOP_WORDS.has(p)) out.push(stem(p));
-    if (parts.length > 1) out.push(stem(parts.join("")));
+    out.push(stem(parts.join("")));
   }
   return out;
 }
@@ -70,7 +86,8 @@ export function analyze(text: string): string[] {
 /** Stemmed tokens in order, stop words kept and compounds split: what phrases compare. */
 export function phraseTokens(text: string): string[] {
   const out: string[] = [];
-  for (const m of normalizeText(text).matchAll(COMPOUND)) for (const p of m[0].split(/[-‐‑]/)) out.push(stem(p));
+  for (const m of normalizeText(text).matchAll(COMPOUND))
+    for (const p of m[0].split(/[-‐‑]/)) out.push(stem(p));
   return out;
 }
 
@@ -92,7 +109,9 @@ export function wordSpans(text: string): WordSpan[] {
   for (const m of text.matchAll(RAW_WORD)) {
     const start = m.index ?? 0;
     const word = m[0];
-    const parts = normalizeText(word).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const parts = normalizeText(word)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
     if (parts.length === 0) continue;
     const stems = parts.map(stem);
     if (parts.length > 1) stems.push(stem(parts.join("")));

@@ -15,6 +15,11 @@ const usearch = createRequire(import.meta.url)("usearch") as typeof import("usea
  *
  * usearch keys are integers, so each paper gets a slot number; a re-embedded paper moves to a
  * new slot and its old one is removed from the graph.
+ *
+ * Beside the graph, every vector is also kept as int8 codes with a per-vector scale (a quarter
+ * of the float32 memory): hybrid ranking needs the cosine of keyword candidates that the graph
+ * search did not return, and below EXACT_LIMIT vectors a scan of the codes is exact search,
+ * faster than walking a graph and never missing a neighbour.
  */
 export interface VectorIndexMeta {
   modelId: number;
@@ -35,6 +40,7 @@ export interface VectorHit {
 const EXPANSION_SEARCH = 128;
 const EXPANSION_ADD = 128;
 const CONNECTIVITY = 16;
+export const EXACT_LIMIT = 20_000;
 
 export class VectorIndex {
   readonly modelId: number;
@@ -43,6 +49,8 @@ export class VectorIndex {
   private index: UsearchIndex;
   private ids: (string | null)[] = [];
   private slotOf = new Map<string, number>();
+  private codes = new Int8Array(0);
+  private scales = new Float32Array(0);
 
   constructor(modelId: number, dims: number) {
     this.modelId = modelId;
@@ -72,14 +80,61 @@ export class VectorIndex {
       this.slotOf.set(r.arxivId, slot);
       keys[i] = BigInt(slot);
       matrix.set(r.vector, i * this.dims);
+      this.storeCodes(slot, r.vector);
       if (r.seq !== undefined && r.seq > this.watermark) this.watermark = r.seq;
     });
     this.index.add(keys, matrix);
   }
 
-  /** The k nearest papers; the query is copied, since usearch ignores a view's byte offset. */
+  private storeCodes(slot: number, v: Float32Array): void {
+    if ((slot + 1) * this.dims > this.codes.length) {
+      const codes = new Int8Array(Math.max(1024, (slot + 1) * 2) * this.dims);
+      codes.set(this.codes);
+      this.codes = codes;
+      const scales = new Float32Array(codes.length / this.dims);
+      scales.set(this.scales);
+      this.scales = scales;
+    }
+    let max = 0;
+    for (const x of v) max = Math.max(max, Math.abs(x));
+    const s = max > 0 ? 127 / max : 0;
+    const o = slot * this.dims;
+    for (let c = 0; c < this.dims; c++) this.codes[o + c] = Math.round(v[c] * s);
+    this.scales[slot] = max / 127;
+  }
+
+  private dot(slot: number, q: Float32Array): number {
+    const o = slot * this.dims;
+    let s = 0;
+    for (let c = 0; c < this.dims; c++) s += this.codes[o + c] * q[c];
+    return s * this.scales[slot];
+  }
+
+  /** A paper's vector as held here (decoded from int8), or null. */
+  vectorOf(arxivId: string): Float32Array | null {
+    const slot = this.slotOf.get(arxivId);
+    if (slot === undefined) return null;
+    const out = new Float32Array(this.dims);
+    const o = slot * this.dims;
+    for (let c = 0; c < this.dims; c++) out[c] = this.codes[o + c] * this.scales[slot];
+    return out;
+  }
+
+  /** Cosine of the query with each of the papers held here. */
+  cosines(query: Float32Array, arxivIds: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const id of arxivIds) {
+      const slot = this.slotOf.get(id);
+      if (slot !== undefined) out.set(id, this.dot(slot, query));
+    }
+    return out;
+  }
+
+  /** The k nearest papers: exact below EXACT_LIMIT, else from the HNSW graph. */
   search(vector: Float32Array, k: number): VectorHit[] {
     if (this.size === 0 || k <= 0) return [];
+    if (this.size <= EXACT_LIMIT) return this.exact(vector, k);
+    // The query is copied: usearch ignores a view's byte offset.
     const m = this.index.search(vector.slice(), Math.min(k, this.size), 0) as InstanceType<typeof usearch.Matches>;
     const out: VectorHit[] = [];
     for (let i = 0; i < m.keys.length; i++) {
@@ -89,6 +144,13 @@ export class VectorIndex {
     return out;
   }
 
+  private exact(q: Float32Array, k: number): VectorHit[] {
+    const scored: VectorHit[] = [];
+    for (const [arxivId, slot] of this.slotOf) scored.push({ arxivId, score: this.dot(slot, q) });
+    scored.sort((a, b) => b.score - a.score || (a.arxivId < b.arxivId ? -1 : 1));
+    return scored.slice(0, k);
+  }
+
   save(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     const base = path.join(dir, `vectors-${this.modelId}`);
@@ -96,8 +158,12 @@ export class VectorIndex {
     this.index.save(`${tmp}.usearch`);
     const meta: VectorIndexMeta = { modelId: this.modelId, dims: this.dims, watermark: this.watermark, ids: this.ids };
     fs.writeFileSync(`${tmp}.json`, JSON.stringify(meta));
+    fs.writeFileSync(`${tmp}.codes`, this.codes.subarray(0, this.ids.length * this.dims));
+    fs.writeFileSync(`${tmp}.scales`, new Uint8Array(this.scales.buffer, 0, this.ids.length * 4));
     // Rename the graph first: a reader that sees the new meta also sees a graph at least as new.
     fs.renameSync(`${tmp}.usearch`, `${base}.usearch`);
+    fs.renameSync(`${tmp}.codes`, `${base}.codes`);
+    fs.renameSync(`${tmp}.scales`, `${base}.scales`);
     fs.renameSync(`${tmp}.json`, `${base}.json`);
   }
 
@@ -110,6 +176,11 @@ export class VectorIndex {
       const vi = new VectorIndex(modelId, dims);
       vi.index.load(`${base}.usearch`);
       vi.ids = meta.ids;
+      const codes = fs.readFileSync(`${base}.codes`);
+      const scales = fs.readFileSync(`${base}.scales`);
+      if (codes.length !== meta.ids.length * dims || scales.length !== meta.ids.length * 4) return null;
+      vi.codes = new Int8Array(codes.buffer.slice(codes.byteOffset, codes.byteOffset + codes.length));
+      vi.scales = new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.length));
       vi.watermark = meta.watermark;
       meta.ids.forEach((id, slot) => {
         if (id) vi.slotOf.set(id, slot);
@@ -125,7 +196,7 @@ export class VectorIndex {
   static removeOthers(dir: string, modelId: number): void {
     if (!fs.existsSync(dir)) return;
     for (const f of fs.readdirSync(dir))
-      if (/^vectors-\d+\.(usearch|json)$/.test(f) && !f.startsWith(`vectors-${modelId}.`))
+      if (/^vectors-\d+\.(usearch|json|codes|scales)$/.test(f) && !f.startsWith(`vectors-${modelId}.`))
         fs.rmSync(path.join(dir, f), { force: true });
   }
 }

@@ -28,5 +28,5 @@ export function feedItemOf(p: Paper, baseUrl: string, listedAt?: Date | null): F
 
 /** The feed's date: its newest item, or a fixed old date for an empty feed (stable validators). */
 export function feedUpdated(items: FeedItem[]): Date {
-  return items.reduce<Date>((max, i) => (i.updated > max ? i.updated : max), EPOCH);
+  return new Date(Math.max(EPOCH.getTime(), ...items.map((i) => i.updated.getTime())));
 }

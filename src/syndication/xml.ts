@@ -30,7 +30,6 @@ const builder = new XMLBuilder({
   processEntities: true,
 });
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters, so they go
 const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const clean = (s: string) => s.replace(INVALID_XML, "");
 
@@ -87,7 +86,11 @@ export function renderAtom(meta: FeedMeta, items: FeedItem[]): string {
         link: [
           { "@_rel": "alternate", "@_href": i.url, "@_type": "text/html" },
           { "@_rel": "related", "@_href": `https://arxiv.org/abs/${i.arxivId}`, "@_title": "arXiv" },
-          { "@_rel": "enclosure", "@_href": `https://arxiv.org/pdf/${i.arxivId}`, "@_type": "application/pdf" },
+          {
+            "@_rel": "enclosure",
+            "@_href": `https://arxiv.org/pdf/${i.arxivId}`,
+            "@_type": "application/pdf",
+          },
         ],
         published: i.published.toISOString(),
         updated: i.updated.toISOString(),

@@ -5,7 +5,6 @@ import { insertTopic, type Topic, type TopicMode, topicByQueryKey, topicBySlug }
 
 export const MAX_TOPIC_QUERY = 250;
 export const MAX_TOPIC_NAME = 80;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export type SaveTopicResult = { ok: true; topic: Topic; created: boolean } | { ok: false; error: string };
@@ -22,9 +21,12 @@ export async function saveTopic(
   const query = typeof input.query === "string" ? input.query.trim() : "";
   const name = typeof input.name === "string" && input.name.trim() ? input.name.trim() : query;
   if (!query) return { ok: false, error: "A topic needs a search query." };
-  if (query.length > MAX_TOPIC_QUERY) return { ok: false, error: `A topic's query can have at most ${MAX_TOPIC_QUERY} characters.` };
-  if (name.length > MAX_TOPIC_NAME) return { ok: false, error: `A topic's name can have at most ${MAX_TOPIC_NAME} characters.` };
-  if (CONTROL.test(query) || CONTROL.test(name)) return { ok: false, error: "Line breaks and control characters are not allowed." };
+  if (query.length > MAX_TOPIC_QUERY)
+    return { ok: false, error: `A topic's query can have at most ${MAX_TOPIC_QUERY} characters.` };
+  if (name.length > MAX_TOPIC_NAME)
+    return { ok: false, error: `A topic's name can have at most ${MAX_TOPIC_NAME} characters.` };
+  if (CONTROL.test(query) || CONTROL.test(name))
+    return { ok: false, error: "Line breaks and control characters are not allowed." };
   const parsed = topicMatch(query);
   if (!parsed.ok) return parsed;
   const mode = input.mode ?? "keyword";
@@ -33,7 +35,8 @@ export async function saveTopic(
   if (existing) return { ok: true, topic: existing, created: false };
   // Two topics may share a name; the second gets a suffix derived from its query.
   let slug = slugify(name);
-  if (await topicBySlug(db, slug)) slug = `${slug.slice(0, 52)}-${createHash("sha256").update(key).digest("hex").slice(0, 6)}`;
+  if (await topicBySlug(db, slug))
+    slug = `${slug.slice(0, 52)}-${createHash("sha256").update(key).digest("hex").slice(0, 6)}`;
   const inserted = await insertTopic(db, {
     slug,
     name,

@@ -19,7 +19,9 @@ export interface TopicMatch {
   before: string | null;
 }
 
-export function topicMatch(q: string): { ok: true; match: TopicMatch; parsed: ParsedQuery } | { ok: false; error: string } {
+export function topicMatch(
+  q: string,
+): { ok: true; match: TopicMatch; parsed: ParsedQuery } | { ok: false; error: string } {
   const parsed = parseQuery(q);
   if (parsed.errors.length > 0) return { ok: false, error: parsed.errors[0] };
   if (parsed.arxivId) return { ok: false, error: "A topic is a search, not a single paper." };

@@ -96,12 +96,17 @@ export async function followTopic(db: Queryable, subscriberId: number, topicId: 
 }
 
 export async function unfollowTopic(db: Queryable, subscriberId: number, topicId: number): Promise<void> {
-  await db.query("delete from subscriber_topics where subscriber_id = $1 and topic_id = $2", [subscriberId, topicId]);
+  await db.query("delete from subscriber_topics where subscriber_id = $1 and topic_id = $2", [
+    subscriberId,
+    topicId,
+  ]);
 }
 
 export async function topicsFollowedBy(db: Queryable, subscriberId: number): Promise<Topic[]> {
   const rows = await db.query<Row>(
-    `select ${COLUMNS.split(", ").map((c) => `t.${c}`).join(", ")}
+    `select ${COLUMNS.split(", ")
+      .map((c) => `t.${c}`)
+      .join(", ")}
      from subscriber_topics st join topics t on t.id = st.topic_id
      where st.subscriber_id = $1 order by st.created_at, t.id`,
     [subscriberId],
@@ -110,7 +115,10 @@ export async function topicsFollowedBy(db: Queryable, subscriberId: number): Pro
 }
 
 /** Followed topic ids for many subscribers at once (the digest worker renders in batches). */
-export async function topicIdsFollowedBy(db: Queryable, subscriberIds: number[]): Promise<Map<number, number[]>> {
+export async function topicIdsFollowedBy(
+  db: Queryable,
+  subscriberIds: number[],
+): Promise<Map<number, number[]>> {
   const rows = await db.query<{ subscriber_id: number; topic_id: number }>(
     `select subscriber_id, topic_id from subscriber_topics where subscriber_id = any($1::int[])
      order by subscriber_id, created_at, topic_id`,

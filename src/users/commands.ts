@@ -2,7 +2,15 @@ import type { Db } from "../db/client.ts";
 import type { Mailer } from "../email/mailer.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
-import { insertUser, type UserRow, userByEmail, userByLogin, userByUsername, userEmailVerified, userPasswordSet } from "./store.ts";
+import {
+  insertUser,
+  type UserRow,
+  userByEmail,
+  userByLogin,
+  userByUsername,
+  userEmailVerified,
+  userPasswordSet,
+} from "./store.ts";
 import { consumeToken, issueToken, tokensRevoked } from "./tokens.ts";
 import type { Role } from "./types.ts";
 import { checkPassword, normalizeEmail, normalizeUsername } from "./username.ts";
@@ -57,9 +65,14 @@ export async function createAccount(
     throw new AccountError("An account with that email exists. Log in or reset your password.", "email");
   }
   const passwordHash = await hashPassword(input.password);
-  const id = await insertUser(db, { username: name.username, email: email.email, passwordHash, ...opts }, now);
+  const id = await insertUser(
+    db,
+    { username: name.username, email: email.email, passwordHash, ...opts },
+    now,
+  );
   // Lost a race with a simultaneous sign-up for the same name or address.
-  if (id === null) throw new AccountError("That username or email was just taken. Choose another.", "username");
+  if (id === null)
+    throw new AccountError("That username or email was just taken. Choose another.", "username");
   return id;
 }
 
@@ -79,7 +92,10 @@ export async function sendVerification(deps: AccountDeps, userId: number, email:
   });
 }
 
-export async function verifyEmail(deps: Pick<AccountDeps, "db" | "secret" | "now">, token: string): Promise<boolean> {
+export async function verifyEmail(
+  deps: Pick<AccountDeps, "db" | "secret" | "now">,
+  token: string,
+): Promise<boolean> {
   return deps.db.transaction(async (tx) => {
     const userId = await consumeToken(tx, deps.secret, token, "verify_email", deps.now());
     if (userId === null) return false;
@@ -93,7 +109,8 @@ export async function authenticate(db: Db, login: string, password: string): Pro
   const user = login ? await userByLogin(db, login.normalize("NFKC").trim()) : null;
   const ok = await verifyPassword(user?.origin === "local" ? user.passwordHash : null, password);
   if (!ok || !user) return null;
-  if (user.suspendedAt) throw new AccountError(`This account is suspended: ${user.suspendedReason ?? "no reason given"}.`);
+  if (user.suspendedAt)
+    throw new AccountError(`This account is suspended: ${user.suspendedReason ?? "no reason given"}.`);
   return user;
 }
 
@@ -102,7 +119,7 @@ export async function requestPasswordReset(deps: AccountDeps, emailInput: string
   const email = normalizeEmail(emailInput);
   if (!email.ok) throw new AccountError(email.error, "email");
   const user = await userByEmail(deps.db, email.email);
-  if (!user || user.origin !== "local" || !user.email) return;
+  if (user?.origin !== "local" || !user.email) return;
   const token = await issueToken(deps.db, deps.secret, user.id, "reset_password", deps.now());
   const link = `${deps.baseUrl}/reset-password?token=${encodeURIComponent(token)}`;
   await deps.mailer.send({
@@ -124,7 +141,8 @@ export async function resetPassword(
   return deps.db.transaction(async (tx) => {
     const now = deps.now();
     const userId = await consumeToken(tx, deps.secret, token, "reset_password", now);
-    if (userId === null) throw new AccountError("This reset link has expired or was already used. Ask for a new one.");
+    if (userId === null)
+      throw new AccountError("This reset link has expired or was already used. Ask for a new one.");
     await userPasswordSet(tx, userId, passwordHash);
     // Whoever knew the link could read the mailbox, so the address counts as verified.
     await userEmailVerified(tx, userId, now);

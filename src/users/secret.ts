@@ -8,9 +8,10 @@ import type { Queryable } from "../db/client.ts";
 export async function appSecret(db: Queryable, configured: string | undefined): Promise<string> {
   if (configured) return configured;
   const fresh = randomBytes(32).toString("base64url");
-  await db.query(`insert into app_secrets (name, value) values ('signing', $1) on conflict (name) do nothing`, [
-    fresh,
-  ]);
+  await db.query(
+    `insert into app_secrets (name, value) values ('signing', $1) on conflict (name) do nothing`,
+    [fresh],
+  );
   const rows = await db.query<{ value: string }>(`select value from app_secrets where name = 'signing'`);
   return rows[0].value;
 }

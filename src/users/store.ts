@@ -26,7 +26,9 @@ export async function userById(db: Queryable, id: number): Promise<UserRow | nul
 }
 
 export async function userByUsername(db: Queryable, username: string): Promise<UserRow | null> {
-  const rows = await db.query<UserRow>(`select ${COLUMNS} from users where lower(username) = lower($1)`, [username]);
+  const rows = await db.query<UserRow>(`select ${COLUMNS} from users where lower(username) = lower($1)`, [
+    username,
+  ]);
   return rows[0] ?? null;
 }
 
@@ -41,11 +43,19 @@ export async function userByLogin(db: Queryable, login: string): Promise<UserRow
 }
 
 export async function userByEmail(db: Queryable, email: string): Promise<UserRow | null> {
-  const rows = await db.query<UserRow>(`select ${COLUMNS} from users where lower(email) = lower($1)`, [email]);
+  const rows = await db.query<UserRow>(`select ${COLUMNS} from users where lower(email) = lower($1)`, [
+    email,
+  ]);
   return rows[0] ?? null;
 }
 
-export type NewUser = { username: string; email: string; passwordHash: string; role?: Role; verified?: boolean };
+export type NewUser = {
+  username: string;
+  email: string;
+  passwordHash: string;
+  role?: Role;
+  verified?: boolean;
+};
 
 /** Inserts a local account; null when the username or email is taken (by anyone, imported or local). */
 export async function insertUser(db: Queryable, u: NewUser, now: Date): Promise<number | null> {
@@ -59,11 +69,17 @@ export async function insertUser(db: Queryable, u: NewUser, now: Date): Promise<
 }
 
 export async function userPasswordSet(db: Queryable, userId: number, passwordHash: string): Promise<void> {
-  await db.query(`update users set password_hash = $2 where id = $1 and origin = 'local'`, [userId, passwordHash]);
+  await db.query(`update users set password_hash = $2 where id = $1 and origin = 'local'`, [
+    userId,
+    passwordHash,
+  ]);
 }
 
 export async function userEmailVerified(db: Queryable, userId: number, now: Date): Promise<void> {
-  await db.query(`update users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`, [userId, now]);
+  await db.query(`update users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`, [
+    userId,
+    now,
+  ]);
 }
 
 export async function userRoleSet(db: Queryable, userId: number, role: Role): Promise<void> {
@@ -76,7 +92,11 @@ export async function userSuspensionSet(
   at: Date | null,
   reason: string | null,
 ): Promise<void> {
-  await db.query(`update users set suspended_at = $2, suspended_reason = $3 where id = $1`, [userId, at, reason]);
+  await db.query(`update users set suspended_at = $2, suspended_reason = $3 where id = $1`, [
+    userId,
+    at,
+    reason,
+  ]);
 }
 
 /** A submitter named in imported Hugging Face data. Such rows have no password and cannot log in. */
@@ -91,7 +111,10 @@ export interface ImportedUser {
  * username. The newest name and avatar win. A local account that already holds the name is
  * never touched: the imported user is stored as "NAME-hf" instead.
  */
-export async function upsertImportedUsers(db: Queryable, users: ImportedUser[]): Promise<Map<string, number>> {
+export async function upsertImportedUsers(
+  db: Queryable,
+  users: ImportedUser[],
+): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   const byKey = new Map(users.map((u) => [u.username.toLowerCase(), u]));
   if (byKey.size === 0) return ids;
@@ -112,7 +135,11 @@ export async function upsertImportedUsers(db: Queryable, users: ImportedUser[]):
        union all
        select u.id, lower(u.username), u.origin from users u join x on lower(u.username) = lower(x.username)
        where lower(u.username) not in (select key from up)`,
-      [JSON.stringify(list.map((u) => ({ username: u.username, display_name: u.displayName, avatar_url: u.avatarUrl })))],
+      [
+        JSON.stringify(
+          list.map((u) => ({ username: u.username, display_name: u.displayName, avatar_url: u.avatarUrl })),
+        ),
+      ],
     );
   const taken: ImportedUser[] = [];
   for (const r of await upsert([...byKey.values()])) {

@@ -59,10 +59,14 @@ export async function consumeToken(
 }
 
 /** After a password reset, older reset links stop working. */
-export async function tokensRevoked(db: Queryable, userId: number, purpose: TokenPurpose, now: Date): Promise<void> {
-  await db.query(`update user_tokens set used_at = $3 where user_id = $1 and purpose = $2 and used_at is null`, [
-    userId,
-    purpose,
-    now,
-  ]);
+export async function tokensRevoked(
+  db: Queryable,
+  userId: number,
+  purpose: TokenPurpose,
+  now: Date,
+): Promise<void> {
+  await db.query(
+    `update user_tokens set used_at = $3 where user_id = $1 and purpose = $2 and used_at is null`,
+    [userId, purpose, now],
+  );
 }

@@ -3,9 +3,12 @@
  * ASCII letters, digits, "_" and "-", so look-alikes from other scripts ("аlice" with a
  * Cyrillic а) are refused rather than allowed to impersonate. Uniqueness ignores case.
  */
-export const USERNAME_RULE = "2–30 characters: letters a–z, digits, '_' or '-', starting with a letter or digit";
+export const USERNAME_RULE =
+  "2–30 characters: letters a–z, digits, '_' or '-', starting with a letter or digit";
 
-export function normalizeUsername(input: string): { ok: true; username: string } | { ok: false; error: string } {
+export function normalizeUsername(
+  input: string,
+): { ok: true; username: string } | { ok: false; error: string } {
   const name = input.normalize("NFKC").trim();
   if (name.length === 0) return { ok: false, error: "Choose a username." };
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{1,29}$/.test(name)) {
@@ -15,7 +18,8 @@ export function normalizeUsername(input: string): { ok: true; username: string }
 }
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Delivery proves the rest.
-const EMAIL = /^[^\s@<>()[\],;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@<>()[\],;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
 
 export function normalizeEmail(input: string): { ok: true; email: string } | { ok: false; error: string } {
   const email = input.normalize("NFKC").trim();

@@ -16,6 +16,7 @@ export class HttpError extends Error {
 
 const TITLES: Record<number, string> = {
   400: "Bad request",
+  401: "Log in first",
   403: "Forbidden",
   404: "Not found",
   405: "Method not allowed",
@@ -48,6 +49,8 @@ export function sendError(
         <p>${message}</p>
         <p><a href="/">Back to today's papers</a> or <a href="/search">search</a>.</p>
       </section>`,
+      // The header still shows who is signed in.
+      ctx: req.pageContext ?? {},
     }),
   );
 }

@@ -40,6 +40,7 @@ export function page(opts: PageOptions): string {
 ${opts.description ? html`<meta name="description" content="${opts.description}">` : ""}
 <link rel="stylesheet" href="/static/app.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="alternate" type="application/rss+xml" title="Daily Papers (RSS)" href="/papers.rss">
 ${opts.head ?? ""}
 </head>
 <body>

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "./app.ts";
 import { registerSearchApi } from "./api/search.ts";
 import { registerCommunityRoutes } from "./community/index.ts";
+import { registerDeliveryRoutes } from "./delivery/index.ts";
 import { registerFeedRoutes } from "./feed-routes.ts";
 import { registerSearchPage } from "./pages/search.ts";
 import { registerSimilarRoutes } from "./search/similar.ts";
@@ -14,6 +15,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   // First: installs the session and CSRF hooks every later route relies on.
   await registerCommunityRoutes(app, deps);
   await registerFeedRoutes(app, deps);
+  await registerDeliveryRoutes(app, deps);
   registerSearchPage(app, deps);
   registerSearchApi(app, deps);
   registerSimilarRoutes(app, deps);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PeriodError, type PeriodKind, parsePeriod } from "../feed/periods.ts";
+import { paramDocs } from "./api/openapi.ts";
 import { HttpError } from "./errors.ts";
 
 /**
@@ -17,17 +18,20 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
 /** A query-string integer in [min, max], with a message a person understands. */
 export function intParam(min: number, max: number) {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z
+  const schema = z
     .string()
     .regex(/^\d{1,9}$/, message)
     .transform(Number)
     .pipe(z.number().min(min, message).max(max, message));
+  paramDocs.add(schema, { type: "integer", minimum: min, maximum: max });
+  return schema;
 }
 
 /** A feed period key (2024-08-09, 2024-W32, 2024-08), checked against the real calendar. */
 export function periodParam(kind: PeriodKind) {
   const example = { day: "2024-08-09", week: "2024-W32", month: "2024-08" }[kind];
-  return z
+  const pattern = { day: "^\\d{4}-\\d{2}-\\d{2}$", week: "^\\d{4}-W\\d{2}$", month: "^\\d{4}-\\d{2}$" }[kind];
+  const schema = z
     .string()
     .max(20, `must look like ${example}`)
     .transform((value, ctx) => {
@@ -39,4 +43,6 @@ export function periodParam(kind: PeriodKind) {
         return z.NEVER;
       }
     });
+  paramDocs.add(schema, { type: "string", pattern, examples: [example] });
+  return schema;
 }

@@ -70,16 +70,23 @@ for (const backend of testBackends()) {
     test("paging with p and limit, and a Link header while more follow", async () => {
       const first = await get("/api/daily_papers?date=2024-08-09&limit=2");
       assert.deepEqual(ids(first.json), [IDS.A, IDS.E]);
-      assert.equal(
-        first.link,
-        '<http://127.0.0.1:3000/api/daily_papers?date=2024-08-09&limit=2&p=1>; rel="next"',
-      );
+      assert.equal(first.link, '<http://localhost/api/daily_papers?date=2024-08-09&limit=2&p=1>; rel="next"');
       const second = await get("/api/daily_papers?date=2024-08-09&limit=2&p=1");
       assert.deepEqual(ids(second.json), [IDS.B, IDS.D]);
       assert.match(second.link ?? "", /p=2>; rel="next"$/);
       const last = await get("/api/daily_papers?date=2024-08-09&limit=2&p=2");
       assert.deepEqual(ids(last.json), [IDS.C]);
       assert.equal(last.link, undefined);
+      // behind a proxy, the link points where the client is
+      const proxied = await t.app.inject({
+        url: "/api/daily_papers?date=2024-08-09&limit=2",
+        headers: { "x-forwarded-proto": "https", "x-forwarded-host": "papers.example.org" },
+      });
+      assert.equal(
+        proxied.headers.link,
+        '<https://papers.example.org/api/daily_papers?date=2024-08-09&limit=2&p=1>; rel="next"',
+      );
+      assert.match(proxied.json()[0].thumbnail, /^https:\/\/papers\.example\.org\/papers\//);
       const beyond = await get("/api/daily_papers?date=2024-08-09&limit=2&p=9");
       assert.deepEqual(beyond.json, []);
     });
@@ -200,6 +207,15 @@ for (const backend of testBackends()) {
         "publishedAt",
         "trending",
       ]);
+      assert.deepEqual(daily.parameters.find((p: { name: string }) => p.name === "limit").schema, {
+        type: "integer",
+        minimum: 1,
+        maximum: 100,
+      });
+      assert.equal(
+        daily.parameters.find((p: { name: string }) => p.name === "week").schema.pattern,
+        "^\\d{4}-W\\d{2}$",
+      );
       assert.ok(daily.responses["200"].headers.Link);
       assert.ok(json.paths["/api/papers/{id}"].get.responses["404"]);
       for (const name of ["DailyPaper", "Paper", "PaperDetail", "Author", "User", "Error"])

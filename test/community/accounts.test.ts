@@ -19,7 +19,12 @@ class Visitor {
     readonly ip = "10.0.0.1",
   ) {}
   async get(url: string) {
-    const res = await this.app.inject({ method: "GET", url, remoteAddress: this.ip, headers: { cookie: this.cookie } });
+    const res = await this.app.inject({
+      method: "GET",
+      url,
+      remoteAddress: this.ip,
+      headers: { cookie: this.cookie },
+    });
     this.cookie = cookiesAfter(this.cookie, res.headers["set-cookie"]);
     return res;
   }
@@ -65,7 +70,11 @@ for (const backend of testBackends()) {
           cb();
         },
       });
-      const config = loadConfig({ SECRET: TEST_SECRET, SMTP_URL: smtp.url, BASE_URL: "https://papers.example" });
+      const config = loadConfig({
+        SECRET: TEST_SECRET,
+        SMTP_URL: smtp.url,
+        BASE_URL: "https://papers.example",
+      });
       app = await buildApp({ db, config, log: createLogger("trace", stream), now: () => new Date() });
     });
     after(async () => {
@@ -76,7 +85,11 @@ for (const backend of testBackends()) {
 
     test("sign up, confirm the email from the message received, log out and in again", async () => {
       const v = new Visitor(app);
-      const res = await v.submit("/signup", "/signup", { username: "alice", email: "alice@example.com", password: PASSWORD });
+      const res = await v.submit("/signup", "/signup", {
+        username: "alice",
+        email: "alice@example.com",
+        password: PASSWORD,
+      });
       assert.equal(res.statusCode, 303);
       const setCookie = [res.headers["set-cookie"]].flat().join("\n");
       assert.match(setCookie, /dp_session=[^;]+;.*HttpOnly; SameSite=Lax/);
@@ -88,7 +101,9 @@ for (const backend of testBackends()) {
       const confirm = await v.get(link);
       assert.equal(confirm.statusCode, 200);
       // Opening the link (as a mail scanner would) confirms nothing; the button does.
-      let rows = await db.query<{ v: Date | null }>(`select email_verified_at as v from users where username = 'alice'`);
+      let rows = await db.query<{ v: Date | null }>(
+        `select email_verified_at as v from users where username = 'alice'`,
+      );
       assert.equal(rows[0].v, null);
       const token = decodeURIComponent(link.split("token=")[1]);
       const done = await v.submit(link, "/verify-email", { token });
@@ -104,7 +119,11 @@ for (const backend of testBackends()) {
       assert.equal(v.session(), undefined);
       const home = await v.get("/signup");
       assert.match(home.body, /Log in/);
-      const login = await v.submit("/login", "/login", { login: "ALICE", password: PASSWORD, next: "/users/alice" });
+      const login = await v.submit("/login", "/login", {
+        login: "ALICE",
+        password: PASSWORD,
+        next: "/users/alice",
+      });
       assert.equal(login.statusCode, 303);
       assert.equal(login.headers.location, "/users/alice");
       const profile = await v.get("/users/alice");
@@ -155,11 +174,17 @@ for (const backend of testBackends()) {
 
     test("login brute force is throttled per name, whatever the address", async () => {
       for (let i = 0; i < 5; i++) {
-        const res = await new Visitor(app, `10.1.0.${i}`).submit("/login", "/login", { login: "alice", password: `guess-${i}-xxxx` });
+        const res = await new Visitor(app, `10.1.0.${i}`).submit("/login", "/login", {
+          login: "alice",
+          password: `guess-${i}-xxxx`,
+        });
         assert.equal(res.statusCode, 401);
         assert.match(res.body, /Wrong username or password/);
       }
-      const blocked = await new Visitor(app, "10.1.0.99").submit("/login", "/login", { login: "alice", password: PASSWORD });
+      const blocked = await new Visitor(app, "10.1.0.99").submit("/login", "/login", {
+        login: "alice",
+        password: PASSWORD,
+      });
       assert.equal(blocked.statusCode, 429);
       assert.ok(Number(blocked.headers["retry-after"]) > 0);
       assert.match(blocked.body, /too often/);
@@ -190,15 +215,23 @@ for (const backend of testBackends()) {
       const reused = await v.submit("/forgot-password", "/reset-password", { token, password: newPassword });
       assert.equal(reused.statusCode, 400);
       assert.match(reused.body, /expired or was already used/);
-      const oldPw = await new Visitor(app, "10.2.0.2").submit("/login", "/login", { login: "bob", password: PASSWORD });
+      const oldPw = await new Visitor(app, "10.2.0.2").submit("/login", "/login", {
+        login: "bob",
+        password: PASSWORD,
+      });
       assert.equal(oldPw.statusCode, 401);
-      const newPw = await new Visitor(app, "10.2.0.3").submit("/login", "/login", { login: "bob", password: newPassword });
+      const newPw = await new Visitor(app, "10.2.0.3").submit("/login", "/login", {
+        login: "bob",
+        password: newPassword,
+      });
       assert.equal(newPw.statusCode, 303);
     });
 
     test("bad sign-up input gets a clear message and stores nothing", async () => {
       const count = async () => (await db.query<{ n: number }>(`select count(*)::int as n from users`))[0].n;
-      await db.query(`insert into users (username, origin, display_name) values ('hfperson', 'hf', 'HF Person')`);
+      await db.query(
+        `insert into users (username, origin, display_name) values ('hfperson', 'hf', 'HF Person')`,
+      );
       const before = await count();
       const cases: [Record<string, string>, RegExp][] = [
         [{ username: "", email: "c@example.com", password: PASSWORD }, /Choose a username/],
@@ -208,7 +241,10 @@ for (const backend of testBackends()) {
         [{ username: "\u0430lice", email: "c@example.com", password: PASSWORD }, /not allowed/],
         [{ username: "Alice", email: "c@example.com", password: PASSWORD }, /taken/],
         [{ username: "\uff41\uff4c\uff49\uff43\uff45", email: "c@example.com", password: PASSWORD }, /taken/],
-        [{ username: "HFPerson", email: "c@example.com", password: PASSWORD }, /imported Hugging Face submitter/],
+        [
+          { username: "HFPerson", email: "c@example.com", password: PASSWORD },
+          /imported Hugging Face submitter/,
+        ],
         [{ username: "carol", email: "ALICE@example.com", password: PASSWORD }, /account with that email/],
         [{ username: "x'; drop table users; --", email: "c@example.com", password: PASSWORD }, /not allowed/],
         [{ username: "carol", email: "' or 1=1 --@x.com", password: PASSWORD }, /valid email/],
@@ -235,13 +271,18 @@ for (const backend of testBackends()) {
       });
       assert.equal(ok.statusCode, 303);
       await smtp.nextMessage();
-      const rows = await db.query<{ username: string }>(`select username from users where email = 'carol@example.com'`);
+      const rows = await db.query<{ username: string }>(
+        `select username from users where email = 'carol@example.com'`,
+      );
       assert.equal(rows[0].username, "carol");
     });
 
     test("imported submitters cannot log in; SQL in the login box is just a wrong name", async () => {
       for (const login of ["hfperson", "' OR '1'='1' --", "alice' --"]) {
-        const res = await new Visitor(app, "10.4.0.1").submit("/login", "/login", { login, password: "' OR '1'='1" });
+        const res = await new Visitor(app, "10.4.0.1").submit("/login", "/login", {
+          login,
+          password: "' OR '1'='1",
+        });
         assert.equal(res.statusCode, 401, login);
       }
       const tables = await db.query(`select 1 from users limit 1`);
@@ -256,6 +297,13 @@ for (const backend of testBackends()) {
         codes.push(res.statusCode);
       }
       assert.deepEqual(codes, [400, 400, 400, 400, 400, 429]);
+    });
+
+    test("cookies are Secure behind HTTPS and plain on HTTP", async () => {
+      const https = await app.inject({ url: "/signup", headers: { "x-forwarded-proto": "https" } });
+      assert.match(String(https.headers["set-cookie"]), /dp_csrf=[^;]+;.*HttpOnly; Secure; SameSite=Lax/);
+      const http = await app.inject({ url: "/signup" });
+      assert.doesNotMatch(String(http.headers["set-cookie"]), /Secure/);
     });
 
     test("passwords, tokens and session ids never reach the logs", () => {

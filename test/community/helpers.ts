@@ -28,13 +28,23 @@ export async function makeUser(
   const username = opts.username ?? `user${seq}_${process.pid}`;
   const id = await insertUser(
     db,
-    { username, email: `${username}@example.com`, passwordHash: "x", role: opts.role, verified: opts.verified ?? true },
+    {
+      username,
+      email: `${username}@example.com`,
+      passwordHash: "x",
+      role: opts.role,
+      verified: opts.verified ?? true,
+    },
     now,
   );
   if (id === null) throw new Error(`user ${username} exists`);
   const sid = await createSession(db, id, now);
   const nonce = `nonce-${seq}-abcdefghijklmnopqrstuvwxyz`;
-  return { userId: id, cookie: `dp_session=${sid}; dp_csrf=${nonce}`, csrf: csrfTokenFor(TEST_SECRET, nonce) };
+  return {
+    userId: id,
+    cookie: `dp_session=${sid}; dp_csrf=${nonce}`,
+    csrf: csrfTokenFor(TEST_SECRET, nonce),
+  };
 }
 
 export function anonymous(): { cookie: string; csrf: string } {

@@ -75,11 +75,27 @@ const ERRORS = {
 };
 /** Sets for which a real ListRecords response was recorded; served verbatim. */
 const RECORDED_SETS: Record<string, string> = {
-  "physics:hep-th": path.join(HEP_DIR, "functional__arxiv__fixtures__http_server__records__arxiv-physics-hep-th.xml"),
-  "physics:hep-ex": path.join(HEP_DIR, "functional__arxiv__fixtures__http_server__records__arxiv-physics-hep-ex.xml"),
+  "physics:hep-th": path.join(
+    HEP_DIR,
+    "functional__arxiv__fixtures__http_server__records__arxiv-physics-hep-th.xml",
+  ),
+  "physics:hep-ex": path.join(
+    HEP_DIR,
+    "functional__arxiv__fixtures__http_server__records__arxiv-physics-hep-ex.xml",
+  ),
 };
 /** Sets a real repository has; any other set gets the recorded noRecordsMatch answer. */
-const KNOWN_SETS = new Set(["cs", "econ", "eess", "math", "physics", "q-bio", "q-fin", "stat", ...Object.keys(RECORDED_SETS)]);
+const KNOWN_SETS = new Set([
+  "cs",
+  "econ",
+  "eess",
+  "math",
+  "physics",
+  "q-bio",
+  "q-fin",
+  "stat",
+  ...Object.keys(RECORDED_SETS),
+]);
 
 export function recordsIn(xml: string): OaiRecord[] {
   const out: OaiRecord[] = [];
@@ -99,7 +115,9 @@ function uniqueRecords(files: string[]): OaiRecord[] {
 
 function loadArchive(): { arXiv: OaiRecord[]; arXivRaw: OaiRecord[] } {
   const hep = (name: string) => path.join(HEP_DIR, name);
-  const unit = Array.from({ length: 11 }, (_, i) => hep(`unit__responses__arxiv__sample_arxiv_record${i}.xml`));
+  const unit = Array.from({ length: 11 }, (_, i) =>
+    hep(`unit__responses__arxiv__sample_arxiv_record${i}.xml`),
+  );
   return {
     arXiv: uniqueRecords([
       ...Object.values(RECORDED_SETS),
@@ -107,7 +125,10 @@ function loadArchive(): { arXiv: OaiRecord[]; arXivRaw: OaiRecord[] } {
       ...unit,
       hep("unit__responses__arxiv__sample_arxiv_record.xml"),
     ]),
-    arXivRaw: uniqueRecords([path.join(RAW_DIR, "ListRecordsResponse.xml"), path.join(RAW_DIR, "GetRecordResponse.xml")]),
+    arXivRaw: uniqueRecords([
+      path.join(RAW_DIR, "ListRecordsResponse.xml"),
+      path.join(RAW_DIR, "GetRecordResponse.xml"),
+    ]),
   };
 }
 
@@ -132,7 +153,12 @@ interface Window {
 /** The recorded arXivRaw first page, with its real token, is replayed as-is when it fits the window. */
 const RAW_FIRST_TOKEN = "726959|1001";
 
-function oaiAnswer(q: Record<string, string>, archive: ArxivReplay["archive"], tokens: Map<string, { window: Window; cursor: number }>, pageSize: number): string {
+function oaiAnswer(
+  q: Record<string, string>,
+  archive: ArxivReplay["archive"],
+  tokens: Map<string, { window: Window; cursor: number }>,
+  pageSize: number,
+): string {
   const verb = q.verb;
   if (verb === "GetRecord") {
     const id = (q.identifier ?? "").replace(/^oai:arXiv\.org:/, "");
@@ -151,7 +177,9 @@ function oaiAnswer(q: Record<string, string>, archive: ArxivReplay["archive"], t
   const format = q.metadataPrefix;
   if (format !== "arXiv" && format !== "arXivRaw") return ERRORS.badArgument();
   const dateOk = (d: string | undefined) => d === undefined || /^\d{4}-\d{2}-\d{2}$/.test(d);
-  if (!dateOk(q.from) || !dateOk(q.until) || (q.from && q.until && q.from > q.until)) return ERRORS.badArgument();
+  if (!dateOk(q.from) || !dateOk(q.until) || (q.from && q.until && q.from > q.until))
+    return ERRORS.badArgument();
+  if (q.set && !/^[a-z-]+(:[a-z-]+)?$/i.test(q.set)) return ERRORS.badArgument();
   if (q.set && !KNOWN_SETS.has(q.set)) return ERRORS.noRecordsMatch();
   if (q.set && RECORDED_SETS[q.set] && format === "arXiv" && (!q.from || q.from <= "2017-12-14") && !q.until)
     return read(RECORDED_SETS[q.set]);
@@ -160,7 +188,7 @@ function oaiAnswer(q: Record<string, string>, archive: ArxivReplay["archive"], t
   );
   if (records.length === 0) return ERRORS.noRecordsMatch();
   const window: Window = { format, records };
-  if (format === "arXivRaw" && records.length === archive.arXivRaw.length && pageSize >= 6) {
+  if (format === "arXivRaw" && records.length === archive.arXivRaw.length) {
     tokens.set(RAW_FIRST_TOKEN, { window, cursor: 6 });
     return read(path.join(RAW_DIR, "ListRecordsResponse.xml"));
   }
@@ -168,7 +196,12 @@ function oaiAnswer(q: Record<string, string>, archive: ArxivReplay["archive"], t
 }
 
 let tokenCounter = 0;
-function pageOf(window: Window, cursor: number, tokens: Map<string, { window: Window; cursor: number }>, pageSize: number): string {
+function pageOf(
+  window: Window,
+  cursor: number,
+  tokens: Map<string, { window: Window; cursor: number }>,
+  pageSize: number,
+): string {
   const page = window.records.slice(cursor, cursor + pageSize);
   const next = cursor + page.length;
   let token: string | null = null;
@@ -200,7 +233,10 @@ function loadAtom(): { recordings: AtomRecording[]; entries: Map<string, string>
   const entries = new Map<string, string>();
   const bodies = [
     ...recordings.filter((r) => r.status === 200 && r.query.id_list).map((r) => r.body),
-    ...fs.readdirSync(path.join(ATOM_DIR, "classic")).filter((f) => f.startsWith("id_list=")).map((f) => read(path.join(ATOM_DIR, "classic", f))),
+    ...fs
+      .readdirSync(path.join(ATOM_DIR, "classic"))
+      .filter((f) => f.startsWith("id_list="))
+      .map((f) => read(path.join(ATOM_DIR, "classic", f))),
   ];
   for (const body of bodies)
     for (const m of body.matchAll(/<entry>[\s\S]*?<\/entry>/g)) {
@@ -227,7 +263,10 @@ function atomFeed(entries: string[], q: Record<string, string>): string {
 `;
 }
 
-function apiAnswer(q: Record<string, string>, atom: ReturnType<typeof loadAtom>): { status: number; body: string } {
+function apiAnswer(
+  q: Record<string, string>,
+  atom: ReturnType<typeof loadAtom>,
+): { status: number; body: string } {
   const norm = (x: Record<string, string>) =>
     [x.id_list ?? "", x.search_query ?? "", x.start ?? "0", x.max_results ?? "10"].join("\u0000");
   const exact = atom.recordings.find((r) => norm(r.query) === norm(q));

@@ -8,7 +8,14 @@ export function hfDailyPapers(days: string[]): PaperInput[] {
   for (const day of days) {
     const file = path.resolve("../shared/data/hf-daily", `${day}.json`);
     const items = JSON.parse(fs.readFileSync(file, "utf8")) as {
-      paper: { id: string; title: string; summary: string; publishedAt: string; upvotes: number; authors: { name: string }[] };
+      paper: {
+        id: string;
+        title: string;
+        summary: string;
+        publishedAt: string;
+        upvotes: number;
+        authors: { name: string }[];
+      };
     }[];
     for (const { paper } of items)
       out.push({

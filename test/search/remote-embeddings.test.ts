@@ -26,7 +26,12 @@ before(async () => {
     });
     req.on("end", () => {
       const parsed = JSON.parse(body) as { input: string[]; model: string };
-      seen.push({ auth: req.headers.authorization, input: parsed.input, model: parsed.model, url: req.url ?? "" });
+      seen.push({
+        auth: req.headers.authorization,
+        input: parsed.input,
+        model: parsed.model,
+        url: req.url ?? "",
+      });
       const b = script.shift() ?? "ok";
       if (b === "hang") return; // never answers: the client's timeout must fire
       if (b === "500") return res.writeHead(500).end("upstream exploded");
@@ -36,7 +41,9 @@ before(async () => {
       const data = parsed.input.map((t, index) => ({ object: "embedding", index, embedding: vectorOf(t) }));
       if (b === "short") data.pop();
       // Out of order on purpose: clients must sort by index.
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: data.reverse(), model: parsed.model }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ data: data.reverse(), model: parsed.model }));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -49,7 +56,13 @@ after(async () => {
 });
 
 const client = (opts: Partial<ConstructorParameters<typeof RemoteEmbeddingClient>[0]> = {}) =>
-  new RemoteEmbeddingClient({ url: base, model: "nomic-embed-text", apiKey: "sk-test", backoffMs: 1, ...opts });
+  new RemoteEmbeddingClient({
+    url: base,
+    model: "nomic-embed-text",
+    apiKey: "sk-test",
+    backoffMs: 1,
+    ...opts,
+  });
 
 describe("OpenAI-compatible embeddings client", () => {
   test("resolves the endpoint from a base URL, a /v1 URL or the full address", () => {
@@ -118,7 +131,12 @@ describe("OpenAI-compatible embeddings client", () => {
   });
 
   test("reports an unreachable endpoint without leaking the key", async () => {
-    const c = new RemoteEmbeddingClient({ url: "http://127.0.0.1:1", model: "m", apiKey: "sk-secret", retries: 0 });
+    const c = new RemoteEmbeddingClient({
+      url: "http://127.0.0.1:1",
+      model: "m",
+      apiKey: "sk-secret",
+      retries: 0,
+    });
     await assert.rejects(c.embed(["x"]), (e: Error) => {
       assert.match(e.message, /is unreachable/);
       assert.doesNotMatch(e.message, /sk-secret/);

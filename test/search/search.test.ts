@@ -47,7 +47,10 @@ for (const backend of testBackends()) {
       const res = await t.app.inject({ url: "/search?q=medical+benchmark" });
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /class="result-count">18 papers · showing 1–18 · [\d.]+ ms/);
-      assert.match(res.body, /<a href="\/papers\/2408\.03361">GMAI-MMBench: A Comprehensive Multimodal Evaluation <mark>Benchmark<\/mark> Towards General <mark>Medical<\/mark> AI<\/a>/);
+      assert.match(
+        res.body,
+        /<a href="\/papers\/2408\.03361">GMAI-MMBench: A Comprehensive Multimodal Evaluation <mark>Benchmark<\/mark> Towards General <mark>Medical<\/mark> AI<\/a>/,
+      );
       assert.doesNotMatch(res.body, /rel="next"/);
       const p1 = await t.app.inject({ url: "/search?q=model" });
       assert.match(p1.body, /class="result-count">56 papers · showing 1–20/);
@@ -75,21 +78,43 @@ for (const backend of testBackends()) {
       );
       const r = await searchPapers({ db: t.db }, { q: "model after:2024-09 before:2025-01", limit: 120 });
       assert.ok(r.total > 0);
-      const ids = new Set(papers.filter((p) => p.publishedAt && p.publishedAt >= new Date("2024-09-01") && p.publishedAt < new Date("2025-01-01")).map((p) => p.arxivId));
+      const ids = new Set(
+        papers
+          .filter(
+            (p) =>
+              p.publishedAt &&
+              p.publishedAt >= new Date("2024-09-01") &&
+              p.publishedAt < new Date("2025-01-01"),
+          )
+          .map((p) => p.arxivId),
+      );
       for (const h of r.hits) assert.ok(ids.has(h.arxivId), h.arxivId);
       // Hugging Face data has no categories; a snapshot import adds them and search follows.
       assert.equal((await searchPapers({ db: t.db }, { q: "category:cs.CV" })).total, 0);
-      await upsertPapers(t.db, [{ ...papers.find((p) => p.arxivId === "2408.03361")!, categories: ["cs.CV", "cs.AI"], source: "arxiv-snapshot" }]);
+      await upsertPapers(t.db, [
+        {
+          ...papers.find((p) => p.arxivId === "2408.03361")!,
+          categories: ["cs.CV", "cs.AI"],
+          source: "arxiv-snapshot",
+        },
+      ]);
       const cv = await searchPapers({ db: t.db }, { q: "category:cs.CV" });
       assert.deepEqual(
         cv.hits.map((h) => h.arxivId),
         ["2408.03361"],
       );
-      assert.equal((await searchPapers({ db: t.db }, { q: "benchmark category:cs" })).hits[0].arxivId, "2408.03361");
+      assert.equal(
+        (await searchPapers({ db: t.db }, { q: "benchmark category:cs" })).hits[0].arxivId,
+        "2408.03361",
+      );
     });
 
     test("an arXiv id or URL goes to the paper", async () => {
-      for (const q of ["2408.03361", "https://arxiv.org/abs/2408.03361v2", "https://huggingface.co/papers/2408.03361"]) {
+      for (const q of [
+        "2408.03361",
+        "https://arxiv.org/abs/2408.03361v2",
+        "https://huggingface.co/papers/2408.03361",
+      ]) {
         const res = await t.app.inject({ url: `/search?q=${encodeURIComponent(q)}` });
         assert.equal(res.statusCode, 302);
         assert.equal(res.headers.location, "/papers/2408.03361");
@@ -108,7 +133,11 @@ for (const backend of testBackends()) {
       assert.match(empty.body.error, /Type something to search for/);
       const long = await api(`q=${"a".repeat(251)}`);
       assert.equal(long.status, 400);
-      assert.deepEqual(long.body, { error: 'Invalid parameter "q": must be at most 250 characters', param: "q", status: 400 });
+      assert.deepEqual(long.body, {
+        error: 'Invalid parameter "q": must be at most 250 characters',
+        param: "q",
+        status: 400,
+      });
       assert.equal((await api("limit=5")).body.param, "q");
       assert.equal((await api("q=x&limit=0")).body.param, "limit");
       assert.equal((await api("q=x&limit=121")).body.param, "limit");
@@ -135,14 +164,23 @@ for (const backend of testBackends()) {
 
     test("the index follows papers added and updated after it was built", async () => {
       assert.equal((await searchPapers({ db: t.db }, { q: "zorblax" })).total, 0);
-      const paper = { arxivId: "2501.99999", title: "Zorblax networks", abstract: "We study zorblax.", authors: [{ name: "A. Tester" }], source: "arxiv-snapshot" as const, version: 1 };
+      const paper = {
+        arxivId: "2501.99999",
+        title: "Zorblax networks",
+        abstract: "We study zorblax.",
+        authors: [{ name: "A. Tester" }],
+        source: "arxiv-snapshot" as const,
+        version: 1,
+      };
       await upsertPapers(t.db, [paper]);
       const found = await searchPapers({ db: t.db }, { q: "zorblax" });
       assert.deepEqual(
         found.hits.map((h) => [h.arxivId, h.matchedTerms]),
         [["2501.99999", ["zorblax"]]],
       );
-      await upsertPapers(t.db, [{ ...paper, title: "Quuxified networks", abstract: "We study quux.", version: 2 }]);
+      await upsertPapers(t.db, [
+        { ...paper, title: "Quuxified networks", abstract: "We study quux.", version: 2 },
+      ]);
       assert.equal((await searchPapers({ db: t.db }, { q: "zorblax" })).total, 0);
       assert.deepEqual(
         (await searchPapers({ db: t.db }, { q: "quuxified" })).hits.map((h) => h.arxivId),

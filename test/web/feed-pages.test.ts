@@ -3,6 +3,8 @@ import { after, before, describe, test } from "node:test";
 import { html } from "../../src/web/html.ts";
 import { addPaperSection } from "../../src/web/paper-sections.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
+import { testBackends } from "../helpers/db.ts";
+import { insertEntry, insertPapers, makePaper } from "../helpers/factories.ts";
 import { IDS, seedFeed } from "../helpers/feed-fixture.ts";
 
 /** The arXiv ids of the listed paper cards, in page order. */
@@ -10,7 +12,7 @@ function listed(body: string): string[] {
   return [...body.matchAll(/<li class="paper-card" data-arxiv-id="([^"]+)"/g)].map((m) => m[1]);
 }
 
-for (const backend of ["pglite", ...(process.env.TEST_DATABASE_URL ? ["postgres" as const] : [])] as const) {
+for (const backend of testBackends()) {
   describe(`feed and paper pages on ${backend}`, () => {
     let t: TestApp;
     before(async () => {
@@ -80,6 +82,20 @@ for (const backend of ["pglite", ...(process.env.TEST_DATABASE_URL ? ["postgres"
     test("/papers/week and /papers/month open the newest ones", async () => {
       assert.equal((await get("/papers/week")).headers.location, "/papers/week/2024-W33");
       assert.equal((await get("/papers/month")).headers.location, "/papers/month/2024-08");
+    });
+
+    test("the Go to form's ?date=, ?week= and ?month= redirect to the period's page", async () => {
+      assert.equal((await get("/papers/date?date=2024-08-07")).headers.location, "/papers/date/2024-08-07");
+      assert.equal((await get("/papers/week?week=2024-W30")).headers.location, "/papers/week/2024-W30");
+      assert.equal((await get("/papers/month?month=2024-07")).headers.location, "/papers/month/2024-07");
+      assert.equal((await get("/papers/date")).headers.location, "/");
+      const bad = await get("/papers/month?month=2024-13");
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /month 13 does not exist/);
+      assert.match(
+        (await get("/papers/date/2024-08-09")).body,
+        /<input id="jump-date" type="date" name="date" value="2024-08-09" required>/,
+      );
     });
 
     test("invalid periods are 400 pages that say why", async () => {
@@ -220,6 +236,32 @@ describe("pages of a site without papers", () => {
       assert.equal(trending.statusCode, 200);
       assert.match(trending.body, /Nothing is trending yet/);
       assert.equal((await t.app.inject("/papers/week")).headers.location, "/");
+    } finally {
+      await t.close();
+    }
+  });
+
+  test("a day with more papers than a page pages with ?page=", async () => {
+    const t = await openTestApp("pglite");
+    try {
+      await insertPapers(
+        t.db,
+        Array.from({ length: 51 }, (_, i) =>
+          makePaper({ arxivId: `2409.${String(i).padStart(5, "0")}`, importedUpvotes: 100 - i }),
+        ),
+      );
+      for (let i = 0; i < 51; i++)
+        await insertEntry(t.db, { arxivId: `2409.${String(i).padStart(5, "0")}`, feedDate: "2024-09-02" });
+      const first = await t.app.inject("/papers/date/2024-09-02");
+      assert.equal(listed(first.body).length, 50);
+      assert.equal(listed(first.body)[0], "2409.00000");
+      assert.match(first.body, /51 papers, ordered by upvotes/);
+      assert.match(first.body, /href="\/papers\/date\/2024-09-02\?page=2" rel="next">Next page/);
+      const second = await t.app.inject("/papers/date/2024-09-02?page=2");
+      assert.deepEqual(listed(second.body), ["2409.00050"]);
+      assert.match(second.body, /href="\/papers\/date\/2024-09-02" rel="prev">← Previous page/);
+      const beyond = await t.app.inject("/papers/date/2024-09-02?page=9");
+      assert.match(beyond.body, /no more papers in this period/);
     } finally {
       await t.close();
     }

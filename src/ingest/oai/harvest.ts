@@ -201,15 +201,24 @@ async function storePage(
   key: { setSpec: string; format: OaiFormat },
   leaseSeconds: number,
 ) {
-  const papers = page.records.map((r) => r.paper).filter((p): p is PaperInput => p !== null && p.arxivId !== "");
+  const papers = page.records
+    .map((r) => r.paper)
+    .filter((p): p is PaperInput => p !== null && p.arxivId !== "");
   const deleted = page.records.filter((r) => r.deleted).length;
-  const existing = deps.feed ? await paperIdsExisting(tx, papers.map((p) => p.arxivId)) : new Set<string>();
+  const existing = deps.feed
+    ? await paperIdsExisting(
+        tx,
+        papers.map((p) => p.arxivId),
+      )
+    : new Set<string>();
   const counts = await upsertPapers(tx, papers);
   let feedAdded = 0;
   if (deps.feed) {
-    const since = Date.parse(deps.feed.date) - (deps.feed.days ?? 7) * 86_400_000;
+    const day = Date.parse(deps.feed.date);
+    const since = day - (deps.feed.days ?? 7) * 86_400_000;
+    const inWindow = (t: number) => t >= since && t < day + 86_400_000;
     const fresh = papers
-      .filter((p) => !existing.has(p.arxivId) && (p.publishedAt?.getTime() ?? 0) >= since)
+      .filter((p) => !existing.has(p.arxivId) && inWindow(p.publishedAt?.getTime() ?? 0))
       .map((p) => p.arxivId);
     feedAdded = await feedEntriesAddArxiv(tx, fresh, deps.feed.date);
   }
@@ -218,7 +227,7 @@ async function storePage(
     token: page.token,
     cursor: (page.cursor ?? 0) + page.records.length,
     completeListSize: page.completeListSize,
-    maxDatestamp: datestamps.length ? datestamps.reduce((a, b) => (a > b ? a : b)) : null,
+    maxDatestamp: datestamps.sort().at(-1) ?? null,
     records: page.records.length,
     inserted: counts.inserted,
     updated: counts.updated,
@@ -235,11 +244,13 @@ function describe(key: { setSpec: string; format: string }): string {
 function oaiError(code: string, message: string, key: { setSpec: string; format: string }): HarvestError {
   if (code === "badArgument")
     return new HarvestError(
-      `arXiv rejected the request for ${describe(key)} as a bad argument: ${message}. Check --set, --from and --until.`,
+      `arXiv rejected the request for ${describe(key)} as a bad argument: ${message.replace(/\.$/, "")}. Check --set, --from and --until.`,
       true,
     );
   if (code === "badResumptionToken")
-    return new HarvestError(`arXiv kept refusing resumption tokens for ${describe(key)} (${message}); try again later.`);
+    return new HarvestError(
+      `arXiv kept refusing resumption tokens for ${describe(key)} (${message}); try again later.`,
+    );
   if (code === "cannotDisseminateFormat")
     return new HarvestError(`arXiv cannot deliver the ${key.format} format: ${message}`, true);
   return new HarvestError(`arXiv answered ${code} for ${describe(key)}: ${message}`);

@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLParser } from "fast-xml-parser";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import type { Author, PaperInput, PaperVersion } from "../../papers/types.ts";
 
@@ -44,10 +44,17 @@ function text(v: unknown): string | null {
 }
 
 export function parseOaiPage(xml: string): OaiPage {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true)
-    throw new OaiParseError(`the answer is not well-formed XML (${valid.err.msg}, line ${valid.err.line})`);
-  const root = (parser.parse(xml) as Node)["OAI-PMH"] as Node | undefined;
+  // A full validation pass halves the parse rate; a cut-off page is caught by its missing
+  // closing tag instead (a page that lost its tail would also lose its resumptionToken and end
+  // the harvest early, silently).
+  let root: Node | undefined;
+  try {
+    root = (parser.parse(xml) as Node)["OAI-PMH"] as Node | undefined;
+  } catch (err) {
+    throw new OaiParseError(`the answer is not well-formed XML (${(err as Error).message})`);
+  }
+  if (root && !/<\/(?:\w+:)?OAI-PMH>\s*$/.test(xml))
+    throw new OaiParseError("the answer was cut off before </OAI-PMH>");
   if (!root || typeof root !== "object") {
     const start = xml.replace(/\s+/g, " ").trim().slice(0, 60);
     throw new OaiParseError(`the answer is not an OAI-PMH document (it starts "${start}")`);
@@ -55,7 +62,13 @@ export function parseOaiPage(xml: string): OaiPage {
   const err = root.error as Node | string | undefined;
   if (err !== undefined) {
     const code = typeof err === "object" ? String(err["@_code"] ?? "unknown") : "unknown";
-    return { records: [], token: null, cursor: null, completeListSize: null, error: { code, message: text(err) ?? "" } };
+    return {
+      records: [],
+      token: null,
+      cursor: null,
+      completeListSize: null,
+      error: { code, message: text(err) ?? "" },
+    };
   }
   const list = (root.ListRecords ?? root.GetRecord) as Node | undefined;
   if (!list || typeof list !== "object")
@@ -114,11 +127,13 @@ function abstractOf(v: unknown): string {
 }
 
 function arxivFormat(m: Node): PaperInput {
-  const authors: Author[] = (((m.authors as Node | undefined)?.author as Node[] | undefined) ?? []).map((a) => {
-    const name = [text(a.forenames), text(a.keyname), text(a.suffix)].filter(Boolean).join(" ");
-    const affiliation = text(a.affiliation);
-    return affiliation ? { name, affiliation } : { name };
-  });
+  const authors: Author[] = (((m.authors as Node | undefined)?.author as Node[] | undefined) ?? []).map(
+    (a) => {
+      const name = [text(a.forenames), text(a.keyname), text(a.suffix)].filter(Boolean).join(" ");
+      const affiliation = text(a.affiliation);
+      return affiliation ? { name, affiliation } : { name };
+    },
+  );
   const created = text(m.created);
   const updated = text(m.updated);
   return {

@@ -31,11 +31,15 @@ const COLS = `set_spec as "setSpec", format, status, window_from as "windowFrom"
   updated, deleted, restarts, last_error as "lastError", started_at as "startedAt", finished_at as "finishedAt",
   locked_by as "lockedBy", locked_until as "lockedUntil"`;
 
-export async function harvestStateByKey(db: Queryable, setSpec: string, format: string): Promise<HarvestState | null> {
-  const rows = await db.query<HarvestState>(`select ${COLS} from harvest_state where set_spec = $1 and format = $2`, [
-    setSpec,
-    format,
-  ]);
+export async function harvestStateByKey(
+  db: Queryable,
+  setSpec: string,
+  format: string,
+): Promise<HarvestState | null> {
+  const rows = await db.query<HarvestState>(
+    `select ${COLS} from harvest_state where set_spec = $1 and format = $2`,
+    [setSpec, format],
+  );
   return rows[0] ?? null;
 }
 
@@ -68,7 +72,11 @@ export async function harvestLockAcquire(
   return rows.length === 1;
 }
 
-export async function harvestLockRelease(db: Queryable, key: { setSpec: string; format: string }, owner: string) {
+export async function harvestLockRelease(
+  db: Queryable,
+  key: { setSpec: string; format: string },
+  owner: string,
+) {
   await db.query(
     `update harvest_state set locked_by = null, locked_until = null
      where set_spec = $1 and format = $2 and locked_by = $3`,
@@ -110,14 +118,30 @@ export interface PageProgress {
 }
 
 /** Records a committed page; called inside the page's transaction. */
-export async function harvestPageSave(db: Queryable, key: { setSpec: string; format: string }, p: PageProgress) {
+export async function harvestPageSave(
+  db: Queryable,
+  key: { setSpec: string; format: string },
+  p: PageProgress,
+) {
   await db.query(
     `update harvest_state set resumption_token = $3, cursor = $4, complete_list_size = coalesce($5, complete_list_size),
        window_max_datestamp = greatest(window_max_datestamp, $6::date), pages = pages + 1,
        records = records + $7, inserted = inserted + $8, updated = updated + $9, deleted = deleted + $10,
        updated_at = now(), locked_until = now() + make_interval(secs => $11)
      where set_spec = $1 and format = $2`,
-    [key.setSpec, key.format, p.token, p.cursor, p.completeListSize, p.maxDatestamp, p.records, p.inserted, p.updated, p.deleted, p.leaseSeconds],
+    [
+      key.setSpec,
+      key.format,
+      p.token,
+      p.cursor,
+      p.completeListSize,
+      p.maxDatestamp,
+      p.records,
+      p.inserted,
+      p.updated,
+      p.deleted,
+      p.leaseSeconds,
+    ],
   );
 }
 
@@ -130,7 +154,11 @@ export async function harvestWindowFinish(db: Queryable, key: { setSpec: string;
   );
 }
 
-export async function harvestErrorSave(db: Queryable, key: { setSpec: string; format: string }, error: string) {
+export async function harvestErrorSave(
+  db: Queryable,
+  key: { setSpec: string; format: string },
+  error: string,
+) {
   await db.query(
     "update harvest_state set last_error = $3, updated_at = now() where set_spec = $1 and format = $2",
     [key.setSpec, key.format, error],
@@ -140,7 +168,10 @@ export async function harvestErrorSave(db: Queryable, key: { setSpec: string; fo
 /** Which of these ids the store already has (to tell newly announced papers from updates). */
 export async function paperIdsExisting(db: Queryable, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.query<{ arxiv_id: string }>("select arxiv_id from papers where arxiv_id = any($1::text[])", [ids]);
+  const rows = await db.query<{ arxiv_id: string }>(
+    "select arxiv_id from papers where arxiv_id = any($1::text[])",
+    [ids],
+  );
   return new Set(rows.map((r) => r.arxiv_id));
 }
 

@@ -2,7 +2,10 @@
  * Wall-clock arithmetic in a named time zone with Intl only: the schedule says "06:30 in
  * America/New_York", and the server may run in UTC.
  */
-function partsIn(tz: string, t: number): { y: number; m: number; d: number; hh: number; mm: number; ss: number } {
+function partsIn(
+  tz: string,
+  t: number,
+): { y: number; m: number; d: number; hh: number; mm: number; ss: number } {
   const fmt = new Intl.DateTimeFormat("en-US", {
     timeZone: tz,
     hourCycle: "h23",

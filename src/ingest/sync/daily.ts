@@ -35,11 +35,7 @@ export async function runDailySync(
   let locked = 0;
   for (const set of sets) {
     try {
-      const r = await harvest(
-        db,
-        { set: set || undefined, format },
-        { ...deps, feed: { date: feedDate } },
-      );
+      const r = await harvest(db, { set: set || undefined, format }, { ...deps, feed: { date: feedDate } });
       totals.records += r.records;
       totals.inserted += r.inserted;
       totals.updated += r.updated;
@@ -47,7 +43,8 @@ export async function runDailySync(
       totals.feedAdded += r.feedAdded;
       deps.log?.info({ ...r, set }, "arxiv sync: set harvested");
     } catch (err) {
-      const message = err instanceof HarvestError ? err.message : `unexpected error: ${(err as Error).message}`;
+      const message =
+        err instanceof HarvestError ? err.message : `unexpected error: ${(err as Error).message}`;
       if (/another harvest .* is running/.test(message)) locked++;
       errors.push(`${set || "all"}: ${message}`);
       deps.log?.error({ set, err: message }, "arxiv sync: set failed");

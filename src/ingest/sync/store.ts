@@ -20,14 +20,19 @@ const COLS = `id, started_at as "startedAt", finished_at as "finishedAt", status
   deleted, feed_added as "feedAdded", error, next_run_at as "nextRunAt"`;
 
 export async function syncRunStart(db: Queryable, sets: string[]): Promise<number> {
-  const [row] = await db.query<{ id: number }>("insert into sync_runs (sets) values ($1) returning id", [sets]);
+  const [row] = await db.query<{ id: number }>("insert into sync_runs (sets) values ($1) returning id", [
+    sets,
+  ]);
   return row.id;
 }
 
 export async function syncRunFinish(
   db: Queryable,
   id: number,
-  r: Pick<SyncRun, "status" | "records" | "inserted" | "updated" | "deleted" | "feedAdded" | "error" | "nextRunAt">,
+  r: Pick<
+    SyncRun,
+    "status" | "records" | "inserted" | "updated" | "deleted" | "feedAdded" | "error" | "nextRunAt"
+  >,
 ): Promise<void> {
   await db.query(
     `update sync_runs set finished_at = now(), status = $2, records = $3, inserted = $4, updated = $5,
@@ -37,5 +42,7 @@ export async function syncRunFinish(
 }
 
 export async function syncRunsRecent(db: Queryable, limit = 10): Promise<SyncRun[]> {
-  return db.query<SyncRun>(`select ${COLS} from sync_runs order by started_at desc, id desc limit $1`, [limit]);
+  return db.query<SyncRun>(`select ${COLS} from sync_runs order by started_at desc, id desc limit $1`, [
+    limit,
+  ]);
 }

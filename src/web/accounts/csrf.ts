@@ -38,11 +38,17 @@ export function verifyCsrf(req: FastifyRequest, secret: string): void {
   const nonce = req.cookies?.dp_csrf;
   const sent = sentToken(req);
   if (!nonce || !sent) {
-    throw new HttpError(403, "This form has expired or was sent from another site. Reload the page and try again.");
+    throw new HttpError(
+      403,
+      "This form has expired or was sent from another site. Reload the page and try again.",
+    );
   }
   const want = Buffer.from(csrfTokenFor(secret, nonce));
   const got = Buffer.from(sent);
   if (want.length !== got.length || !timingSafeEqual(want, got)) {
-    throw new HttpError(403, "This form has expired or was sent from another site. Reload the page and try again.");
+    throw new HttpError(
+      403,
+      "This form has expired or was sent from another site. Reload the page and try again.",
+    );
   }
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Db } from "../../db/client.ts";
 import { throttleReset } from "../../community/throttle.ts";
+import type { Db } from "../../db/client.ts";
 import {
-  AccountError,
   type AccountDeps,
+  AccountError,
   authenticate,
   requestPasswordReset,
   resetPassword,
@@ -13,17 +13,20 @@ import {
 } from "../../users/commands.ts";
 import { tokenUserId } from "../../users/tokens.ts";
 import type { AppDeps } from "../app.ts";
-import { page } from "../layout.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import type { SafeHtml } from "../html.ts";
+import { page } from "../layout.ts";
 import { formString } from "./form.ts";
 import { currentUser, requireUser, safeNext } from "./guards.ts";
 import { endSession, startSession } from "./session.ts";
 import * as views from "./views.ts";
 
 function show(req: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, status = 200) {
-  return reply.code(status).type("text/html; charset=utf-8").send(page({ title, body, ctx: pageContext(req) }));
+  return reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .send(page({ title, body, ctx: pageContext(req) }));
 }
 
 export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: AccountDeps): void {
@@ -44,7 +47,13 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
       const values = { username: input.username, email: input.email };
-      return show(req, reply, "Sign up", views.signupForm(pageContext(req), { error: err.message, values }), 400);
+      return show(
+        req,
+        reply,
+        "Sign up",
+        views.signupForm(pageContext(req), { error: err.message, values }),
+        400,
+      );
     }
   });
   app.get("/signup/done", { preHandler: requireUser }, async (req, reply) =>
@@ -94,7 +103,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
   app.post("/verify-email", async (req, reply) => {
     const ok = await verifyEmail(acc, formString(req.body, "token", 200));
     const body = ok
-      ? views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", { href: "/", label: "Go to today's papers" })
+      ? views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
+          href: "/",
+          label: "Go to today's papers",
+        })
       : views.messagePage("Link expired", "This confirmation link has expired or was already used.", {
           href: "/verify-email/resend",
           label: "Send a new link",
@@ -108,10 +120,20 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
     const user = currentUser(req);
     await throttle(db, req, reply, "verify_resend", deps.now());
     if (user.emailVerifiedAt || !user.email) {
-      return show(req, reply, "Confirmed", views.messagePage("Already confirmed", "Your email address is already confirmed."));
+      return show(
+        req,
+        reply,
+        "Confirmed",
+        views.messagePage("Already confirmed", "Your email address is already confirmed."),
+      );
     }
     await sendVerification(acc, user.id, user.email);
-    return show(req, reply, "Check your email", views.messagePage("Check your email", "We sent you a new link."));
+    return show(
+      req,
+      reply,
+      "Check your email",
+      views.messagePage("Check your email", "We sent you a new link."),
+    );
   });
 
   app.get("/forgot-password", async (req, reply) =>
@@ -124,7 +146,13 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
       await requestPasswordReset(acc, email);
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
-      return show(req, reply, "Reset your password", views.forgotForm(pageContext(req), { error: err.message }), 400);
+      return show(
+        req,
+        reply,
+        "Reset your password",
+        views.forgotForm(pageContext(req), { error: err.message }),
+        400,
+      );
     }
     const notice = "If an account uses that address, a reset link is on its way. It works for one hour.";
     return show(req, reply, "Reset your password", views.forgotForm(pageContext(req), { notice }));
@@ -152,7 +180,13 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
       await resetPassword(acc, token, formString(req.body, "password", 1000));
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
-      return show(req, reply, "Choose a new password", views.resetForm(pageContext(req), token, { error: err.message }), 400);
+      return show(
+        req,
+        reply,
+        "Choose a new password",
+        views.resetForm(pageContext(req), token, { error: err.message }),
+        400,
+      );
     }
     return show(
       req,

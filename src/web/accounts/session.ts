@@ -41,6 +41,8 @@ export async function installSessions(app: FastifyInstance, deps: AppDeps, secre
   app.decorateRequest("user", null);
 
   app.addHook("onRequest", async (req, reply) => {
+    // Static files render no page: no session look-up for them.
+    if (req.url.startsWith("/static/")) return;
     const sid = req.cookies[SESSION_COOKIE];
     req.user = sid ? await sessionUser(deps.db, sid, deps.now()) : null;
     if (sid && !req.user) reply.clearCookie(SESSION_COOKIE, { path: "/" });

@@ -8,6 +8,7 @@ import type { FeedItem, FeedPage } from "../../feed/types.ts";
 import type { AppDeps } from "../app.ts";
 import { intParam, periodParam, validate } from "../validate.ts";
 import { addApiPath, errorResponse, jsonResponse, queryParameters, schemaRef } from "./openapi.ts";
+import { requestOrigin } from "./origin.ts";
 import { presentDailyItem } from "./presenters.ts";
 
 export const DailyPapersQuery = z
@@ -64,12 +65,13 @@ export function registerDailyPapersApi(app: FastifyInstance, deps: AppDeps): voi
     const page = q.p ?? 0;
     const limit = q.limit ?? 50;
     const { items, hasNext } = await itemsFor(deps, q, page, limit);
+    const origin = requestOrigin(req);
     if (hasNext) {
-      const next = new URL(req.url, deps.config.baseUrl);
+      const next = new URL(req.url, origin);
       next.searchParams.set("p", String(page + 1));
-      reply.header("link", `<${deps.config.baseUrl}${next.pathname}${next.search}>; rel="next"`);
+      reply.header("link", `<${next.href}>; rel="next"`);
     }
-    return items.map((i) => presentDailyItem(i.paper, i.entry, deps.config.baseUrl));
+    return items.map((i) => presentDailyItem(i.paper, i.entry, origin));
   });
 
   addApiPath("/api/daily_papers", {

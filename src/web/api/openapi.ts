@@ -29,6 +29,18 @@ export function schemaRef(name: string): { $ref: string } {
   return { $ref: `#/components/schemas/${name}` };
 }
 
+/**
+ * How a query parameter is documented when its zod schema parses a string into something
+ * else (a whole number, a period): the JSON Schema of the value, not of the raw string.
+ */
+export const paramDocs = z.registry<Record<string, unknown>>();
+
+function documented(field: z.ZodType): Record<string, unknown> | undefined {
+  let inner: z.ZodType = field;
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap() as z.ZodType;
+  return paramDocs.get(inner);
+}
+
 /** OpenAPI query parameters from the zod object a route validates its query string with. */
 export function queryParameters(schema: z.ZodObject): Record<string, unknown>[] {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
@@ -37,12 +49,13 @@ export function queryParameters(schema: z.ZodObject): Record<string, unknown>[] 
   };
   return Object.entries(json.properties ?? {}).map(([name, prop]) => {
     const { description, ...rest } = prop;
+    const field = schema.shape[name] as z.ZodType | undefined;
     return {
       name,
       in: "query",
       required: json.required?.includes(name) ?? false,
       ...(description ? { description } : {}),
-      schema: rest,
+      schema: (field && documented(field)) ?? rest,
     };
   });
 }

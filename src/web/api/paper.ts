@@ -5,6 +5,7 @@ import { paperById } from "../../papers/store.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
 import { addApiPath, errorResponse, jsonResponse, schemaRef } from "./openapi.ts";
+import { requestOrigin } from "./origin.ts";
 import { presentPaperDetail } from "./presenters.ts";
 
 /**
@@ -24,7 +25,7 @@ export function registerPaperApi(app: FastifyInstance, deps: AppDeps): void {
     const paper = await paperById(deps.db, parsed.id);
     if (!paper) throw new HttpError(404, `Paper ${parsed.id} is not indexed.`, "id");
     const entries = await feedEntriesOfPaper(deps.db, paper.arxivId);
-    return presentPaperDetail(paper, entries[0] ?? null, deps.config.baseUrl);
+    return presentPaperDetail(paper, entries[0] ?? null, requestOrigin(req));
   });
 
   addApiPath("/api/papers/{id}", {

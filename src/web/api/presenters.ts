@@ -19,6 +19,8 @@ export interface HfUser {
   avatarUrl: string;
   fullname: string;
   name: string;
+  /** The username again: huggingface_hub's User reads `user`, Hugging Face's pages `name`. */
+  user: string;
   type: "user";
   isPro: boolean;
 }
@@ -82,6 +84,7 @@ export function presentUser(s: Submitter, baseUrl: string): HfUser {
     avatarUrl: s.avatarUrl ?? absoluteUrl(baseUrl, "/static/favicon.svg"),
     fullname: s.displayName || s.username,
     name: s.username,
+    user: s.username,
     type: "user",
     isPro: false,
   };

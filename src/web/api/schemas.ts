@@ -13,12 +13,13 @@ export function registerPaperSchemas(): void {
   });
   addApiSchema("User", {
     type: "object",
-    required: ["_id", "avatarUrl", "fullname", "name", "type", "isPro"],
+    required: ["_id", "avatarUrl", "fullname", "name", "user", "type", "isPro"],
     properties: {
       _id: str,
       avatarUrl: str,
       fullname: str,
       name: str,
+      user: str,
       type: { const: "user" },
       isPro: { type: "boolean" },
     },

@@ -1,9 +1,9 @@
 import type { CommentRow } from "../../community/comments.ts";
 import { renderMarkdown } from "../../community/markdown.ts";
 import { hasRole } from "../../users/types.ts";
+import { csrfField } from "../accounts/csrf.ts";
 import { html, raw, type SafeHtml } from "../html.ts";
 import type { PageContext } from "../layout.ts";
-import { csrfField } from "../accounts/csrf.ts";
 import { formatDay } from "../views/format.ts";
 
 interface Node {
@@ -48,19 +48,28 @@ function actions(n: Node, ctx: PageContext): SafeHtml {
   const own = user.username.toLowerCase() === c.username.toLowerCase();
   return html`<div class="comment-actions">
     <details><summary>Reply</summary>${commentForm(ctx, c.arxivId, c.id)}</details>
-    ${own ? html`<details><summary>Edit</summary><form method="post" action="/comments/${c.id}/edit">${csrfField(ctx)}
+    ${
+      own
+        ? html`<details><summary>Edit</summary><form method="post" action="/comments/${c.id}/edit">${csrfField(ctx)}
       <textarea name="body" required maxlength="10000" rows="4" aria-label="Edit your comment">${c.body}</textarea>
       <button type="submit">Save</button></form></details>
-      <form class="inline" method="post" action="/comments/${c.id}/delete">${csrfField(ctx)}<button type="submit" class="link">Delete</button></form>` : ""}
-    ${hasRole(user as { role: "user" | "moderator" | "admin" }, "moderator") ? html`<details><summary>Hide</summary><form method="post" action="/mod/comments/${c.id}/hide">${csrfField(ctx)}
-      <input name="reason" required maxlength="500" placeholder="Reason (public)" aria-label="Reason"><button type="submit">Hide comment</button></form></details>` : ""}
+      <form class="inline" method="post" action="/comments/${c.id}/delete">${csrfField(ctx)}<button type="submit" class="link">Delete</button></form>`
+        : ""
+    }
+    ${
+      hasRole(user as { role: "user" | "moderator" | "admin" }, "moderator")
+        ? html`<details><summary>Hide</summary><form method="post" action="/mod/comments/${c.id}/hide">${csrfField(ctx)}
+      <input name="reason" required maxlength="500" placeholder="Reason (public)" aria-label="Reason"><button type="submit">Hide comment</button></form></details>`
+        : ""
+    }
   </div>`;
 }
 
 function commentHtml(n: Node, ctx: PageContext): SafeHtml {
   const { c } = n;
   let body: SafeHtml;
-  if (c.hiddenAt) body = html`<p class="removed">[hidden by a moderator: ${c.hiddenReason ?? "no reason given"}]</p>`;
+  if (c.hiddenAt)
+    body = html`<p class="removed">[hidden by a moderator: ${c.hiddenReason ?? "no reason given"}]</p>`;
   else if (c.deletedAt) body = html`<p class="removed">[deleted]</p>`;
   else body = raw(renderMarkdown(c.body));
   const byline =
@@ -76,7 +85,12 @@ function commentHtml(n: Node, ctx: PageContext): SafeHtml {
   </article>`;
 }
 
-export function discussionSection(arxivId: string, count: number, rows: CommentRow[], ctx: PageContext): SafeHtml {
+export function discussionSection(
+  arxivId: string,
+  count: number,
+  rows: CommentRow[],
+  ctx: PageContext,
+): SafeHtml {
   const tree = commentTree(rows);
   return html`<section class="discussion" id="discussion">
     <h2>Discussion <span class="muted">(${count})</span></h2>

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from "fastify";
+import { expiredBucketsDeleted } from "../../community/throttle.ts";
 import { createMailer } from "../../email/mailer.ts";
 import type { AccountDeps } from "../../users/commands.ts";
 import { appSecret } from "../../users/secret.ts";
-import { registerAccountRoutes } from "../accounts/routes.ts";
+import { deleteExpiredSessions } from "../../users/sessions.ts";
 import { menuSlot } from "../accounts/menu.ts";
+import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
 import type { AppDeps } from "../app.ts";
 import { registerCommentRoutes } from "./comments.ts";
@@ -26,6 +28,16 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
   });
   app.addHook("onClose", async () => mailer.close());
   const acc: AccountDeps = { db: deps.db, secret, mailer, baseUrl: deps.config.baseUrl, now: deps.now };
+
+  // Expired sessions and old rate-limit windows are swept hourly; any process may do it.
+  const sweep = setInterval(() => {
+    const now = deps.now();
+    Promise.all([deleteExpiredSessions(deps.db, now), expiredBucketsDeleted(deps.db, now)]).catch((err) =>
+      deps.log.warn({ err }, "sweeping expired sessions failed"),
+    );
+  }, 3_600_000);
+  sweep.unref();
+  app.addHook("onClose", async () => clearInterval(sweep));
 
   await installSessions(app, deps, secret);
   menuSlot();

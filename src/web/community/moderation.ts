@@ -1,17 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hideComment } from "../../community/comments.ts";
 import { modLogEntries } from "../../community/mod-log.ts";
-import { checkReason, hideFeedEntries, ModerationError, suspendUser, unsuspendUser } from "../../community/moderation.ts";
+import {
+  checkReason,
+  hideFeedEntries,
+  ModerationError,
+  setRole,
+  suspendUser,
+  unsuspendUser,
+} from "../../community/moderation.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
+import { csrfField } from "../accounts/csrf.ts";
+import { formString } from "../accounts/form.ts";
+import { currentUser, requireRole } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
 import { html } from "../html.ts";
-import { page, type PageContext } from "../layout.ts";
+import { type PageContext, page } from "../layout.ts";
 import { formatDay } from "../views/format.ts";
-import { csrfField } from "../accounts/csrf.ts";
-import { formString } from "../accounts/form.ts";
-import { currentUser, requireRole } from "../accounts/guards.ts";
 import { commentError } from "./comments.ts";
 
 const ACTION_LABELS: Record<string, string> = {
@@ -26,6 +33,16 @@ const ACTION_LABELS: Record<string, string> = {
 function modError(err: unknown): never {
   if (err instanceof ModerationError) throw new HttpError(400, err.message);
   throw err;
+}
+
+function roleForm(ctx: PageContext) {
+  if (ctx.user?.role !== "admin") return html``;
+  return html`<h2>Change a role (admins)</h2>
+    <form method="post" action="/mod/users/role">${csrfField(ctx)}
+      <label>Username <input name="username" required maxlength="30"></label>
+      <label>Role <select name="role"><option>user</option><option>moderator</option><option>admin</option></select></label>
+      <label>Reason <input name="reason" required maxlength="500"></label>
+      <button type="submit">Set role</button></form>`;
 }
 
 function dashboard(ctx: PageContext) {
@@ -48,6 +65,7 @@ function dashboard(ctx: PageContext) {
       <label>Username <input name="username" required maxlength="30"></label>
       <label>Reason <input name="reason" required maxlength="500"></label>
       <button type="submit">Lift suspension</button></form>
+    ${roleForm(ctx)}
   </section>`;
 }
 
@@ -57,14 +75,24 @@ async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
   const done = (reply: FastifyReply) => reply.redirect("/moderation", 303);
 
   mod.get("/", async (req, reply) =>
-    reply.type("text/html; charset=utf-8").send(page({ title: "Moderation", body: dashboard(pageContext(req)), ctx: pageContext(req) })),
+    reply
+      .type("text/html; charset=utf-8")
+      .send(page({ title: "Moderation", body: dashboard(pageContext(req)), ctx: pageContext(req) })),
   );
   mod.post("/feed/hide", async (req, reply) => {
     const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
     if (!parsed) throw new HttpError(400, "That is not an arXiv id.");
     const date = formString(req.body, "date", 10).trim();
-    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new HttpError(400, "The day must look like 2024-08-09.");
-    await hideFeedEntries(deps.db, currentUser(req).id, parsed.id, date || null, formString(req.body, "reason", 1000), deps.now()).catch(modError);
+    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      throw new HttpError(400, "The day must look like 2024-08-09.");
+    await hideFeedEntries(
+      deps.db,
+      currentUser(req).id,
+      parsed.id,
+      date || null,
+      formString(req.body, "reason", 1000),
+      deps.now(),
+    ).catch(modError);
     return done(reply);
   });
   mod.post<{ Params: { id: string } }>("/comments/:id/hide", async (req, reply) => {
@@ -75,17 +103,50 @@ async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
     } catch (err) {
       modError(err);
     }
-    const arxivId = await hideComment(deps.db, currentUser(req).id, Number(req.params.id), reason.trim(), deps.now()).catch(commentError);
+    const arxivId = await hideComment(
+      deps.db,
+      currentUser(req).id,
+      Number(req.params.id),
+      reason.trim(),
+      deps.now(),
+    ).catch(commentError);
     return reply.redirect(`/papers/${arxivId}#comment-${req.params.id}`, 303);
   });
   mod.post("/users/suspend", async (req, reply) => {
     const username = formString(req.body, "username", 100);
-    await suspendUser(deps.db, currentUser(req).id, username, formString(req.body, "reason", 1000), deps.now()).catch(modError);
+    await suspendUser(
+      deps.db,
+      currentUser(req).id,
+      username,
+      formString(req.body, "reason", 1000),
+      deps.now(),
+    ).catch(modError);
+    return done(reply);
+  });
+  mod.post("/users/role", { preHandler: requireRole("admin") }, async (req, reply) => {
+    const role = formString(req.body, "role", 20);
+    if (role !== "user" && role !== "moderator" && role !== "admin")
+      throw new HttpError(400, "The role must be user, moderator or admin.");
+    const username = formString(req.body, "username", 100);
+    await setRole(
+      deps.db,
+      currentUser(req).id,
+      username,
+      role,
+      formString(req.body, "reason", 1000),
+      deps.now(),
+    ).catch(modError);
     return done(reply);
   });
   mod.post("/users/unsuspend", async (req, reply) => {
     const username = formString(req.body, "username", 100);
-    await unsuspendUser(deps.db, currentUser(req).id, username, formString(req.body, "reason", 1000), deps.now()).catch(modError);
+    await unsuspendUser(
+      deps.db,
+      currentUser(req).id,
+      username,
+      formString(req.body, "reason", 1000),
+      deps.now(),
+    ).catch(modError);
     return done(reply);
   });
 }
@@ -94,29 +155,44 @@ function logPage(entries: Awaited<ReturnType<typeof modLogEntries>>, next: numbe
   return html`<section class="mod-log">
     <h1>Moderation log</h1>
     <p>Every moderator action, with who took it, when and why.</p>
-    ${entries.length === 0 ? html`<p class="muted">No moderation actions yet.</p>` : html`<table>
+    ${
+      entries.length === 0
+        ? html`<p class="muted">No moderation actions yet.</p>`
+        : html`<table>
       <thead><tr><th>When</th><th>Moderator</th><th>Action</th><th>Reason</th></tr></thead>
       <tbody>${entries.map(
-        (e) => html`<tr><td><time datetime="${new Date(e.createdAt).toISOString()}">${formatDay(e.createdAt)}</time></td>
+        (
+          e,
+        ) => html`<tr><td><time datetime="${new Date(e.createdAt).toISOString()}">${formatDay(e.createdAt)}</time></td>
           <td><a href="/users/${encodeURIComponent(e.moderator)}">${e.moderator}</a></td>
           <td>${ACTION_LABELS[e.action] ?? e.action} ${e.targetType === "feed_entry" ? html`<a href="/papers/${e.targetId}">${e.targetLabel ?? e.targetId}</a>` : (e.targetLabel ?? e.targetId)}</td>
           <td>${e.reason}</td></tr>`,
-      )}</tbody></table>`}
+      )}</tbody></table>`
+    }
     ${next ? html`<p><a href="/moderation?before=${next}">Older actions</a></p>` : ""}
   </section>`;
 }
 
 export function registerModerationRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.register((mod, _opts, done) => {
-    modRoutes(mod, deps).then(() => done(), done);
-  }, { prefix: "/mod" });
+  app.register(
+    (mod, _opts, done) => {
+      modRoutes(mod, deps).then(() => done(), done);
+    },
+    { prefix: "/mod" },
+  );
 
-  app.get<{ Querystring: { before?: string } }>("/moderation", async (req: FastifyRequest<{ Querystring: { before?: string } }>, reply) => {
-    const before = req.query.before && /^\d{1,9}$/.test(req.query.before) ? Number(req.query.before) : undefined;
-    const entries = await modLogEntries(deps.db, 51, before);
-    const next = entries.length > 50 ? entries[49].id : null;
-    return reply
-      .type("text/html; charset=utf-8")
-      .send(page({ title: "Moderation log", body: logPage(entries.slice(0, 50), next), ctx: pageContext(req) }));
-  });
+  app.get<{ Querystring: { before?: string } }>(
+    "/moderation",
+    async (req: FastifyRequest<{ Querystring: { before?: string } }>, reply) => {
+      const before =
+        req.query.before && /^\d{1,9}$/.test(req.query.before) ? Number(req.query.before) : undefined;
+      const entries = await modLogEntries(deps.db, 51, before);
+      const next = entries.length > 50 ? entries[49].id : null;
+      return reply
+        .type("text/html; charset=utf-8")
+        .send(
+          page({ title: "Moderation log", body: logPage(entries.slice(0, 50), next), ctx: pageContext(req) }),
+        );
+    },
+  );
 }

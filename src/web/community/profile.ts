@@ -27,20 +27,35 @@ export function registerProfileRoutes(app: FastifyInstance, deps: AppDeps): void
         ${user.origin === "hf" ? " · submitter on Hugging Face Daily Papers" : html` · joined ${formatDay(user.createdAt)}`}
         ${user.suspendedAt ? html` · <strong>suspended</strong>` : ""}</p>
       <h2>Submissions (${submissions.length})</h2>
-      ${submissions.length === 0 ? html`<p class="muted">None yet.</p>` : html`<ul>${submissions.map(
-        (s) => html`<li><a href="/papers/${s.arxivId}">${s.title}</a> <span class="muted">· ${formatDay(s.feedDate)}${s.hidden ? " · hidden by a moderator" : ""}</span></li>`,
-      )}</ul>`}
+      ${
+        submissions.length === 0
+          ? html`<p class="muted">None yet.</p>`
+          : html`<ul>${submissions.map(
+              (s) =>
+                html`<li><a href="/papers/${s.arxivId}">${s.title}</a> <span class="muted">· ${formatDay(s.feedDate)}${s.hidden ? " · hidden by a moderator" : ""}</span></li>`,
+            )}</ul>`
+      }
       <h2>Comments (${comments.length})</h2>
-      ${comments.length === 0 ? html`<p class="muted">None yet.</p>` : html`<ul class="profile-comments">${comments.map(
-        (c) => html`<li><a href="/papers/${c.arxivId}#comment-${c.id}">${snippet(c.body, 160)}</a>
+      ${
+        comments.length === 0
+          ? html`<p class="muted">None yet.</p>`
+          : html`<ul class="profile-comments">${comments.map(
+              (c) => html`<li><a href="/papers/${c.arxivId}#comment-${c.id}">${snippet(c.body, 160)}</a>
           <span class="muted">on ${c.paperTitle} · ${formatDay(c.createdAt)}</span></li>`,
-      )}</ul>`}
+            )}</ul>`
+      }
       <h2>Upvoted papers (${upvotedIds.length})</h2>
-      ${upvotedIds.length === 0 ? html`<p class="muted">None yet.</p>` : html`<ul>${upvotedIds.map((id) => {
-        const p = upvoted.get(id);
-        return p ? html`<li><a href="/papers/${id}">${p.title}</a></li>` : "";
-      })}</ul>`}
+      ${
+        upvotedIds.length === 0
+          ? html`<p class="muted">None yet.</p>`
+          : html`<ul>${upvotedIds.map((id) => {
+              const p = upvoted.get(id);
+              return p ? html`<li><a href="/papers/${id}">${p.title}</a></li>` : "";
+            })}</ul>`
+      }
     </section>`;
-    return reply.type("text/html; charset=utf-8").send(page({ title: user.username, body, ctx: pageContext(req) }));
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(page({ title: user.username, body, ctx: pageContext(req) }));
   });
 }

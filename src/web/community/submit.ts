@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type SubmitDeps, SubmitError, type SubmitRules, submitPaper } from "../../community/submissions.ts";
 import { ArxivApiError, fetchArxivPapers } from "../../ingest/arxiv-api/client.ts";
-import type { AppDeps } from "../app.ts";
-import { pageContext } from "../context.ts";
-import { html } from "../html.ts";
-import { page, type PageContext } from "../layout.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { formString } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
+import type { AppDeps } from "../app.ts";
+import { pageContext } from "../context.ts";
+import { html } from "../html.ts";
+import { type PageContext, page } from "../layout.ts";
 import { throttle } from "./throttle.ts";
 
 export function submitRules(deps: AppDeps): SubmitRules {
@@ -18,7 +18,11 @@ export function submitRules(deps: AppDeps): SubmitRules {
   };
 }
 
-function submitForm(ctx: PageContext, rules: SubmitRules, s: { error?: string; existing?: string; value?: string } = {}) {
+function submitForm(
+  ctx: PageContext,
+  rules: SubmitRules,
+  s: { error?: string; existing?: string; value?: string } = {},
+) {
   return html`<section class="auth-form submit-form">
     <h1>Submit a paper</h1>
     ${s.error ? html`<p class="form-error" role="alert">${s.error}${s.existing ? html` <a href="${s.existing}">See the existing entry</a>.` : ""}</p>` : ""}
@@ -54,10 +58,20 @@ export function registerSubmitRoutes(app: FastifyInstance, deps: AppDeps): void 
       return res.found[0] ?? null;
     },
   };
-  const show = (req: FastifyRequest, reply: FastifyReply, body: ReturnType<typeof submitForm>, status = 200) =>
-    reply.code(status).type("text/html; charset=utf-8").send(page({ title: "Submit a paper", body, ctx: pageContext(req) }));
+  const show = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    body: ReturnType<typeof submitForm>,
+    status = 200,
+  ) =>
+    reply
+      .code(status)
+      .type("text/html; charset=utf-8")
+      .send(page({ title: "Submit a paper", body, ctx: pageContext(req) }));
 
-  app.get("/submit", { preHandler: requireUser }, async (req, reply) => show(req, reply, submitForm(pageContext(req), rules)));
+  app.get("/submit", { preHandler: requireUser }, async (req, reply) =>
+    show(req, reply, submitForm(pageContext(req), rules)),
+  );
   app.post("/submit", { preHandler: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "submit", deps.now());
@@ -77,7 +91,12 @@ export function registerSubmitRoutes(app: FastifyInstance, deps: AppDeps): void 
         req.log.warn({ err }, "arXiv lookup for a submission failed");
         error = "arXiv could not be reached just now. Nothing was saved; please try again in a few minutes.";
       }
-      return show(req, reply, submitForm(pageContext(req), rules, { error, existing, value }), existing ? 409 : 400);
+      return show(
+        req,
+        reply,
+        submitForm(pageContext(req), rules, { error, existing, value }),
+        existing ? 409 : 400,
+      );
     }
   });
 }

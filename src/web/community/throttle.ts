@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Queryable } from "../../db/client.ts";
 import { type Subjects, type ThrottleAction, throttleHit } from "../../community/throttle.ts";
+import type { Queryable } from "../../db/client.ts";
 import { HttpError } from "../errors.ts";
 
 /** Counts the attempt; past a limit, answers 429 with Retry-After and a friendly page. */

@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { upvotedAmong, upvoteSet } from "../../community/upvotes.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { totalUpvotes } from "../../papers/types.ts";
-import type { AppDeps } from "../app.ts";
-import { HttpError, isApiRequest } from "../errors.ts";
-import { html } from "../html.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { formString, wantsJson } from "../accounts/form.ts";
 import { currentUser, requireUser, safeNext } from "../accounts/guards.ts";
+import type { AppDeps } from "../app.ts";
+import { HttpError, isApiRequest } from "../errors.ts";
+import { html } from "../html.ts";
 import { setVoteControl, type VoteControl } from "../views/paper-card.ts";
 import { throttle } from "./throttle.ts";
 
@@ -32,7 +32,8 @@ function backTo(req: FastifyRequest, arxivId: string): string {
   if (ref) {
     try {
       const u = new URL(ref);
-      if (u.host === req.headers.host) return safeNext(u.pathname + u.search, `/papers/${arxivId}`);
+      if (u.host === new URL(`http://${req.headers.host}`).host)
+        return safeNext(u.pathname + u.search, `/papers/${arxivId}`);
     } catch {
       // not a URL; fall through
     }
@@ -41,7 +42,9 @@ function backTo(req: FastifyRequest, arxivId: string): string {
 }
 
 export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
-  setVoteControl(voteControl, (db, req, ids) => (req.user ? upvotedAmong(db, req.user.id, ids) : Promise.resolve(new Set())));
+  setVoteControl(voteControl, (db, req, ids) =>
+    req.user ? upvotedAmong(db, req.user.id, ids) : Promise.resolve(new Set()),
+  );
 
   const handler = async (req: FastifyRequest, reply: import("fastify").FastifyReply) => {
     const user = currentUser(req);
@@ -49,7 +52,8 @@ export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
     const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
     if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "arxiv_id");
     const vote = formString(req.body, "vote", 5);
-    if (vote !== "0" && vote !== "1") throw new HttpError(400, 'The field "vote" must be 1 (upvote) or 0 (undo).', "vote");
+    if (vote !== "0" && vote !== "1")
+      throw new HttpError(400, 'The field "vote" must be 1 (upvote) or 0 (undo).', "vote");
     const result = await upvoteSet(deps.db, user.id, parsed.id, vote === "1");
     if (!result) throw new HttpError(404, "There is no such paper.");
     if (isApiRequest(req) || wantsJson(req.headers.accept)) return { arxivId: parsed.id, ...result };

@@ -18,15 +18,25 @@ const TYPES: Record<Format, string> = {
   atom: "application/atom+xml; charset=utf-8",
 };
 
-function send(req: FastifyRequest, reply: FastifyReply, format: Format, meta: Omit<FeedMeta, "updated">, items: FeedItem[]) {
+function send(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  format: Format,
+  meta: Omit<FeedMeta, "updated">,
+  items: FeedItem[],
+) {
   const updated = feedUpdated(items);
-  const body = format === "rss" ? renderRss({ ...meta, updated }, items) : renderAtom({ ...meta, updated }, items);
+  const body =
+    format === "rss" ? renderRss({ ...meta, updated }, items) : renderAtom({ ...meta, updated }, items);
   return sendCacheable(req, reply, { body, type: TYPES[format], lastModified: updated });
 }
 
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-const SearchFeedQuery = z.object({ q: z.string().max(250, "must be at most 250 characters"), mode: z.string().optional() });
+const SearchFeedQuery = z.object({
+  q: z.string().max(250, "must be at most 250 characters"),
+  mode: z.string().optional(),
+});
 
 /**
  * RSS 2.0 and Atom for the daily feed, trending, each topic and any search. Search and topic
@@ -37,7 +47,9 @@ export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void
   for (const format of ["rss", "atom"] as const) {
     app.get(`/papers.${format}`, async (req, reply) => {
       const day = await latestFeedDate(deps.db);
-      const items = day ? (await feedQuery().between(day, nextDay(day)).page(deps.db, 0, FEED_SIZE)).items : [];
+      const items = day
+        ? (await feedQuery().between(day, nextDay(day)).page(deps.db, 0, FEED_SIZE)).items
+        : [];
       return send(
         req,
         reply,

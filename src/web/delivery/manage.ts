@@ -13,8 +13,8 @@ import {
 } from "../../email/subscribers-store.ts";
 import { requestSubscription, subscriberFromManageToken } from "../../email/subscription.ts";
 import { topicsFeatured, topicsFollowedBy } from "../../topics/store.ts";
-import { currentUser, requireUser } from "../accounts/guards.ts";
 import { csrfField } from "../accounts/csrf.ts";
+import { currentUser, requireUser } from "../accounts/guards.ts";
 import { pageContext } from "../context.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
@@ -40,11 +40,22 @@ async function topicChoices(d: DeliveryDeps, sub: Subscriber) {
  * holders, from /settings/digest. Both save through the same command.
  */
 export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): void {
-  const form = async (req: FastifyRequest, reply: FastifyReply, sub: Subscriber, action: string, extra: { token?: string; notice?: string; error?: string }, status = 200) =>
+  const form = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    sub: Subscriber,
+    action: string,
+    extra: { token?: string; notice?: string; error?: string },
+    status = 200,
+  ) =>
     show(
       req,
       reply,
-      settingsForm(pageContext(req), sub, await topicChoices(d, sub), { action, unsubscribeUrl: unsubscribeUrl(d, sub), ...extra }),
+      settingsForm(pageContext(req), sub, await topicChoices(d, sub), {
+        action,
+        unsubscribeUrl: unsubscribeUrl(d, sub),
+        ...extra,
+      }),
       status,
     );
 
@@ -71,7 +82,14 @@ export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): voi
     const parsed = SettingsForm.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return form(req, reply, sub, "/subscription", { token: String(body.token), error: `${issue.path.join(".")} ${issue.message}` }, 400);
+      return form(
+        req,
+        reply,
+        sub,
+        "/subscription",
+        { token: String(body.token), error: `${issue.path.join(".")} ${issue.message}` },
+        400,
+      );
     }
     await updateSubscription(d, sub.id, parsed.data);
     const fresh = (await subscriberById(d.db, sub.id)) ?? sub;
@@ -101,18 +119,37 @@ export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): voi
     const parsed = SettingsForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return form(req, reply, sub, "/settings/digest", { error: `${issue.path.join(".")} ${issue.message}` }, 400);
+      return form(
+        req,
+        reply,
+        sub,
+        "/settings/digest",
+        { error: `${issue.path.join(".")} ${issue.message}` },
+        400,
+      );
     }
     await updateSubscription(d, sub.id, parsed.data);
-    return form(req, reply, (await subscriberById(d.db, sub.id)) ?? sub, "/settings/digest", { notice: "Saved." });
+    return form(req, reply, (await subscriberById(d.db, sub.id)) ?? sub, "/settings/digest", {
+      notice: "Saved.",
+    });
   });
 
   app.post("/settings/digest/subscribe", { preHandler: requireUser }, async (req, reply) => {
     const user = currentUser(req);
-    if (!user.email) return show(req, reply, messagePage("No email address", "Add an email address to your account first."), 400);
+    if (!user.email)
+      return show(
+        req,
+        reply,
+        messagePage("No email address", "Add an email address to your account first."),
+        400,
+      );
     if (user.emailVerifiedAt) {
       // The account already proved it owns this address: no second confirmation needed.
-      const sub = await ensureSubscriber(d.db, user.email, { userId: user.id, confirmed: true, now: d.now() });
+      const sub = await ensureSubscriber(d.db, user.email, {
+        userId: user.id,
+        confirmed: true,
+        now: d.now(),
+      });
       await linkSubscriberToUser(d.db, sub.id, user.id);
       if (sub.status !== "confirmed" && sub.status !== "suspended") {
         await confirmSubscriber(d.db, sub.id, d.now());

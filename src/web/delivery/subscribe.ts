@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { DeliveryDeps } from "../../email/deps.ts";
-import { maskEmail } from "../../email/manage.ts";
 import { manageUrl } from "../../email/links.ts";
+import { maskEmail } from "../../email/manage.ts";
+import { subscriberById } from "../../email/subscribers-store.ts";
 import { confirmSubscription, requestSubscription, unsubscribeByToken } from "../../email/subscription.ts";
 import { verifyToken } from "../../email/tokens.ts";
-import { subscriberById } from "../../email/subscribers-store.ts";
+import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
-import { throttle } from "../community/throttle.ts";
 import { CHECK_INBOX, messagePage, subscribePage, unsubscribeConfirm } from "./views.ts";
 
 function show(req: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, status = 200) {
@@ -29,13 +29,21 @@ export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): 
   app.post("/subscribe", async (req, reply) => {
     await throttle(d.db, req, reply, "subscribe", d.now());
     const res = await requestSubscription(d, { email: field(req.body, "email") });
-    if (!res.ok) return show(req, reply, "Subscribe", subscribePage(pageContext(req), { error: res.error }), 400);
+    if (!res.ok)
+      return show(req, reply, "Subscribe", subscribePage(pageContext(req), { error: res.error }), 400);
     return show(req, reply, "Check your inbox", messagePage("Check your inbox", CHECK_INBOX));
   });
 
   app.get("/subscribe/confirm", async (req, reply) => {
     const res = await confirmSubscription(d, field(req.query, "token"));
-    if (!res.ok) return show(req, reply, "Link not valid", messagePage("That did not work", res.error, html`<p><a href="/subscribe">Subscribe again</a></p>`), 400);
+    if (!res.ok)
+      return show(
+        req,
+        reply,
+        "Link not valid",
+        messagePage("That did not work", res.error, html`<p><a href="/subscribe">Subscribe again</a></p>`),
+        400,
+      );
     const manage = manageUrl(d, res.subscriber);
     const msg = res.topic
       ? `You are subscribed, and “${res.topic.name}” is in your digest.`
@@ -44,7 +52,11 @@ export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): 
       req,
       reply,
       "Subscribed",
-      messagePage("Subscribed", msg, html`<p><a class="button primary" href="${manage}">Choose topics and schedule</a></p>`),
+      messagePage(
+        "Subscribed",
+        msg,
+        html`<p><a class="button primary" href="${manage}">Choose topics and schedule</a></p>`,
+      ),
     );
   });
 
@@ -53,7 +65,16 @@ export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): 
     const check = verifyToken(d.secret, "unsubscribe", token, d.now());
     const sub = check.ok ? await subscriberById(d.db, check.payload.s) : null;
     if (!check.ok || !sub || sub.email.toLowerCase() !== check.payload.e) {
-      return show(req, reply, "Link not valid", messagePage("That did not work", "This unsubscribe link is not valid. Check that it was copied whole."), 400);
+      return show(
+        req,
+        reply,
+        "Link not valid",
+        messagePage(
+          "That did not work",
+          "This unsubscribe link is not valid. Check that it was copied whole.",
+        ),
+        400,
+      );
     }
     return show(req, reply, "Unsubscribe", unsubscribeConfirm(String(token), maskEmail(sub.email)));
   });
@@ -69,7 +90,11 @@ export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): 
       req,
       reply,
       "Unsubscribed",
-      messagePage("Unsubscribed", "You will not receive any more digests. Changed your mind? Subscribe again any time.", html`<p><a href="/subscribe">Subscribe again</a></p>`),
+      messagePage(
+        "Unsubscribed",
+        "You will not receive any more digests. Changed your mind? Subscribe again any time.",
+        html`<p><a href="/subscribe">Subscribe again</a></p>`,
+      ),
     );
   });
 }

@@ -12,7 +12,8 @@ export function feedLinks(title: string, basePath: string, query = ""): SafeHtml
 export function topicList(topics: Topic[]): SafeHtml {
   if (topics.length === 0) return html`<p class="empty">No topics yet.</p>`;
   return html`<ul class="topic-list">${topics.map(
-    (t) => html`<li><a href="/topics/${t.slug}">${t.name}</a>${t.featured ? html` <span class="chip">featured</span>` : ""} <code>${t.query}</code></li>`,
+    (t) =>
+      html`<li><a href="/topics/${t.slug}">${t.name}</a>${t.featured ? html` <span class="chip">featured</span>` : ""} <code>${t.query}</code></li>`,
   )}</ul>`;
 }
 
@@ -29,7 +30,10 @@ export function followForm(ctx: PageContext, topic: Topic, signedIn: boolean): S
   </form>`;
 }
 
-export function newTopicForm(ctx: PageContext, v: { q?: string; name?: string; email?: string; error?: string }): SafeHtml {
+export function newTopicForm(
+  ctx: PageContext,
+  v: { q?: string; name?: string; email?: string; error?: string },
+): SafeHtml {
   return html`<section class="form-narrow">
     <h1>Save a search as a topic</h1>
     ${v.error ? html`<p class="notice error" role="alert">${v.error}</p>` : ""}

@@ -3,12 +3,20 @@ import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { subscriberByUser } from "../../email/subscribers-store.ts";
 import { requestSubscription } from "../../email/subscription.ts";
-import { hasRole } from "../../users/types.ts";
 import { saveTopic } from "../../topics/commands.ts";
 import { topicMatch } from "../../topics/query.ts";
-import { followTopic, papersMatchingTopic, setTopicFeatured, type Topic, topicBySlug, topicsList } from "../../topics/store.ts";
-import type { AppDeps } from "../app.ts";
+import {
+  followTopic,
+  papersMatchingTopic,
+  setTopicFeatured,
+  type Topic,
+  topicBySlug,
+  topicsList,
+} from "../../topics/store.ts";
+import { hasRole } from "../../users/types.ts";
+import { csrfField } from "../accounts/csrf.ts";
 import { requireRole } from "../accounts/guards.ts";
+import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
@@ -23,7 +31,13 @@ const PAGE_SIZE = 20;
 const TopicPageQuery = z.object({ p: intParam(1, 50).optional() });
 const NewTopicQuery = z.object({ q: z.string().max(250).optional(), mode: z.string().max(20).optional() });
 
-function show(req: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, opts: { status?: number; head?: SafeHtml } = {}) {
+function show(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  title: string,
+  body: SafeHtml,
+  opts: { status?: number; head?: SafeHtml } = {},
+) {
   return reply
     .code(opts.status ?? 200)
     .type("text/html; charset=utf-8")
@@ -39,7 +53,11 @@ const field = (body: unknown, name: string): unknown =>
  */
 export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: DeliveryDeps): void {
   /** Follows at once for a signed-in subscriber, else mails a confirmation link (same answer for every address). */
-  const follow = async (req: FastifyRequest, topic: Topic, email: unknown): Promise<{ error?: string; notice: string }> => {
+  const follow = async (
+    req: FastifyRequest,
+    topic: Topic,
+    email: unknown,
+  ): Promise<{ error?: string; notice: string }> => {
     if (req.user && (email === undefined || email === "")) {
       const sub = await subscriberByUser(d.db, req.user.id);
       if (sub?.status === "confirmed") {
@@ -74,12 +92,30 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     await throttle(d.db, req, reply, "subscribe", d.now());
     const body = (req.body ?? {}) as Record<string, unknown>;
     const saved = await saveTopic(d.db, { query: body.q, name: body.name, createdBy: req.user?.id ?? null });
-    const values = { q: String(body.q ?? "").slice(0, 250), name: String(body.name ?? "").slice(0, 80), email: String(body.email ?? "").slice(0, 254) };
-    if (!saved.ok) return show(req, reply, "New topic", newTopicForm(pageContext(req), { ...values, error: saved.error }), { status: 400 });
+    const values = {
+      q: String(body.q ?? "").slice(0, 250),
+      name: String(body.name ?? "").slice(0, 80),
+      email: String(body.email ?? "").slice(0, 254),
+    };
+    if (!saved.ok)
+      return show(
+        req,
+        reply,
+        "New topic",
+        newTopicForm(pageContext(req), { ...values, error: saved.error }),
+        { status: 400 },
+      );
     const wantsFollow = (typeof body.email === "string" && body.email.trim() !== "") || !!req.user;
     if (wantsFollow) {
       const res = await follow(req, saved.topic, body.email);
-      if (res.error) return show(req, reply, "New topic", newTopicForm(pageContext(req), { ...values, error: res.error }), { status: 400 });
+      if (res.error)
+        return show(
+          req,
+          reply,
+          "New topic",
+          newTopicForm(pageContext(req), { ...values, error: res.error }),
+          { status: 400 },
+        );
     }
     return reply.redirect(`/topics/${saved.topic.slug}${wantsFollow ? "?followed=1" : ""}`, 303);
   });
@@ -124,17 +160,21 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     return reply.redirect(`/topics/${topic.slug}?followed=1`, 303);
   });
 
-  app.post<{ Params: { slug: string } }>("/topics/:slug/feature", { preHandler: requireRole("admin") }, async (req, reply) => {
-    const topic = await topicBySlug(d.db, req.params.slug);
-    if (!topic) throw new HttpError(404, "There is no topic with this name.");
-    await setTopicFeatured(d.db, topic.id, field(req.body, "featured") === "1");
-    return reply.redirect(`/topics/${topic.slug}`, 303);
-  });
+  app.post<{ Params: { slug: string } }>(
+    "/topics/:slug/feature",
+    { preHandler: requireRole("admin") },
+    async (req, reply) => {
+      const topic = await topicBySlug(d.db, req.params.slug);
+      if (!topic) throw new HttpError(404, "There is no topic with this name.");
+      await setTopicFeatured(d.db, topic.id, field(req.body, "featured") === "1");
+      return reply.redirect(`/topics/${topic.slug}`, 303);
+    },
+  );
 }
 
 function adminForm(ctx: ReturnType<typeof pageContext>, topic: Topic): SafeHtml {
   return html`<form method="post" action="/topics/${topic.slug}/feature" class="inline">
-    <input type="hidden" name="_csrf" value="${ctx.csrfToken ?? ""}">
+    ${csrfField(ctx)}
     <input type="hidden" name="featured" value="${topic.featured ? "0" : "1"}">
     <button type="submit" class="button">${topic.featured ? "Unfeature" : "Feature this topic"}</button>
   </form>`;

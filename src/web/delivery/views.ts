@@ -20,7 +20,10 @@ export function subscribeBox(ctx: PageContext): SafeHtml {
 </section>`;
 }
 
-export function subscribePage(ctx: PageContext, s: { error?: string; notice?: string; email?: string } = {}): SafeHtml {
+export function subscribePage(
+  ctx: PageContext,
+  s: { error?: string; notice?: string; email?: string } = {},
+): SafeHtml {
   return html`<section class="form-narrow">
     <h1>Subscribe to the digest</h1>
     ${s.error ? html`<p class="notice error" role="alert">${s.error}</p>` : ""}

@@ -7,7 +7,7 @@ import { pageContext } from "../context.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { intParam, periodParam, validate } from "../validate.ts";
-import { emptyFeed, feedHeader, pager, periodNav, periodPath } from "../views/feed-view.ts";
+import { emptyFeed, feedHeader, jumpForm, pager, periodNav, periodPath } from "../views/feed-view.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 
 export const PAGE_SIZE = 50;
@@ -32,14 +32,18 @@ export function registerFeedPages(app: FastifyInstance, deps: AppDeps): void {
     });
   }
 
-  // The week and month tabs open the newest ones.
-  for (const kind of ["week", "month"] as const) {
-    app.get(`/papers/${kind}`, async (_req, reply) => {
-      const latest = await latestFeedDate(deps.db);
+  // The week and month tabs open the newest ones; the "Go to" form (a date, week or month
+  // input, no JavaScript needed) arrives here with ?date=, ?week= or ?month=.
+  for (const kind of ["day", "week", "month"] as const) {
+    const param = PARAM[kind];
+    const Jump = z.object({ [param]: periodParam(kind).optional() });
+    app.get(`/papers/${param}`, async (req, reply) => {
+      const chosen = validate(Jump, req.query)[param] as Period | undefined;
+      if (chosen) return reply.redirect(periodPath(chosen), 302);
+      const latest = kind === "day" ? null : await latestFeedDate(deps.db);
       return reply.redirect(latest ? periodPath(periodContaining(kind, latest)) : "/", 302);
     });
   }
-  app.get("/papers/date", async (_req, reply) => reply.redirect("/", 302));
 }
 
 async function renderPeriod(
@@ -83,7 +87,7 @@ async function renderPeriod(
     active: period.kind,
     day: period.kind === "day" ? period.start : undefined,
     heading: label,
-    nav: periodNav(prev, next),
+    nav: html`${jumpForm(period)}${periodNav(prev, next)}`,
   })}
     <p class="result-count">${total} paper${total === 1 ? "" : "s"}, ordered by upvotes</p>
     ${list}

@@ -6,6 +6,7 @@ import { availableModes, searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
+import { feedLinks, searchTopicLinks } from "../delivery/topic-views.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { intParam, validate } from "../validate.ts";
@@ -50,7 +51,8 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
       limit: SEARCH_PAGE_SIZE,
       offset: (p - 1) * SEARCH_PAGE_SIZE,
     });
-    if (result.query.arxivId) return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
+    if (result.query.arxivId)
+      return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
     const rows = await hitsWithPapers(deps.db, result);
     const cards = await cardContext(
       deps.db,
@@ -63,12 +65,17 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
     return reply.type("text/html; charset=utf-8").send(
       page({
         title: `${q.slice(0, 80)} · Search`,
+        head:
+          result.query.errors.length === 0
+            ? feedLinks(`Search: ${q.slice(0, 80)}`, "/search", `?q=${encodeURIComponent(q)}`)
+            : undefined,
         query: q.slice(0, 500),
         ctx,
         body: html`<section class="search-page">
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
+          ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
           ${searchPager(q, result.mode, p, hasNext)}
           ${searchTips()}

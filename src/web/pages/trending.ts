@@ -3,6 +3,7 @@ import { z } from "zod";
 import { TRENDING_RULE, trendingPage } from "../../feed/trending.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
+import { feedLinks } from "../delivery/topic-views.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { intParam, validate } from "../validate.ts";
@@ -55,8 +56,14 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
           : emptyFeed("Nothing is trending yet: no papers have entered the feed.")
       }
       ${pager("/papers/trending", pageIndex, hasNext)}`;
-    return reply
-      .type("text/html; charset=utf-8")
-      .send(page({ title: "Trending papers", description: "Papers trending in the community.", body, ctx }));
+    return reply.type("text/html; charset=utf-8").send(
+      page({
+        title: "Trending papers",
+        description: "Papers trending in the community.",
+        body,
+        ctx,
+        head: feedLinks("Daily Papers · Trending", "/papers/trending"),
+      }),
+    );
   });
 }

@@ -25,7 +25,7 @@ export function feedHeader(opts: {
         <h1>Daily Papers</h1>
         <p class="tagline">by AK and the research community</p>
       </div>
-      ${opts.nav ?? ""}
+      <div class="head-tools">${opts.nav ?? ""}</div>
     </div>
     <nav class="tabs" aria-label="Feed">
       ${tab("day", "Daily", opts.day ? around("day", "/") : "/")}
@@ -61,4 +61,20 @@ export function pager(basePath: string, page: number, hasNext: boolean): SafeHtm
     <span>Page ${page + 1}</span>
     ${hasNext ? html`<a href="${href(page + 1)}" rel="next">Next page →</a>` : ""}
   </nav>`;
+}
+
+const INPUT_TYPES: Record<PeriodKind, [param: string, type: string, label: string]> = {
+  day: ["date", "date", "Go to day"],
+  week: ["week", "week", "Go to week"],
+  month: ["month", "month", "Go to month"],
+};
+
+/** A native date/week/month picker that submits to /papers/{kind}?{kind}=…, which redirects. */
+export function jumpForm(p: Period): SafeHtml {
+  const [param, type, label] = INPUT_TYPES[p.kind];
+  return html`<form class="jump" action="/papers/${param}" method="get">
+    <label class="sr-only" for="jump-${param}">${label}</label>
+    <input id="jump-${param}" type="${type}" name="${param}" value="${p.key}" required>
+    <button type="submit">Go</button>
+  </form>`;
 }

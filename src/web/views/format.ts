@@ -37,7 +37,15 @@ export function formatDay(d: Date | string): string {
   return DAY_FORMAT.format(date);
 }
 
+/** Who put a paper on the feed: a person, arXiv's own listing (live ingestion), or unknown. */
 export function submittedLabel(entry: FeedEntryInfo): string {
-  const who = entry.submitter ? submitterName(entry.submitter) : "the arXiv feed";
-  return `Submitted by ${who} on ${formatDay(entry.feedDate)}`;
+  const day = formatDay(entry.feedDate);
+  if (entry.submitter) return `Submitted by ${submitterName(entry.submitter)} on ${day}`;
+  return entry.origin === "arxiv" ? `From the arXiv listing of ${day}` : `Submitted on ${day}`;
+}
+
+/** Who to name for an entry in running text. */
+export function submitterOrSource(entry: FeedEntryInfo): string {
+  if (entry.submitter) return submitterName(entry.submitter);
+  return entry.origin === "arxiv" ? "the arXiv listing" : "an unnamed submitter";
 }

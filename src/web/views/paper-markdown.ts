@@ -1,7 +1,7 @@
 import type { FeedEntryInfo } from "../../feed/types.ts";
 import { arxivAbsUrl, arxivPdfUrl } from "../../papers/arxiv-id.ts";
 import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
-import { formatDay, submitterName } from "./format.ts";
+import { formatDay, submitterOrSource } from "./format.ts";
 import { abstractParagraphs } from "./paper-view.ts";
 
 /** Markdown syntax in titles and abstracts would otherwise turn into links or emphasis. */
@@ -34,12 +34,7 @@ export function paperMarkdown(paper: Paper, entries: FeedEntryInfo[], pageUrl: s
     [
       "Submitted",
       entries.length
-        ? entries
-            .map(
-              (e) =>
-                `${e.submitter ? escapeMarkdown(submitterName(e.submitter)) : "arXiv feed"} on ${e.feedDate}`,
-            )
-            .join("; ")
+        ? entries.map((e) => `${escapeMarkdown(submitterOrSource(e))} on ${e.feedDate}`).join("; ")
         : null,
     ],
   ];

@@ -4,7 +4,7 @@ import { arxivAbsUrl, arxivPdfUrl } from "../../papers/arxiv-id.ts";
 import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { periodPath } from "./feed-view.ts";
-import { formatDay, submitterName } from "./format.ts";
+import { formatDay, submitterOrSource } from "./format.ts";
 import { type CardContext, categoryChips, renderVoteControl } from "./paper-card.ts";
 
 export interface PaperViewInput {
@@ -43,7 +43,7 @@ function externalLinks(paper: Paper): SafeHtml {
 function submissions(entries: FeedEntryInfo[]): SafeHtml {
   if (entries.length === 0) return html`<p class="muted">Not on the daily feed yet.</p>`;
   return html`<ul class="submissions">${entries.map(
-    (e) => html`<li>${e.submitter ? html`<strong>${submitterName(e.submitter)}</strong>` : "arXiv feed"}
+    (e) => html`<li><strong>${submitterOrSource(e)}</strong>
       on <a href="${periodPath(periodContaining("day", e.feedDate))}">${formatDay(e.feedDate)}</a></li>`,
   )}</ul>`;
 }
@@ -82,7 +82,7 @@ export function paperView(v: PaperViewInput): SafeHtml {
     <div class="paper-main">
       <p class="paper-dates">
         ${paper.publishedAt ? html`Published on ${formatDay(paper.publishedAt)}` : ""}
-        ${first ? html` · Submitted by ${first.submitter ? html`<strong>${submitterName(first.submitter)}</strong>` : "the arXiv feed"} on ${formatDay(first.feedDate)}` : ""}
+        ${first ? html` · Submitted by <strong>${submitterOrSource(first)}</strong> on ${formatDay(first.feedDate)}` : ""}
       </p>
       <div class="paper-title-row">
         ${renderVoteControl(paper, v.cards)}

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { promisify } from "node:util";
+import { openDatabase } from "../../src/db/open.ts";
+import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
+import { seedPapers } from "./fixture.ts";
+
+const run = promisify(execFile);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-digest-cli-"));
+let smtp: TestSmtp;
+
+/** The real CLI in a child process, on a PGlite data dir; async, so the SMTP server here keeps answering. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dir,
+    LOG_LEVEL: "silent",
+    SMTP_URL: smtp.url,
+    BASE_URL: "http://papers.test",
+    SECRET: "cli-test-secret",
+  };
+  delete env.DATABASE_URL;
+  try {
+    const r = await run(process.execPath, ["bin/dailypapers.js", ...args], { env, encoding: "utf8" });
+    return { code: 0, ...r };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+before(async () => {
+  smtp = await startTestSmtp();
+  const db = await openDatabase({ dataDir: dir, databaseUrl: undefined });
+  await seedPapers(db);
+  await db.close();
+});
+after(async () => {
+  await smtp.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("topics, subscribers and digests from the command line", async () => {
+  const topic = await cli("topics", "add", "medical AI", "--name", "Medical AI", "--featured");
+  assert.equal(topic.code, 0, topic.stderr);
+  assert.equal(topic.stdout, "saved: /topics/medical-ai\n");
+
+  const bob = await cli("subscribers", "add", "bob@example.org", "--confirmed", "--topic", "medical-ai");
+  assert.equal(bob.code, 0, bob.stderr);
+  const carol = await cli("subscribers", "add", "carol@example.org");
+  assert.equal(carol.code, 0, carol.stderr);
+  const confirm = await smtp.nextMessage();
+  assert.match(confirm.subject ?? "", /Confirm your Daily Papers subscription/);
+  assert.equal(
+    (await cli("subscribers", "add", "not an address")).stderr,
+    "error: That is not a valid email address.\n",
+  );
+
+  const list = await cli("subscribers", "list");
+  assert.match(
+    list.stdout,
+    /^1\tbob@example\.org\tconfirmed\tdaily \(weekdays\) 08:00 UTC\t0\n2\tcarol@example\.org\tpending\t/,
+  );
+
+  const out = path.join(dir, "preview.html");
+  const preview = await cli(
+    "digest",
+    "preview",
+    "--email",
+    "bob@example.org",
+    "--at",
+    "2026-11-24T09:00:00Z",
+    "--out",
+    out,
+  );
+  assert.equal(preview.code, 0, preview.stderr);
+  assert.match(
+    fs.readFileSync(out, "utf8"),
+    /New in <a href="http:\/\/papers\.test\/topics\/medical-ai"[^>]*>Medical AI<\/a>/,
+  );
+
+  const dry = await cli("digest", "send", "--dry-run", "--at", "2026-11-24T09:00:00Z");
+  assert.equal(
+    dry.stdout,
+    "bob@example.org\tdaily:2026-11-24\t3 papers\n1 digests due (dry run: nothing queued or sent)\n",
+  );
+  assert.equal(smtp.messages.length, 1, "a dry run sends nothing");
+
+  const send = await cli("digest", "send", "--at", "2026-11-24T09:00:00Z");
+  assert.equal(send.stdout, "queued 1; sent 1, skipped 0 (empty or unsubscribed), retrying 0, failed 0\n");
+  const digest = await smtp.nextMessage();
+  assert.equal(digest.subject, "Trending papers · Tue, Nov 24");
+
+  assert.equal(
+    (await cli("digest", "send", "--period", "monthly")).stderr,
+    'error: --period must be "daily" or "weekly"\n',
+  );
+  assert.equal((await cli("subscribers", "remove", "bob@example.org")).stdout, "removed bob@example.org\n");
+});

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { scifactCorpus } from "../../bench/scifact/data.ts";
+import { lsaEmbedder, packLsa, unpackLsa } from "../../src/search/embed/embedder.ts";
+import { embedLsa, trainLsa } from "../../src/search/embed/lsa.ts";
+import { symmetricEigen } from "../../src/search/embed/svd.ts";
+
+// Real abstracts from ../shared: the first 300 SciFact documents.
+const texts = scifactCorpus()
+  .slice(0, 300)
+  .map((d) => `${d.title}. ${d.text}`);
+
+describe("built-in LSA model", () => {
+  test("trains to the same bytes for the same corpus and seed, and differently for another seed", () => {
+    const a = trainLsa(texts, { dims: 32, seed: 7 });
+    const b = trainLsa(texts, { dims: 32, seed: 7 });
+    const c = trainLsa(texts, { dims: 32, seed: 8 });
+    assert.deepEqual(a.vocab, b.vocab);
+    assert.deepEqual(Buffer.from(packLsa(a)), Buffer.from(packLsa(b)));
+    assert.notDeepEqual(Buffer.from(packLsa(a)), Buffer.from(packLsa(c)));
+    assert.deepEqual(embedLsa(a, texts[0]), embedLsa(b, texts[0]));
+  });
+
+  test("embeds unit vectors; a text with no known word gets the zero vector", () => {
+    const m = trainLsa(texts, { dims: 16, seed: 1 });
+    const v = embedLsa(m, texts[3]);
+    assert.equal(v.length, 16);
+    assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-5);
+    assert.deepEqual([...embedLsa(m, "zzqx wqqz")], new Array(16).fill(0));
+  });
+
+  test("an abstract is nearer to its own title than to other papers' titles", () => {
+    const m = trainLsa(texts, { dims: 32, seed: 3 });
+    const docs = scifactCorpus().slice(0, 50);
+    let top1 = 0;
+    for (const [i, d] of docs.entries()) {
+      const abs = embedLsa(m, d.text);
+      const sims = docs.map((x) => embedLsa(m, x.title, true).reduce((s, t, c) => s + t * abs[c], 0));
+      if (sims.indexOf(Math.max(...sims)) === i) top1++;
+    }
+    assert.ok(top1 >= 35, `only ${top1} of 50 abstracts matched their own title best`);
+  });
+
+  test("survives packing into bytes and back, as stored in the database", async () => {
+    const m = trainLsa(texts, { dims: 16, seed: 5 });
+    const back = unpackLsa({ ...m.params, avgLen: m.avgLen }, m.vocab, packLsa(m));
+    const e = lsaEmbedder(1, back);
+    assert.deepEqual(await e.embedQuery("breast tumor metastasis"), embedLsa(m, "breast tumor metastasis", true));
+    assert.throws(() => unpackLsa({ ...m.params, avgLen: m.avgLen }, m.vocab.slice(1), packLsa(m)), /do not match/);
+  });
+
+  test("Jacobi eigen-decomposition of a known symmetric matrix", () => {
+    // [[2,1],[1,2]] has eigenvalues 3 and 1.
+    const { values } = symmetricEigen(Float64Array.from([2, 1, 1, 2]), 2);
+    assert.deepEqual(
+      [...values].sort().map((x) => Math.round(x * 1e9) / 1e9),
+      [1, 3],
+    );
+  });
+});

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { scifactCorpus } from "../../bench/scifact/data.ts";
+import { loadConfig } from "../../src/config.ts";
+import { upsertPapers } from "../../src/papers/store.ts";
+import { loadEmbedder } from "../../src/search/embed/embedder.ts";
+import { embedPending, runEmbedding, trainBuiltinModel } from "../../src/search/embed/jobs.ts";
+import { embeddingMaxSeq, embeddingModelById, pendingEmbeddingCount } from "../../src/search/embedding-store.ts";
+import { SemanticSearcher } from "../../src/search/semantic.ts";
+import { semanticSearcher, useSemanticSearch } from "../../src/search/semantic-modes.ts";
+import { searchPapers } from "../../src/search/service.ts";
+import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
+
+/**
+ * Real abstracts: the first 600 SciFact documents plus "Orai1 and STIM1 are critical for breast
+ * tumor cell migration and metastasis" (1379127). The paraphrase "Ca2+ influx in mammary
+ * carcinoma" shares no word with that paper (it says "calcium entry", "breast tumor"), so
+ * keyword search cannot find it; the model learns from the other abstracts that Ca2+ goes with
+ * calcium and mammary carcinoma with breast tumours.
+ */
+const TARGET = "1379127";
+const PARAPHRASE = "Ca2+ influx in mammary carcinoma";
+const all = scifactCorpus();
+// Added later, to test incremental updates: the thrice-weekly tuberculosis regimen paper.
+const LATE = "341324";
+const corpus = [...all.slice(0, 600).filter((d) => d.id !== TARGET && d.id !== LATE), ...all.filter((d) => d.id === TARGET)];
+const asPaper = (d: (typeof all)[number]) => ({ arxivId: d.id, title: d.title, abstract: d.text, source: "scifact" as const });
+
+for (const backend of testBackends()) {
+  describe(`semantic search (${backend})`, () => {
+    let db: TestDb;
+    let dataDir: string;
+    let config: ReturnType<typeof loadConfig>;
+    let indexDir: string;
+
+    before(async () => {
+      db = await openTestDb(backend);
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-semantic-"));
+      config = loadConfig({ DATA_DIR: dataDir });
+      indexDir = path.join(dataDir, "index");
+      await upsertPapers(db, corpus.map(asPaper));
+      useSemanticSearch({ indexDir, config });
+    });
+    after(async () => {
+      await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    test("before any model exists, semantic mode answers with keyword results and says so", async () => {
+      const r = await searchPapers({ db }, { q: "breast tumor", mode: "semantic" });
+      assert.ok(r.hits.length > 0);
+      assert.match(r.query.notices.join(" "), /not ready yet/);
+    });
+
+    test("a background run trains the built-in model, embeds every paper and activates it", async () => {
+      await trainBuiltinModel(db, { dims: 48, seed: 42 });
+      const report = await runEmbedding(db, config);
+      assert.equal(report.embedded, corpus.length);
+      assert.ok(report.switchedTo);
+      assert.equal(await pendingEmbeddingCount(db, report.switchedTo), 0);
+    });
+
+    test("finds a paper by a paraphrase that shares no word with it", async () => {
+      const keyword = await searchPapers({ db }, { q: PARAPHRASE, mode: "keyword", limit: 120 });
+      assert.ok(!keyword.hits.some((h) => h.arxivId === TARGET), "keyword search should not reach it");
+      const semantic = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
+      assert.ok(semantic.hits.some((h) => h.arxivId === TARGET), JSON.stringify(semantic.hits));
+      // Hybrid keeps BM25 in charge (fusion.ts), so a paper with no keyword match ranks after
+      // the keyword matches, but it is still found.
+      const hybrid = await searchPapers({ db }, { q: PARAPHRASE, mode: "hybrid", limit: 120 });
+      const hit = hybrid.hits.find((h) => h.arxivId === TARGET);
+      assert.ok(hit, "hybrid search should find it too");
+      assert.equal(hit.why, "semantic");
+      assert.deepEqual(hit.matchedTerms, []);
+    });
+
+    test("hybrid marks papers found both ways, and filters hold in every mode", async () => {
+      const r = await searchPapers({ db }, { q: "breast tumor metastasis calcium", mode: "hybrid", limit: 10 });
+      assert.equal(r.hits[0].arxivId, TARGET);
+      assert.equal(r.hits[0].why, "both");
+      for (const mode of ["semantic", "hybrid"] as const) {
+        const excluded = await searchPapers({ db }, { q: `${PARAPHRASE} -metastasis`, mode, limit: 50 });
+        assert.ok(!excluded.hits.some((h) => h.arxivId === TARGET), `${mode}: -metastasis must drop it`);
+        const filtered = await searchPapers({ db }, { q: `${PARAPHRASE} category:cs.CV`, mode });
+        assert.equal(filtered.hits.length, 0, `${mode}: no SciFact paper is in cs.CV`);
+        const phrase = await searchPapers({ db }, { q: `${PARAPHRASE} "store-operated calcium"`, mode, limit: 5 });
+        assert.ok(phrase.hits.length > 0);
+        assert.ok(phrase.hits.every((h) => corpus.find((d) => d.id === h.arxivId)!.text.toLowerCase().includes("store-operated calcium")));
+      }
+    });
+
+    test("the index survives a restart, and a deleted index file is rebuilt from the database", async () => {
+      const s = semanticSearcher(db);
+      s.save();
+      const files = fs.readdirSync(indexDir).sort();
+      assert.ok(files.some((f) => f.endsWith(".usearch")), files.join());
+      const before = await s.search(PARAPHRASE, 10);
+
+      const restarted = new SemanticSearcher({ indexDir, config });
+      await restarted.settled(db);
+      assert.equal(restarted.modelId, s.modelId);
+      assert.equal(restarted.indexSize, corpus.length);
+      assert.deepEqual(await restarted.search(PARAPHRASE, 10), before);
+
+      for (const f of fs.readdirSync(indexDir)) fs.rmSync(path.join(indexDir, f));
+      const rebuilt = new SemanticSearcher({ indexDir, config });
+      await rebuilt.settled(db);
+      assert.equal(rebuilt.indexSize, corpus.length);
+      assert.deepEqual(await rebuilt.search(PARAPHRASE, 10), before);
+      assert.ok(fs.readdirSync(indexDir).some((f) => f.endsWith(".usearch")), "rebuilt index saved again");
+    });
+
+    test("a paper that arrives later is embedded and found without a rebuild", async () => {
+      const s = semanticSearcher(db);
+      const extra = all.find((d) => d.id === LATE)!;
+      await upsertPapers(db, [asPaper(extra)]);
+      const r = await runEmbedding(db, config);
+      assert.equal(r.embedded, 1);
+      await s.sync(db);
+      assert.equal(s.indexSize, corpus.length + 1);
+      const found = await searchPapers({ db }, { q: extra.title, mode: "semantic", limit: 10 });
+      assert.ok(found.hits.some((h) => h.arxivId === extra.id));
+      const similar = await s.similar(db, extra.id, 5);
+      assert.equal(similar.length, 5);
+      assert.ok(!similar.some((h) => h.arxivId === extra.id), "a paper is not similar to itself");
+    });
+
+    test("search keeps answering during re-embedding with a new model, then switches to it", async () => {
+      const s = semanticSearcher(db);
+      const oldModel = s.modelId!;
+      const trained = await trainBuiltinModel(db, { dims: 32, seed: 7 });
+      const pending = (await embeddingModelById(db, trained.modelId))!;
+      // Embed only part of the corpus for the new model, as if the job were still running.
+      let batches = 0;
+      await embedPending(db, await loadEmbedder(db, pending, config), { batchSize: 100, shouldStop: () => batches++ >= 2 });
+      assert.ok((await pendingEmbeddingCount(db, pending.id)) > 0);
+
+      const during = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
+      assert.ok(during.hits.length > 0);
+      assert.equal(s.modelId, oldModel, "the half-embedded model is not used yet");
+
+      const r = await runEmbedding(db, config);
+      assert.equal(r.switchedTo, pending.id);
+      // The next query still answers (from the old index) while the new one is built behind it.
+      const switching = await searchPapers({ db }, { q: PARAPHRASE, mode: "hybrid", limit: 5 });
+      assert.ok(switching.hits.length > 0);
+      await s.settled(db);
+      assert.equal(s.modelId, pending.id);
+      assert.equal((await embeddingMaxSeq(db, oldModel)).count, 0, "old vectors are deleted after the switch");
+      const after = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
+      assert.equal(after.hits.length, 5);
+      assert.ok(!fs.readdirSync(indexDir).some((f) => f.startsWith(`vectors-${oldModel}.`)), "old index files removed");
+    });
+  });
+}
