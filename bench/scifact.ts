@@ -11,14 +11,13 @@ import { loadConfig } from "../src/config.ts";
 import { openPglite } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { upsertPapers } from "../src/papers/store.ts";
-import { lsaEmbedder } from "../src/search/embed/embedder.ts";
+import { loadEmbedder, lsaEmbedder } from "../src/search/embed/embedder.ts";
 import { embedPending, trainBuiltinModel } from "../src/search/embed/jobs.ts";
 import { activateEmbeddingModel, embeddingModelById } from "../src/search/embedding-store.ts";
 import { DEFAULT_FUSION, type FusionParams } from "../src/search/fusion.ts";
 import { semanticSearcher, useSemanticSearch } from "../src/search/semantic-modes.ts";
 import { searchPapers } from "../src/search/service.ts";
 import type { SearchMode } from "../src/search/types.ts";
-import { loadEmbedder } from "../src/search/embed/embedder.ts";
 import { scifactCorpus, scifactQrels, scifactQueries } from "./scifact/data.ts";
 import { mean, ndcgAt, recallAt } from "./scifact/metrics.ts";
 
@@ -32,7 +31,9 @@ const docs = scifactCorpus();
 for (let i = 0; i < docs.length; i += 1000)
   await upsertPapers(
     db,
-    docs.slice(i, i + 1000).map((d) => ({ arxivId: d.id, title: d.title, abstract: d.text, source: "scifact" as const })),
+    docs
+      .slice(i, i + 1000)
+      .map((d) => ({ arxivId: d.id, title: d.title, abstract: d.text, source: "scifact" as const })),
   );
 let t = performance.now();
 const trained = await trainBuiltinModel(db);
@@ -57,12 +58,26 @@ if (tune) {
   const results: { p: FusionParams; ndcg: number }[] = [];
   const score = async (mode: SearchMode) => {
     const nd: number[] = [];
-    for (const [qid, rel] of qrels) nd.push(ndcgAt((await ranking(queries.get(qid)!, mode, 10)).map((h) => h.id), rel, 10));
+    for (const [qid, rel] of qrels)
+      nd.push(
+        ndcgAt(
+          (await ranking(queries.get(qid)!, mode, 10)).map((h) => h.id),
+          rel,
+          10,
+        ),
+      );
     return mean(nd);
   };
-  console.log(`train split: keyword ${(await score("keyword")).toFixed(4)}, semantic ${(await score("semantic")).toFixed(4)}`);
+  console.log(
+    `train split: keyword ${(await score("keyword")).toFixed(4)}, semantic ${(await score("semantic")).toFixed(4)}`,
+  );
   for (const semanticWeight of [0.1, 0.2, 0.3, 0.5])
-    for (const [feedbackDocs, feedbackWeight] of [[0, 0], [3, 1], [5, 1], [5, 2]]) {
+    for (const [feedbackDocs, feedbackWeight] of [
+      [0, 0],
+      [3, 1],
+      [5, 1],
+      [5, 2],
+    ]) {
       const p = { ...DEFAULT_FUSION, semanticWeight, feedbackDocs, feedbackWeight };
       useSemanticSearch({ indexDir: undefined, config }, p);
       results.push({ p, ndcg: await score("hybrid") });
@@ -86,7 +101,8 @@ if (tune) {
       const ids = hits.map((h) => h.id);
       nd.push(ndcgAt(ids, rel, 10));
       rc.push(recallAt(ids, rel, 100));
-      hits.forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(6)} dailypapers-${mode}`));
+      for (const [i, h] of hits.entries())
+        lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(6)} dailypapers-${mode}`);
     }
     fs.writeFileSync(path.join(RESULTS, `scifact-${mode}.trec`), `${lines.join("\n")}\n`);
     times.sort((a, b) => a - b);
@@ -97,7 +113,12 @@ if (tune) {
     date: new Date().toISOString(),
     node: process.version,
     queries: qrels.size,
-    model: { vocab: trained.vocab, trainedOn: trained.docs, trainMs: Math.round(trainMs), params: row.params },
+    model: {
+      vocab: trained.vocab,
+      trainedOn: trained.docs,
+      trainMs: Math.round(trainMs),
+      params: row.params,
+    },
     embedRatePerS: Math.round(docs.length / (embedMs / 1000)),
     fusion: DEFAULT_FUSION,
     results: summary,

@@ -91,7 +91,9 @@ const { db, drop, kind } = await openBenchDb();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-semantic-bench-"));
 const config = loadConfig({ DATA_DIR: dataDir });
 say(`\n## ${DOCS.toLocaleString("en")} papers, ${kind} (${new Date().toISOString().slice(0, 10)})\n`);
-say(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${mib(os.totalmem())} RAM, Node ${process.version}. Other jobs shared the machine, so figures are about ±20%.\n`);
+say(
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${mib(os.totalmem())} RAM, Node ${process.version}. Other jobs shared the machine, so figures are about ±20%.\n`,
+);
 
 let t = performance.now();
 let batch: PaperInput[] = [];
@@ -107,7 +109,9 @@ say(`- import: ${secs(t)}`);
 
 t = performance.now();
 const trained = await trainBuiltinModel(db);
-say(`- training the built-in model (LSA, ${trained.docs.toLocaleString("en")} sampled papers, ${trained.vocab.toLocaleString("en")} terms): ${secs(t)}`);
+say(
+  `- training the built-in model (LSA, ${trained.docs.toLocaleString("en")} sampled papers, ${trained.vocab.toLocaleString("en")} terms): ${secs(t)}`,
+);
 const row = (await embeddingModelById(db, trained.modelId))!;
 const embedder = await loadEmbedder(db, row, config);
 
@@ -121,14 +125,18 @@ say(`- embedding rate, model alone: ${Math.round(modelRate).toLocaleString("en")
 t = performance.now();
 await embedPending(db, embedder, { batchSize: 1000 });
 const e2e = DOCS / ((performance.now() - t) / 1000);
-say(`- embedding every paper into the database (read, embed, write): ${secs(t)}, ${Math.round(e2e).toLocaleString("en")} papers/s`);
+say(
+  `- embedding every paper into the database (read, embed, write): ${secs(t)}, ${Math.round(e2e).toLocaleString("en")} papers/s`,
+);
 await db.transaction((tx) => activateEmbeddingModel(tx, trained.modelId));
 
 const rss0 = process.memoryUsage().rss;
 t = performance.now();
 const fresh = new SemanticSearcher({ indexDir: path.join(dataDir, "index"), config });
 await fresh.settled(db);
-say(`- vector index build from the stored rows (${DOCS > 20_000 ? "usearch HNSW, M=16, ef=128" : "exact scan"}, saved to disk): ${secs(t)}; RSS +${mib(process.memoryUsage().rss - rss0)}`);
+say(
+  `- vector index build from the stored rows (${DOCS > 20_000 ? "usearch HNSW, M=16, ef=128" : "exact scan"}, saved to disk): ${secs(t)}; RSS +${mib(process.memoryUsage().rss - rss0)}`,
+);
 t = performance.now();
 const reloaded = new SemanticSearcher({ indexDir: path.join(dataDir, "index"), config });
 await reloaded.settled(db);
@@ -141,7 +149,9 @@ await semanticSearcher(db).settled(db);
 say(`- keyword index load + semantic searcher ready: ${secs(t)}`);
 say(`- process RSS with both indexes: ${mib(process.memoryUsage().rss)}\n`);
 
-say(`Queries: ${QUERIES.length} of 2–4 words from SciFact claims, one in five with category and date filters, top 20.\n`);
+say(
+  `Queries: ${QUERIES.length} of 2–4 words from SciFact claims, one in five with category and date filters, top 20.\n`,
+);
 say("| mode | in-process | over HTTP (GET /api/papers/search) |");
 say("|---|---|---|");
 const app = await buildApp({ db, config, log: pino({ level: "silent" }), now: () => new Date() });
@@ -151,7 +161,9 @@ const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 
 for (const mode of ["keyword", "semantic", "hybrid"] as SearchMode[]) {
   const inProcess = await timeAll((q) => searchPapers({ db }, { q, mode, limit: 20 }));
   const overHttp = await timeAll(async (q) => {
-    const res = await fetch(`${base}/api/papers/search?q=${encodeURIComponent(q.slice(0, 250))}&limit=20&mode=${mode}`);
+    const res = await fetch(
+      `${base}/api/papers/search?q=${encodeURIComponent(q.slice(0, 250))}&limit=20&mode=${mode}`,
+    );
     await res.arrayBuffer();
   });
   say(`| ${mode} | ${percentiles(inProcess)} | ${percentiles(overHttp)} |`);
@@ -159,7 +171,11 @@ for (const mode of ["keyword", "semantic", "hybrid"] as SearchMode[]) {
 await app.close();
 
 const out = path.resolve("bench/results/semantic.md");
-if (!fs.existsSync(out)) fs.writeFileSync(out, "# Semantic search speed\n\nRun with `node --import tsx bench/semantic.bench.ts --docs N [--pg postgres://…]`.\n");
+if (!fs.existsSync(out))
+  fs.writeFileSync(
+    out,
+    "# Semantic search speed\n\nRun with `node --import tsx bench/semantic.bench.ts --docs N [--pg postgres://…]`.\n",
+  );
 fs.appendFileSync(out, `${lines.join("\n")}\n`);
 await drop();
 fs.rmSync(dataDir, { recursive: true, force: true });

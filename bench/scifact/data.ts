@@ -33,7 +33,10 @@ export function scifactQueries(): Map<string, string> {
 /** qrels: query id → (doc id → relevance grade). */
 export function scifactQrels(split: "train" | "test"): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  const lines = fs.readFileSync(path.join(SCIFACT_DIR, "qrels", `${split}.tsv`), "utf8").split("\n").slice(1);
+  const lines = fs
+    .readFileSync(path.join(SCIFACT_DIR, "qrels", `${split}.tsv`), "utf8")
+    .split("\n")
+    .slice(1);
   for (const line of lines) {
     const [q, d, s] = line.trim().split("\t");
     if (!q || !d) continue;

@@ -2,21 +2,26 @@ import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import { runEmbedding, trainBuiltinModel } from "../search/embed/jobs.ts";
-import { embeddingModels, embeddingMaxSeq, pendingEmbeddingCount } from "../search/embedding-store.ts";
+import { embeddingMaxSeq, embeddingModels, pendingEmbeddingCount } from "../search/embedding-store.ts";
 import { CliError } from "./main.ts";
 
 export function registerEmbedCommands(program: Command): void {
-  const embed = program.command("embed").description("semantic search: train the built-in model and embed papers");
+  const embed = program
+    .command("embed")
+    .description("semantic search: train the built-in model and embed papers");
 
   embed
     .command("train")
-    .description("learn a new version of the built-in embedding model from the papers (search keeps using the current one)")
+    .description(
+      "learn a new version of the built-in embedding model from the papers (search keeps using the current one)",
+    )
     .option("--dims <n>", "dimensions", "256")
     .option("--seed <n>", "random seed (same corpus and seed, same model)", "42")
     .action(async (opts: { dims: string; seed: string }) => {
       const dims = Number(opts.dims);
       const seed = Number(opts.seed);
-      if (!Number.isInteger(dims) || dims < 8 || dims > 1024) throw new CliError("--dims must be a whole number from 8 to 1024");
+      if (!Number.isInteger(dims) || dims < 8 || dims > 1024)
+        throw new CliError("--dims must be a whole number from 8 to 1024");
       if (!Number.isInteger(seed)) throw new CliError("--seed must be a whole number");
       const db = await openDatabase(loadConfig());
       try {
@@ -33,7 +38,9 @@ export function registerEmbedCommands(program: Command): void {
 
   embed
     .command("run")
-    .description("embed papers that lack a vector; switches to a newer model once it has embedded every paper")
+    .description(
+      "embed papers that lack a vector; switches to a newer model once it has embedded every paper",
+    )
     .action(async () => {
       const config = loadConfig();
       const db = await openDatabase(config);

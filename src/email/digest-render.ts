@@ -52,7 +52,26 @@ function paperLinks(p: Paper, base: string) {
   };
 }
 
+// Thousands of digests share the same papers (the same objects, from DigestSources), so each
+// paper's block is rendered once per base URL, not once per mail.
+const htmlBlocks = new WeakMap<Paper, Map<string, SafeHtml>>();
+const textBlocks = new WeakMap<Paper, Map<string, string>>();
+
+function memo<T>(cache: WeakMap<Paper, Map<string, T>>, p: Paper, base: string, make: () => T): T {
+  const byBase = cache.get(p) ?? new Map<string, T>();
+  cache.set(p, byBase);
+  const hit = byBase.get(base);
+  if (hit !== undefined) return hit;
+  const made = make();
+  byBase.set(base, made);
+  return made;
+}
+
 function paperHtml(p: Paper, base: string): SafeHtml {
+  return memo(htmlBlocks, p, base, () => paperHtmlUncached(p, base));
+}
+
+function paperHtmlUncached(p: Paper, base: string): SafeHtml {
   const l = paperLinks(p, base);
   return html`<tr><td style="padding:12px 0;border-top:1px solid #f4f4f5">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>
@@ -95,6 +114,10 @@ You receive this because you subscribed to Daily Papers digests.
 }
 
 function paperText(p: Paper, base: string): string {
+  return memo(textBlocks, p, base, () => paperTextUncached(p, base));
+}
+
+function paperTextUncached(p: Paper, base: string): string {
   const l = paperLinks(p, base);
   return [
     `* ${p.title} (▲ ${totalUpvotes(p)})`,

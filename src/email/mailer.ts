@@ -6,6 +6,8 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** Body encoding; base64 is much cheaper to produce than quoted-printable for large non-ASCII bodies. */
+  textEncoding?: "base64" | "quoted-printable";
 }
 
 export interface Mailer {

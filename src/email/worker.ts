@@ -29,6 +29,11 @@ export interface WorkerOptions {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A batch small enough that its last row is sent well within the lease at the throttled rate. */
+function defaultBatch(deps: DeliveryDeps): number {
+  return Math.max(1, Math.min(50, Math.floor((deps.policy.sendRatePerSecond * deps.policy.leaseMs) / 2000)));
+}
+
 /** Exponential backoff: base, 2×base, 4×base, … capped at a day. */
 export function retryDelayMs(attempts: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 86_400_000);
@@ -53,7 +58,7 @@ export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = 
   while (index < budget) {
     const rows = await claimOutboxRows(deps.db, {
       now: deps.now(),
-      limit: Math.min(opts.batchSize ?? 50, budget - index),
+      limit: Math.min(opts.batchSize ?? defaultBatch(deps), budget - index),
       leaseMs: deps.policy.leaseMs,
       claimToken,
     });
@@ -121,6 +126,7 @@ async function deliver(
     const info = await deps.mailer.send({
       to: sub.email,
       ...rendered,
+      textEncoding: "base64",
       headers: {
         ...listUnsubscribeHeaders(deps, sub, deps.mailFrom),
         "Message-ID": `<digest-${row.id}.${row.subscriberId}@${domain}>`,

@@ -185,7 +185,7 @@ export async function importHfDaily(
     if (batch.items.length >= batchSize && i + 1 < files.length) {
       await commit(batch, false);
       batch = { items: [], filesDone: i + 1 };
-      if (options.signal?.aborted) throw new ImportInterrupted(i + 1);
+      if (options.signal?.aborted) throw new ImportInterrupted(i + 1, "files");
     }
   }
   options.onTotal?.(entries);

@@ -44,8 +44,11 @@ export function addCounts<T extends object>(into: T, more: Partial<T>): T {
 
 /** Thrown when an import stops on its AbortSignal; what was committed stays and resumes. */
 export class ImportInterrupted extends Error {
-  constructor(readonly position: number) {
-    super(`import interrupted after ${position} committed`);
+  constructor(
+    readonly position: number,
+    unit: "lines" | "files",
+  ) {
+    super(`stopped with the first ${position} ${unit} committed`);
   }
 }
 

@@ -104,7 +104,7 @@ export async function importSnapshot(
         pending = 0;
         if (bytesRead > 0) options.onTotal?.(Math.round((n * size) / bytesRead));
         await commit(false);
-        if (options.signal?.aborted) throw new ImportInterrupted(n);
+        if (options.signal?.aborted) throw new ImportInterrupted(n, "lines");
       }
     }
   } catch (err) {

@@ -68,12 +68,16 @@ export async function embeddingModels(db: Queryable): Promise<EmbeddingModelRow[
 }
 
 export async function embeddingModelById(db: Queryable, id: number): Promise<EmbeddingModelRow | null> {
-  const rows = await db.query<ModelDbRow>(`select ${MODEL_COLUMNS} from embedding_models where id = $1`, [id]);
+  const rows = await db.query<ModelDbRow>(`select ${MODEL_COLUMNS} from embedding_models where id = $1`, [
+    id,
+  ]);
   return rows[0] ? modelFromRow(rows[0]) : null;
 }
 
 export async function activeEmbeddingModel(db: Queryable): Promise<EmbeddingModelRow | null> {
-  const rows = await db.query<ModelDbRow>(`select ${MODEL_COLUMNS} from embedding_models where status = 'active'`);
+  const rows = await db.query<ModelDbRow>(
+    `select ${MODEL_COLUMNS} from embedding_models where status = 'active'`,
+  );
   return rows[0] ? modelFromRow(rows[0]) : null;
 }
 
@@ -85,7 +89,10 @@ export async function pendingEmbeddingModel(db: Queryable): Promise<EmbeddingMod
   return rows[0] ? modelFromRow(rows[0]) : null;
 }
 
-export async function embeddingModelWeights(db: Queryable, id: number): Promise<{ vocab: string[]; weights: Uint8Array }> {
+export async function embeddingModelWeights(
+  db: Queryable,
+  id: number,
+): Promise<{ vocab: string[]; weights: Uint8Array }> {
   const [row] = await db.query<{ vocab: string[]; weights: Uint8Array }>(
     "select vocab, weights from embedding_models where id = $1",
     [id],
@@ -116,14 +123,23 @@ export interface TextToEmbed {
   hash: string;
 }
 
-/** Papers without a current vector for the model (new, or their title or abstract changed). */
-export async function papersToEmbed(db: Queryable, modelId: number, limit: number): Promise<TextToEmbed[]> {
+/**
+ * Papers without a current vector for the model (new, or their title or abstract changed),
+ * in id order after `afterId`: a job pages through with keyset pagination, so a full pass
+ * reads the table once instead of once per batch.
+ */
+export async function papersToEmbed(
+  db: Queryable,
+  modelId: number,
+  limit: number,
+  afterId = "",
+): Promise<TextToEmbed[]> {
   const rows = await db.query<{ arxiv_id: string; title: string; abstract: string; hash: string }>(
     `select p.arxiv_id, p.title, p.abstract, ${TEXT_HASH} as hash
      from papers p left join paper_embeddings e on e.model_id = $1 and e.arxiv_id = p.arxiv_id
-     where e.arxiv_id is null or e.content_hash <> ${TEXT_HASH}
+     where p.arxiv_id > $3 and (e.arxiv_id is null or e.content_hash <> ${TEXT_HASH})
      order by p.arxiv_id limit $2`,
-    [modelId, limit],
+    [modelId, limit, afterId],
   );
   return rows.map((r) => ({ arxivId: r.arxiv_id, title: r.title, abstract: r.abstract, hash: r.hash }));
 }
@@ -149,7 +165,7 @@ export async function upsertPaperEmbeddings(
 ): Promise<void> {
   if (rows.length === 0) return;
   const all = new Float32Array(rows.length * dims);
-  rows.forEach((r, i) => all.set(r.vector, i * dims));
+  for (const [i, r] of rows.entries()) all.set(r.vector, i * dims);
   await db.query(
     `insert into paper_embeddings (model_id, arxiv_id, content_hash, vector)
      select $1, x.id, x.hash, substring($4::bytea from ((x.n - 1) * $5 + 1)::int for $5::int)
@@ -169,7 +185,12 @@ export interface StoredEmbedding {
 }
 
 /** Vectors written after a watermark, in write order: what an index copy still lacks. */
-export async function embeddingsAfter(db: Queryable, modelId: number, afterSeq: number, limit: number): Promise<StoredEmbedding[]> {
+export async function embeddingsAfter(
+  db: Queryable,
+  modelId: number,
+  afterSeq: number,
+  limit: number,
+): Promise<StoredEmbedding[]> {
   const rows = await db.query<{ arxiv_id: string; seq: number; vector: Uint8Array }>(
     `select arxiv_id, seq, vector from paper_embeddings where model_id = $1 and seq > $2 order by seq limit $3`,
     [modelId, afterSeq, limit],
@@ -177,7 +198,10 @@ export async function embeddingsAfter(db: Queryable, modelId: number, afterSeq: 
   return rows.map((r) => ({ arxivId: r.arxiv_id, seq: r.seq, vector: bytesVector(r.vector) }));
 }
 
-export async function embeddingMaxSeq(db: Queryable, modelId: number): Promise<{ maxSeq: number; count: number }> {
+export async function embeddingMaxSeq(
+  db: Queryable,
+  modelId: number,
+): Promise<{ maxSeq: number; count: number }> {
   const [row] = await db.query<{ max_seq: number | null; n: number }>(
     "select max(seq) as max_seq, count(*)::int as n from paper_embeddings where model_id = $1",
     [modelId],
@@ -185,7 +209,11 @@ export async function embeddingMaxSeq(db: Queryable, modelId: number): Promise<{
   return { maxSeq: row.max_seq ?? 0, count: row.n };
 }
 
-export async function paperEmbedding(db: Queryable, modelId: number, arxivId: string): Promise<Float32Array | null> {
+export async function paperEmbedding(
+  db: Queryable,
+  modelId: number,
+  arxivId: string,
+): Promise<Float32Array | null> {
   const rows = await db.query<{ vector: Uint8Array }>(
     "select vector from paper_embeddings where model_id = $1 and arxiv_id = $2",
     [modelId, arxivId],
@@ -205,7 +233,14 @@ export interface FilterFacts {
 /** What filters look at, for the semantic candidates of a filtered query. */
 export async function filterFactsByIds(db: Queryable, arxivIds: string[]): Promise<Map<string, FilterFacts>> {
   if (arxivIds.length === 0) return new Map();
-  const rows = await db.query<{ arxiv_id: string; authors_text: string; categories: string[]; day: string | null; title: string; abstract: string }>(
+  const rows = await db.query<{
+    arxiv_id: string;
+    authors_text: string;
+    categories: string[];
+    day: string | null;
+    title: string;
+    abstract: string;
+  }>(
     `select arxiv_id, authors_text, categories, title, abstract,
        to_char(published_at at time zone 'UTC', 'YYYY-MM-DD') as day
      from papers where arxiv_id = any($1::text[])`,
@@ -214,7 +249,14 @@ export async function filterFactsByIds(db: Queryable, arxivIds: string[]): Promi
   return new Map(
     rows.map((r) => [
       r.arxiv_id,
-      { arxivId: r.arxiv_id, authors: r.authors_text, categories: r.categories, day: r.day, title: r.title, abstract: r.abstract },
+      {
+        arxivId: r.arxiv_id,
+        authors: r.authors_text,
+        categories: r.categories,
+        day: r.day,
+        title: r.title,
+        abstract: r.abstract,
+      },
     ]),
   );
 }

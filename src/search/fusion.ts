@@ -26,7 +26,12 @@ export interface FusionParams {
   depth: number;
 }
 
-export const DEFAULT_FUSION: FusionParams = { semanticWeight: 0.2, feedbackDocs: 3, feedbackWeight: 1, depth: 200 };
+export const DEFAULT_FUSION: FusionParams = {
+  semanticWeight: 0.2,
+  feedbackDocs: 3,
+  feedbackWeight: 1,
+  depth: 200,
+};
 
 export interface Fused {
   arxivId: string;

@@ -155,10 +155,12 @@ export class KeywordIndex {
       const len = Math.min(fields[f].length, 65535);
       this.lens[id * 3 + f] = len;
       this.lenSums[f] += len;
-      const perField = new Map<string, number>();
-      for (const t of fields[f]) perField.set(t, (perField.get(t) ?? 0) + 1);
-      for (const [t, n] of perField)
-        counts.set(t, (counts.get(t) ?? 0) + (Math.min(n, caps[f]) << shifts[f]));
+      const shift = shifts[f];
+      const cap = caps[f];
+      for (const t of fields[f]) {
+        const packed = counts.get(t) ?? 0;
+        if (((packed >> shift) & cap) < cap) counts.set(t, packed + (1 << shift));
+      }
     }
     for (const [t, packed] of counts) {
       let p = this.terms.get(t);

@@ -1,6 +1,12 @@
 import type { Queryable } from "../db/client.ts";
 import { KeywordIndex } from "./keyword-index.ts";
-import { paperTextsByIds, searchClockMs, searchDocsAfter, searchDocsModifiedSince } from "./store.ts";
+import {
+  paperTextsByIds,
+  searchChangesSince,
+  searchClockMs,
+  searchDocsAfter,
+  searchDocsByIds,
+} from "./store.ts";
 import { analyze, phraseTokens } from "./text.ts";
 import type { ParsedQuery, SearchHit } from "./types.ts";
 
@@ -22,7 +28,8 @@ const REBUILD_DEAD_RATIO = 0.25;
  */
 export class KeywordSearcher {
   index = new KeywordIndex();
-  private watermarkMs = Number.NEGATIVE_INFINITY;
+  /** The database time the last sync started: rows changed since (less the overlap) are re-checked. */
+  private syncedAtMs = Number.NEGATIVE_INFINITY;
   private loaded = false;
   private running: Promise<void> | null = null;
 
@@ -47,19 +54,19 @@ export class KeywordSearcher {
         after = docs[docs.length - 1].arxivId;
       }
       this.index = fresh;
-      this.watermarkMs = started;
+      this.syncedAtMs = started;
       this.loaded = true;
     }
-    for (;;) {
-      const docs = await searchDocsModifiedSince(db, this.watermarkMs - OVERLAP_MS, LOAD_PAGE);
-      let newest = this.watermarkMs;
-      for (const d of docs) {
-        this.index.add(d);
-        newest = Math.max(newest, d.modifiedMs);
-      }
-      if (docs.length < LOAD_PAGE || newest === this.watermarkMs) break;
-      this.watermarkMs = newest;
-    }
+    // Only ids and times cross first; whole rows only for papers the index has not seen as they
+    // are, so the overlap costs little even right after a bulk import.
+    const now = await searchClockMs(db);
+    const changes = await searchChangesSince(db, this.syncedAtMs - OVERLAP_MS);
+    const stale = changes
+      .filter((c) => this.index.modifiedMsOf(c.arxivId) !== c.modifiedMs)
+      .map((c) => c.arxivId);
+    for (let i = 0; i < stale.length; i += LOAD_PAGE)
+      for (const d of await searchDocsByIds(db, stale.slice(i, i + LOAD_PAGE))) this.index.add(d);
+    this.syncedAtMs = now;
   }
 }
 

@@ -33,7 +33,9 @@ export function passesQuery(f: FilterFacts, q: ParsedQuery): boolean {
 export function hasConstraints(q: ParsedQuery): boolean {
   const f = q.filters;
   return (
-    f.authors.length + f.categories.length + q.excluded.length + q.phrases.length > 0 || f.after !== null || f.before !== null
+    f.authors.length + f.categories.length + q.excluded.length + q.phrases.length > 0 ||
+    f.after !== null ||
+    f.before !== null
   );
 }
 

@@ -44,24 +44,47 @@ async function constrained(db: Queryable, q: ParsedQuery, hits: VectorHit[]): Pr
   });
 }
 
-async function readySearcher(db: Queryable): Promise<SemanticSearcher | null> {
-  const searcher = semanticSearcher(db);
-  await searcher.sync(db);
+async function readySearcher(ctx: ModeContext): Promise<SemanticSearcher | null> {
+  const searcher = semanticSearcher(ctx.deps.db);
+  try {
+    await searcher.sync(ctx.deps.db);
+  } catch (err) {
+    // A remote model that is down or no longer configured must not take search down with it.
+    ctx.query.notices.push(
+      `Semantic search is unavailable (${(err as Error).message}); showing keyword results.`,
+    );
+    return null;
+  }
+  if (searcher.modelId === null)
+    ctx.query.notices.push(
+      "Semantic search is not ready yet (no embedding model is active); showing keyword results.",
+    );
   return searcher.modelId === null ? null : searcher;
 }
 
-function notReady(ctx: ModeContext) {
-  ctx.query.notices.push("Semantic search is not ready yet (no embedding model is active); showing keyword results.");
-  return ctx.keyword(ctx.k);
+/** Semantic work that failed mid-query (a remote model timing out) leaves keyword results and a notice. */
+async function fallBack<T>(ctx: ModeContext, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (err) {
+    ctx.query.notices.push(
+      `Semantic search is unavailable (${(err as Error).message}); showing keyword results.`,
+    );
+    return null;
+  }
 }
 
 async function runSemantic(ctx: ModeContext): Promise<{ total: number; hits: SearchHit[] }> {
   // A filter-only query has nothing to embed: it lists the matching papers, as keyword mode does.
   if (ctx.query.text.trim() === "") return ctx.keyword(ctx.k);
-  const searcher = await readySearcher(ctx.deps.db);
-  if (!searcher) return notReady(ctx);
-  const want = hasConstraints(ctx.query) ? Math.max(ctx.k * FILTER_OVERFETCH, MIN_FILTERED_CANDIDATES) : ctx.k;
-  const found = await constrained(ctx.deps.db, ctx.query, await searcher.search(ctx.query.text, want));
+  const searcher = await readySearcher(ctx);
+  if (!searcher) return ctx.keyword(ctx.k);
+  const want = hasConstraints(ctx.query)
+    ? Math.max(ctx.k * FILTER_OVERFETCH, MIN_FILTERED_CANDIDATES)
+    : ctx.k;
+  const nearest = await fallBack(ctx, () => searcher.search(ctx.query.text, want));
+  if (!nearest) return ctx.keyword(ctx.k);
+  const found = await constrained(ctx.deps.db, ctx.query, nearest);
   const hits = found
     .slice(0, ctx.k)
     .map((h): SearchHit => ({ arxivId: h.arxivId, score: h.score, matchedTerms: [], why: "semantic" }));
@@ -70,13 +93,13 @@ async function runSemantic(ctx: ModeContext): Promise<{ total: number; hits: Sea
 
 async function runHybrid(ctx: ModeContext): Promise<{ total: number; hits: SearchHit[] }> {
   if (ctx.query.text.trim() === "") return ctx.keyword(ctx.k);
-  const searcher = await readySearcher(ctx.deps.db);
-  if (!searcher) return notReady(ctx);
+  const searcher = await readySearcher(ctx);
+  if (!searcher) return ctx.keyword(ctx.k);
   const depth = Math.max(fusion.depth, ctx.k);
   const kw = await ctx.keyword(depth);
   const kwIds = kw.hits.map((h) => h.arxivId);
-  const side = await searcher.hybridSide(ctx.query.text, kwIds, { ...fusion, depth });
-  if (!side) return notReady(ctx);
+  const side = await fallBack(ctx, () => searcher.hybridSide(ctx.query.text, kwIds, { ...fusion, depth }));
+  if (!side) return { total: kw.total, hits: kw.hits.slice(0, ctx.k) };
   const nearest = await constrained(ctx.deps.db, ctx.query, side.nearest);
   const cosines = new Map(side.cosines);
   for (const h of nearest) cosines.set(h.arxivId, h.score);

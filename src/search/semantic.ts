@@ -34,6 +34,8 @@ export class SemanticSearcher {
   private switching: Promise<void> | null = null;
   private syncing: Promise<void> | null = null;
   private lastSave = 0;
+  /** Rows were added since the copy on disk was written. */
+  private dirty = false;
 
   constructor(private readonly opts: SemanticOptions) {}
 
@@ -85,16 +87,17 @@ export class SemanticSearcher {
     // A copy ahead of the database belongs to another database (or a restored backup): stale.
     if (index && index.watermark > maxSeq) index = null;
     const loaded = { embedder, index: index ?? new VectorIndex(modelId, row.dims) };
-    await this.topUp(db, loaded);
+    const added = await this.topUp(db, loaded, false);
     if (dir) {
-      loaded.index.save(dir);
+      if (!index || added > 0) loaded.index.save(dir);
       VectorIndex.removeOthers(dir, modelId);
       this.lastSave = Date.now();
+      this.dirty = false;
     }
     return loaded;
   }
 
-  private async topUp(db: Queryable, loaded: Loaded): Promise<void> {
+  private async topUp(db: Queryable, loaded: Loaded, autosave = true): Promise<number> {
     let added = 0;
     for (;;) {
       const rows = await embeddingsAfter(db, loaded.index.modelId, loaded.index.watermark, LOAD_PAGE);
@@ -102,15 +105,20 @@ export class SemanticSearcher {
       added += rows.length;
       if (rows.length < LOAD_PAGE) break;
     }
-    if (added > 0 && this.opts.indexDir && Date.now() - this.lastSave > SAVE_EVERY_MS) {
+    if (added > 0) this.dirty = true;
+    if (autosave && this.dirty && this.opts.indexDir && Date.now() - this.lastSave > SAVE_EVERY_MS) {
       loaded.index.save(this.opts.indexDir);
       this.lastSave = Date.now();
+      this.dirty = false;
     }
+    return added;
   }
 
   /** Saves the index copy now (on shutdown, or after a bulk job). */
   save(): void {
-    if (this.current && this.opts.indexDir) this.current.index.save(this.opts.indexDir);
+    if (!this.current || !this.opts.indexDir || !this.dirty) return;
+    this.current.index.save(this.opts.indexDir);
+    this.dirty = false;
   }
 
   /** Nearest papers to a query text; empty until a model is active. */
@@ -145,7 +153,10 @@ export class SemanticSearcher {
     if (!cur) return [];
     const v = await paperEmbedding(db, cur.embedder.modelId, arxivId);
     if (!v) return [];
-    return cur.index.search(v, k + 1).filter((h) => h.arxivId !== arxivId).slice(0, k);
+    return cur.index
+      .search(v, k + 1)
+      .filter((h) => h.arxivId !== arxivId)
+      .slice(0, k);
   }
 }
 

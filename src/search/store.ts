@@ -38,17 +38,24 @@ export async function searchDocsAfter(db: Queryable, afterId: string, limit: num
   return rows.map(docFromRow);
 }
 
-/** Papers changed at or after a time (ms), oldest change first. */
-export async function searchDocsModifiedSince(
+/** Which papers changed at or after a time (ms), and when: ids only, for a cheap sync check. */
+export async function searchChangesSince(
   db: Queryable,
   sinceMs: number,
-  limit: number,
-): Promise<IndexDoc[]> {
-  const rows = await db.query<DocRow>(
-    `select ${DOC_COLUMNS} from papers where modified_at >= to_timestamp($1::float8 / 1000)
-     order by modified_at limit $2`,
-    [sinceMs, limit],
+): Promise<{ arxivId: string; modifiedMs: number }[]> {
+  const rows = await db.query<{ arxiv_id: string; modified_ms: number }>(
+    `select arxiv_id, (extract(epoch from modified_at) * 1000)::float8 as modified_ms
+     from papers where modified_at >= to_timestamp($1::float8 / 1000)`,
+    [Number.isFinite(sinceMs) ? sinceMs : 0],
   );
+  return rows.map((r) => ({ arxivId: r.arxiv_id, modifiedMs: r.modified_ms }));
+}
+
+export async function searchDocsByIds(db: Queryable, arxivIds: string[]): Promise<IndexDoc[]> {
+  if (arxivIds.length === 0) return [];
+  const rows = await db.query<DocRow>(`select ${DOC_COLUMNS} from papers where arxiv_id = any($1::text[])`, [
+    arxivIds,
+  ]);
   return rows.map(docFromRow);
 }
 

@@ -135,7 +135,9 @@ export class VectorIndex {
     if (this.size === 0 || k <= 0) return [];
     if (this.size <= EXACT_LIMIT) return this.exact(vector, k);
     // The query is copied: usearch ignores a view's byte offset.
-    const m = this.index.search(vector.slice(), Math.min(k, this.size), 0) as InstanceType<typeof usearch.Matches>;
+    const m = this.index.search(vector.slice(), Math.min(k, this.size), 0) as InstanceType<
+      typeof usearch.Matches
+    >;
     const out: VectorHit[] = [];
     for (let i = 0; i < m.keys.length; i++) {
       const id = this.ids[Number(m.keys[i])];
@@ -156,7 +158,12 @@ export class VectorIndex {
     const base = path.join(dir, `vectors-${this.modelId}`);
     const tmp = `${base}.${process.pid}.tmp`;
     this.index.save(`${tmp}.usearch`);
-    const meta: VectorIndexMeta = { modelId: this.modelId, dims: this.dims, watermark: this.watermark, ids: this.ids };
+    const meta: VectorIndexMeta = {
+      modelId: this.modelId,
+      dims: this.dims,
+      watermark: this.watermark,
+      ids: this.ids,
+    };
     fs.writeFileSync(`${tmp}.json`, JSON.stringify(meta));
     fs.writeFileSync(`${tmp}.codes`, this.codes.subarray(0, this.ids.length * this.dims));
     fs.writeFileSync(`${tmp}.scales`, new Uint8Array(this.scales.buffer, 0, this.ids.length * 4));

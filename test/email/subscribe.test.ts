@@ -7,7 +7,7 @@ import {
   unsubscribeSubscriber,
 } from "../../src/email/subscribers-store.ts";
 import { signToken } from "../../src/email/tokens.ts";
-import { topicsList } from "../../src/topics/store.ts";
+import { topicsFollowedBy, topicsList } from "../../src/topics/store.ts";
 import { anonymous, makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
@@ -208,6 +208,43 @@ for (const backend of testBackends()) {
         assert.match(res.body, /notice error/);
       }
       assert.equal((await topicsList(t.db)).length, before);
+    });
+
+    test("any search can be saved as a topic and followed by email, with the same double opt-in", async () => {
+      const form = await t.app.inject(`/topics/new?q=${encodeURIComponent("category:cs.CV segmentation")}`);
+      assert.match(form.body, /name="q" required maxlength="250" value="category:cs.CV segmentation"/);
+      const ip = freshIp();
+      const res = await post(
+        t.app,
+        client,
+        "/topics",
+        { q: "category:cs.CV segmentation", name: "Vision segmentation", email: "fan@topic.test" },
+        { ip },
+      );
+      assert.equal(res.statusCode, 303);
+      assert.equal(res.headers.location, "/topics/vision-segmentation?followed=1");
+      const mail = await mailTo("fan@topic.test");
+      assert.equal(mail.subject, "Confirm: follow Vision segmentation");
+      assert.equal(
+        (await t.app.inject(linkPath(mail.text ?? "", "/subscribe/confirm?token="))).statusCode,
+        200,
+      );
+      const sub = await subscriberByEmail(t.db, "fan@topic.test");
+      assert.equal(sub?.status, "confirmed");
+      const follows = await topicsFollowedBy(t.db, sub?.id ?? 0);
+      assert.deepEqual(
+        follows.map((f) => f.slug),
+        ["vision-segmentation"],
+      );
+      // Saving the same search again finds the same topic.
+      const again = await post(
+        t.app,
+        client,
+        "/topics",
+        { q: "segmentation  category:CS.CV", name: "" },
+        { ip },
+      );
+      assert.equal(again.headers.location, "/topics/vision-segmentation");
     });
 
     test("account holders manage the subscription from their settings", async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { DeliveryDeps } from "../../src/email/deps.ts";
 import { enqueueDueDigests } from "../../src/email/enqueue.ts";
 import { outboxRowsFor } from "../../src/email/outbox-store.ts";
+import { startDigestScheduler } from "../../src/email/scheduler.ts";
 import {
   ensureSubscriber,
   subscriberByEmail,
@@ -197,6 +198,25 @@ for (const backend of testBackends()) {
       const quiet = await subscriberByEmail(db, "quiet@empty.test");
       const [row] = (await outboxRowsFor(db, quiet?.id ?? 0)).slice(-1);
       assert.deepEqual([row.status, row.lastError], ["skipped", "nothing new"]);
+    });
+
+    test("the in-server scheduler queues what is due and sends it", async () => {
+      await subscribe(["sched@sched.test"]);
+      clock.now = new Date("2026-12-09T09:00:00Z");
+      await newsBefore(clock.now);
+      const scheduler = startDigestScheduler(d, 60_000);
+      try {
+        for (let i = 0; i < 200 && received("sched.test").length === 0; i++)
+          await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        await scheduler.stop();
+      }
+      assert.equal(received("sched.test").length, 1);
+      const sub = await subscriberByEmail(db, "sched@sched.test");
+      assert.deepEqual(
+        (await outboxRowsFor(db, sub?.id ?? 0)).map((r) => [r.period, r.status]),
+        [["daily:2026-12-09", "sent"]],
+      );
     });
   });
 }

@@ -80,7 +80,11 @@ for (const backend of testBackends()) {
         p?.abstract ?? "",
         /^Large Vision-Language Models \(LVLMs\) are capable of handling diverse data types/,
       );
-      assert.doesNotMatch(p?.abstract ?? "", /\n/);
+      // the hard-wrapped summary becomes paragraphs; its blank line before the link is kept
+      const paragraphs = p?.abstract.split("\n\n") ?? [];
+      assert.equal(paragraphs.length, 2);
+      assert.doesNotMatch(paragraphs[0], /\n/);
+      assert.equal(paragraphs[1], "Project Page: https://uni-medical.github.io/GMAI-MMBench.github.io/");
       const [entry] = await db.query<Record<string, unknown>>(
         `select e.feed_date, e.imported_upvotes, e.origin, e.submitted_at, u.username, u.display_name, u.avatar_url, u.origin as uo
          from feed_entries e join users u on u.id = e.submitted_by where e.arxiv_id = '2408.03361'`,

@@ -45,8 +45,14 @@ describe("built-in LSA model", () => {
     const m = trainLsa(texts, { dims: 16, seed: 5 });
     const back = unpackLsa({ ...m.params, avgLen: m.avgLen }, m.vocab, packLsa(m));
     const e = lsaEmbedder(1, back);
-    assert.deepEqual(await e.embedQuery("breast tumor metastasis"), embedLsa(m, "breast tumor metastasis", true));
-    assert.throws(() => unpackLsa({ ...m.params, avgLen: m.avgLen }, m.vocab.slice(1), packLsa(m)), /do not match/);
+    assert.deepEqual(
+      await e.embedQuery("breast tumor metastasis"),
+      embedLsa(m, "breast tumor metastasis", true),
+    );
+    assert.throws(
+      () => unpackLsa({ ...m.params, avgLen: m.avgLen }, m.vocab.slice(1), packLsa(m)),
+      /do not match/,
+    );
   });
 
   test("Jacobi eigen-decomposition of a known symmetric matrix", () => {

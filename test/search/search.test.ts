@@ -109,6 +109,16 @@ for (const backend of testBackends()) {
       );
     });
 
+    test("the endpoint is described in the OpenAPI document", async () => {
+      const doc = (await t.app.inject({ url: "/api/openapi.json" })).json();
+      const op = doc.paths["/api/papers/search"].get;
+      assert.deepEqual(
+        op.parameters.map((p: { name: string }) => p.name),
+        ["q", "limit", "mode"],
+      );
+      assert.ok(doc.components.schemas.HighlightSpan);
+    });
+
     test("an arXiv id or URL goes to the paper", async () => {
       for (const q of [
         "2408.03361",

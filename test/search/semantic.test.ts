@@ -8,7 +8,11 @@ import { loadConfig } from "../../src/config.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
 import { loadEmbedder } from "../../src/search/embed/embedder.ts";
 import { embedPending, runEmbedding, trainBuiltinModel } from "../../src/search/embed/jobs.ts";
-import { embeddingMaxSeq, embeddingModelById, pendingEmbeddingCount } from "../../src/search/embedding-store.ts";
+import {
+  embeddingMaxSeq,
+  embeddingModelById,
+  pendingEmbeddingCount,
+} from "../../src/search/embedding-store.ts";
 import { SemanticSearcher } from "../../src/search/semantic.ts";
 import { semanticSearcher, useSemanticSearch } from "../../src/search/semantic-modes.ts";
 import { searchPapers } from "../../src/search/service.ts";
@@ -26,8 +30,16 @@ const PARAPHRASE = "Ca2+ influx in mammary carcinoma";
 const all = scifactCorpus();
 // Added later, to test incremental updates: the thrice-weekly tuberculosis regimen paper.
 const LATE = "341324";
-const corpus = [...all.slice(0, 600).filter((d) => d.id !== TARGET && d.id !== LATE), ...all.filter((d) => d.id === TARGET)];
-const asPaper = (d: (typeof all)[number]) => ({ arxivId: d.id, title: d.title, abstract: d.text, source: "scifact" as const });
+const corpus = [
+  ...all.slice(0, 600).filter((d) => d.id !== TARGET && d.id !== LATE),
+  ...all.filter((d) => d.id === TARGET),
+];
+const asPaper = (d: (typeof all)[number]) => ({
+  arxivId: d.id,
+  title: d.title,
+  abstract: d.text,
+  source: "scifact" as const,
+});
 
 for (const backend of testBackends()) {
   describe(`semantic search (${backend})`, () => {
@@ -67,7 +79,10 @@ for (const backend of testBackends()) {
       const keyword = await searchPapers({ db }, { q: PARAPHRASE, mode: "keyword", limit: 120 });
       assert.ok(!keyword.hits.some((h) => h.arxivId === TARGET), "keyword search should not reach it");
       const semantic = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
-      assert.ok(semantic.hits.some((h) => h.arxivId === TARGET), JSON.stringify(semantic.hits));
+      assert.ok(
+        semantic.hits.some((h) => h.arxivId === TARGET),
+        JSON.stringify(semantic.hits),
+      );
       // Hybrid keeps BM25 in charge (fusion.ts), so a paper with no keyword match ranks after
       // the keyword matches, but it is still found.
       const hybrid = await searchPapers({ db }, { q: PARAPHRASE, mode: "hybrid", limit: 120 });
@@ -78,7 +93,10 @@ for (const backend of testBackends()) {
     });
 
     test("hybrid marks papers found both ways, and filters hold in every mode", async () => {
-      const r = await searchPapers({ db }, { q: "breast tumor metastasis calcium", mode: "hybrid", limit: 10 });
+      const r = await searchPapers(
+        { db },
+        { q: "breast tumor metastasis calcium", mode: "hybrid", limit: 10 },
+      );
       assert.equal(r.hits[0].arxivId, TARGET);
       assert.equal(r.hits[0].why, "both");
       for (const mode of ["semantic", "hybrid"] as const) {
@@ -86,9 +104,19 @@ for (const backend of testBackends()) {
         assert.ok(!excluded.hits.some((h) => h.arxivId === TARGET), `${mode}: -metastasis must drop it`);
         const filtered = await searchPapers({ db }, { q: `${PARAPHRASE} category:cs.CV`, mode });
         assert.equal(filtered.hits.length, 0, `${mode}: no SciFact paper is in cs.CV`);
-        const phrase = await searchPapers({ db }, { q: `${PARAPHRASE} "store-operated calcium"`, mode, limit: 5 });
+        const phrase = await searchPapers(
+          { db },
+          { q: `${PARAPHRASE} "store-operated calcium"`, mode, limit: 5 },
+        );
         assert.ok(phrase.hits.length > 0);
-        assert.ok(phrase.hits.every((h) => corpus.find((d) => d.id === h.arxivId)!.text.toLowerCase().includes("store-operated calcium")));
+        assert.ok(
+          phrase.hits.every((h) =>
+            corpus
+              .find((d) => d.id === h.arxivId)!
+              .text.toLowerCase()
+              .includes("store-operated calcium"),
+          ),
+        );
       }
     });
 
@@ -96,11 +124,18 @@ for (const backend of testBackends()) {
       const s = semanticSearcher(db);
       s.save();
       const files = fs.readdirSync(indexDir).sort();
-      assert.ok(files.some((f) => f.endsWith(".usearch")), files.join());
+      assert.ok(
+        files.some((f) => f.endsWith(".usearch")),
+        files.join(),
+      );
       const before = await s.search(PARAPHRASE, 10);
 
+      const meta = fs.readdirSync(indexDir).find((f) => f.endsWith(".json"))!;
+      const written = fs.statSync(path.join(indexDir, meta)).mtimeMs;
       const restarted = new SemanticSearcher({ indexDir, config });
       await restarted.settled(db);
+      // Loaded from disk and current: nothing was rebuilt or written again.
+      assert.equal(fs.statSync(path.join(indexDir, meta)).mtimeMs, written);
       assert.equal(restarted.modelId, s.modelId);
       assert.equal(restarted.indexSize, corpus.length);
       assert.deepEqual(await restarted.search(PARAPHRASE, 10), before);
@@ -110,7 +145,10 @@ for (const backend of testBackends()) {
       await rebuilt.settled(db);
       assert.equal(rebuilt.indexSize, corpus.length);
       assert.deepEqual(await rebuilt.search(PARAPHRASE, 10), before);
-      assert.ok(fs.readdirSync(indexDir).some((f) => f.endsWith(".usearch")), "rebuilt index saved again");
+      assert.ok(
+        fs.readdirSync(indexDir).some((f) => f.endsWith(".usearch")),
+        "rebuilt index saved again",
+      );
     });
 
     test("a paper that arrives later is embedded and found without a rebuild", async () => {
@@ -135,7 +173,10 @@ for (const backend of testBackends()) {
       const pending = (await embeddingModelById(db, trained.modelId))!;
       // Embed only part of the corpus for the new model, as if the job were still running.
       let batches = 0;
-      await embedPending(db, await loadEmbedder(db, pending, config), { batchSize: 100, shouldStop: () => batches++ >= 2 });
+      await embedPending(db, await loadEmbedder(db, pending, config), {
+        batchSize: 100,
+        shouldStop: () => batches++ >= 2,
+      });
       assert.ok((await pendingEmbeddingCount(db, pending.id)) > 0);
 
       const during = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
@@ -149,10 +190,17 @@ for (const backend of testBackends()) {
       assert.ok(switching.hits.length > 0);
       await s.settled(db);
       assert.equal(s.modelId, pending.id);
-      assert.equal((await embeddingMaxSeq(db, oldModel)).count, 0, "old vectors are deleted after the switch");
+      assert.equal(
+        (await embeddingMaxSeq(db, oldModel)).count,
+        0,
+        "old vectors are deleted after the switch",
+      );
       const after = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
       assert.equal(after.hits.length, 5);
-      assert.ok(!fs.readdirSync(indexDir).some((f) => f.startsWith(`vectors-${oldModel}.`)), "old index files removed");
+      assert.ok(
+        !fs.readdirSync(indexDir).some((f) => f.startsWith(`vectors-${oldModel}.`)),
+        "old index files removed",
+      );
     });
   });
 }

@@ -200,6 +200,13 @@ for (const backend of testBackends()) {
         "An Old Survey of Medical AI",
       ].map((s) => page.body.indexOf(s));
       assert.ok(order[0] > 0 && order[0] < order[1] && order[1] < order[2], "newest first");
+      const search = await t.app.inject(`/search?q=${encodeURIComponent("medical AI")}`);
+      assert.equal(search.statusCode, 200);
+      assert.match(
+        search.body,
+        /<link rel="alternate" type="application\/rss\+xml" [^>]*href="\/search\.rss\?q=medical%20AI">/,
+      );
+      assert.match(search.body, /href="\/topics\/new\?q=medical%20AI">Save this search as a topic/);
     });
   });
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../../config.ts";
-import { embeddingModelWeights, type EmbeddingModelRow } from "../embedding-store.ts";
 import type { Queryable } from "../../db/client.ts";
+import { type EmbeddingModelRow, embeddingModelWeights } from "../embedding-store.ts";
 import { embedLsa, type LsaModel, type LsaParams } from "./lsa.ts";
 import { RemoteEmbeddingClient } from "./remote.ts";
 
@@ -25,12 +25,17 @@ export function packLsa(model: LsaModel): Uint8Array {
   return new Uint8Array(all.buffer);
 }
 
-export function unpackLsa(params: LsaParams & { avgLen: number }, vocab: string[], weights: Uint8Array): LsaModel {
+export function unpackLsa(
+  params: LsaParams & { avgLen: number },
+  vocab: string[],
+  weights: Uint8Array,
+): LsaModel {
   const copy = new Uint8Array(weights.byteLength);
   copy.set(weights);
   const all = new Float32Array(copy.buffer);
   const v = vocab.length;
-  if (all.length !== v * (1 + params.dims)) throw new Error("stored model weights do not match its vocabulary");
+  if (all.length !== v * (1 + params.dims))
+    throw new Error("stored model weights do not match its vocabulary");
   const { avgLen, ...p } = params;
   return { params: p, vocab, idf: all.subarray(0, v), vectors: all.subarray(v), avgLen };
 }
@@ -49,18 +54,21 @@ export async function loadEmbedder(db: Queryable, row: EmbeddingModelRow, config
   if (row.kind === "builtin-lsa") {
     const { vocab, weights } = await embeddingModelWeights(db, row.id);
     if (!vocab || !weights) throw new Error(`embedding model ${row.id} has no stored weights`);
-    return lsaEmbedder(row.id, unpackLsa(row.params as unknown as LsaParams & { avgLen: number }, vocab, weights));
+    return lsaEmbedder(
+      row.id,
+      unpackLsa(row.params as unknown as LsaParams & { avgLen: number }, vocab, weights),
+    );
   }
-  if (!config.embeddingUrl) throw new Error(`embedding model ${row.id} (${row.name}) needs EMBEDDING_URL to be set`);
-  const client = new RemoteEmbeddingClient({
-    url: config.embeddingUrl,
-    model: row.name,
-    apiKey: config.embeddingApiKey,
-  });
+  if (!config.embeddingUrl)
+    throw new Error(`embedding model ${row.id} (${row.name}) needs EMBEDDING_URL to be set`);
+  const common = { url: config.embeddingUrl, model: row.name, apiKey: config.embeddingApiKey };
+  const client = new RemoteEmbeddingClient(common);
+  // A person is waiting on a query: fail fast and fall back to keyword results instead.
+  const queryClient = new RemoteEmbeddingClient({ ...common, timeoutMs: 5_000, retries: 1 });
   return {
     modelId: row.id,
     dims: row.dims,
     embedDocuments: (texts) => client.embed(texts),
-    embedQuery: async (text) => (await client.embed([text]))[0],
+    embedQuery: async (text) => (await queryClient.embed([text]))[0],
   };
 }

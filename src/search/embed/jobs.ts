@@ -1,12 +1,14 @@
 import type { Config } from "../../config.ts";
 import type { Db, Queryable } from "../../db/client.ts";
+import { paperCount } from "../../papers/store.ts";
 import {
   activateEmbeddingModel,
   activeEmbeddingModel,
+  type EmbeddingModelRow,
   embeddingModels,
   insertEmbeddingModel,
-  paperTextsSample,
   papersToEmbed,
+  paperTextsSample,
   pendingEmbeddingModel,
   upsertPaperEmbeddings,
 } from "../embedding-store.ts";
@@ -37,7 +39,12 @@ export async function trainBuiltinModel(
     vocab: model.vocab,
     weights: packLsa(model),
   });
-  return { modelId, vocab: model.vocab.length, docs: texts.length, ms: Math.round(performance.now() - started) };
+  return {
+    modelId,
+    vocab: model.vocab.length,
+    docs: texts.length,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 /** Registers the configured remote model (probing its dimensions) unless it already exists. */
@@ -68,10 +75,12 @@ export async function embedPending(
   opts: { batchSize?: number; onProgress?: (done: number) => void; shouldStop?: () => boolean } = {},
 ): Promise<number> {
   let done = 0;
+  let after = "";
   for (;;) {
     if (opts.shouldStop?.()) break;
-    const batch = await papersToEmbed(db, embedder.modelId, opts.batchSize ?? 500);
+    const batch = await papersToEmbed(db, embedder.modelId, opts.batchSize ?? 500, after);
     if (batch.length === 0) break;
+    after = batch[batch.length - 1].arxivId;
     const vectors = await embedder.embedDocuments(batch.map((p) => paperText(p.title, p.abstract)));
     await upsertPaperEmbeddings(
       db,
@@ -83,6 +92,20 @@ export async function embedPending(
     opts.onProgress?.(done);
   }
   return done;
+}
+
+/** The corpus grows this many times over the papers a built-in model learned from before it retrains. */
+export const RETRAIN_GROWTH = 2;
+
+/**
+ * A built-in model learned from a corpus that has since doubled misses the new vocabulary and
+ * topics; one that already saw its full training sample gains nothing from more papers.
+ */
+export function needsRetraining(model: EmbeddingModelRow, paperCount: number): boolean {
+  if (model.kind !== "builtin-lsa") return false;
+  const trainedOn = Number(model.params.trainedOn ?? 0);
+  const cap = Number(model.params.maxTrainDocs ?? DEFAULT_LSA_PARAMS.maxTrainDocs);
+  return trainedOn < cap && paperCount >= trainedOn * RETRAIN_GROWTH;
 }
 
 export interface EmbedRunReport {
@@ -104,14 +127,16 @@ export async function runEmbedding(
   await registerRemoteModel(db, config);
   let active = await activeEmbeddingModel(db);
   let pending = await pendingEmbeddingModel(db);
-  if (!active && !pending) {
+  const remoteGone = active?.kind === "remote" && !config.embeddingUrl;
+  const grown = active ? needsRetraining(active, await paperCount(db)) && !config.embeddingUrl : false;
+  if ((!active && !pending) || (!pending && (remoteGone || grown))) {
     const trained = await trainBuiltinModel(db).catch(() => null);
-    if (!trained) return { activeModelId: null, embedded: 0, switchedTo: null };
+    if (!trained) return { activeModelId: active?.id ?? null, embedded: 0, switchedTo: null };
     pending = await pendingEmbeddingModel(db);
   }
   let embedded = 0;
   const progress = (id: number) => (n: number) => opts.onProgress?.(id, n);
-  if (active) {
+  if (active && !remoteGone) {
     const e = await loadEmbedder(db, active, config);
     embedded += await embedPending(db, e, { onProgress: progress(active.id), shouldStop: opts.shouldStop });
   }
@@ -128,4 +153,3 @@ export async function runEmbedding(
   }
   return { activeModelId: active?.id ?? null, embedded, switchedTo };
 }
-

@@ -8,7 +8,9 @@ import { runEmbedding } from "./jobs.ts";
  * and finishes a pending model switch. Runs one pass at a time; stop() lets the current batch
  * end and prevents the next.
  */
-export function startEmbeddingLoop(opts: { db: Db; config: Config; log: Logger; intervalMs?: number }): { stop(): Promise<void> } {
+export function startEmbeddingLoop(opts: { db: Db; config: Config; log: Logger; intervalMs?: number }): {
+  stop(): Promise<void>;
+} {
   const interval = opts.intervalMs ?? 30_000;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;

@@ -101,7 +101,10 @@ export class RemoteEmbeddingClient {
     if (!res.ok) {
       const detail = body.slice(0, 200).replace(/\s+/g, " ");
       const retryable = res.status === 429 || res.status >= 500;
-      const e = new EmbeddingError(`${where} answered HTTP ${res.status}: ${detail}`, retryable) as EmbeddingError & {
+      const e = new EmbeddingError(
+        `${where} answered HTTP ${res.status}: ${detail}`,
+        retryable,
+      ) as EmbeddingError & {
         retryAfterMs?: number;
       };
       const after = Number(res.headers.get("retry-after"));
@@ -114,14 +117,25 @@ export class RemoteEmbeddingClient {
       if (!Array.isArray(parsed.data)) throw new Error("no data array");
       data = parsed.data as typeof data;
     } catch (err) {
-      throw new EmbeddingError(`${where} sent a response that is not an embeddings list (${(err as Error).message})`, false);
+      throw new EmbeddingError(
+        `${where} sent a response that is not an embeddings list (${(err as Error).message})`,
+        false,
+      );
     }
     if (data.length !== batch.length)
-      throw new EmbeddingError(`${where} returned ${data.length} embeddings for ${batch.length} inputs`, false);
+      throw new EmbeddingError(
+        `${where} returned ${data.length} embeddings for ${batch.length} inputs`,
+        false,
+      );
     const sorted = data.slice().sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     const dims = Array.isArray(sorted[0].embedding) ? sorted[0].embedding.length : 0;
     return sorted.map((d) => {
-      if (!Array.isArray(d.embedding) || d.embedding.length !== dims || dims === 0 || d.embedding.some((x) => typeof x !== "number"))
+      if (
+        !Array.isArray(d.embedding) ||
+        d.embedding.length !== dims ||
+        dims === 0 ||
+        d.embedding.some((x) => typeof x !== "number")
+      )
         throw new EmbeddingError(`${where} returned a malformed embedding`, false);
       return unit(d.embedding as number[]);
     });

@@ -72,9 +72,15 @@ export function symmetricEigen(m: Float64Array, l: number): { values: Float64Arr
  * (CholeskyQR2) for accuracy: Q = Y·R⁻¹ with RᵀR = YᵀY. A tiny ridge keeps a rank-deficient Y
  * (a corpus smaller than l) factorable; the second pass cleans up what it perturbs.
  */
-function orthonormalize(y: Float64Array, n: number, l: number, passes = 2): { q: Float64Array; width: number } {
+function orthonormalize(
+  y: Float64Array,
+  n: number,
+  l: number,
+  passes = 2,
+): { q: Float64Array; width: number } {
   let q = y;
-  for (let pass = 0; pass < passes; pass++) q = mulRowMajor(q, n, l, inverseCholeskyFactor(gram(q, n, l), l), l);
+  for (let pass = 0; pass < passes; pass++)
+    q = mulRowMajor(q, n, l, inverseCholeskyFactor(gram(q, n, l), l), l);
   return { q, width: l };
 }
 
@@ -134,7 +140,11 @@ export interface TruncatedSvd {
  * iterations for the slowly decaying spectra of text. Only the right singular vectors (term
  * directions) are returned: documents and queries are folded in through them.
  */
-export function randomizedSvd(a: Csr, k: number, opts: { seed: number; oversample?: number; powerIters?: number }): TruncatedSvd {
+export function randomizedSvd(
+  a: Csr,
+  k: number,
+  opts: { seed: number; oversample?: number; powerIters?: number },
+): TruncatedSvd {
   const l = Math.min(k + (opts.oversample ?? 12), a.rows, a.cols);
   const normal = gaussian(mulberry32(opts.seed));
   const omega = new Float64Array(a.cols * l);

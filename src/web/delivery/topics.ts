@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { subscriberByUser } from "../../email/subscribers-store.ts";
 import { requestSubscription } from "../../email/subscription.ts";
-import { saveTopic } from "../../topics/commands.ts";
+import { MAX_TOPIC_NAME, MAX_TOPIC_QUERY, saveTopic } from "../../topics/commands.ts";
 import { topicMatch } from "../../topics/query.ts";
 import {
   followTopic,
@@ -29,7 +29,8 @@ import { CHECK_INBOX } from "./views.ts";
 
 const PAGE_SIZE = 20;
 const TopicPageQuery = z.object({ p: intParam(1, 50).optional() });
-const NewTopicQuery = z.object({ q: z.string().max(250).optional(), mode: z.string().max(20).optional() });
+// The search page allows longer queries than a topic; the form shows the start and says the limit.
+const NewTopicQuery = z.object({ q: z.string().max(5000).optional() });
 
 function show(
   req: FastifyRequest,
@@ -85,7 +86,13 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
 
   app.get("/topics/new", async (req, reply) => {
     const { q = "" } = validate(NewTopicQuery, req.query);
-    return show(req, reply, "New topic", newTopicForm(pageContext(req), { q, name: q }));
+    const short = q.slice(0, MAX_TOPIC_QUERY);
+    return show(
+      req,
+      reply,
+      "New topic",
+      newTopicForm(pageContext(req), { q: short, name: short.slice(0, MAX_TOPIC_NAME) }),
+    );
   });
 
   app.post("/topics", async (req, reply) => {

@@ -14,7 +14,11 @@ export const SIMILAR_DEFAULT = 8;
 export const SIMILAR_MAX = 50;
 
 /** The papers nearest to one paper under the active embedding model, best first. */
-export async function similarPapers(deps: AppDeps, arxivId: string, k: number): Promise<{ paper: Paper; score: number }[]> {
+export async function similarPapers(
+  deps: AppDeps,
+  arxivId: string,
+  k: number,
+): Promise<{ paper: Paper; score: number }[]> {
   const searcher = semanticSearcher(deps.db);
   await searcher.sync(deps.db);
   const hits = await searcher.similar(deps.db, arxivId, k);
@@ -34,6 +38,20 @@ export async function similarPapers(deps: AppDeps, arxivId: string, k: number): 
  */
 export function registerSimilarRoutes(app: FastifyInstance, deps: AppDeps): void {
   useSemanticSearch({ indexDir: indexDirOf(deps.config), config: deps.config });
+  // A listening server loads (or rebuilds) its vector index at once, not on the first query,
+  // and leaves an up-to-date copy on disk when it stops, so the next start only tops it up.
+  app.addHook("onListen", async () => {
+    semanticSearcher(deps.db)
+      .sync(deps.db)
+      .catch((err) => deps.log.error({ err }, "could not load the vector index"));
+  });
+  app.addHook("onClose", async () => {
+    try {
+      semanticSearcher(deps.db).save();
+    } catch (err) {
+      deps.log.error({ err }, "could not save the vector index");
+    }
+  });
 
   const handler = async (raw: string, limitRaw: string | undefined) => {
     const parsed = parseArxivId(raw);
@@ -41,7 +59,11 @@ export function registerSimilarRoutes(app: FastifyInstance, deps: AppDeps): void
       throw new HttpError(400, `Invalid parameter "id": "${raw.slice(0, 100)}" is not an arXiv id.`, "id");
     const limit = limitRaw === undefined ? SIMILAR_DEFAULT : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > SIMILAR_MAX)
-      throw new HttpError(400, `Invalid parameter "limit": a whole number from 1 to ${SIMILAR_MAX}.`, "limit");
+      throw new HttpError(
+        400,
+        `Invalid parameter "limit": a whole number from 1 to ${SIMILAR_MAX}.`,
+        "limit",
+      );
     const paper = await paperById(deps.db, parsed.id);
     if (!paper) throw new HttpError(404, `Paper ${parsed.id} is not indexed.`, "id");
     const similar = await similarPapers(deps, paper.arxivId, limit);
