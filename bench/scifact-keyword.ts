@@ -18,7 +18,15 @@ const queries = scifactQueries();
 function buildIndex(params: Bm25Params): KeywordIndex {
   const ix = new KeywordIndex(params);
   for (const d of docs)
-    ix.add({ arxivId: d.id, title: d.title, authors: "", abstract: d.text, categories: [], publishedDay: null, modifiedMs: 0 });
+    ix.add({
+      arxivId: d.id,
+      title: d.title,
+      authors: "",
+      abstract: d.text,
+      categories: [],
+      publishedDay: null,
+      modifiedMs: 0,
+    });
   return ix;
 }
 
@@ -56,7 +64,8 @@ if (process.argv.includes("--tune")) {
       }
   results.sort((x, y) => y.ndcg10 - x.ndcg10);
   console.log("best on train (nDCG@10):");
-  for (const r of results.slice(0, 8)) console.log(`  k1=${r.k1} b=${r.b} title=${r.title}: ${r.ndcg10.toFixed(4)}`);
+  for (const r of results.slice(0, 8))
+    console.log(`  k1=${r.k1} b=${r.b} title=${r.title}: ${r.ndcg10.toFixed(4)}`);
 } else {
   const t = performance.now();
   const ix = buildIndex(DEFAULT_BM25);
@@ -66,6 +75,10 @@ if (process.argv.includes("--tune")) {
   console.log(
     `SciFact keyword BM25F (k1=${DEFAULT_BM25.k1}, b=${DEFAULT_BM25.b.abstract}, title weight ${DEFAULT_BM25.weight.title}); index ${docs.length} docs in ${buildMs.toFixed(0)} ms`,
   );
-  console.log(`  train (${train.queries} queries): nDCG@10 ${train.ndcg10.toFixed(4)}  recall@100 ${train.recall100.toFixed(4)}`);
-  console.log(`  test  (${test.queries} queries): nDCG@10 ${test.ndcg10.toFixed(4)}  recall@100 ${test.recall100.toFixed(4)}`);
+  console.log(
+    `  train (${train.queries} queries): nDCG@10 ${train.ndcg10.toFixed(4)}  recall@100 ${train.recall100.toFixed(4)}`,
+  );
+  console.log(
+    `  test  (${test.queries} queries): nDCG@10 ${test.ndcg10.toFixed(4)}  recall@100 ${test.recall100.toFixed(4)}`,
+  );
 }

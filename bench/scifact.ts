@@ -36,7 +36,8 @@ for (let i = 0; i < docs.length; i += 1000)
       .map((d) => ({ arxivId: d.id, title: d.title, abstract: d.text, source: "scifact" as const })),
   );
 let t = performance.now();
-const trained = await trainBuiltinModel(db);
+const dimsArg = process.argv.indexOf("--dims");
+const trained = await trainBuiltinModel(db, dimsArg > 0 ? { dims: Number(process.argv[dimsArg + 1]) } : {});
 const trainMs = performance.now() - t;
 const row = (await embeddingModelById(db, trained.modelId))!;
 t = performance.now();

@@ -18,9 +18,52 @@ export function rng(seed: number): () => number {
   };
 }
 
-const FIRST = ["Wei", "Anna", "Jin", "Maria", "Yann", "Li", "Sara", "Ahmed", "Olga", "Kenji", "Priya", "Lucas", "Chen", "Fatima", "Diego"];
-const LAST = ["Zhang", "Smith", "Ye", "Garcia", "Müller", "Wang", "Kim", "Rossi", "Ivanova", "Tanaka", "Patel", "Silva", "Nguyen", "Haddad", "Chen"];
-const CATS = ["cs.CV", "cs.CL", "cs.LG", "cs.AI", "stat.ML", "q-bio.NC", "physics.med-ph", "eess.IV", "cs.RO", "math.OC"];
+const FIRST = [
+  "Wei",
+  "Anna",
+  "Jin",
+  "Maria",
+  "Yann",
+  "Li",
+  "Sara",
+  "Ahmed",
+  "Olga",
+  "Kenji",
+  "Priya",
+  "Lucas",
+  "Chen",
+  "Fatima",
+  "Diego",
+];
+const LAST = [
+  "Zhang",
+  "Smith",
+  "Ye",
+  "Garcia",
+  "Müller",
+  "Wang",
+  "Kim",
+  "Rossi",
+  "Ivanova",
+  "Tanaka",
+  "Patel",
+  "Silva",
+  "Nguyen",
+  "Haddad",
+  "Chen",
+];
+const CATS = [
+  "cs.CV",
+  "cs.CL",
+  "cs.LG",
+  "cs.AI",
+  "stat.ML",
+  "q-bio.NC",
+  "physics.med-ph",
+  "eess.IV",
+  "cs.RO",
+  "math.OC",
+];
 
 export function* generatePapers(count: number, seed = 42): Generator<PaperInput> {
   const random = rng(seed);
@@ -59,7 +102,10 @@ export function benchQueries(count: number, seed = 7): string[] {
   const claims = [...scifactQueries().values()];
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const words = claims[Math.floor(random() * claims.length)].replace(/[^\p{L}\p{N}\s-]/gu, " ").split(/\s+/).filter((w) => w.length > 2);
+    const words = claims[Math.floor(random() * claims.length)]
+      .replace(/[^\p{L}\p{N}\s-]/gu, " ")
+      .split(/\s+/)
+      .filter((w) => w.length > 2);
     const start = Math.floor(random() * Math.max(1, words.length - 3));
     let q = words.slice(start, start + 2 + Math.floor(random() * 3)).join(" ");
     if (i % 5 === 4) q += ` category:${CATS[i % CATS.length]} after:2018`;

@@ -15,8 +15,8 @@ import { openPglite, openPostgres } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { upsertPapers } from "../src/papers/store.ts";
 import type { PaperInput } from "../src/papers/types.ts";
-import { KeywordIndex } from "../src/search/keyword-index.ts";
 import { keywordSearcherFor } from "../src/search/keyword.ts";
+import { KeywordIndex } from "../src/search/keyword-index.ts";
 import { parseQuery } from "../src/search/query.ts";
 import { hitsWithPapers } from "../src/search/results.ts";
 import { searchPapers } from "../src/search/service.ts";
@@ -74,7 +74,9 @@ const heap = () => {
 };
 
 say(`\n## ${DOCS.toLocaleString("en")} papers, ${new Date().toISOString().slice(0, 10)}`);
-say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${mib(os.totalmem())} RAM, Node ${process.version}.`);
+say(
+  `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${mib(os.totalmem())} RAM, Node ${process.version}.`,
+);
 
 // 1. The index alone.
 let t = performance.now();
@@ -101,12 +103,17 @@ ix.rank({ terms: ["cell"], k: 1 });
 const buildMs = performance.now() - t;
 const buildCpu = process.cpuUsage(cpu0);
 const buildCpuS = (buildCpu.user + buildCpu.system) / 1e6;
-if (indexOnly) papers = [];
 const indexBytes = heap() - before;
+if (indexOnly) papers = [];
 say(
   `- Index build: ${(buildMs / 1000).toFixed(1)} s wall, ${buildCpuS.toFixed(1)} s CPU (${Math.round(DOCS / buildCpuS).toLocaleString("en")} papers per CPU-second); average abstract ${Math.round(tokens / DOCS)} characters.`,
 );
-say(`- Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")} (other jobs shared the machine).`);
+say(
+  `- Load average during the run: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")} (other jobs shared the machine).`,
+);
 say(`- Index memory (heap + typed arrays, approximate): ${mib(indexBytes)}.`);
 const rankOnly = await timeAll((q) => {
   const p = parseQuery(q);
@@ -117,8 +124,12 @@ const rankOnly = await timeAll((q) => {
     k: 20,
   });
 });
-say(`- Keyword ranking in-process (parse + BM25F top-20, ${QUERIES.length} queries, 1 in 5 with filters): ${percentiles(rankOnly)}.`);
-const common = await timeAll(() => ix.rank({ terms: parseQuery("the effect of cells in patients with high risk").terms, k: 20 }));
+say(
+  `- Keyword ranking in-process (parse + BM25F top-20, ${QUERIES.length} queries, 1 in 5 with filters): ${percentiles(rankOnly)}.`,
+);
+const common = await timeAll(() =>
+  ix.rank({ terms: parseQuery("the effect of cells in patients with high risk").terms, k: 20 }),
+);
 say(`- Worst case, a query of common words ("effect cells patients high risk"): ${percentiles(common)}.`);
 
 if (!indexOnly) {
@@ -128,7 +139,9 @@ if (!indexOnly) {
   await migrate(db);
   t = performance.now();
   for (let i = 0; i < papers.length; i += 2000) await upsertPapers(db, papers.slice(i, i + 2000));
-  say(`- Database (${url ? "Postgres" : "PGlite, in memory"}): inserted in ${((performance.now() - t) / 1000).toFixed(1)} s.`);
+  say(
+    `- Database (${url ? "Postgres" : "PGlite, in memory"}): inserted in ${((performance.now() - t) / 1000).toFixed(1)} s.`,
+  );
   papers = [];
   t = performance.now();
   await keywordSearcherFor(db).sync(db);
@@ -137,7 +150,12 @@ if (!indexOnly) {
   say(`- searchPapers (sync check + ranking): ${percentiles(service)}.`);
   const full = await timeAll(async (q) => hitsWithPapers(db, await searchPapers({ db }, { q, limit: 20 })));
   say(`- Plus loading and highlighting the 20 hits (the API's work): ${percentiles(full)}.`);
-  const app = await buildApp({ db, config: loadConfig({}), log: pino({ level: "silent" }), now: () => new Date() });
+  const app = await buildApp({
+    db,
+    config: loadConfig({}),
+    log: pino({ level: "silent" }),
+    now: () => new Date(),
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;

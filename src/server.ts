@@ -6,8 +6,8 @@ import { startDigestScheduler } from "./email/scheduler.ts";
 import { deliveryDeps } from "./email/setup.ts";
 import { createLogger } from "./log.ts";
 import { schedules, startSchedules } from "./schedules.ts";
-import { buildApp } from "./web/app.ts";
 import { startEmbeddingLoop } from "./search/embed/loop.ts";
+import { buildApp } from "./web/app.ts";
 
 export interface RunningServer {
   app: FastifyInstance;

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { refreshPlannerStatistics } from "../db/maintenance.ts";
 import { openDatabase } from "../db/open.ts";
 import { importHfDaily } from "../ingest/hf-daily.ts";
 import { createProgress, duration, type Progress } from "../ingest/progress.ts";
@@ -81,6 +82,7 @@ async function runImport(label: string, input: string, batchSize: string, run: R
   try {
     const { counts, line } = await run(db, withProgress(progress, controller.signal, size));
     progress.stop();
+    await refreshPlannerStatistics(db);
     const seconds = (Date.now() - started) / 1000;
     const records = counts.inserted + counts.updated + counts.unchanged;
     process.stdout.write(

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
+import { refreshPlannerStatistics } from "../db/maintenance.ts";
 import { openDatabase } from "../db/open.ts";
 import { ArxivApiError, fetchArxivPapers } from "../ingest/arxiv-api/client.ts";
 import { HarvestError, harvest } from "../ingest/oai/harvest.ts";
@@ -39,6 +40,7 @@ export function registerIngestCommands(program: Command): void {
           { oaiUrl: config.arxivOaiUrl, delayMs: config.arxivDelayMs, progress },
         );
         progress.stop();
+        if (r.inserted + r.updated > 0) await refreshPlannerStatistics(db);
         process.stdout.write(
           `${r.resumed ? "resumed and finished" : "finished"} ${r.set || "all sets"} ${r.from ?? "(from the start)"}..${r.until ?? "now"}: ` +
             `${r.records} records in ${r.pages} pages, ${r.inserted} new, ${r.updated} updated, ${r.deleted} deleted` +

@@ -197,7 +197,7 @@ export async function importHfDaily(
     counts,
     feedEntries,
     ignoredFiles: ignored,
-    resumedAfterFile: resume ? skip : null,
+    resumedAfterFile: resume && skip > 0 ? skip : null,
     issues,
   };
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../db/client.ts";
+import { refreshPlannerStatistics } from "../db/maintenance.ts";
 import { paperCount } from "../papers/store.ts";
 import { importHfDaily } from "./hf-daily.ts";
 import { importSnapshot } from "./snapshot.ts";
@@ -22,5 +23,6 @@ export async function importSampleIfEmpty(db: Db, dir = SAMPLE_DIR): Promise<Sam
   if ((await paperCount(db)) > 0) return null;
   await importSnapshot(db, path.join(dir, "arxiv-snapshot.jsonl"));
   const hf = await importHfDaily(db, path.join(dir, "hf-daily"));
+  await refreshPlannerStatistics(db);
   return { papers: await paperCount(db), feedEntries: hf.feedEntries.inserted + hf.feedEntries.unchanged };
 }

@@ -116,7 +116,7 @@ export async function importSnapshot(
   }
   options.onTotal?.(lineNo);
   await commit(true);
-  return { file: abs, lines: lineNo, counts, resumedAfterLine: resume ? skip : null, issues };
+  return { file: abs, lines: lineNo, counts, resumedAfterLine: resume && skip > 0 ? skip : null, issues };
 }
 
 type Lines = ReturnType<typeof fileLines>;

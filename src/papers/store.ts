@@ -2,12 +2,15 @@ import type { Queryable } from "../db/client.ts";
 import type { Paper, PaperInput, UpsertCounts } from "./types.ts";
 
 /**
- * How each column merges when a paper is imported again. 'keep' keeps what the store has when
- * the import does not know the value; 'nonEmpty' does the same for NOT NULL columns whose
- * "unknown" is an empty value; 'max' keeps the larger count (a paper's upvotes only grow
- * across Hugging Face snapshots); 'set' always takes the import's value.
+ * How each column merges when a paper is imported again. A source that carries no version
+ * (Hugging Face) only fills gaps in a paper that arXiv data has already versioned; otherwise
+ * 'keep' keeps what the store has when the import does not know the value; 'nonEmpty' does the
+ * same for NOT NULL columns whose "unknown" is an empty value; 'latest' takes any known value
+ * whatever its source (community links and stars that only Hugging Face carries); 'max' keeps the
+ * larger count (a paper's upvotes only grow across Hugging Face snapshots); 'set' always takes
+ * the import's value.
  */
-type Merge = "keep" | "nonEmpty" | "max" | "set";
+type Merge = "keep" | "nonEmpty" | "latest" | "max" | "set";
 const COLUMNS: [column: string, key: keyof PaperInput, type: string, merge: Merge][] = [
   ["version", "version", "integer", "keep"],
   ["title", "title", "text", "set"],
@@ -24,11 +27,11 @@ const COLUMNS: [column: string, key: keyof PaperInput, type: string, merge: Merg
   ["license", "license", "text", "keep"],
   ["submitter", "submitter", "text", "keep"],
   ["versions", "versions", "jsonb", "nonEmpty"],
-  ["github_repo", "githubRepo", "text", "keep"],
-  ["github_stars", "githubStars", "integer", "keep"],
-  ["project_page", "projectPage", "text", "keep"],
-  ["ai_summary", "aiSummary", "text", "keep"],
-  ["ai_keywords", "aiKeywords", "text[]", "keep"],
+  ["github_repo", "githubRepo", "text", "latest"],
+  ["github_stars", "githubStars", "integer", "latest"],
+  ["project_page", "projectPage", "text", "latest"],
+  ["ai_summary", "aiSummary", "text", "latest"],
+  ["ai_keywords", "aiKeywords", "text[]", "latest"],
   ["imported_upvotes", "importedUpvotes", "integer", "max"],
   ["imported_comments", "importedComments", "integer", "max"],
   ["source", "source", "text", "keep"],
@@ -36,12 +39,24 @@ const COLUMNS: [column: string, key: keyof PaperInput, type: string, merge: Merg
 
 const EMPTY: Record<string, string> = { text: "''", jsonb: "'[]'::jsonb", "text[]": "'{}'::text[]" };
 
+/** True when the incoming row has no version but the stored paper has one from arXiv. */
+const VERSIONLESS_OVER_VERSIONED = "(excluded.version is null and papers.version is not null)";
+
 function mergedValue(column: string, type: string, merge: Merge): string {
-  if (merge === "set") return `excluded.${column}`;
-  if (merge === "nonEmpty")
-    return `case when excluded.${column} = ${EMPTY[type]} then papers.${column} else excluded.${column} end`;
-  if (merge === "max") return `greatest(excluded.${column}, papers.${column})`;
-  return `coalesce(excluded.${column}, papers.${column})`;
+  const incoming = `excluded.${column}`;
+  const stored = `papers.${column}`;
+  switch (merge) {
+    case "max":
+      return `greatest(${incoming}, ${stored})`;
+    case "latest":
+      return `coalesce(${incoming}, ${stored})`;
+    case "set":
+      return `case when ${VERSIONLESS_OVER_VERSIONED} then ${stored} else ${incoming} end`;
+    case "nonEmpty":
+      return `case when ${incoming} = ${EMPTY[type]} or (${VERSIONLESS_OVER_VERSIONED} and ${stored} <> ${EMPTY[type]}) then ${stored} else ${incoming} end`;
+    case "keep":
+      return `case when ${VERSIONLESS_OVER_VERSIONED} then coalesce(${stored}, ${incoming}) else coalesce(${incoming}, ${stored}) end`;
+  }
 }
 
 function recordColumn(column: string, type: string, merge: Merge): string {
@@ -65,7 +80,8 @@ const UPSERT_SQL = (() => {
     from jsonb_to_recordset($1::jsonb) as x(arxiv_id text, ${recordType}, authors_text text)
     on conflict (arxiv_id) do update set
       ${cols.map((c, i) => `${c} = ${merged[i]}`).join(",\n      ")},
-      authors_text = case when excluded.authors = '[]'::jsonb then papers.authors_text else excluded.authors_text end,
+      authors_text = case when (${merged[COLUMNS.findIndex(([c]) => c === "authors")]}) = excluded.authors
+        and excluded.authors <> '[]'::jsonb then excluded.authors_text else papers.authors_text end,
       modified_at = now()
     where coalesce(excluded.version, papers.version, 0) >= coalesce(papers.version, 0)
       and (${merged.join(", ")}) is distinct from (${cols.map((c) => `papers.${c}`).join(", ")})

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "./app.ts";
+import { registerAdminStatus } from "./admin/status.ts";
 import { registerSearchApi } from "./api/search.ts";
+import type { AppDeps } from "./app.ts";
 import { registerCommunityRoutes } from "./community/index.ts";
 import { registerDeliveryRoutes } from "./delivery/index.ts";
 import { registerFeedRoutes } from "./feed-routes.ts";
@@ -19,4 +20,5 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSearchPage(app, deps);
   registerSearchApi(app, deps);
   registerSimilarRoutes(app, deps);
+  registerAdminStatus(app, deps);
 }

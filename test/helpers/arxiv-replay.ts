@@ -226,7 +226,11 @@ function loadAtom(): { recordings: AtomRecording[]; entries: Map<string, string>
     .sort()
     .map((f) => {
       const j = JSON.parse(read(path.join(dir, f))) as { url: string; status_code: number; body: string };
-      return { query: Object.fromEntries(new URL(j.url).searchParams), status: j.status_code, body: j.body };
+      return {
+        query: Object.fromEntries(new URL(j.url).searchParams),
+        status: j.status_code,
+        body: undoLatin1Decoding(j.body),
+      };
     });
   // Entries of single-id look-ups, by bare and by versioned id, to answer id_list batches
   // that were never recorded as a whole.
@@ -351,4 +355,18 @@ export async function startArxivReplay(opts: ReplayOptions = {}): Promise<ArxivR
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The recorder stored arXiv's UTF-8 bodies after decoding them as Latin-1 ("Dirk WÃ¼bben").
+ * Re-encoding such text as Latin-1 gives back the bytes arXiv sent; text that was never
+ * mangled (it has characters above U+00FF, or is not valid UTF-8 that way) stays as it is.
+ */
+function undoLatin1Decoding(body: string): string {
+  if (!/[\u0080-\u00ff]/.test(body) || /[^\u0000-\u00ff]/.test(body)) return body;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(body, "latin1"));
+  } catch {
+    return body;
+  }
 }

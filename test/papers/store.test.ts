@@ -69,6 +69,21 @@ for (const backend of testBackends()) {
       assert.equal((await paperById(db, "2408.03361"))?.importedUpvotes, 57);
     });
 
+    test("a versionless source never overwrites what a versioned arXiv record says", async () => {
+      await upsertPapers(db, [{ ...base, arxivId: "2202.00002", version: 1, title: "arXiv title" }]);
+      await upsertPapers(db, [
+        { arxivId: "2202.00002", title: "HF title", abstract: "HF abstract", githubStars: 5, source: "hf-daily" },
+      ]);
+      const p = await paperById(db, "2202.00002");
+      assert.equal(p?.title, "arXiv title");
+      assert.equal(p?.abstract, "A benchmark.");
+      assert.equal(p?.githubStars, 5);
+      // ...but a paper known only from a versionless source takes its newer values.
+      await upsertPapers(db, [{ arxivId: "2202.00003", title: "first", source: "hf-daily" }]);
+      await upsertPapers(db, [{ arxivId: "2202.00003", title: "second", source: "hf-daily" }]);
+      assert.equal((await paperById(db, "2202.00003"))?.title, "second");
+    });
+
     test("duplicates within a batch keep the newest version", async () => {
       const counts = await upsertPapers(db, [
         { ...base, arxivId: "2101.00001", version: 3, title: "v3" },

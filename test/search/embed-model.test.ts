@@ -4,6 +4,7 @@ import { scifactCorpus } from "../../bench/scifact/data.ts";
 import { lsaEmbedder, packLsa, unpackLsa } from "../../src/search/embed/embedder.ts";
 import { embedLsa, trainLsa } from "../../src/search/embed/lsa.ts";
 import { symmetricEigen } from "../../src/search/embed/svd.ts";
+import { trainLsaOffThread } from "../../src/search/embed/train-worker.ts";
 
 // Real abstracts from ../shared: the first 300 SciFact documents.
 const texts = scifactCorpus()
@@ -19,6 +20,16 @@ describe("built-in LSA model", () => {
     assert.deepEqual(Buffer.from(packLsa(a)), Buffer.from(packLsa(b)));
     assert.notDeepEqual(Buffer.from(packLsa(a)), Buffer.from(packLsa(c)));
     assert.deepEqual(embedLsa(a, texts[0]), embedLsa(b, texts[0]));
+  });
+
+  test("training on a worker thread gives the same model, while the event loop keeps running", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const off = await trainLsaOffThread(texts, { dims: 32, seed: 7 });
+    clearInterval(timer);
+    const on = trainLsa(texts, { dims: 32, seed: 7 });
+    assert.deepEqual(Buffer.from(packLsa(off)), Buffer.from(packLsa(on)));
+    assert.ok(ticks > 0, "timers fired during training");
   });
 
   test("embeds unit vectors; a text with no known word gets the zero vector", () => {

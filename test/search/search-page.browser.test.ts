@@ -44,7 +44,10 @@ describe("search page in Chromium", () => {
 
   test("a bad query explains itself, and an arXiv link opens the paper", async () => {
     await page.goto(`${base}/search?q=${encodeURIComponent("AND OR")}`);
-    assert.match((await page.locator(".search-error").textContent()) ?? "", /only operators or very common words/);
+    assert.match(
+      (await page.locator(".search-error").textContent()) ?? "",
+      /only operators or very common words/,
+    );
     await page.screenshot({ path: screenshotPath("search-bad-query"), fullPage: true });
     const res = await page.goto(`${base}/search?q=${encodeURIComponent("https://arxiv.org/abs/2408.03361")}`);
     assert.equal(new URL(page.url()).pathname, "/papers/2408.03361");

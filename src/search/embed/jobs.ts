@@ -13,8 +13,9 @@ import {
   upsertPaperEmbeddings,
 } from "../embedding-store.ts";
 import { type Embedder, loadEmbedder, packLsa, paperText } from "./embedder.ts";
-import { DEFAULT_LSA_PARAMS, type LsaParams, trainLsa } from "./lsa.ts";
+import { DEFAULT_LSA_PARAMS, type LsaParams } from "./lsa.ts";
 import { RemoteEmbeddingClient } from "./remote.ts";
+import { trainLsaOffThread } from "./train-worker.ts";
 
 /**
  * The embedding jobs, shared by the CLI (`dailypapers embed …`) and the server's background
@@ -30,7 +31,7 @@ export async function trainBuiltinModel(
   const p = { ...DEFAULT_LSA_PARAMS, ...params };
   const texts = (await paperTextsSample(db, p.maxTrainDocs, p.seed)).map(([t, a]) => paperText(t, a));
   if (texts.length === 0) throw new Error("there are no papers to learn from; import some first");
-  const model = trainLsa(texts, p);
+  const model = await trainLsaOffThread(texts, p);
   const modelId = await insertEmbeddingModel(db, {
     kind: "builtin-lsa",
     name: `lsa-${p.dims}`,
@@ -49,7 +50,11 @@ export async function trainBuiltinModel(
 
 /** Registers the configured remote model (probing its dimensions) unless it already exists. */
 export async function registerRemoteModel(db: Queryable, config: Config): Promise<number | null> {
-  if (!config.embeddingUrl || !config.embeddingModel) return null;
+  if (!config.embeddingUrl) return null;
+  if (!config.embeddingModel)
+    throw new Error(
+      "EMBEDDING_URL is set but EMBEDDING_MODEL is not: name the model to ask the endpoint for",
+    );
   const existing = (await embeddingModels(db)).find(
     (m) => m.kind === "remote" && m.name === config.embeddingModel && m.status !== "retired",
   );
