@@ -79,7 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     arxivApiUrl: env.ARXIV_API_URL || "https://export.arxiv.org/api/query",
     arxivDelayMs: intFrom(env.ARXIV_DELAY_MS, 3000, "ARXIV_DELAY_MS"),
     syncEnabled: /^(1|true|yes|on)$/i.test(env.SYNC_ENABLED ?? ""),
-    syncSets: (env.SYNC_SETS || "cs").split(",").map((x) => x.trim()).filter(Boolean),
+    syncSets: (env.SYNC_SETS || "cs")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
     syncTime: syncTimeFrom(env.SYNC_TIME),
     syncTz: syncTzFrom(env.SYNC_TZ),
     smtpUrl: env.SMTP_URL || undefined,

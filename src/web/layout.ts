@@ -46,7 +46,7 @@ ${opts.head ?? ""}
 <body>
 <header class="site-header">
   <div class="wrap header-row">
-    <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">📄</span> Daily Papers</a>
+    <a class="brand" href="/"><img class="brand-mark" src="/static/favicon.svg" alt="" width="24" height="24"> Daily Papers</a>
     <nav class="main-nav" aria-label="Main">
       <a href="/">Daily</a>
       <a href="/papers/week">Weekly</a>

@@ -72,7 +72,13 @@ for (const backend of testBackends()) {
     test("a versionless source never overwrites what a versioned arXiv record says", async () => {
       await upsertPapers(db, [{ ...base, arxivId: "2202.00002", version: 1, title: "arXiv title" }]);
       await upsertPapers(db, [
-        { arxivId: "2202.00002", title: "HF title", abstract: "HF abstract", githubStars: 5, source: "hf-daily" },
+        {
+          arxivId: "2202.00002",
+          title: "HF title",
+          abstract: "HF abstract",
+          githubStars: 5,
+          source: "hf-daily",
+        },
       ]);
       const p = await paperById(db, "2202.00002");
       assert.equal(p?.title, "arXiv title");

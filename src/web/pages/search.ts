@@ -33,9 +33,13 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
       .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
   });
   app.get("/search", async (req, reply) => {
-    const { q = "", p = 1, mode = "keyword" } = validate(SearchPageQuery, req.query);
-    const ctx = pageContext(req);
     const modes = availableModes();
+    // People come for "AI search": hybrid when this process can run it. It keeps the keyword
+    // ranking in charge (so highlights still explain most results) and answers with keyword
+    // results, with a notice, while no embedding model is ready.
+    const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
+    const { q = "", p = 1, mode = defaultMode } = validate(SearchPageQuery, req.query);
+    const ctx = pageContext(req);
     if (q.trim() === "") {
       return reply.type("text/html; charset=utf-8").send(
         page({
@@ -77,7 +81,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           ${searchMessages(result)}
           ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
-          ${searchPager(q, result.mode, p, hasNext)}
+          ${searchPager(q, mode, p, hasNext, defaultMode)}
           ${searchTips()}
         </section>`,
       }),

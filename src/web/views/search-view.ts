@@ -61,19 +61,25 @@ export function searchTips(): SafeHtml {
   </details>`;
 }
 
-function pageHref(q: string, mode: SearchMode, p: number): string {
+function pageHref(q: string, mode: SearchMode, p: number, defaultMode: SearchMode): string {
   const params = new URLSearchParams({ q });
-  if (mode !== "keyword") params.set("mode", mode);
+  if (mode !== defaultMode) params.set("mode", mode);
   if (p > 1) params.set("p", String(p));
   return `/search?${params}`;
 }
 
-export function searchPager(q: string, mode: SearchMode, p: number, hasNext: boolean): SafeHtml {
+export function searchPager(
+  q: string,
+  mode: SearchMode,
+  p: number,
+  hasNext: boolean,
+  defaultMode: SearchMode = "keyword",
+): SafeHtml {
   if (p === 1 && !hasNext) return html``;
   return html`<nav class="pagination" aria-label="Pages">
-    ${p > 1 ? html`<a href="${pageHref(q, mode, p - 1)}" rel="prev">← Previous page</a>` : ""}
+    ${p > 1 ? html`<a href="${pageHref(q, mode, p - 1, defaultMode)}" rel="prev">← Previous page</a>` : ""}
     <span>Page ${p}</span>
-    ${hasNext ? html`<a href="${pageHref(q, mode, p + 1)}" rel="next">Next page →</a>` : ""}
+    ${hasNext ? html`<a href="${pageHref(q, mode, p + 1, defaultMode)}" rel="next">Next page →</a>` : ""}
   </nav>`;
 }
 
