@@ -1,6 +1,6 @@
-import { XMLParser } from "fast-xml-parser";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import type { Author, PaperInput } from "../../papers/types.ts";
+import { arxivXmlParser, type XmlNode, xmlText } from "../xml.ts";
 
 /** One arXiv API answer: the opensearch totals and its entries as papers. */
 export interface AtomFeed {
@@ -18,22 +18,10 @@ export interface AtomPaper extends PaperInput {
 /** The body was not an arXiv Atom feed at all (an HTML error page, a cut-off body). */
 export class AtomParseError extends Error {}
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  removeNSPrefix: true,
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => ["entry", "author", "link", "category"].includes(name),
-});
+const parser = arxivXmlParser(["entry", "author", "link", "category"]);
 
-type Node = Record<string, unknown>;
-const text = (v: unknown): string | null => {
-  if (v === undefined || v === null) return null;
-  if (typeof v === "object") return text((v as Node)["#text"]);
-  const s = String(v).replace(/\s+/g, " ").trim();
-  return s === "" ? null : s;
-};
+type Node = XmlNode;
+const text = xmlText;
 
 export function parseAtomFeed(xml: string): AtomFeed {
   let doc: Node;

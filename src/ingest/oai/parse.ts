@@ -1,6 +1,6 @@
-import { XMLParser } from "fast-xml-parser";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import type { Author, PaperInput, PaperVersion } from "../../papers/types.ts";
+import { arxivXmlParser, type XmlNode, xmlText } from "../xml.ts";
 
 export type OaiFormat = "arXiv" | "arXivRaw";
 
@@ -25,23 +25,10 @@ export interface OaiPage {
 /** The body was not an OAI-PMH answer: an HTML page, a cut-off or malformed document. */
 export class OaiParseError extends Error {}
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  removeNSPrefix: true,
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => ["record", "setSpec", "author", "version"].includes(name),
-});
+const parser = arxivXmlParser(["record", "setSpec", "author", "version"]);
 
-type Node = Record<string, unknown>;
-
-function text(v: unknown): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v === "object") return text((v as Node)["#text"]);
-  const s = String(v).replace(/\s+/g, " ").trim();
-  return s === "" ? null : s;
-}
+type Node = XmlNode;
+const text = xmlText;
 
 export function parseOaiPage(xml: string): OaiPage {
   // A full validation pass halves the parse rate; a cut-off page is caught by its missing
