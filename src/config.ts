@@ -24,6 +24,12 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
+  /**
+   * Which proxies may set X-Forwarded-For/-Proto/-Host: false (default: none, the socket's address
+   * is the client's), true (any: only when nothing but the proxy can reach the app), a hop count,
+   * or a list of proxy addresses/CIDRs. Per-IP rate limits depend on it.
+   */
+  trustProxy: boolean | number | string[];
   embeddingUrl: string | undefined;
   embeddingModel: string | undefined;
   embeddingApiKey: string | undefined;
@@ -65,6 +71,17 @@ function syncTzFrom(value: string | undefined): string {
   return tz;
 }
 
+function trustProxyFrom(value: string | undefined): boolean | number | string[] {
+  const v = (value ?? "").trim();
+  if (v === "" || v === "false") return false;
+  if (v === "true") return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = intFrom(env.PORT, 3000, "PORT");
   const host = env.HOST || "127.0.0.1";
@@ -88,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || "Daily Papers <papers@localhost>",
     logLevel: env.LOG_LEVEL || "info",
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     embeddingUrl: env.EMBEDDING_URL || undefined,
     embeddingModel: env.EMBEDDING_MODEL || undefined,
     embeddingApiKey: env.EMBEDDING_API_KEY || undefined,

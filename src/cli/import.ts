@@ -64,8 +64,10 @@ type Run = (db: Db, options: ImportOptions) => Promise<{ counts: ImportCounts; l
 
 async function runImport(label: string, input: string, batchSize: string, run: Run): Promise<void> {
   const size = Number(batchSize);
-  if (!Number.isInteger(size) || size < 1 || size > 50_000)
-    throw new CliError(`--batch-size must be an integer from 1 to 50000, got "${batchSize}"`);
+  // A batch is one transaction, and running web processes re-read changes only 10 s back from
+  // their last look (src/search/keyword.ts): a batch must commit well within that.
+  if (!Number.isInteger(size) || size < 1 || size > 5_000)
+    throw new CliError(`--batch-size must be an integer from 1 to 5000, got "${batchSize}"`);
   // Fail before opening (and perhaps migrating) the database.
   if (!fs.existsSync(input)) throw new CliError(`no such file or folder: ${path.resolve(input)}`);
   const config = loadConfig();

@@ -36,3 +36,11 @@ test("raw HTML shows as text, unsafe links lose their href, headings and images 
   assert.equal(renderMarkdown("# Big"), "<p><strong>Big</strong></p>\n");
   assert.equal(renderMarkdown("![alt](https://x/y.png)"), "<p>alt</p>\n");
 });
+
+test("TeX inside a link's URL stays attribute text, and the link keeps its rel", () => {
+  const out = renderMarkdown("[x](https://e.com/$y$) and $z$");
+  assert.equal(
+    out,
+    '<p><a href="https://e.com/$y$" rel="nofollow ugc noopener noreferrer">x</a> and <span class="math">$z$</span></p>\n',
+  );
+});

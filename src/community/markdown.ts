@@ -42,8 +42,17 @@ export function renderMarkdown(source: string): string {
   });
   const rendered = marked.parse(text) as string;
   const clean = sanitizeHtml(rendered, ALLOWED);
-  return clean.replace(/MATHXq(\d+)qX/g, (m, i) => {
-    const tex = math[Number(i)];
-    return tex === undefined ? m : `<span class="math">${escapeHtml(tex)}</span>`;
-  });
+  // The sanitizer quotes every attribute and escapes ">" inside it, so splitting on tags is
+  // exact. In text, math becomes a span; inside a tag (a link's href) it must stay inert
+  // attribute text, or the span's quotes would end the attribute.
+  return clean
+    .split(/(<[^>]*>)/)
+    .map((piece, i) =>
+      piece.replace(/MATHXq(\d+)qX/g, (m, n) => {
+        const tex = math[Number(n)];
+        if (tex === undefined) return m;
+        return i % 2 === 1 ? escapeHtml(encodeURI(tex)) : `<span class="math">${escapeHtml(tex)}</span>`;
+      }),
+    )
+    .join("");
 }

@@ -110,6 +110,25 @@ export class FeedQuery {
     return rows.map((r) => ({ paper: paperFromRow(r), entry: entryFromRow(r) }));
   }
 
+  /**
+   * What ranking needs and nothing more: a month of feed can be tens of thousands of entries,
+   * too many to load as full papers for one page of trending.
+   */
+  async rankingFacts(db: Queryable): Promise<TrendingCandidate[]> {
+    const rows = await db.query<{ arxiv_id: string; upvotes: number; first_at: Date }>(
+      `with entries as (
+         select distinct on (e.arxiv_id) e.arxiv_id, e.submitted_at
+         from feed_entries e left join users u on u.id = e.submitted_by
+         where ${this.where.join(" and ")}
+         order by e.arxiv_id, e.feed_date, e.submitted_at
+       )
+       select p.arxiv_id, p.imported_upvotes + p.local_upvotes as upvotes, e.submitted_at as first_at
+       from entries e join papers p on p.arxiv_id = e.arxiv_id`,
+      this.params,
+    );
+    return rows.map((r) => ({ arxivId: r.arxiv_id, upvotes: r.upvotes, firstSubmittedAt: r.first_at }));
+  }
+
   async count(db: Queryable): Promise<number> {
     const [{ n }] = await db.query<{ n: number }>(
       `select count(*)::int as n from (${this.sql()}) x`,

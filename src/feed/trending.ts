@@ -131,7 +131,7 @@ async function recentCandidates(
   if (submitter) {
     const ids = candidates.map((c) => c.arxivId);
     const mine = new Set(
-      (await feedQuery().submittedBy(submitter).papers(ids).all(db)).map((i) => i.paper.arxivId),
+      (await feedQuery().submittedBy(submitter).papers(ids).rankingFacts(db)).map((c) => c.arxivId),
     );
     candidates = candidates.filter((c) => mine.has(c.arxivId));
   }
@@ -148,13 +148,5 @@ async function periodCandidates(
   const asOf = new Date(Math.min(now.getTime(), end.getTime()));
   const q = feedQuery().between(period.start, period.end);
   if (submitter) q.submittedBy(submitter);
-  const items = await q.all(db);
-  return {
-    asOf,
-    candidates: items.map((i) => ({
-      arxivId: i.paper.arxivId,
-      upvotes: i.paper.importedUpvotes + i.paper.localUpvotes,
-      firstSubmittedAt: i.entry.submittedAt,
-    })),
-  };
+  return { asOf, candidates: await q.rankingFacts(db) };
 }

@@ -100,18 +100,33 @@ export async function embeddingModelWeights(
   return row;
 }
 
+// Serialises model switches between processes; any constant shared by all of them works.
+const ACTIVATION_LOCK_KEY = 7_461_004;
+
 /**
  * Makes a model the one search uses: the previous active model and any older pending ones are
  * retired and their vectors deleted in the same transaction, so the switch is atomic for every
  * process (each sees either the old model with its vectors or the new one with its vectors).
+ * Several web processes may each have trained and embedded a model at once: the switches are
+ * serialised, and a model that another process retired meanwhile is not brought back (it has no
+ * weights any more); its late vectors are dropped instead. Returns whether the switch happened.
  */
-export async function activateEmbeddingModel(db: Queryable, id: number): Promise<void> {
+export async function activateEmbeddingModel(db: Queryable, id: number): Promise<boolean> {
+  await db.query("select pg_advisory_xact_lock($1)", [ACTIVATION_LOCK_KEY]);
+  const [model] = await db.query<{ status: string }>("select status from embedding_models where id = $1", [
+    id,
+  ]);
+  if (model?.status !== "embedding") {
+    if (model?.status === "retired") await db.query("delete from paper_embeddings where model_id = $1", [id]);
+    return false;
+  }
   await db.query("delete from paper_embeddings where model_id <> $1", [id]);
   await db.query(
     "update embedding_models set status = 'retired', weights = null, vocab = null where id <> $1 and status <> 'retired'",
     [id],
   );
   await db.query("update embedding_models set status = 'active', activated_at = now() where id = $1", [id]);
+  return true;
 }
 
 const TEXT_HASH = "md5(p.title || E'\\n' || p.abstract)";

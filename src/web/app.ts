@@ -39,9 +39,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.log as FastifyBaseLogger,
     // Forms and API bodies are small; anything bigger is refused before it is parsed.
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
   });
   await app.register(formbody);
+  // RFC 8058 one-click unsubscribe posts arrive as multipart/form-data, and no form of ours
+  // uploads files: the body is read (within bodyLimit) and dropped. Routes then see no fields,
+  // so a multipart post anywhere else fails its CSRF check or validation as it should.
+  app.addContentTypeParser("multipart/form-data", { parseAs: "buffer" }, (_req, _body, done) =>
+    done(null, {}),
+  );
   installPageContext(app);
 
   app.addHook("onSend", async (_req, reply, payload) => {
@@ -80,6 +86,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerRoutes(app, deps);
   return app;
+}
+
+/** Fastify takes a hop count as a function: trust the nearest n proxies. */
+function trustProxyOption(
+  t: Config["trustProxy"],
+): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof t === "number" ? (_addr, hop) => hop < t : t;
 }
 
 function isApi(url: string): boolean {

@@ -18,7 +18,10 @@ for (const backend of testBackends()) {
   describe(`JSON API on ${backend}`, () => {
     let t: TestApp;
     before(async () => {
-      t = await openTestApp(backend, { now: () => new Date("2024-08-12T12:00:00Z") });
+      t = await openTestApp(backend, {
+        env: { TRUST_PROXY: "127.0.0.1" },
+        now: () => new Date("2024-08-12T12:00:00Z"),
+      });
       await seedFeed(t.db);
     });
     after(async () => {

@@ -74,6 +74,8 @@ for (const backend of testBackends()) {
         SECRET: TEST_SECRET,
         SMTP_URL: smtp.url,
         BASE_URL: "https://papers.example",
+        // The test's own proxy; the visitors below come from other addresses.
+        TRUST_PROXY: "127.0.0.1",
       });
       app = await buildApp({ db, config, log: createLogger("trace", stream), now: () => new Date() });
     });
@@ -294,6 +296,28 @@ for (const backend of testBackends()) {
       const codes: number[] = [];
       for (let i = 0; i < 6; i++) {
         const res = await v.submit("/signup", "/signup", { username: "", email: "", password: "" });
+        codes.push(res.statusCode);
+      }
+      assert.deepEqual(codes, [400, 400, 400, 400, 400, 429]);
+    });
+
+    test("a forged X-Forwarded-For from an untrusted address does not escape the per-IP limit", async () => {
+      const v = new Visitor(app, "10.7.0.1");
+      const form = await v.get("/signup");
+      const token = /name="_csrf" value="([^"]*)"/.exec(form.body)?.[1] ?? "";
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await app.inject({
+          method: "POST",
+          url: "/signup",
+          remoteAddress: v.ip,
+          headers: {
+            cookie: v.cookie,
+            "x-forwarded-for": `203.0.113.${i}`,
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          payload: new URLSearchParams({ _csrf: token, username: "", email: "", password: "" }).toString(),
+        });
         codes.push(res.statusCode);
       }
       assert.deepEqual(codes, [400, 400, 400, 400, 400, 429]);

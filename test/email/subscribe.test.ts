@@ -193,6 +193,23 @@ for (const backend of testBackends()) {
       });
       assert.equal(res.statusCode, 200);
       assert.equal((await subscriberByEmail(t.db, "leave@unsub.test"))?.status, "unsubscribed");
+      // RFC 8058 says mail clients SHOULD send it as multipart/form-data: that works too.
+      await subscribe("multi@unsub.test");
+      await settle();
+      await t.app.inject(
+        linkPath((await mailTo("multi@unsub.test")).text ?? "", "/subscribe/confirm?token="),
+      );
+      const multi = await subscriberByEmail(t.db, "multi@unsub.test");
+      const token2 = signToken(TEST_SECRET, "unsubscribe", { s: multi?.id ?? 0, e: "multi@unsub.test" });
+      const boundary = "----dp-test-boundary";
+      const multipart = await t.app.inject({
+        method: "POST",
+        url: `/unsubscribe?token=${encodeURIComponent(token2)}`,
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
+      });
+      assert.equal(multipart.statusCode, 200);
+      assert.equal((await subscriberByEmail(t.db, "multi@unsub.test"))?.status, "unsubscribed");
     });
 
     test("topics refuse line breaks and overlong input, and store nothing", async () => {

@@ -151,9 +151,12 @@ export async function runEmbedding(
     embedded += await embedPending(db, e, { onProgress: progress(pending.id), shouldStop: opts.shouldStop });
     if (!opts.shouldStop?.()) {
       const id = pending.id;
-      await db.transaction((tx) => activateEmbeddingModel(tx, id));
-      switchedTo = id;
-      active = pending;
+      if (await db.transaction((tx) => activateEmbeddingModel(tx, id))) {
+        switchedTo = id;
+        active = pending;
+      } else {
+        active = await activeEmbeddingModel(db);
+      }
     }
   }
   return { activeModelId: active?.id ?? null, embedded, switchedTo };

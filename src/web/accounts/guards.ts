@@ -2,9 +2,15 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { hasRole, type Role, type SessionUser } from "../../users/types.ts";
 import { HttpError, isApiRequest } from "../errors.ts";
 
-/** Local paths only, so a `next` parameter cannot send people to another site. */
+/**
+ * Local paths only, so a `next` parameter cannot send people to another site. Browsers drop
+ * tabs and newlines from URLs ("/\t/evil.com" opens evil.com), so no control character, space
+ * or backslash may appear anywhere, and "//" may not start the path.
+ */
 export function safeNext(next: unknown, fallback = "/"): string {
-  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : fallback;
+  return typeof next === "string" && /^\/(?!\/)/.test(next) && !/[\u0000-\u0020\u007f\\]/.test(next)
+    ? next
+    : fallback;
 }
 
 /** preHandler: pages send visitors to log in and come back; API calls and form posts get 401. */
