@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { systemClock } from "../clock.ts";
 import { topicIdsFollowedBy } from "../topics/store.ts";
 import type { DeliveryDeps } from "./deps.ts";
 import { digestIsEmpty } from "./digest-content.ts";
@@ -27,8 +28,6 @@ export interface WorkerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** A batch small enough that its last row is sent well within the lease at the throttled rate. */
 function defaultBatch(deps: DeliveryDeps): number {
   return Math.max(1, Math.min(50, Math.floor((deps.policy.sendRatePerSecond * deps.policy.leaseMs) / 2000)));
@@ -49,7 +48,7 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
 export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = {}): Promise<WorkerStats> {
   const stats: WorkerStats = { sent: 0, skipped: 0, failed: 0, retried: 0, lost: 0 };
   const sources = new DigestSources(deps.db);
-  const sleep = opts.sleep ?? realSleep;
+  const sleep = opts.sleep ?? systemClock.sleep;
   const gapMs = 1000 / Math.max(deps.policy.sendRatePerSecond, 0.001);
   let nextSendAt = 0;
   let index = 0;

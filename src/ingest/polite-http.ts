@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 
 /**
  * The one way Daily Papers talks to arXiv: a single keep-alive connection, a pause between

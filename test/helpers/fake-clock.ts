@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/ingest/clock.ts";
+import type { Clock } from "../../src/clock.ts";
 
 /** A clock whose sleeps return at once and are recorded, so tests assert waits without waiting. */
 export interface FakeClock extends Clock {

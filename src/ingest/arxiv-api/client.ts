@@ -1,6 +1,6 @@
+import type { Clock } from "../../clock.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import type { PaperInput } from "../../papers/types.ts";
-import type { Clock } from "../clock.ts";
 import { createPoliteClient, type PoliteClient, TransientError } from "../polite-http.ts";
 import { type AtomFeed, AtomParseError, atomErrorMessage, parseAtomFeed } from "./atom.ts";
 

@@ -1,8 +1,8 @@
 import os from "node:os";
+import type { Clock } from "../../clock.ts";
 import type { Db } from "../../db/client.ts";
 import { upsertPapers } from "../../papers/store.ts";
 import type { PaperInput } from "../../papers/types.ts";
-import type { Clock } from "../clock.ts";
 import { createPoliteClient, TransientError } from "../polite-http.ts";
 import type { Progress } from "../progress.ts";
 import { type OaiFormat, type OaiPage, OaiParseError, parseOaiPage } from "./parse.ts";

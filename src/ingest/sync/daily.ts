@@ -1,5 +1,5 @@
+import type { Clock } from "../../clock.ts";
 import type { Db } from "../../db/client.ts";
-import type { Clock } from "../clock.ts";
 import { HarvestError, harvest } from "../oai/harvest.ts";
 import type { OaiFormat } from "../oai/parse.ts";
 import { localDate } from "./clock-time.ts";

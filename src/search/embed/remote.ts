@@ -1,3 +1,4 @@
+import { systemClock } from "../../clock.ts";
 /**
  * Client for an OpenAI-compatible embeddings endpoint (OpenAI, Ollama, vLLM,
  * text-embeddings-inference): batches inputs, retries transient failures (network errors,
@@ -31,8 +32,6 @@ export function embeddingsUrl(url: string): string {
   if (u.endsWith("/embeddings")) return u;
   return u.endsWith("/v1") ? `${u}/embeddings` : `${u}/v1/embeddings`;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function unit(values: number[]): Float32Array {
   const v = Float32Array.from(values);
@@ -70,7 +69,7 @@ export class RemoteEmbeddingClient {
         const e = err instanceof EmbeddingError ? err : new EmbeddingError(String(err), true);
         if (!e.retryable || attempt >= this.opts.retries) throw e;
         const wait = (e as EmbeddingError & { retryAfterMs?: number }).retryAfterMs;
-        await sleep(wait ?? this.opts.backoffMs * 2 ** attempt);
+        await systemClock.sleep(wait ?? this.opts.backoffMs * 2 ** attempt);
       }
     }
   }

@@ -1,5 +1,6 @@
 /**
- * Time as the harvesters see it. Pacing and backoff go through this, so tests replace it with
+ * Time as pacing, backoff and retries see it (harvesters, the embeddings client, the digest
+ * worker). Everything waits through this, so tests replace it with
  * a fake that records every wait instead of sleeping through it.
  */
 export interface Clock {
