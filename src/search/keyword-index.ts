@@ -141,7 +141,11 @@ export class KeywordIndex {
   private reqHits = new Uint8Array(1024);
   private touched = new Uint32Array(1024);
 
-  constructor(params: Bm25Params = DEFAULT_BM25) {
+  /** `analyzeText` is the shared analyser; benchmarks pass others to compare them. */
+  constructor(
+    params: Bm25Params = DEFAULT_BM25,
+    private readonly analyzeText: (text: string) => string[] = analyze,
+  ) {
     this.params = params;
   }
 
@@ -177,7 +181,11 @@ export class KeywordIndex {
     this.modified[id] = doc.modifiedMs;
 
     const counts = new Map<string, number>();
-    const fields = [analyze(doc.title), analyze(doc.authors), analyze(doc.abstract)];
+    const fields = [
+      this.analyzeText(doc.title),
+      this.analyzeText(doc.authors),
+      this.analyzeText(doc.abstract),
+    ];
     const shifts = [12, 10, 0];
     const caps = [15, 3, 1023];
     for (let f = 0; f < 3; f++) {
