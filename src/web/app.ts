@@ -8,6 +8,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
+import { CACHEABLE_ROUTES, registerPageCache } from "./page-cache.ts";
 import { registerRoutes } from "./routes.ts";
 
 /** What route handlers may use. Each handler takes only what it needs from here. */
@@ -85,6 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/healthz", async () => ({ ok: true }));
 
   await registerRoutes(app, deps);
+  // Last: its hooks must run after the session hook has said who is asking.
+  await registerPageCache(app, { db: deps.db, routes: CACHEABLE_ROUTES, now: () => deps.now().getTime() });
   return app;
 }
 
