@@ -35,6 +35,8 @@ export interface Config {
   embeddingApiKey: string | undefined;
   /** Email digests: the in-server scheduler (off unless DIGEST_SCHEDULER=true) and sending limits. */
   digestScheduler: boolean;
+  /** Anonymous pages served from memory until the site changes (web/page-cache.ts). */
+  pageCache: boolean;
   digestIntervalSeconds: number;
   digestSendRate: number;
   digestMaxBounces: number;
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddingModel: env.EMBEDDING_MODEL || undefined,
     embeddingApiKey: env.EMBEDDING_API_KEY || undefined,
     digestScheduler: env.DIGEST_SCHEDULER === "true" || env.DIGEST_SCHEDULER === "1",
+    pageCache: env.PAGE_CACHE !== "false" && env.PAGE_CACHE !== "0",
     digestIntervalSeconds: Math.max(10, intFrom(env.DIGEST_INTERVAL_SECONDS, 300, "DIGEST_INTERVAL_SECONDS")),
     digestSendRate: Math.max(1, intFrom(env.DIGEST_SEND_RATE, 10, "DIGEST_SEND_RATE")),
     digestMaxBounces: Math.max(1, intFrom(env.DIGEST_MAX_BOUNCES, 3, "DIGEST_MAX_BOUNCES")),

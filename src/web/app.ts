@@ -87,7 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerRoutes(app, deps);
   // Last: its hooks must run after the session hook has said who is asking.
-  await registerPageCache(app, { db: deps.db, routes: CACHEABLE_ROUTES, now: () => deps.now().getTime() });
+  if (deps.config.pageCache)
+    await registerPageCache(app, { db: deps.db, routes: CACHEABLE_ROUTES, now: () => deps.now().getTime() });
   return app;
 }
 
