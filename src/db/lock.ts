@@ -193,3 +193,30 @@ export function acquireDataDirLock(
     },
   };
 }
+
+/**
+ * Opens something under a lock just taken: the lock goes when its close() has run, or at once
+ * when opening fails.
+ */
+export async function holdingLock<T extends { close(...args: never[]): Promise<void> }>(
+  lock: DataDirLock,
+  open: () => Promise<T>,
+): Promise<T> {
+  let opened: T;
+  try {
+    opened = await open();
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const close = opened.close.bind(opened);
+  return Object.assign(opened, {
+    async close(...args: never[]) {
+      try {
+        await close(...args);
+      } finally {
+        lock.release();
+      }
+    },
+  });
+}

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Config } from "../config.ts";
 import { type Db, openPglite, openPostgres } from "./client.ts";
-import { acquireDataDirLock, DataDirBusy, readOwner } from "./lock.ts";
+import { acquireDataDirLock, DataDirBusy, holdingLock, readOwner } from "./lock.ts";
 import { assertSchemaCurrent, migrate } from "./migrate.ts";
 import { PGLITE_DIR } from "./owner.ts";
 
@@ -55,22 +55,9 @@ async function throughSocket(socketDir: string): Promise<Db> {
 
 async function ownFiles(dataDir: string, command: string): Promise<Db> {
   const lock = acquireDataDirLock(dataDir, { role: "cli", command });
-  try {
-    const db = await migrated(await openPglite(path.join(dataDir, PGLITE_DIR)));
-    return {
-      ...db,
-      async close() {
-        try {
-          await db.close();
-        } finally {
-          lock.release();
-        }
-      },
-    };
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
+  return holdingLock(lock, async () => ({
+    ...(await migrated(await openPglite(path.join(dataDir, PGLITE_DIR)))),
+  }));
 }
 
 async function migrated(db: Db): Promise<Db> {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Config } from "../config.ts";
 import { createPglite, type Db, openPostgres } from "./client.ts";
-import { acquireDataDirLock } from "./lock.ts";
+import { acquireDataDirLock, holdingLock } from "./lock.ts";
 import { migrate } from "./migrate.ts";
 import { type DatabaseSocket, serveDatabaseSocket } from "./socket-server.ts";
 
@@ -39,7 +39,7 @@ export async function openServerDatabase(
     return { db, socket: null, close: () => db.close() };
   }
   const lock = acquireDataDirLock(config.dataDir, { role: "server", command: opts.command });
-  try {
+  return holdingLock(lock, async () => {
     const { db, lite, gate } = await createPglite(path.join(config.dataDir, PGLITE_DIR));
     let socket: DatabaseSocket;
     try {
@@ -54,19 +54,12 @@ export async function openServerDatabase(
     return {
       db,
       socket,
-      async close(graceMs) {
+      async close(graceMs?: number) {
         // New CLI processes now wait for us to go, then open the files themselves.
         lock.setSocket(undefined);
-        try {
-          await socket.close(graceMs);
-          await db.close();
-        } finally {
-          lock.release();
-        }
+        await socket.close(graceMs);
+        await db.close();
       },
     };
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
+  });
 }
