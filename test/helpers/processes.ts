@@ -27,9 +27,10 @@ export interface Exit {
 export function cli(
   dataDir: string,
   args: string[],
-  opts: { input?: string; env?: Record<string, string> } = {},
+  opts: { input?: string; env?: Record<string, string>; cwd?: string } = {},
 ) {
   const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
     env: childEnv(dataDir, opts.env),
     stdio: ["pipe", "pipe", "pipe"],
   });
