@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerBackupCommands } from "./backup.ts";
 import { registerDigestCommands } from "./digest.ts";
 import { registerEmbedCommands } from "./embed.ts";
 import { registerImportCommands } from "./import.ts";
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerEmbedCommands(program);
   registerDigestCommands(program);
   registerSubscriberCommands(program);
+  registerBackupCommands(program);
 }

@@ -7,6 +7,13 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "
 // Any constant works; it only has to be the same for every process migrating this database.
 const MIGRATION_LOCK_KEY = 7_461_001;
 
+/** The bookkeeping table, created before any migration runs (a backup replays it too). */
+export const MIGRATIONS_TABLE = `create table if not exists schema_migrations (
+  version integer primary key,
+  name text not null,
+  applied_at timestamptz not null default now()
+)`;
+
 export interface Migration {
   version: number;
   name: string;
@@ -39,11 +46,7 @@ export async function migrate(
   // Under the lock too: two processes creating the table at once can collide in the catalog.
   await db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
-    await tx.exec(`create table if not exists schema_migrations (
-      version integer primary key,
-      name text not null,
-      applied_at timestamptz not null default now()
-    )`);
+    await tx.exec(MIGRATIONS_TABLE);
   });
   const applied: number[] = [];
   for (const m of migrations) {

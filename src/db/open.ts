@@ -19,9 +19,11 @@ const SERVER_START_WAIT_MS = 120_000;
  */
 export async function openDatabase(
   config: Pick<Config, "databaseUrl" | "dataDir">,
-  opts: { command?: string } = {},
+  // restore: false, to find the database as it is (an empty one must stay empty).
+  opts: { command?: string; migrate?: boolean } = {},
 ): Promise<Db> {
-  if (config.databaseUrl) return migrated(await openPostgres(config.databaseUrl));
+  const prepare = opts.migrate === false ? async (db: Db) => db : migrated;
+  if (config.databaseUrl) return prepare(await openPostgres(config.databaseUrl));
   for (const deadline = Date.now() + SERVER_START_WAIT_MS; ; ) {
     const owner = readOwner(config.dataDir);
     if (owner?.socket) return throughSocket(owner.socket);
@@ -32,7 +34,7 @@ export async function openDatabase(
       continue;
     }
     try {
-      return await ownFiles(config.dataDir, opts.command ?? commandLine());
+      return await ownFiles(config.dataDir, opts.command ?? commandLine(), prepare);
     } catch (err) {
       // Another process took the lock between our look and our try: look again.
       if (!(err instanceof DataDirBusy)) throw err;
@@ -53,11 +55,9 @@ async function throughSocket(socketDir: string): Promise<Db> {
   return { ...db, kind: "pglite" };
 }
 
-async function ownFiles(dataDir: string, command: string): Promise<Db> {
+async function ownFiles(dataDir: string, command: string, prepare: (db: Db) => Promise<Db>): Promise<Db> {
   const lock = acquireDataDirLock(dataDir, { role: "cli", command });
-  return holdingLock(lock, async () => ({
-    ...(await migrated(await openPglite(path.join(dataDir, PGLITE_DIR)))),
-  }));
+  return holdingLock(lock, async () => prepare(await openPglite(path.join(dataDir, PGLITE_DIR))));
 }
 
 async function migrated(db: Db): Promise<Db> {
