@@ -78,6 +78,11 @@ test("with the server up: the README's first admin logs in, an import and votes 
     "the last imported paper is found by the site's search",
   );
 
+  // A consistent backup through the socket while the site is up.
+  const backup = path.join(root, "backup.sql");
+  const backedUp = await cli(dataDir, ["backup", backup]);
+  assert.equal(backedUp.code, 0, backedUp.stderr);
+
   const stopped = await server.stop("SIGTERM");
   server = undefined;
   assert.equal(stopped.code, 0, stopped.stderr);
@@ -92,5 +97,17 @@ test("with the server up: the README's first admin logs in, an import and votes 
     assert.deepEqual(counts, { papers: 1_530, votes: 30, admins: 1 });
   } finally {
     await db.close();
+  }
+  const elsewhere = path.join(root, "restored");
+  const restored = await cli(elsewhere, ["restore", backup]);
+  assert.equal(restored.code, 0, restored.stderr);
+  const again = await openDatabase({ dataDir: elsewhere, databaseUrl: undefined });
+  try {
+    const [n] = await again.query<{ papers: number; votes: number }>(
+      "select (select count(*)::int from papers) as papers, (select count(*)::int from upvotes) as votes",
+    );
+    assert.deepEqual(n, { papers: 1_530, votes: 30 });
+  } finally {
+    await again.close();
   }
 });
