@@ -88,7 +88,7 @@ export function serverProcess(
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`server did not start in time:\n${stdout}\n${stderr}`));
-    }, opts.timeoutMs ?? 90_000);
+    }, opts.timeoutMs ?? 240_000);
     const onData = () => {
       const m = /running at (http:\/\/\S+)/.exec(stdout);
       if (!m) return;
