@@ -3,6 +3,7 @@ import { registerDigestCommands } from "./digest.ts";
 import { registerEmbedCommands } from "./embed.ts";
 import { registerImportCommands } from "./import.ts";
 import { registerIngestCommands } from "./ingest.ts";
+import { registerRecommendCommands } from "./recommend.ts";
 import { registerSearchCommands } from "./search.ts";
 import { registerServeCommands } from "./serve.ts";
 import { registerStartCommands } from "./start.ts";
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerEmbedCommands(program);
   registerDigestCommands(program);
   registerSubscriberCommands(program);
+  registerRecommendCommands(program);
 }
