@@ -66,7 +66,7 @@ export class CandidatePool {
 
   features(i: number): Features {
     const dense = this.dims > 0 ? this.matrix.subarray(i * this.dims, (i + 1) * this.dims) : null;
-    return { dense: dense && dense.some((x) => x !== 0) ? dense : null, keywords: this.keywords[i] };
+    return { dense: dense?.some((x) => x !== 0) ? dense : null, keywords: this.keywords[i] };
   }
 
   /** Features of a paper outside the pool (an old positive), in the pool's keyword space. */

@@ -92,7 +92,7 @@ export function scoreCandidates(
 ): Scored[] {
   const xs = candidates.map((c) => classifierFeatures(c.features, opts.denseWeight));
   const background = seededSample(candidates.length, opts.backgroundSample, 7);
-  const best = candidates.map((c, k) => ({
+  const best = candidates.map((_, k) => ({
     candidate: k,
     score: interests.length === 0 ? 0 : Number.NEGATIVE_INFINITY,
     interest: -1,

@@ -70,7 +70,8 @@ for (const backend of testBackends()) {
         const n = text.split(`/papers/${p.arxivId}\n`).length - 1;
         assert.ok(n <= 1, `${p.arxivId} appears ${n} times`);
       }
-      for (const p of saved) assert.ok(!text.includes(`/papers/${p.arxivId}\n`), "saved papers are not recommended");
+      for (const p of saved)
+        assert.ok(!text.includes(`/papers/${p.arxivId}\n`), "saved papers are not recommended");
       // what the digest showed is recorded and never recommended again
       const shown = await db.query<{ arxiv_id: string }>(
         "select arxiv_id from digest_shown where user_id = $1",

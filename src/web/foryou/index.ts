@@ -5,7 +5,9 @@ import { registerAuthorRoutes } from "../authors/routes.ts";
 import { html } from "../html.ts";
 import { addLayoutSlots, type PageContext } from "../layout.ts";
 import { registerCollectionRoutes } from "../library/collections.ts";
+import { librarySection } from "../library/paper-section.ts";
 import { registerLibraryRoutes } from "../library/routes.ts";
+import { addPaperSection } from "../paper-sections.ts";
 import { registerForYouApi } from "./api.ts";
 import { registerOnboarding } from "./onboarding.ts";
 import { registerForYouPage } from "./routes.ts";
@@ -29,6 +31,7 @@ export function registerForYouRoutes(
     slotAdded = true;
     addLayoutSlots({ headerEnd: forYouLink });
   }
+  addPaperSection({ id: "library", order: 5, place: "side", render: librarySection });
   registerLibraryRoutes(app, deps);
   registerCollectionRoutes(app, deps);
   registerAuthorRoutes(app, deps);
