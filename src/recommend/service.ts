@@ -6,12 +6,11 @@ import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { topicMatch } from "../topics/query.ts";
 import { papersMatchingTopic } from "../topics/store.ts";
-import { diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
-import { groupInterests } from "./interests.ts";
 import type { CandidatePools } from "./pools.ts";
 import { featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
-import { type Candidate, DEFAULT_RANK_OPTIONS, type RankOptions, scoreCandidates } from "./rank.ts";
+import { DEFAULT_RANK_OPTIONS, type RankOptions } from "./rank.ts";
+import { rankPool } from "./rank-pool.ts";
 import { positiveSignalRows, seenPaperIds, topicsFollowedByUser } from "./store.ts";
 import type { Boost, Interest, PositiveKind, PositiveSignal, Reason } from "./types.ts";
 
@@ -20,11 +19,6 @@ export const MAX_POSITIVES = 200;
 export const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
 const GROUP_EXAMPLES = 10;
-/** Above this many candidates, each interest first retrieves its nearest papers by embedding. */
-const RETRIEVE_ABOVE = 3000;
-const RETRIEVE_PER_INTEREST = 600;
-/** The top of the list where interests take turns. */
-export const COVER_TOP = 20;
 
 export interface ForYouItem {
   paper: Paper;
@@ -128,24 +122,12 @@ export async function recommendFor(
   ]);
   const positives = [...positivesFrom(signalRows, feats), ...positivesFrom(groupRows, feats)];
   const negatives = negativesFrom(dismissed, feats);
-  const interests = groupInterests(positives, rankOpts.interests);
-
   const skip = new Set([...seen, ...(opts.exclude ?? [])]);
-  let indices: number[];
-  const queries = interests.flatMap((i) => (i.dense ? [i.dense] : []));
-  // Retrieval needs every interest to have an embedding; otherwise everything is scored.
-  if (pool.size > RETRIEVE_ABOVE && queries.length === interests.length) {
-    const near = pool.nearest(queries, RETRIEVE_PER_INTEREST);
-    for (const id of boosts.keys()) {
-      const i = pool.indexOf(id);
-      if (i !== undefined) near.add(i);
-    }
-    indices = [...near];
-  } else indices = pool.ids.map((_, i) => i);
-  indices = indices.filter((i) => !skip.has(pool.ids[i]));
-  const candidates: Candidate[] = indices.map((i) => ({ id: pool.ids[i], features: pool.features(i) }));
-  const scored = scoreCandidates(interests, negatives, candidates, boosts, rankOpts);
-  const top = diversify(scored, opts.limit, COVER_TOP);
+  const { interests, candidates, top } = rankPool(
+    pool,
+    { positives, negatives, boosts },
+    { skip, limit: opts.limit, rank: rankOpts },
+  );
   const papers = await papersByIds(
     db,
     top.map((s) => candidates[s.candidate].id),
