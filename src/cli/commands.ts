@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAcronymCommands } from "./acronyms.ts";
 import { registerDigestCommands } from "./digest.ts";
 import { registerEmbedCommands } from "./embed.ts";
 import { registerImportCommands } from "./import.ts";
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerIngestCommands(program);
   registerSearchCommands(program);
   registerEmbedCommands(program);
+  registerAcronymCommands(program);
   registerDigestCommands(program);
   registerSubscriberCommands(program);
   registerRecommendCommands(program);
