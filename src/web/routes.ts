@@ -5,6 +5,7 @@ import type { AppDeps } from "./app.ts";
 import { registerCommunityRoutes } from "./community/index.ts";
 import { registerDeliveryRoutes } from "./delivery/index.ts";
 import { registerFeedRoutes } from "./feed-routes.ts";
+import { registerForYouRoutes } from "./foryou/index.ts";
 import { registerSearchPage } from "./pages/search.ts";
 import { registerSimilarRoutes } from "./search/similar.ts";
 import { registerSummarySection } from "./summaries/section.ts";
@@ -23,4 +24,5 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSimilarRoutes(app, deps);
   registerSummarySection(app, deps);
   registerAdminStatus(app, deps);
+  registerForYouRoutes(app, deps);
 }
