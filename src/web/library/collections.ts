@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import {
   COLLECTION_DESCRIPTION_MAX,
   COLLECTION_NAME_MAX,
