@@ -2,11 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
-import { startDigestScheduler } from "./email/scheduler.ts";
-import { deliveryDeps } from "./email/setup.ts";
 import { createLogger } from "./log.ts";
-import { schedules, startSchedules } from "./schedules.ts";
-import { startEmbeddingLoop } from "./search/embed/loop.ts";
+import { processMetrics } from "./metrics/index.ts";
+import { startJobs } from "./scheduler/index.ts";
+import { processIndexStatus, refreshSearchIndexes } from "./search/index-status.ts";
 import { buildApp } from "./web/app.ts";
 
 export interface RunningServer {
@@ -20,26 +19,21 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config);
-  const app = await buildApp({ db, config, log, now: () => new Date() });
+  const indexStatus = processIndexStatus(db);
+  const metrics = processMetrics(db, indexStatus);
+  const app = await buildApp({ db, config, log, now: () => new Date(), metrics, indexStatus });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  const scheduler = startSchedules(schedules(config, db, log), log);
-  // Papers are embedded in the background as they arrive; search never waits for it.
-  const embedder = startEmbeddingLoop({ db, config, log });
-  // Digests are due per subscriber (own hour and time zone), so they run on an interval, not at one clock time.
-  const digests = config.digestScheduler
-    ? startDigestScheduler(await deliveryDeps(config, db, { log }), config.digestIntervalSeconds * 1000)
-    : null;
+  // Every recurring job (arXiv sync, embeddings, digests, sweeps, index top-ups): src/scheduler/jobs.ts.
+  const jobs = await startJobs({ config, db, log, metrics, refreshIndexes: () => refreshSearchIndexes(db) });
   return {
     app,
     db,
     url,
     async close() {
-      scheduler.stop();
-      await embedder.stop();
-      await digests?.stop();
+      await jobs.stop();
       await app.close();
       await db.close();
     },

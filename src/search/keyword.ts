@@ -33,6 +33,11 @@ export class KeywordSearcher {
   private loaded = false;
   private running: Promise<void> | null = null;
 
+  /** The database time the last sync started, null until the index is first loaded (readiness, lag). */
+  get syncedAt(): number | null {
+    return this.loaded ? this.syncedAtMs : null;
+  }
+
   /** Brings the index up to date; concurrent callers share one sync. */
   sync(db: Queryable): Promise<void> {
     if (!this.running)
