@@ -6,7 +6,10 @@ import { semanticSearcherIfConfigured } from "./semantic-modes.ts";
 /** The state of this process's search indexes for `db`, as readiness and metrics see it. */
 export function processIndexStatus(db: Queryable): IndexStatus {
   return {
-    keywordSyncedAt: () => keywordSearcherFor(db).syncedAt,
+    keywordSyncedAt() {
+      const s = keywordSearcherFor(db).status();
+      return s.state === "ready" ? s.watermarkMs : null;
+    },
     vector() {
       const s = semanticSearcherIfConfigured(db);
       return s ? { modelId: s.modelId, watermark: s.watermark } : null;

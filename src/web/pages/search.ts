@@ -1,7 +1,9 @@
+import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { keywordSearcherFor } from "../../search/keyword.ts";
 import { hitsWithPapers } from "../../search/results.ts";
+import { indexDirOf } from "../../search/semantic.ts";
 import { availableModes, searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
@@ -27,11 +29,16 @@ const SearchPageQuery = z.object({
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
 export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
   // A listening server loads its keyword index at once, so the first search is not the slow one.
+  // It keeps the index in DATA_DIR/index between runs and writes it once more on the way out.
   app.addHook("onListen", async () => {
-    keywordSearcherFor(deps.db)
+    keywordSearcherFor(deps.db, {
+      file: path.join(indexDirOf(deps.config), "keyword.idx"),
+      onEvent: (message) => deps.log.info(message),
+    })
       .sync(deps.db)
       .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
   });
+  app.addHook("onClose", async () => keywordSearcherFor(deps.db).flush());
   app.get("/search", async (req, reply) => {
     const modes = availableModes();
     // People come for "AI search": hybrid when this process can run it. It keeps the keyword
