@@ -22,7 +22,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
               return method.apply(this, args);
             },
           }
-        : undefined,
+        : {},
       // Replaces Fastify's request serializer: emailed links carry one-time tokens in the query.
       serializers: { req: serializeRequest },
       redact: {

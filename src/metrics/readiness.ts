@@ -14,7 +14,8 @@ export interface Readiness {
  */
 export async function checkReadiness(
   db: Queryable,
-  expectedSchema: number,
+  /** The migration versions this code ships. */
+  expectedSchema: number[],
   indexes: IndexStatus,
   timeoutMs = 2000,
 ): Promise<Readiness> {
@@ -26,14 +27,17 @@ export async function checkReadiness(
   };
   try {
     const [row] = await withTimeout(
-      db.query<{ version: number | null; active: number | null }>(
-        `select (select max(version) from schema_migrations) as version,
+      db.query<{ versions: number[]; active: number | null }>(
+        `select (select coalesce(array_agg(version order by version), '{}') from schema_migrations) as versions,
            (select id from embedding_models where status = 'active') as active`,
       ),
       timeoutMs,
     );
-    if (row.version !== expectedSchema)
-      checks.migrations = `schema at version ${row.version ?? "none"}, this code expects ${expectedSchema}`;
+    const applied = new Set(row.versions.map(Number));
+    const missing = expectedSchema.filter((v) => !applied.has(v));
+    const newer = [...applied].filter((v) => !expectedSchema.includes(v));
+    if (newer.length > 0) checks.migrations = `schema has version ${newer.join(", ")}, newer than this code`;
+    else if (missing.length > 0) checks.migrations = `migrations not applied yet: ${missing.join(", ")}`;
     const vector = indexes.vector();
     if (vector && row.active !== null && vector.modelId === null) checks.vectorIndex = "loading";
     if (vector && row.active === null) checks.vectorIndex = "no embedding model yet (keyword results)";

@@ -14,7 +14,7 @@ export function registerOpsRoutes(
   app: FastifyInstance,
   deps: { db: Queryable; metrics: Metrics; indexStatus: IndexStatus },
 ): void {
-  const expectedSchema = loadMigrations().at(-1)?.version ?? 0;
+  const expectedSchema = loadMigrations().map((m) => m.version);
   app.addHook("onResponse", async (req, reply) => {
     // Requests no route matched (404s, scanners) share one series instead of one per URL.
     const route = req.routeOptions.url ?? "unmatched";

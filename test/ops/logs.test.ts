@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { eventually, startServe } from "../helpers/serve.ts";
+
+/**
+ * Logs as operators and people see them: JSON lines when stderr is a pipe (journald, a log
+ * shipper), readable lines without the per-request noise on a terminal. The terminal is a real
+ * pseudo-terminal, made by util-linux's `script`.
+ */
+const hasScript = fs.existsSync("/usr/bin/script");
+
+describe("log format", { concurrency: true }, () => {
+  test("on a pipe, logs are JSON lines, requests included", async () => {
+    const node = await startServe({ LOG_LEVEL: "info" });
+    try {
+      await fetch(`${node.url}/healthz`);
+      const lines = await eventually("the request's log line", async () => {
+        const ls = node
+          .stderr()
+          .split("\n")
+          .filter((l) => l.trim() !== "");
+        return ls.some((l) => l.includes("request completed")) ? ls : undefined;
+      });
+      for (const l of lines) assert.doesNotThrow(() => JSON.parse(l), `a JSON line: ${l}`);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  test("on a terminal, logs are readable lines and requests are not logged", {
+    skip: !hasScript,
+  }, async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-tty-"));
+    const cmd = `exec ${process.execPath} bin/dailypapers.js serve --port 0`;
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, LOG_LEVEL: "info", TERM: "dumb" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c;
+    });
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      const url = await eventually(
+        "the banner",
+        async () => /running at (http:\/\/\S+)/.exec(out)?.[1],
+        60_000,
+      );
+      for (let i = 0; i < 5; i++) await fetch(`${url}/no-such-page-${i}`);
+      await fetch(`${url}/healthz`);
+    } finally {
+      // The exit flushes every log line written so far, so what is absent was never logged.
+      child.kill("SIGTERM");
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    assert.match(out, /INFO.*Server listening at/, "a pretty line, level by name");
+    assert.doesNotMatch(out, /\{"level"/, "no JSON");
+    assert.doesNotMatch(out, /request completed|incoming request|no-such-page/, "no request lines");
+  });
+});
