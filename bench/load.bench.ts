@@ -7,6 +7,7 @@
  * Writes bench/results/load.md.
  *
  *   node --import tsx bench/load.bench.ts [--seconds 60] [--connections 200] [--only pglite|postgres] [--hf DIR]
+ *     [--database-url URL] [--data-dir DIR]   reuse a database loaded by an earlier run (loaded if empty)
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -29,6 +30,9 @@ const { values } = parseArgs({
     only: { type: "string" },
     // a smaller folder of YYYY-MM-DD.json responses, for a quick check of the bench itself
     hf: { type: "string", default: "../shared/data/hf-daily" },
+    // an existing Postgres database / PGlite data directory to use (loaded if empty, kept after)
+    "database-url": { type: "string" },
+    "data-dir": { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -77,6 +81,11 @@ async function cli(env: Record<string, string>, ...args: string[]): Promise<stri
 /** The full import, the built-in model trained and every paper embedded, as a live site has them. */
 async function load(env: Record<string, string>): Promise<void> {
   const t0 = performance.now();
+  const status = await cli(env, "embed", "status");
+  if (/\tactive\t.*\t0 pending$/m.test(status)) {
+    console.log("  already loaded");
+    return;
+  }
   console.log(`  ${await cli(env, "import", "hf-daily", HF_DIR)}`.split("\n").at(-1));
   console.log(`  ${await cli(env, "embed", "train")}`);
   console.log(`  ${await cli(env, "embed", "run")}`);
@@ -204,7 +213,7 @@ async function measure(label: string, nodes: ServeProcess[], t: Targets): Promis
       t.papers.map((p) => p.slice(8)),
     ),
   );
-  const before = os.loadavg()[0];
+  loads.push(`${label}: 1-minute load average ${os.loadavg()[0].toFixed(1)} before the run`);
   const mixed = await cannon(
     urls,
     SECONDS,
@@ -217,7 +226,7 @@ async function measure(label: string, nodes: ServeProcess[], t: Targets): Promis
     urls.map((u) => `${u}/healthz`),
     Math.max(5, Math.round(SECONDS / 4)),
   );
-  const after = os.loadavg()[0];
+  loads.push(`${label}: ${os.loadavg()[0].toFixed(1)} after`);
   const row = (what: string, f: Figures) =>
     `| ${label} | ${what} | ${f.requests.toLocaleString("en")} | ${f.rps.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.errors} | ${f.non2xx} |`;
   console.log(`  mixed: ${JSON.stringify(mixed)}\n  /healthz: ${JSON.stringify(reference)}`);
@@ -225,13 +234,13 @@ async function measure(label: string, nodes: ServeProcess[], t: Targets): Promis
     row("mixed", mixed),
     row("/healthz (reference)", reference),
     `| ${label} | mixed / reference | | ${(mixed.rps / reference.rps).toFixed(3)} | ${(mixed.p50 / Math.max(1, reference.p50)).toFixed(1)}× | ${(mixed.p99 / Math.max(1, reference.p99)).toFixed(1)}× | | |`,
-    `<!-- ${label}: 1-min load average ${before.toFixed(1)} before, ${after.toFixed(1)} after -->`,
   ];
 }
 
 async function onPostgres(): Promise<string[]> {
-  const db = await openTestDb("postgres");
-  const env = { DATABASE_URL: db.url ?? "" };
+  const given = values["database-url"];
+  const db = given ? await openDatabase({ databaseUrl: given, dataDir: "" }) : await openTestDb("postgres");
+  const env = { DATABASE_URL: given ?? (db as Awaited<ReturnType<typeof openTestDb>>).url ?? "" };
   const nodes: ServeProcess[] = [];
   try {
     console.log("postgres: loading");
@@ -247,7 +256,7 @@ async function onPostgres(): Promise<string[]> {
 }
 
 async function onPglite(): Promise<string[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-load-"));
+  const dataDir = values["data-dir"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "dp-load-"));
   const env = { DATA_DIR: dataDir };
   let node: ServeProcess | null = null;
   try {
@@ -261,10 +270,11 @@ async function onPglite(): Promise<string[]> {
     return await measure("PGlite, 1 node", [node], t);
   } finally {
     await node?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!values["data-dir"]) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+const loads: string[] = [];
 const uptimeBefore = (await run("uptime")).stdout.trim();
 const rows: string[] = [];
 if (values.only !== "pglite" && process.env.TEST_DATABASE_URL) rows.push(...(await onPostgres()));
@@ -288,6 +298,8 @@ Machine after: \`${uptimeAfter}\`
 | setup | traffic | requests | req/s | p50 ms | p99 ms | errors | non-2xx |
 |---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
+
+${loads.map((l) => `- ${l}`).join("\n")}
 `;
 fs.mkdirSync("bench/results", { recursive: true });
 fs.writeFileSync("bench/results/load.md", report);

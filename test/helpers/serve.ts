@@ -17,7 +17,7 @@ export interface ServeProcess {
 }
 
 /** Starts `node bin/dailypapers.js serve --port 0` and waits for the URL it prints. */
-export async function startServe(env: Record<string, string>, timeoutMs = 60_000): Promise<ServeProcess> {
+export async function startServe(env: Record<string, string>, timeoutMs = 120_000): Promise<ServeProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-serve-"));
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
     env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, LOG_LEVEL: "warn", ...env },
