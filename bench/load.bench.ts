@@ -21,7 +21,7 @@ import { createSession } from "../src/users/sessions.ts";
 import { insertUser } from "../src/users/store.ts";
 import { csrfTokenFor } from "../src/web/accounts/csrf.ts";
 import { openTestDb } from "../test/helpers/db.ts";
-import { eventually, type ServeProcess, startServe } from "../test/helpers/serve.ts";
+import { type ServerProcess, serverProcess, waitFor } from "../test/helpers/processes.ts";
 
 const { values } = parseArgs({
   options: {
@@ -195,15 +195,10 @@ async function cannon(
   };
 }
 
-async function measure(label: string, nodes: ServeProcess[], t: Targets): Promise<string[]> {
+async function measure(label: string, nodes: ServerProcess[], t: Targets): Promise<string[]> {
   const urls = nodes.map((n) => n.url);
   for (const u of urls)
-    await eventually(
-      `${u} ready`,
-      async () => ((await fetch(`${u}/readyz`)).status === 200 ? true : undefined),
-      600_000,
-      500,
-    );
+    await waitFor(async () => ((await fetch(`${u}/readyz`)).status === 200 ? true : undefined), 600_000);
   // Warm-up: first requests compile templates and fill caches.
   await cannon(
     urls,
@@ -241,13 +236,18 @@ async function onPostgres(): Promise<string[]> {
   const given = values["database-url"];
   const db = given ? await openDatabase({ databaseUrl: given, dataDir: "" }) : await openTestDb("postgres");
   const env = { DATABASE_URL: given ?? (db as Awaited<ReturnType<typeof openTestDb>>).url ?? "" };
-  const nodes: ServeProcess[] = [];
+  const nodes: ServerProcess[] = [];
   try {
     console.log("postgres: loading");
     await load(env);
     const t = await targets(db);
     const nodeEnv = { ...env, SECRET, TRUST_PROXY: "127.0.0.1", LOG_LEVEL: "error" };
-    nodes.push(...(await Promise.all([startServe(nodeEnv, 600_000), startServe(nodeEnv, 600_000)])));
+    const node = (i: number) =>
+      serverProcess(fs.mkdtempSync(path.join(os.tmpdir(), `dp-load-node${i}-`)), {
+        env: nodeEnv,
+        timeoutMs: 600_000,
+      });
+    nodes.push(...(await Promise.all([node(1), node(2)])));
     return await measure("Postgres, 2 nodes", nodes, t);
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
@@ -258,7 +258,7 @@ async function onPostgres(): Promise<string[]> {
 async function onPglite(): Promise<string[]> {
   const dataDir = values["data-dir"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "dp-load-"));
   const env = { DATA_DIR: dataDir };
-  let node: ServeProcess | null = null;
+  let node: ServerProcess | null = null;
   try {
     console.log("pglite: loading");
     await load(env);
@@ -266,7 +266,10 @@ async function onPglite(): Promise<string[]> {
     const db = await openDatabase({ dataDir, databaseUrl: undefined });
     const t = await targets(db);
     await db.close();
-    node = await startServe({ ...env, SECRET, TRUST_PROXY: "127.0.0.1", LOG_LEVEL: "error" }, 600_000);
+    node = await serverProcess(dataDir, {
+      env: { SECRET, TRUST_PROXY: "127.0.0.1", LOG_LEVEL: "error" },
+      timeoutMs: 600_000,
+    });
     return await measure("PGlite, 1 node", [node], t);
   } finally {
     await node?.stop();

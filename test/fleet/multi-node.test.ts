@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { makePaper, makeUser, TEST_SECRET } from "../community/helpers.ts";
 import { type ArxivReplay, startArxivReplay } from "../helpers/arxiv-replay.ts";
 import { openTestDb, type TestDb } from "../helpers/db.ts";
-import { eventually, type ServeProcess, startServe } from "../helpers/serve.ts";
+import { type ServerProcess, serverProcess, waitFor } from "../helpers/processes.ts";
 
 /**
  * Three real `serve` processes on one Postgres database, as a deployment runs them: what one
@@ -30,7 +30,7 @@ interface JobRunRow {
 describe("several web nodes on one Postgres", { skip }, () => {
   let db: TestDb;
   let replay: ArxivReplay;
-  let nodes: ServeProcess[] = [];
+  let nodes: ServerProcess[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dp-fleet-"));
 
   before(async () => {
@@ -53,7 +53,9 @@ describe("several web nodes on one Postgres", { skip }, () => {
       ARXIV_OAI_URL: replay.oaiUrl,
       ARXIV_DELAY_MS: "3000",
     };
-    nodes = await Promise.all([startServe(env), startServe(env), startServe(env)]);
+    // Each node keeps its own derived indexes in a data directory of its own.
+    const node = (i: number) => serverProcess(path.join(tmp, `node${i}`), { env });
+    nodes = await Promise.all([node(1), node(2), node(3)]);
   });
 
   after(async () => {
@@ -100,7 +102,7 @@ describe("several web nodes on one Postgres", { skip }, () => {
     });
     const imported = Date.now();
     for (const n of nodes) {
-      await eventually(`the paper on ${n.url}`, async () => {
+      await waitFor(async () => {
         const r = (await (await fetch(`${n.url}/api/papers/search?q=quasarzyx`)).json()) as {
           paper: { id: string };
         }[];
@@ -112,39 +114,32 @@ describe("several web nodes on one Postgres", { skip }, () => {
   });
 
   test("recurring jobs run on one node at a time; a node killed mid-job is taken over", async () => {
-    const byPid = new Map(nodes.map((n) => [n.pid, n]));
+    const byPid = new Map(nodes.map((n) => [n.child.pid, n]));
     assert.equal((await db.query("select 1 from job_runs where job = 'arxiv-sync'")).length, 0, "all waited");
     await db.query("update job_leases set holder = null, expires_at = now() where job = 'arxiv-sync'");
     // The first page of a harvest is committed and the next is 3 s away: kill that node now.
-    const victim = await eventually(
-      "a sync run with its first page committed",
-      async () => {
-        const [r] = await db.query<{ holder: string }>(
-          `select r.holder from job_runs r, harvest_state h
+    // (a sync run with its first page committed)
+    const victim = await waitFor(async () => {
+      const [r] = await db.query<{ holder: string }>(
+        `select r.holder from job_runs r, harvest_state h
            where r.job = 'arxiv-sync' and r.status = 'running' and h.status = 'running' and h.pages >= 1`,
-        );
-        return r ? r.holder : undefined;
-      },
-      30_000,
-      50,
-    );
+      );
+      return r ? r.holder : undefined;
+    }, 30_000);
     const killed = byPid.get(Number(victim.split(":")[1]));
     assert.ok(killed, `the holder ${victim} is one of the nodes`);
     killed.child.kill("SIGKILL");
     const killedAt = Date.now();
 
-    const takeover = await eventually(
-      "another node to finish the sync",
-      async () => {
-        const rows = await db.query<JobRunRow>(
-          "select * from job_runs where job = 'arxiv-sync' and holder <> $1 and status = 'ok' and started_at > now() - interval '30 seconds'",
-          [victim],
-        );
-        const [h] = await db.query<{ status: string }>("select status from harvest_state");
-        return rows.length > 0 && h.status === "done" ? rows : undefined;
-      },
-      30_000,
-    );
+    // (another node to finish the sync)
+    const takeover = await waitFor(async () => {
+      const rows = await db.query<JobRunRow>(
+        "select * from job_runs where job = 'arxiv-sync' and holder <> $1 and status = 'ok' and started_at > now() - interval '30 seconds'",
+        [victim],
+      );
+      const [h] = await db.query<{ status: string }>("select status from harvest_state");
+      return rows.length > 0 && h.status === "done" ? rows : undefined;
+    }, 30_000);
     assert.ok(takeover.length > 0);
     assert.ok(Date.now() - killedAt < 25_000);
     const [killedRun] = await db.query<JobRunRow>(

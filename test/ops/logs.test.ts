@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openTestDb, type TestDb } from "../helpers/db.ts";
-import { eventually, startServe } from "../helpers/serve.ts";
+import { serverProcess, waitFor } from "../helpers/processes.ts";
 
 /**
  * Logs as operators and people see them: JSON lines when stderr is a pipe (journald, a log
@@ -24,19 +24,21 @@ describe("log format", { concurrency: true }, () => {
   after(() => db?.close());
 
   test("on a pipe, logs are JSON lines, requests included", async () => {
-    const node = await startServe({ LOG_LEVEL: "info", ...dbEnv() });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-pipe-"));
+    const node = await serverProcess(dataDir, { env: { LOG_LEVEL: "info", ...dbEnv() } });
     try {
       await fetch(`${node.url}/healthz`);
-      const lines = await eventually("the request's log line", async () => {
+      const lines = await waitFor(async () => {
         const ls = node
-          .stderr()
-          .split("\n")
+          .output()
+          .stderr.split("\n")
           .filter((l) => l.trim() !== "");
         return ls.some((l) => l.includes("request completed")) ? ls : undefined;
       });
       for (const l of lines) assert.doesNotThrow(() => JSON.parse(l), `a JSON line: ${l}`);
     } finally {
       await node.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -55,11 +57,7 @@ describe("log format", { concurrency: true }, () => {
     });
     const exited = new Promise((r) => child.once("exit", r));
     try {
-      const url = await eventually(
-        "the banner",
-        async () => /running at (http:\/\/\S+)/.exec(out)?.[1],
-        60_000,
-      );
+      const url = await waitFor(() => /running at (http:\/\/\S+)/.exec(out)?.[1], 120_000);
       for (let i = 0; i < 5; i++) await fetch(`${url}/no-such-page-${i}`);
       await fetch(`${url}/healthz`);
     } finally {
