@@ -7,7 +7,10 @@ import type { DeliveryDeps } from "../email/deps.ts";
 import { enqueueDueDigests } from "../email/enqueue.ts";
 import { runDigestWorker, type WorkerStats } from "../email/worker.ts";
 import { runDailySync } from "../ingest/sync/daily.ts";
+import { refreshAcronymsIfGrown } from "../search/acronyms/refresh.ts";
 import { runEmbedding } from "../search/embed/jobs.ts";
+import { summarizePending } from "../summaries/jobs.ts";
+import { llmClientFrom, runLlmSummaries } from "../summaries/llm-job.ts";
 import { deleteExpiredSessions } from "../users/sessions.ts";
 import { jobRunsPrune } from "./lease-store.ts";
 import type { Job, JobSchedule } from "./scheduler.ts";
@@ -79,6 +82,30 @@ export function recurringJobs(deps: JobDeps): Job[] {
       async run({ signal }) {
         const r = await runEmbedding(db, config, { shouldStop: () => signal.aborted });
         return r.embedded > 0 || r.switchedTo ? r : undefined;
+      },
+    },
+    {
+      // Acronyms are learned from the same growing corpus, on the same beat.
+      name: "acronyms",
+      enabled: true,
+      scope: "cluster",
+      schedule: every(config.embedIntervalSeconds),
+      async run({ signal }) {
+        return (await refreshAcronymsIfGrown(db, { shouldStop: () => signal.aborted })) || undefined;
+      },
+    },
+    {
+      // New papers get their extracted summaries, then the LLM's when LLM_URL is set.
+      name: "summaries",
+      enabled: true,
+      scope: "cluster",
+      schedule: every(config.embedIntervalSeconds),
+      async run({ signal }) {
+        const shouldStop = () => signal.aborted;
+        const summarized = await summarizePending(db, { max: 2_000, shouldStop });
+        const llm = llmClientFrom(config);
+        const r = llm ? await runLlmSummaries(db, llm, { shouldStop }) : null;
+        return summarized > 0 || (r && r.written + r.failed > 0) ? { summarized, llm: r } : undefined;
       },
     },
     {
