@@ -13,9 +13,12 @@ create table site_version (
 );
 insert into site_version default values;
 
+-- A restore (db/backup.ts) loads rows as they were, number included: it sets
+-- dailypapers.restoring for its transaction, and these triggers then leave everything alone.
 create function bump_site_version() returns trigger language plpgsql as $$
 begin
-  if current_setting('dailypapers.site_version_bumped', true) = 'y' then
+  if current_setting('dailypapers.site_version_bumped', true) = 'y'
+     or current_setting('dailypapers.restoring', true) = 'on' then
     return null;
   end if;
   perform set_config('dailypapers.site_version_bumped', 'y', true);
@@ -40,3 +43,12 @@ create constraint trigger topics_site_version after insert or update or delete o
   deferrable initially deferred for each row execute function bump_site_version();
 create constraint trigger embedding_models_site_version after insert or update or delete on embedding_models
   deferrable initially deferred for each row execute function bump_site_version();
+
+create or replace function log_paper_deletion() returns trigger language plpgsql as $$
+begin
+  if current_setting('dailypapers.restoring', true) is distinct from 'on' then
+    insert into paper_deletions (arxiv_id) values (old.arxiv_id);
+  end if;
+  return old;
+end
+$$;
