@@ -35,18 +35,18 @@ export interface RankOptions {
  * Tuned on bench/recommend's draws (mean AP at k = 5, Bannach-Brown, one change at a time):
  * C 0.01 0.467 against 0.1 0.309 and 0.03 0.483 with feedback; feedback off 0.467, top 10 at 0.3
  * 0.516, top 20 at 1 0.548, top 40 at 1 0.572, top 80 worse on the other files; the built-in
- * model's embedding at 0.5 lost (0.441), at 0.2–0.3 it is about even and helps Kitchenham a little.
+ * model's embedding at 0.5 lost (0.441), at 0.1–0.3 it is about even and helps Kitchenham a little.
  */
 export const DEFAULT_RANK_OPTIONS: RankOptions = {
   c: 0.01,
-  denseWeight: 0.2,
+  denseWeight: 0.1,
   negativeCost: 5,
-  backgroundSample: 1000,
+  backgroundSample: 2000,
   feedbackTop: 40,
   feedbackShare: 0.02,
   feedbackCost: 1,
   boostBonus: 0.5,
-  maxIter: 100,
+  maxIter: 200,
   interests: DEFAULT_INTEREST_OPTIONS,
 };
 
