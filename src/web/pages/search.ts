@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { keywordSearcherFor } from "../../search/keyword.ts";
 import { hitsWithPapers } from "../../search/results.ts";
@@ -7,9 +8,9 @@ import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { feedLinks, searchTopicLinks } from "../delivery/topic-views.ts";
+import { oneOf, pageNumber, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
-import { intParam, validate } from "../validate.ts";
 import { cardContext } from "../views/paper-card.ts";
 import { searchForm, searchMessages, searchPager, searchResults, searchTips } from "../views/search-view.ts";
 
@@ -18,10 +19,10 @@ export const SEARCH_PAGE_SIZE = 20;
 const MAX_PAGE = 50;
 
 const SearchPageQuery = z.object({
-  // Any length is accepted: the parser keeps the first 1,000 characters and says so.
-  q: z.string().optional(),
-  p: intParam(1, MAX_PAGE).optional(),
-  mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
+  // Long queries are accepted: the parser keeps the first 1,000 characters and says so.
+  q: text(100_000, { multiline: true }).optional(),
+  p: pageNumber(1, MAX_PAGE).optional(),
+  mode: oneOf(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
 });
 
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
@@ -32,50 +33,52 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
       .sync(deps.db)
       .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
   });
-  app.get("/search", async (req, reply) => {
-    const modes = availableModes();
-    // People come for "AI search": hybrid when this process can run it. It keeps the keyword
-    // ranking in charge (so highlights still explain most results) and answers with keyword
-    // results, with a notice, while no embedding model is ready.
-    const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
-    const { q = "", p = 1, mode = defaultMode } = validate(SearchPageQuery, req.query);
-    const ctx = pageContext(req);
-    if (q.trim() === "") {
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get("/search", { schema: { querystring: SearchPageQuery } }, async (req, reply) => {
+      const modes = availableModes();
+      // People come for "AI search": hybrid when this process can run it. It keeps the keyword
+      // ranking in charge (so highlights still explain most results) and answers with keyword
+      // results, with a notice, while no embedding model is ready.
+      const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
+      const { q = "", p = 1, mode = defaultMode } = req.query;
+      const ctx = pageContext(req);
+      if (q.trim() === "") {
+        return reply.type("text/html; charset=utf-8").send(
+          page({
+            title: "Search",
+            ctx,
+            body: html`<section class="search-page"><h1>Search papers</h1>${searchForm("", mode, modes)}${searchTips()}</section>`,
+          }),
+        );
+      }
+      const result = await searchPapers(deps, {
+        q,
+        mode,
+        limit: SEARCH_PAGE_SIZE,
+        offset: (p - 1) * SEARCH_PAGE_SIZE,
+      });
+      if (result.query.arxivId)
+        return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
+      const rows = await hitsWithPapers(deps.db, result);
+      const cards = await cardContext(
+        deps.db,
+        req,
+        ctx,
+        rows.map((r) => r.paper),
+      );
+      const hasNext = p < MAX_PAGE && p * SEARCH_PAGE_SIZE < result.total;
+      if (result.query.errors.length > 0) reply.code(400);
       return reply.type("text/html; charset=utf-8").send(
         page({
-          title: "Search",
+          title: `${q.slice(0, 80)} · Search`,
+          head:
+            result.query.errors.length === 0
+              ? feedLinks(`Search: ${q.slice(0, 80)}`, "/search", `?q=${encodeURIComponent(q)}`)
+              : undefined,
+          query: q.slice(0, 500),
           ctx,
-          body: html`<section class="search-page"><h1>Search papers</h1>${searchForm("", mode, modes)}${searchTips()}</section>`,
-        }),
-      );
-    }
-    const result = await searchPapers(deps, {
-      q,
-      mode,
-      limit: SEARCH_PAGE_SIZE,
-      offset: (p - 1) * SEARCH_PAGE_SIZE,
-    });
-    if (result.query.arxivId)
-      return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
-    const rows = await hitsWithPapers(deps.db, result);
-    const cards = await cardContext(
-      deps.db,
-      req,
-      ctx,
-      rows.map((r) => r.paper),
-    );
-    const hasNext = p < MAX_PAGE && p * SEARCH_PAGE_SIZE < result.total;
-    if (result.query.errors.length > 0) reply.code(400);
-    return reply.type("text/html; charset=utf-8").send(
-      page({
-        title: `${q.slice(0, 80)} · Search`,
-        head:
-          result.query.errors.length === 0
-            ? feedLinks(`Search: ${q.slice(0, 80)}`, "/search", `?q=${encodeURIComponent(q)}`)
-            : undefined,
-        query: q.slice(0, 500),
-        ctx,
-        body: html`<section class="search-page">
+          body: html`<section class="search-page">
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
@@ -84,7 +87,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           ${searchPager(q, mode, p, hasNext, defaultMode)}
           ${searchTips()}
         </section>`,
-      }),
-    );
-  });
+        }),
+      );
+    });
 }
