@@ -5,11 +5,15 @@ import type { Embedder } from "./embed/embedder.ts";
 import { loadEmbedder } from "./embed/embedder.ts";
 import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding } from "./embedding-store.ts";
 import { type FusionParams, feedbackQuery } from "./fusion.ts";
-import { type VectorHit, VectorIndex } from "./vector-index.ts";
+import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
 
 const LOAD_PAGE = 5000;
 // A copy on disk is refreshed at most this often; it only saves work at the next start.
 const SAVE_EVERY_MS = 60_000;
+// The first search of a process waits this long for the vectors; past it, semantic and hybrid
+// answer with keyword results and a notice until they are loaded (a large index without its
+// saved copy takes minutes to build).
+const FIRST_WAIT_MS = 5000;
 
 interface Loaded {
   embedder: Embedder;
@@ -36,6 +40,8 @@ export class SemanticSearcher {
   private lastSave = 0;
   /** Rows were added since the copy on disk was written. */
   private dirty = false;
+  /** Why the last index build failed, if it did; the next search tries again. */
+  lastError: unknown = null;
 
   constructor(private readonly opts: SemanticOptions) {}
 
@@ -65,19 +71,44 @@ export class SemanticSearcher {
   private async syncOnce(db: Queryable): Promise<void> {
     const active = await activeEmbeddingModel(db);
     if (active && active.id !== this.current?.embedder.modelId && !this.switching) {
-      const build = this.open(db, active.id).then((loaded) => {
+      const first = !this.current;
+      let exposed: () => void = () => {};
+      const usable = new Promise<void>((resolve) => {
+        exposed = resolve;
+      });
+      // The first model is searchable as soon as its vectors are in (by scan, while its graph is
+      // built); later switches happen behind the old model, which answers until the new is whole.
+      const build = this.open(
+        db,
+        active.id,
+        first
+          ? (l) => {
+              this.current ??= l;
+              exposed();
+            }
+          : undefined,
+      ).then((loaded) => {
         if (loaded) this.current = loaded;
+        this.lastError = null;
       });
-      this.switching = build.finally(() => {
-        this.switching = null;
-      });
-      // Only the first model is waited for; later switches happen behind the old one.
-      if (!this.current) await this.switching;
+      this.switching = build
+        .catch((err) => {
+          this.lastError = err;
+        })
+        .finally(() => {
+          this.switching = null;
+          exposed();
+        });
+      if (first) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([usable, new Promise((r) => (timer = setTimeout(r, FIRST_WAIT_MS)))]);
+        clearTimeout(timer);
+      }
     }
-    if (this.current) await this.topUp(db, this.current);
+    if (this.current && !this.current.index.building) await this.topUp(db, this.current);
   }
 
-  private async open(db: Queryable, modelId: number): Promise<Loaded | null> {
+  private async open(db: Queryable, modelId: number, expose?: (l: Loaded) => void): Promise<Loaded | null> {
     const row = await activeEmbeddingModel(db);
     if (!row || row.id !== modelId) return null;
     const embedder = await loadEmbedder(db, row, this.opts.config);
@@ -87,7 +118,16 @@ export class SemanticSearcher {
     // A copy ahead of the database belongs to another database (or a restored backup): stale.
     if (index && index.watermark > maxSeq) index = null;
     const loaded = { embedder, index: index ?? new VectorIndex(modelId, row.dims) };
+    // Sequence numbers bound the row count: past the scan limit, build the graph off-thread.
+    if (!index && maxSeq > EXACT_LIMIT) loaded.index.beginBulk();
     const added = await this.topUp(db, loaded, false);
+    expose?.(loaded);
+    try {
+      await loaded.index.finishBulk();
+    } catch (err) {
+      await loaded.index.abortBulk();
+      throw err;
+    }
     if (dir) {
       if (!index || added > 0) loaded.index.save(dir);
       VectorIndex.removeOthers(dir, modelId);

@@ -49,6 +49,11 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
 
   const searcher = deps.keyword ?? keywordSearcherFor(deps.db);
   await searcher.sync(deps.db);
+  const index = searcher.status();
+  if (index.state === "building")
+    query.notices.push(
+      `The search index is still being built (${index.docs.toLocaleString("en")} papers so far): results may be incomplete.`,
+    );
   const keyword = (k: number) => keywordSearch(deps.db, searcher, query, k);
   const runner = mode === "keyword" ? undefined : modeRunners[mode];
   if (mode !== "keyword" && !runner) {

@@ -1,8 +1,10 @@
+import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { keywordSearcherFor } from "../../search/keyword.ts";
 import { hitsWithPapers } from "../../search/results.ts";
+import { indexDirOf } from "../../search/semantic.ts";
 import { availableModes, searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
@@ -28,57 +30,61 @@ const SearchPageQuery = z.object({
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
 export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
   // A listening server loads its keyword index at once, so the first search is not the slow one.
+  // It keeps the index in DATA_DIR/index between runs and writes it once more on the way out.
   app.addHook("onListen", async () => {
-    keywordSearcherFor(deps.db)
+    keywordSearcherFor(deps.db, {
+      file: path.join(indexDirOf(deps.config), "keyword.idx"),
+      onEvent: (message) => deps.log.info(message),
+    })
       .sync(deps.db)
       .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
   });
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .get("/search", { schema: { querystring: SearchPageQuery } }, async (req, reply) => {
-      const modes = availableModes();
-      // People come for "AI search": hybrid when this process can run it. It keeps the keyword
-      // ranking in charge (so highlights still explain most results) and answers with keyword
-      // results, with a notice, while no embedding model is ready.
-      const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
-      const { q = "", p = 1, mode = defaultMode } = req.query;
-      const ctx = pageContext(req);
-      if (q.trim() === "") {
-        return reply.type("text/html; charset=utf-8").send(
-          page({
-            title: "Search",
-            ctx,
-            body: html`<section class="search-page"><h1>Search papers</h1>${searchForm("", mode, modes)}${searchTips()}</section>`,
-          }),
-        );
-      }
-      const result = await searchPapers(deps, {
-        q,
-        mode,
-        limit: SEARCH_PAGE_SIZE,
-        offset: (p - 1) * SEARCH_PAGE_SIZE,
-      });
-      if (result.query.arxivId)
-        return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
-      const rows = await hitsWithPapers(deps.db, result);
-      const cards = await cardContext(
-        deps.db,
-        req,
-        ctx,
-        rows.map((r) => r.paper),
-      );
-      const hasNext = p < MAX_PAGE && p * SEARCH_PAGE_SIZE < result.total;
-      if (result.query.errors.length > 0) reply.code(400);
+  app.addHook("onClose", async () => keywordSearcherFor(deps.db).flush());
+  const schema = { querystring: SearchPageQuery };
+  app.withTypeProvider<ZodTypeProvider>().get("/search", { schema }, async (req, reply) => {
+    const modes = availableModes();
+    // People come for "AI search": hybrid when this process can run it. It keeps the keyword
+    // ranking in charge (so highlights still explain most results) and answers with keyword
+    // results, with a notice, while no embedding model is ready.
+    const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
+    const { q = "", p = 1, mode = defaultMode } = req.query;
+    const ctx = pageContext(req);
+    if (q.trim() === "") {
       return reply.type("text/html; charset=utf-8").send(
         page({
-          title: `${q.slice(0, 80)} · Search`,
-          head:
-            result.query.errors.length === 0
-              ? feedLinks(`Search: ${q.slice(0, 80)}`, "/search", `?q=${encodeURIComponent(q)}`)
-              : undefined,
-          query: q.slice(0, 500),
+          title: "Search",
           ctx,
-          body: html`<section class="search-page">
+          body: html`<section class="search-page"><h1>Search papers</h1>${searchForm("", mode, modes)}${searchTips()}</section>`,
+        }),
+      );
+    }
+    const result = await searchPapers(deps, {
+      q,
+      mode,
+      limit: SEARCH_PAGE_SIZE,
+      offset: (p - 1) * SEARCH_PAGE_SIZE,
+    });
+    if (result.query.arxivId)
+      return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
+    const rows = await hitsWithPapers(deps.db, result);
+    const cards = await cardContext(
+      deps.db,
+      req,
+      ctx,
+      rows.map((r) => r.paper),
+    );
+    const hasNext = p < MAX_PAGE && p * SEARCH_PAGE_SIZE < result.total;
+    if (result.query.errors.length > 0) reply.code(400);
+    return reply.type("text/html; charset=utf-8").send(
+      page({
+        title: `${q.slice(0, 80)} · Search`,
+        head:
+          result.query.errors.length === 0
+            ? feedLinks(`Search: ${q.slice(0, 80)}`, "/search", `?q=${encodeURIComponent(q)}`)
+            : undefined,
+        query: q.slice(0, 500),
+        ctx,
+        body: html`<section class="search-page">
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
@@ -87,7 +93,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           ${searchPager(q, mode, p, hasNext, defaultMode)}
           ${searchTips()}
         </section>`,
-        }),
-      );
-    });
+      }),
+    );
+  });
 }
