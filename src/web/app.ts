@@ -12,6 +12,7 @@ import { registerApiReference, registerOpenApi } from "./api/reference.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
 import { text } from "./fields.ts";
+import { installRouteTable } from "./route-table.ts";
 import { registerRoutes } from "./routes.ts";
 import { plainJsonSerializerCompiler, validationFailure, zodValidatorCompiler } from "./validation.ts";
 
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     trustProxy: trustProxyOption(deps.config.trustProxy),
   });
+  installRouteTable(app);
   // Every route declares its params, query string and body with zod (fields.ts).
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(plainJsonSerializerCompiler);

@@ -43,7 +43,10 @@ function submitForm(
   </section>`;
 }
 
-export function registerSubmitRoutes(app: FastifyInstance, deps: AppDeps): void {
+const SubmitForm = z.object({ arxiv: formText(300) });
+
+export function registerSubmitRoutes(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const rules = submitRules(deps);
   const submitDeps: SubmitDeps = {
     db: deps.db,
@@ -74,35 +77,31 @@ export function registerSubmitRoutes(app: FastifyInstance, deps: AppDeps): void 
   app.get("/submit", { preValidation: requireUser }, async (req, reply) =>
     show(req, reply, submitForm(pageContext(req), rules)),
   );
-  const schema = { body: z.object({ arxiv: formText(300) }) };
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .post("/submit", { preValidation: requireUser, schema }, async (req, reply) => {
-      const user = currentUser(req);
-      await throttle(deps.db, req, reply, "submit", deps.now());
-      const value = req.body.arxiv;
-      try {
-        const { arxivId } = await submitPaper(submitDeps, user, value);
-        return reply.redirect(`/papers/${arxivId}`, 303);
-      } catch (err) {
-        let error: string;
-        let existing: string | undefined;
-        if (err instanceof SubmitError) {
-          error = err.message;
-          existing = err.existing;
-        } else if (err instanceof ArxivApiError) {
-          error = `arXiv refused the lookup: ${err.message}`;
-        } else {
-          req.log.warn({ err }, "arXiv lookup for a submission failed");
-          error =
-            "arXiv could not be reached just now. Nothing was saved; please try again in a few minutes.";
-        }
-        return show(
-          req,
-          reply,
-          submitForm(pageContext(req), rules, { error, existing, value }),
-          existing ? 409 : 400,
-        );
+  app.post("/submit", { preValidation: requireUser, schema: { body: SubmitForm } }, async (req, reply) => {
+    const user = currentUser(req);
+    await throttle(deps.db, req, reply, "submit", deps.now());
+    const value = req.body.arxiv;
+    try {
+      const { arxivId } = await submitPaper(submitDeps, user, value);
+      return reply.redirect(`/papers/${arxivId}`, 303);
+    } catch (err) {
+      let error: string;
+      let existing: string | undefined;
+      if (err instanceof SubmitError) {
+        error = err.message;
+        existing = err.existing;
+      } else if (err instanceof ArxivApiError) {
+        error = `arXiv refused the lookup: ${err.message}`;
+      } else {
+        req.log.warn({ err }, "arXiv lookup for a submission failed");
+        error = "arXiv could not be reached just now. Nothing was saved; please try again in a few minutes.";
       }
-    });
+      return show(
+        req,
+        reply,
+        submitForm(pageContext(req), rules, { error, existing, value }),
+        existing ? 409 : 400,
+      );
+    }
+  });
 }
