@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { Queryable } from "../db/client.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { loadEmbedder } from "./embed/embedder.ts";
+import { isZeroVector } from "./embed/floor.ts";
 import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding } from "./embedding-store.ts";
 import { type FusionParams, feedbackQuery } from "./fusion.ts";
 import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
@@ -14,6 +15,11 @@ const SAVE_EVERY_MS = 60_000;
 // answer with keyword results and a notice until they are loaded (a large index without its
 // saved copy takes minutes to build).
 const FIRST_WAIT_MS = 5000;
+
+export interface SemanticAnswer {
+  hits: VectorHit[];
+  unknownWords: boolean;
+}
 
 interface Loaded {
   embedder: Embedder;
@@ -161,30 +167,45 @@ export class SemanticSearcher {
     this.dirty = false;
   }
 
-  /** Nearest papers to a query text; empty until a model is active. */
-  async search(text: string, k: number): Promise<VectorHit[]> {
+  /**
+   * Papers similar to a query text, nearest first, none below the model's similarity floor;
+   * empty until a model is active. `unknownWords` says the model knows none of the words, so
+   * nothing can be similar.
+   */
+  async search(text: string, k: number): Promise<SemanticAnswer> {
     const cur = this.current;
-    if (!cur || text.trim() === "") return [];
-    return cur.index.search(await cur.embedder.embedQuery(text), k);
+    if (!cur || text.trim() === "") return { hits: [], unknownWords: false };
+    const q = await cur.embedder.embedQuery(text);
+    if (isZeroVector(q)) return { hits: [], unknownWords: true };
+    const floor = cur.embedder.similarityFloor;
+    return { hits: cur.index.search(q, k).filter((h) => h.score >= floor), unknownWords: false };
   }
 
   /**
    * The semantic half of hybrid ranking: the query vector steered by the best keyword hits,
-   * its nearest papers, and its cosine with every keyword candidate.
+   * its nearest papers above the floor, and its cosine with every keyword candidate. A query
+   * the model knows nothing of adds nothing (null vector: keyword results alone).
    */
   async hybridSide(
     text: string,
     keywordIds: string[],
     p: FusionParams,
-  ): Promise<{ nearest: VectorHit[]; cosines: Map<string, number> } | null> {
+  ): Promise<{ nearest: VectorHit[]; cosines: Map<string, number>; unknownWords: boolean } | null> {
     const cur = this.current;
     if (!cur) return null;
+    const query = await cur.embedder.embedQuery(text);
+    if (isZeroVector(query)) return { nearest: [], cosines: new Map(), unknownWords: true };
     const feedback = keywordIds
       .slice(0, p.feedbackDocs)
       .map((id) => cur.index.vectorOf(id))
       .filter((v): v is Float32Array => v !== null);
-    const q = feedbackQuery(await cur.embedder.embedQuery(text), feedback, p.feedbackWeight);
-    return { nearest: cur.index.search(q, p.depth), cosines: cur.index.cosines(q, keywordIds) };
+    const q = feedbackQuery(query, feedback, p.feedbackWeight);
+    const floor = cur.embedder.similarityFloor;
+    return {
+      nearest: cur.index.search(q, p.depth).filter((h) => h.score >= floor),
+      cosines: cur.index.cosines(q, keywordIds),
+      unknownWords: false,
+    };
   }
 
   /** Papers nearest to a stored paper, itself excluded. */
