@@ -126,6 +126,21 @@ export function arxivId() {
   });
 }
 
+/** An on/off field: "1" does, "0" undoes. */
+export function onOff() {
+  return z.enum(["0", "1"], { error: "must be 1 (do) or 0 (undo)" }).transform((v) => v === "1");
+}
+
+/** A field a form may repeat (checkboxes of one name): each value checked, at most `count` of them. */
+export function repeated(max: number, count: number) {
+  return z
+    .union([text(max), z.array(text(max)).max(count, `at most ${count} at once`)], {
+      error: `must be up to ${count} text values of at most ${max} characters`,
+    })
+    .optional()
+    .transform((v) => (v === undefined ? [] : [v].flat()));
+}
+
 /** One of a few words, naming them when the value is something else. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of ${values.join(", ")}` });

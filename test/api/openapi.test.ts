@@ -19,7 +19,10 @@ const BEFORE = JSON.parse(
 
 /** Every key of `want` is in `got` with the same value, recursively; `got` may hold more. */
 function assertIncludes(got: unknown, want: unknown, where: string): void {
-  if (want === null || typeof want !== "object") return assert.deepEqual(got, want, where);
+  if (want === null || typeof want !== "object") {
+    assert.deepEqual(got, want, where);
+    return;
+  }
   assert.ok(got && typeof got === "object", `${where} is missing`);
   if (Array.isArray(want)) {
     assert.ok(Array.isArray(got), `${where} is not a list`);

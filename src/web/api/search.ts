@@ -19,6 +19,11 @@ const SearchQuery = z.object({
   mode: oneOf(SEARCH_MODES as [SearchMode, ...SearchMode[]])
     .optional()
     .describe("keyword (default), semantic or hybrid."),
+  expand: oneOf(["0", "1", "false", "true"])
+    .optional()
+    .describe(
+      "1 (default): also search the other form of acronyms (AI and artificial intelligence); 0: only the words given.",
+    ),
 });
 
 const schema = {
@@ -36,8 +41,8 @@ const schema = {
 /** GET /api/papers/search: Hugging Face's search endpoint, daily-item shapes plus highlights. */
 export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
   app.withTypeProvider<ZodTypeProvider>().get("/api/papers/search", { schema }, async (req) => {
-    const { q, limit = 50, mode } = req.query;
-    const result = await searchPapers(deps, { q, limit, mode });
+    const { q, limit = 50, mode, expand = "1" } = req.query;
+    const result = await searchPapers(deps, { q, limit, mode, expand: expand === "1" || expand === "true" });
     if (result.query.errors.length > 0)
       throw new HttpError(400, `Invalid parameter "q": ${result.query.errors[0]}`, "q");
     const base = deps.config.baseUrl;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { upvotedAmong, upvoteSet } from "../../community/upvotes.ts";
 import { totalUpvotes } from "../../papers/types.ts";
 import { csrfField } from "../accounts/csrf.ts";
+import { wantsJson } from "../accounts/form.ts";
 import { currentUser, requireUser, safeNext } from "../accounts/guards.ts";
 import { errorResponse, jsonResponse, UpvoteResult } from "../api/shapes.ts";
 import type { AppDeps } from "../app.ts";
@@ -29,28 +30,24 @@ export const voteControl: VoteControl = (paper, ctx) => {
 };
 
 /** Back to the page the vote came from, when it is one of ours. */
-function backTo(req: FastifyRequest, arxivId: string): string {
+export function backTo(req: FastifyRequest, fallback: string): string {
   const ref = req.headers.referer;
   if (ref) {
     try {
       const u = new URL(ref);
       if (u.host === new URL(`http://${req.headers.host}`).host)
-        return safeNext(u.pathname + u.search, `/papers/${arxivId}`);
+        return safeNext(u.pathname + u.search, fallback);
     } catch {
       // not a URL; fall through
     }
   }
-  return `/papers/${arxivId}`;
+  return fallback;
 }
 
 const VoteForm = z.object({
   arxiv_id: arxivId(),
   vote: oneOf(["0", "1"]).describe("1 to upvote, 0 to take the upvote back."),
 });
-
-function wantsJson(accept: string | undefined): boolean {
-  return !!accept && accept.includes("application/json") && !accept.includes("text/html");
-}
 
 export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
   setVoteControl(voteControl, (db, req, ids) =>
@@ -64,7 +61,7 @@ export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
     const result = await upvoteSet(deps.db, user.id, id, form.vote === "1");
     if (!result) throw new HttpError(404, "There is no such paper.");
     if (isApiRequest(req) || wantsJson(req.headers.accept)) return { arxivId: id, ...result };
-    return reply.redirect(backTo(req, id), 303);
+    return reply.redirect(backTo(req, `/papers/${id}`), 303);
   };
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.post("/upvote", { preValidation: requireUser, schema: { body: VoteForm } }, (req, reply) =>

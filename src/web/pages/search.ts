@@ -14,7 +14,14 @@ import { oneOf, pageNumber, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { cardContext } from "../views/paper-card.ts";
-import { searchForm, searchMessages, searchPager, searchResults, searchTips } from "../views/search-view.ts";
+import {
+  expansionNote,
+  searchForm,
+  searchMessages,
+  searchPager,
+  searchResults,
+  searchTips,
+} from "../views/search-view.ts";
 
 export const SEARCH_PAGE_SIZE = 20;
 // Deep pages of a relevance ranking are useless and cost a top-k of that size.
@@ -25,6 +32,8 @@ const SearchPageQuery = z.object({
   q: text(100_000, { multiline: true }).optional(),
   p: pageNumber(1, MAX_PAGE).optional(),
   mode: oneOf(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
+  // expand=0: only the words typed, without the other form of their acronyms.
+  expand: oneOf(["0", "1"]).optional(),
 });
 
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
@@ -47,7 +56,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
     // ranking in charge (so highlights still explain most results) and answers with keyword
     // results, with a notice, while no embedding model is ready.
     const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
-    const { q = "", p = 1, mode = defaultMode } = req.query;
+    const { q = "", p = 1, mode = defaultMode, expand = "1" } = req.query;
     const ctx = pageContext(req);
     if (q.trim() === "") {
       return reply.type("text/html; charset=utf-8").send(
@@ -63,6 +72,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
       mode,
       limit: SEARCH_PAGE_SIZE,
       offset: (p - 1) * SEARCH_PAGE_SIZE,
+      expand: expand === "1",
     });
     if (result.query.arxivId)
       return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
@@ -88,6 +98,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
+          ${expansionNote(q, mode, defaultMode, result, expand === "1")}
           ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
           ${searchPager(q, mode, p, hasNext, defaultMode)}
