@@ -40,10 +40,27 @@ export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): 
     return reply.redirect(backTo(req, `/papers/${arxivId}`), 303);
   };
   const toggleRoute = { preValidation: requireUser, schema: { body: ToggleForm } };
+  const apiRoute = (operationId: string, summary: string) => ({
+    preValidation: requireUser,
+    schema: {
+      operationId,
+      summary,
+      body: ToggleForm,
+      consumes: ["application/x-www-form-urlencoded", "application/json"],
+    },
+  });
   app.post("/save", toggleRoute, (req, reply) => toggle("save", req.body, req, reply));
-  app.post("/api/save", toggleRoute, (req, reply) => toggle("save", req.body, req, reply));
+  app.post(
+    "/api/save",
+    apiRoute("setSaved", "Save a paper to the reading list (on=1) or take it off (on=0)"),
+    (req, reply) => toggle("save", req.body, req, reply),
+  );
   app.post("/dismiss", toggleRoute, (req, reply) => toggle("dismiss", req.body, req, reply));
-  app.post("/api/dismiss", toggleRoute, (req, reply) => toggle("dismiss", req.body, req, reply));
+  app.post(
+    "/api/dismiss",
+    apiRoute("setNotInterested", "Mark a paper as not interesting (on=1), or undo it (on=0)"),
+    (req, reply) => toggle("dismiss", req.body, req, reply),
+  );
 
   app.get("/saves", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
