@@ -10,6 +10,7 @@ import { registerSearchCommands } from "./search.ts";
 import { registerServeCommands } from "./serve.ts";
 import { registerStartCommands } from "./start.ts";
 import { registerSubscriberCommands } from "./subscribers.ts";
+import { registerSummaryCommands } from "./summaries.ts";
 import { registerUserCommands } from "./user.ts";
 
 /** Every subcommand, in the order `dailypapers --help` lists them. */
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerSearchCommands(program);
   registerEmbedCommands(program);
   registerAcronymCommands(program);
+  registerSummaryCommands(program);
   registerDigestCommands(program);
   registerSubscriberCommands(program);
   registerRecommendCommands(program);

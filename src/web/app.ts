@@ -8,10 +8,15 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { processMetrics } from "../metrics/index.ts";
+import type { IndexStatus } from "../metrics/indexes.ts";
+import type { Metrics } from "../metrics/registry.ts";
+import { processIndexStatus } from "../search/index-status.ts";
 import { registerApiReference, registerOpenApi } from "./api/reference.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
 import { text } from "./fields.ts";
+import { registerOpsRoutes } from "./ops.ts";
 import { installRouteTable } from "./route-table.ts";
 import { registerRoutes } from "./routes.ts";
 import { plainJsonSerializerCompiler, validationFailure, zodValidatorCompiler } from "./validation.ts";
@@ -23,6 +28,9 @@ export interface AppDeps {
   log: Logger;
   /** Injectable clock, so tests can fix "today". */
   now: () => Date;
+  /** This process's metrics; an app built without them gets a registry of its own. */
+  metrics?: Metrics;
+  indexStatus?: IndexStatus;
 }
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "static");
@@ -40,7 +48,10 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
+  const indexStatus = given.indexStatus ?? processIndexStatus(given.db);
+  const metrics = given.metrics ?? processMetrics(given.db, indexStatus);
+  const deps: AppDeps = { ...given, metrics, indexStatus };
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Forms and API bodies are small; anything bigger is refused before it is parsed.
@@ -96,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!file?.type) throw new HttpError(404, "No such file.");
     return reply.type(file.type).header("cache-control", "public, max-age=3600").send(file.body);
   });
-  app.get("/healthz", async () => ({ ok: true }));
+  registerOpsRoutes(app, { db: deps.db, metrics, indexStatus });
 
   await registerRoutes(app, deps);
   await registerApiReference(app);
