@@ -6,8 +6,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { processMetrics } from "../metrics/index.ts";
+import type { IndexStatus } from "../metrics/indexes.ts";
+import type { Metrics } from "../metrics/registry.ts";
+import { processIndexStatus } from "../search/index-status.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
+import { registerOpsRoutes } from "./ops.ts";
 import { registerRoutes } from "./routes.ts";
 
 /** What route handlers may use. Each handler takes only what it needs from here. */
@@ -17,6 +22,9 @@ export interface AppDeps {
   log: Logger;
   /** Injectable clock, so tests can fix "today". */
   now: () => Date;
+  /** This process's metrics; an app built without them gets a registry of its own. */
+  metrics?: Metrics;
+  indexStatus?: IndexStatus;
 }
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "static");
@@ -34,7 +42,10 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
+  const indexStatus = given.indexStatus ?? processIndexStatus(given.db);
+  const metrics = given.metrics ?? processMetrics(given.db, indexStatus);
+  const deps: AppDeps = { ...given, metrics, indexStatus };
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Forms and API bodies are small; anything bigger is refused before it is parsed.
@@ -82,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!file?.type) throw new HttpError(404, "No such file.");
     return reply.type(file.type).header("cache-control", "public, max-age=3600").send(file.body);
   });
-  app.get("/healthz", async () => ({ ok: true }));
+  registerOpsRoutes(app, { db: deps.db, metrics, indexStatus });
 
   await registerRoutes(app, deps);
   return app;
