@@ -101,7 +101,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           ${expansionNote(q, mode, defaultMode, result, expand === "1")}
           ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
-          ${searchPager(q, mode, p, hasNext, defaultMode)}
+          ${searchPager(q, mode, p, hasNext, defaultMode, expand === "1")}
           ${searchTips()}
         </section>`,
       }),
