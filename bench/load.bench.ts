@@ -228,7 +228,10 @@ async function measure(label: string, nodes: ServerProcess[], t: Targets): Promi
   return [
     row("mixed", mixed),
     row("/healthz (reference)", reference),
-    `| ${label} | mixed / reference | | ${(mixed.rps / reference.rps).toFixed(3)} | ${(mixed.p50 / Math.max(1, reference.p50)).toFixed(1)}× | ${(mixed.p99 / Math.max(1, reference.p99)).toFixed(1)}× | | |`,
+    // A setup that answered nothing has no ratio.
+    reference.requests > 0 && mixed.requests > 0
+      ? `| ${label} | mixed / reference | | ${(mixed.rps / reference.rps).toFixed(3)} | ${(mixed.p50 / Math.max(1, reference.p50)).toFixed(1)}× | ${(mixed.p99 / Math.max(1, reference.p99)).toFixed(1)}× | | |`
+      : `| ${label} | mixed / reference | | – | – | – | | |`,
   ];
 }
 

@@ -13,7 +13,7 @@ export function registerAdminStatus(
   app: FastifyInstance,
   deps: Pick<AppDeps, "db" | "config" | "now">,
 ): void {
-  app.get("/admin/status", { preHandler: requireRole("admin") }, async (req, reply) => {
+  app.get("/admin/status", { preValidation: requireRole("admin") }, async (req, reply) => {
     const { config } = deps;
     const [runs, states] = await Promise.all([syncRunsRecent(deps.db, 10), harvestStates(deps.db)]);
     const next = config.syncEnabled ? nextSyncRun(config, deps.now()) : null;
