@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { throttleReset } from "../../community/throttle.ts";
+import { loginSubject, throttleReset } from "../../community/throttle.ts";
 import type { Db } from "../../db/client.ts";
 import {
   type AccountDeps,
@@ -41,8 +41,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
       password: formString(req.body, "password", 1000),
     };
     try {
-      const id = await signUp(acc, input);
-      await startSession(db, req, reply, id, deps.now());
+      // No session yet: a new address and one that already has an account get the same answer
+      // (the mail says which). The confirmation link signs the new account in.
+      await signUp(acc, input);
       return reply.redirect("/signup/done", 303);
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
@@ -56,14 +57,14 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
       );
     }
   });
-  app.get("/signup/done", { preHandler: requireUser }, async (req, reply) =>
+  app.get("/signup/done", async (req, reply) =>
     show(
       req,
       reply,
       "Check your email",
       views.messagePage(
         "Check your email",
-        `Welcome, ${currentUser(req).username}. We sent a link to confirm your email address; open it to finish signing up.`,
+        "We sent a message to the address you gave. Open the link in it within 48 hours to confirm the address and finish signing up. If that address already has an account, the message says how to log in instead.",
         { href: "/", label: "Go to today's papers" },
       ),
     ),
@@ -75,7 +76,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
   app.post("/login", async (req, reply) => {
     const login = formString(req.body, "login", 300).normalize("NFKC").trim();
     const next = safeNext(formString(req.body, "next", 2000));
-    await throttle(db, req, reply, "login", deps.now(), { login });
+    const perName = loginSubject(req.ip, login);
+    await throttle(db, req, reply, "login", deps.now(), { login: perName });
     let user: Awaited<ReturnType<typeof authenticate>>;
     try {
       user = await authenticate(db, login, formString(req.body, "password", 1000));
@@ -87,7 +89,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
       const state = { error: "Wrong username or password.", values: { login } };
       return show(req, reply, "Log in", views.loginForm(pageContext(req), next, state), 401);
     }
-    await throttleReset(db, "login", "login", login);
+    await throttleReset(db, "login", "login", perName);
     await startSession(db, req, reply, user.id, deps.now());
     return reply.redirect(next, 303);
   });
@@ -101,7 +103,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
     show(req, reply, "Confirm your email", views.verifyForm(pageContext(req), String(req.query.token ?? ""))),
   );
   app.post("/verify-email", async (req, reply) => {
-    const ok = await verifyEmail(acc, formString(req.body, "token", 200));
+    const userId = await verifyEmail(acc, formString(req.body, "token", 200));
+    const ok = userId !== null;
+    if (ok) await startSession(db, req, reply, userId, deps.now());
     const body = ok
       ? views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
           href: "/",
@@ -127,7 +131,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
         views.messagePage("Already confirmed", "Your email address is already confirmed."),
       );
     }
-    await sendVerification(acc, user.id, user.email);
+    const email = user.email;
+    acc.background.run("verification mail", () => sendVerification(acc, user.id, email));
     return show(
       req,
       reply,
