@@ -5,8 +5,10 @@ import type { AppDeps } from "./app.ts";
 import { registerCommunityRoutes } from "./community/index.ts";
 import { registerDeliveryRoutes } from "./delivery/index.ts";
 import { registerFeedRoutes } from "./feed-routes.ts";
+import { registerForYouRoutes } from "./foryou/index.ts";
 import { registerSearchPage } from "./pages/search.ts";
 import { registerSimilarRoutes } from "./search/similar.ts";
+import { registerSummarySection } from "./summaries/section.ts";
 
 /**
  * The one route table: each capability registers its own routes from its web module, in this
@@ -20,5 +22,7 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSearchPage(app, deps);
   registerSearchApi(app, deps);
   registerSimilarRoutes(app, deps);
+  registerSummarySection(app, deps);
   registerAdminStatus(app, deps);
+  registerForYouRoutes(app, deps);
 }
