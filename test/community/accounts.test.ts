@@ -108,8 +108,8 @@ for (const backend of testBackends()) {
       assert.equal(rows[0].v, null);
       const token = decodeURIComponent(link.split("token=")[1]);
       const done = await v.submit(link, "/verify-email", { token });
-      assert.equal(done.statusCode, 200);
-      assert.match(done.body, /Email confirmed/);
+      assert.equal(done.statusCode, 303);
+      assert.match((await v.get(String(done.headers.location))).body, /Email confirmed/);
       const setCookie = [done.headers["set-cookie"]].flat().join("\n");
       assert.match(setCookie, /dp_session=[^;]+;.*HttpOnly; SameSite=Lax/);
       assert.ok(v.session(), "the confirmation link signs the new account in");

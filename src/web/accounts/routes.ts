@@ -104,19 +104,32 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
   );
   app.post("/verify-email", async (req, reply) => {
     const userId = await verifyEmail(acc, formString(req.body, "token", 200));
-    const ok = userId !== null;
-    if (ok) await startSession(db, req, reply, userId, deps.now());
-    const body = ok
-      ? views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
-          href: "/",
-          label: "Go to today's papers",
-        })
-      : views.messagePage("Link expired", "This confirmation link has expired or was already used.", {
-          href: "/verify-email/resend",
-          label: "Send a new link",
-        });
-    return show(req, reply, ok ? "Email confirmed" : "Link expired", body, ok ? 200 : 400);
+    if (userId !== null) {
+      // Signed in from here on; the next page is rendered with the new session.
+      await startSession(db, req, reply, userId, deps.now());
+      return reply.redirect("/verify-email/done", 303);
+    }
+    const body = views.messagePage(
+      "Link expired",
+      "This confirmation link has expired or was already used.",
+      {
+        href: "/verify-email/resend",
+        label: "Send a new link",
+      },
+    );
+    return show(req, reply, "Link expired", body, 400);
   });
+  app.get("/verify-email/done", async (req, reply) =>
+    show(
+      req,
+      reply,
+      "Email confirmed",
+      views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
+        href: "/",
+        label: "Go to today's papers",
+      }),
+    ),
+  );
   app.get("/verify-email/resend", { preHandler: requireUser }, async (req, reply) =>
     show(req, reply, "Send a new link", views.resendForm(pageContext(req))),
   );
