@@ -2,11 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { openServerDatabase } from "./db/owner.ts";
-import { startDigestScheduler } from "./email/scheduler.ts";
-import { deliveryDeps } from "./email/setup.ts";
 import { createLogger } from "./log.ts";
-import { schedules, startSchedules } from "./schedules.ts";
-import { startEmbeddingLoop } from "./search/embed/loop.ts";
+import { processMetrics } from "./metrics/index.ts";
+import { startJobs } from "./scheduler/index.ts";
+import { processIndexStatus, refreshSearchIndexes } from "./search/index-status.ts";
 import { buildApp } from "./web/app.ts";
 
 export interface RunningServer {
@@ -43,12 +42,14 @@ export async function startServer(
     onSocketError: (err) => log.warn({ err }, "database socket client failed"),
   });
   const db = owned.db;
+  const indexStatus = processIndexStatus(db);
+  const metrics = processMetrics(db, indexStatus);
   let app: FastifyInstance | undefined;
   try {
     signal?.throwIfAborted();
     await opts.prepare?.(db);
     signal?.throwIfAborted();
-    app = await buildApp({ db, config, log, now: () => new Date() });
+    app = await buildApp({ db, config, log, now: () => new Date(), metrics, indexStatus });
     signal?.throwIfAborted();
     await app.listen({ port: config.port, host: config.host });
     signal?.throwIfAborted();
@@ -60,13 +61,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  const scheduler = startSchedules(schedules(config, db, log), log);
-  // Papers are embedded in the background as they arrive; search never waits for it.
-  const embedder = startEmbeddingLoop({ db, config, log });
-  // Digests are due per subscriber (own hour and time zone), so they run on an interval, not at one clock time.
-  const digests = config.digestScheduler
-    ? startDigestScheduler(await deliveryDeps(config, db, { log }), config.digestIntervalSeconds * 1000)
-    : null;
+  // Every recurring job (arXiv sync, embeddings, digests, sweeps, index top-ups): src/scheduler/jobs.ts.
+  const jobs = await startJobs({ config, db, log, metrics, refreshIndexes: () => refreshSearchIndexes(db) });
   const server = app;
   let closing: Promise<void> | undefined;
   return {
@@ -80,8 +76,7 @@ export async function startServer(
         await within(server.close(), SHUTDOWN_BOUNDS.requestsMs, () => server.server.closeAllConnections());
         // Jobs stop at their next safe point; one that takes longer is abandoned: its writes are
         // transactions, and the database closes only between them.
-        scheduler.stop();
-        await within(Promise.all([embedder.stop(), digests?.stop()]), SHUTDOWN_BOUNDS.jobsMs, () =>
+        await within(jobs.stop(), SHUTDOWN_BOUNDS.jobsMs, () =>
           log.warn("background jobs did not stop in time; closing the database between their transactions"),
         );
         await owned.close(SHUTDOWN_BOUNDS.socketClientsMs);

@@ -47,6 +47,8 @@ export interface HarvestDeps {
   leaseSeconds?: number;
   /** Put papers first seen in this harvest, announced within `days`, on this day's feed. */
   feed?: { date: string; days?: number };
+  /** Asked before each page: true stops the harvest there (shutdown); the next run resumes. */
+  shouldStop?: () => boolean;
   /** Test hook: runs after a page is fetched and parsed, before it is committed. */
   beforeCommit?: (page: OaiPage) => void | Promise<void>;
 }
@@ -152,6 +154,8 @@ async function run(
   if (resumable && prior.completeListSize) deps.progress?.setTotal(prior.completeListSize);
 
   for (;;) {
+    if (deps.shouldStop?.())
+      throw new HarvestError("stopped before the end; the next run resumes from the last committed page");
     const url = new URL(deps.oaiUrl);
     url.searchParams.set("verb", "ListRecords");
     if (token) url.searchParams.set("resumptionToken", token);

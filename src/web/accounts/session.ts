@@ -60,7 +60,8 @@ export async function installSessions(app: FastifyInstance, deps: AppDeps, secre
     };
   });
 
-  app.addHook("preHandler", async (req) => {
+  // Before validation: a forged request is refused as such, whatever its body holds.
+  app.addHook("preValidation", async (req) => {
     if (!STATE_CHANGING.has(req.method) || req.routeOptions.config?.csrf === false) return;
     verifyCsrf(req, secret, acceptedBindings(req));
   });

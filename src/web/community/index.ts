@@ -1,10 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { expiredBucketsDeleted } from "../../community/throttle.ts";
 import { createBackgroundJobs } from "../../email/background.ts";
 import { createMailer } from "../../email/mailer.ts";
 import type { AccountDeps } from "../../users/commands.ts";
 import { appSecret } from "../../users/secret.ts";
-import { deleteExpiredSessions } from "../../users/sessions.ts";
 import { menuSlot } from "../accounts/menu.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
@@ -42,16 +40,7 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
     background,
   };
 
-  // Expired sessions and old rate-limit windows are swept hourly; any process may do it.
-  const sweep = setInterval(() => {
-    const now = deps.now();
-    Promise.all([deleteExpiredSessions(deps.db, now), expiredBucketsDeleted(deps.db, now)]).catch((err) =>
-      deps.log.warn({ err }, "sweeping expired sessions failed"),
-    );
-  }, 3_600_000);
-  sweep.unref();
-  app.addHook("onClose", async () => clearInterval(sweep));
-
+  // Expired sessions and rate-limit windows are swept by the scheduler (src/scheduler/jobs.ts).
   await installSessions(app, deps, secret);
   menuSlot();
   registerAccountRoutes(app, deps, acc);
