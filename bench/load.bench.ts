@@ -121,7 +121,7 @@ async function targets(db: Db): Promise<Targets> {
     const nonce = `bench-nonce-${i}-abcdefghijklmnopqrstuvwxyz`;
     voters.push({
       cookie: `dp_session=${sid}; dp_csrf=${nonce}`,
-      csrf: csrfTokenFor(SECRET, nonce),
+      csrf: csrfTokenFor(SECRET, nonce, sid),
       ip: `10.${(i >> 8) & 255}.${i & 255}.7`,
     });
   }

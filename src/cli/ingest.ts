@@ -43,7 +43,7 @@ export function registerIngestCommands(program: Command): void {
         if (r.inserted + r.updated > 0) await refreshPlannerStatistics(db);
         process.stdout.write(
           `${r.resumed ? "resumed and finished" : "finished"} ${r.set || "all sets"} ${r.from ?? "(from the start)"}..${r.until ?? "now"}: ` +
-            `${r.records} records in ${r.pages} pages, ${r.inserted} new, ${r.updated} updated, ${r.deleted} deleted` +
+            `${r.records} records in ${r.pages} pages, ${r.inserted} new, ${r.updated} updated, ${r.deleted} deleted, ${r.skipped} skipped` +
             `${r.restarts ? `, window restarted ${r.restarts}x after an expired token` : ""}; next --from ${r.lastDatestamp ?? "(unchanged)"}\n`,
         );
       } catch (err) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { throttleReset } from "../../community/throttle.ts";
+import { loginSubject, throttleReset } from "../../community/throttle.ts";
 import type { Db } from "../../db/client.ts";
 import {
   type AccountDeps,
@@ -48,8 +48,9 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
     await throttle(db, req, reply, "signup", deps.now());
     const input = req.body;
     try {
-      const id = await signUp(acc, input);
-      await startSession(db, req, reply, id, deps.now());
+      // No session yet: a new address and one that already has an account get the same answer
+      // (the mail says which). The confirmation link signs the new account in.
+      await signUp(acc, input);
       return reply.redirect("/signup/done", 303);
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
@@ -63,14 +64,14 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
       );
     }
   });
-  app.get("/signup/done", { preValidation: requireUser }, async (req, reply) =>
+  app.get("/signup/done", async (req, reply) =>
     show(
       req,
       reply,
       "Check your email",
       views.messagePage(
         "Check your email",
-        `Welcome, ${currentUser(req).username}. We sent a link to confirm your email address; open it to finish signing up.`,
+        "We sent a message to the address you gave. Open the link in it within 48 hours to confirm the address and finish signing up. If that address already has an account, the message says how to log in instead.",
         { href: "/", label: "Go to today's papers" },
       ),
     ),
@@ -82,7 +83,8 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
   app.post("/login", { schema: { body: LoginForm } }, async (req, reply) => {
     const login = req.body.login.normalize("NFKC").trim();
     const next = safeNext(req.body.next);
-    await throttle(db, req, reply, "login", deps.now(), { login });
+    const perName = loginSubject(req.ip, login);
+    await throttle(db, req, reply, "login", deps.now(), { login: perName });
     let user: Awaited<ReturnType<typeof authenticate>>;
     try {
       user = await authenticate(db, login, req.body.password);
@@ -94,7 +96,7 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
       const state = { error: "Wrong username or password.", values: { login } };
       return show(req, reply, "Log in", views.loginForm(pageContext(req), next, state), 401);
     }
-    await throttleReset(db, "login", "login", login);
+    await throttleReset(db, "login", "login", perName);
     await startSession(db, req, reply, user.id, deps.now());
     return reply.redirect(next, 303);
   });
@@ -108,18 +110,33 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
     show(req, reply, "Confirm your email", views.verifyForm(pageContext(req), req.query.token ?? "")),
   );
   app.post("/verify-email", { schema: { body: TokenForm } }, async (req, reply) => {
-    const ok = await verifyEmail(acc, req.body.token);
-    const body = ok
-      ? views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
-          href: "/",
-          label: "Go to today's papers",
-        })
-      : views.messagePage("Link expired", "This confirmation link has expired or was already used.", {
-          href: "/verify-email/resend",
-          label: "Send a new link",
-        });
-    return show(req, reply, ok ? "Email confirmed" : "Link expired", body, ok ? 200 : 400);
+    const userId = await verifyEmail(acc, req.body.token);
+    if (userId !== null) {
+      // Signed in from here on; the next page is rendered with the new session.
+      await startSession(db, req, reply, userId, deps.now());
+      return reply.redirect("/verify-email/done", 303);
+    }
+    const body = views.messagePage(
+      "Link expired",
+      "This confirmation link has expired or was already used.",
+      {
+        href: "/verify-email/resend",
+        label: "Send a new link",
+      },
+    );
+    return show(req, reply, "Link expired", body, 400);
   });
+  app.get("/verify-email/done", async (req, reply) =>
+    show(
+      req,
+      reply,
+      "Email confirmed",
+      views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
+        href: "/",
+        label: "Go to today's papers",
+      }),
+    ),
+  );
   app.get("/verify-email/resend", { preValidation: requireUser }, async (req, reply) =>
     show(req, reply, "Send a new link", views.resendForm(pageContext(req))),
   );
@@ -134,7 +151,8 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
         views.messagePage("Already confirmed", "Your email address is already confirmed."),
       );
     }
-    await sendVerification(acc, user.id, user.email);
+    const email = user.email;
+    acc.background.run("verification mail", () => sendVerification(acc, user.id, email));
     return show(
       req,
       reply,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { createBackgroundJobs } from "../../email/background.ts";
 import { createMailer } from "../../email/mailer.ts";
 import type { AccountDeps } from "../../users/commands.ts";
 import { appSecret } from "../../users/secret.ts";
@@ -24,8 +25,20 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
     // Only the recipient and subject: the body carries a one-time link.
     onUnsent: (m) => deps.log.warn({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
   });
-  app.addHook("onClose", async () => mailer.close());
-  const acc: AccountDeps = { db: deps.db, secret, mailer, baseUrl: deps.config.baseUrl, now: deps.now };
+  const background = createBackgroundJobs(deps.log);
+  // Mail still in flight goes out before the mailer closes.
+  app.addHook("onClose", async () => {
+    await background.drain();
+    mailer.close();
+  });
+  const acc: AccountDeps = {
+    db: deps.db,
+    secret,
+    mailer,
+    baseUrl: deps.config.baseUrl,
+    now: deps.now,
+    background,
+  };
 
   // Expired sessions and rate-limit windows are swept by the scheduler (src/scheduler/jobs.ts).
   await installSessions(app, deps, secret);
