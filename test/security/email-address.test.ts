@@ -74,7 +74,10 @@ for (const backend of testBackends()) {
         assert.equal(signup.statusCode, 400, `sign-up ${JSON.stringify(email)}`);
         // Control characters are refused by the form's field schema before the address
         // validator sees them; either way the person is told what is wrong with the field.
-        assert.match(signup.body, /valid email address|Invalid field (&quot;|")email(&quot;|"): must not contain/);
+        assert.match(
+          signup.body,
+          /valid email address|Invalid field (&quot;|")email(&quot;|"): must not contain/,
+        );
         const sub = await post(t.app, anonymous(), "/subscribe", { email }, { ip });
         assert.equal(sub.statusCode, 400, `subscribe ${JSON.stringify(email)}`);
       }
