@@ -16,9 +16,6 @@ import { writeSyntheticSnapshot } from "../helpers/synthetic.ts";
  */
 const CHILD = path.resolve("test/ops/fixtures/crash-child.ts");
 const KILLS = 20;
-// Independent data directories killed side by side (and the reference run beside them): the
-// kills per directory add up to KILLS, in a fraction of the wall time of one long sequence.
-const LANES = 2;
 type Counts = Record<string, number>;
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "dp-crash-"));
@@ -79,50 +76,33 @@ function run(mode: "cli" | "server", dataDir: string, killAfterMs: number | null
   );
 }
 
-/** Runs on one data directory, killed at random moments, until `kills` of them died. */
-async function killRuns(lane: number, kills: number): Promise<void> {
-  const dataDir = path.join(root, `killed-${lane}`);
+test(`${KILLS} kill -9s during import, harvest, embedding and digests lose nothing committed`, async () => {
+  const reference = await run("cli", path.join(root, "reference"), null);
+  assert.ok(reference.finished && reference.committed, reference.stderr);
+  const expected = reference.committed;
+
+  const dataDir = path.join(root, "killed");
   let committed: Counts | undefined;
-  let killed = 0;
-  for (let i = 0; killed < kills; i++) {
-    assert.ok(i < kills * 3, `lane ${lane}: the runs kept finishing before their kill`);
-    // Lanes start on different modes, so both modes are killed early in the work too.
-    const mode = (i + lane) % 2 === 0 ? "cli" : "server";
+  let kills = 0;
+  for (let i = 0; kills < KILLS; i++) {
+    assert.ok(i < KILLS * 3, "the runs kept finishing before their kill");
+    const mode = i % 2 === 0 ? "cli" : "server";
     const r = await run(mode, dataDir, Math.round(Math.random() * 700));
-    assert.ok(r.state, `lane ${lane} run ${i} (${mode}) opened the database: ${r.stderr}`);
+    assert.ok(r.state, `run ${i} (${mode}) opened the database: ${r.stderr}`);
     for (const [k, v] of Object.entries(committed ?? {})) {
       // Switching to a newer model (the server retrains as the corpus grows) retires the old vectors.
       if (k === "active_model" || (k === "embeddings" && r.state.active_model !== committed?.active_model))
         continue;
-      assert.ok(
-        r.state[k] >= v,
-        `lane ${lane} run ${i} (${mode}): ${k} ${r.state[k]} < ${v} committed before the kill`,
-      );
+      assert.ok(r.state[k] >= v, `run ${i} (${mode}): ${k} ${r.state[k]} < ${v} committed before the kill`);
     }
-    if (!r.finished) killed++;
+    if (!r.finished) kills++;
     // A run that finished still checks the state; the next ones redo (idempotent) work.
     committed = r.committed ?? r.state;
   }
-}
-
-test(`${KILLS} kill -9s during import, harvest, embedding and digests lose nothing committed`, async () => {
-  const perLane = Math.ceil(KILLS / LANES);
-  const [reference] = await Promise.all([
-    run("cli", path.join(root, "reference"), null),
-    ...Array.from({ length: LANES }, (_, lane) => killRuns(lane, perLane)),
-  ]);
-  assert.ok(reference.finished && reference.committed, reference.stderr);
-  const expected = reference.committed;
-  await Promise.all(Array.from({ length: LANES }, (_, lane) => finishedAsUninterrupted(lane, expected)));
-});
-
-/** A last, uninterrupted run on a killed directory ends with the rows of the run never killed. */
-async function finishedAsUninterrupted(lane: number, expected: Counts): Promise<void> {
-  const dataDir = path.join(root, `killed-${lane}`);
   const last = await run("server", dataDir, null);
   assert.ok(last.finished, last.stderr);
   const { active_model: _a, ...finished } = last.committed ?? {};
   const { active_model: _b, ...uninterrupted } = expected;
   assert.deepEqual(finished, uninterrupted);
   assert.equal(finished.embeddings, finished.papers, "every paper embedded with the active model");
-}
+});
