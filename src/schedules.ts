@@ -1,7 +1,6 @@
-import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
 import { nextRunAt } from "./ingest/sync/clock-time.ts";
 import { runDailySync } from "./ingest/sync/daily.ts";
+import type { Services } from "./services.ts";
 
 /**
  * Every recurring job the server runs, declared here and nowhere else. Each one runs at a
@@ -21,7 +20,7 @@ interface Log {
   error(obj: object, msg: string): void;
 }
 
-export function schedules(config: Config, db: Db, log: Log): Schedule[] {
+export function schedules({ config, db, log }: Pick<Services, "config" | "db" | "log">): Schedule[] {
   return [
     {
       name: "arxiv-sync",

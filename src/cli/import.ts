@@ -15,7 +15,7 @@ import {
   issueText,
 } from "../ingest/report.ts";
 import { importSnapshot } from "../ingest/snapshot.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 /**
  * `import arxiv-snapshot FILE` and `import hf-daily PATH`.

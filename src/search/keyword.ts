@@ -20,7 +20,7 @@ const PHRASE_BATCH = 200;
 const REBUILD_DEAD_RATIO = 0.25;
 
 /**
- * The per-process keyword index and its sync with the papers table. Every search first asks
+ * The per-process keyword index and its sync with the papers table (the search service owns one). Every search first asks
  * the database for rows changed since the watermark (an index range scan that is usually
  * empty), so a paper added or edited by any process is searchable on its next query. The
  * index is rebuilt from the table once a quarter of it is superseded versions, since dead
@@ -68,18 +68,6 @@ export class KeywordSearcher {
       for (const d of await searchDocsByIds(db, stale.slice(i, i + LOAD_PAGE))) this.index.add(d);
     this.syncedAtMs = now;
   }
-}
-
-const searchers = new WeakMap<object, KeywordSearcher>();
-
-/** The keyword searcher of a database handle: one per process and database. */
-export function keywordSearcherFor(db: object): KeywordSearcher {
-  let s = searchers.get(db);
-  if (!s) {
-    s = new KeywordSearcher();
-    searchers.set(db, s);
-  }
-  return s;
 }
 
 function containsSequence(haystack: string[], needle: string[]): boolean {

@@ -1,38 +1,82 @@
 import type { Queryable } from "../db/client.ts";
-import { type KeywordSearcher, keywordSearch, keywordSearcherFor } from "./keyword.ts";
+import { DEFAULT_FUSION, type FusionParams } from "./fusion.ts";
+import { KeywordSearcher, keywordSearch } from "./keyword.ts";
 import { parseQuery } from "./query.ts";
-import type { ParsedQuery, SearchHit, SearchMode, SearchRequest, SearchResult } from "./types.ts";
+import { type SemanticOptions, SemanticSearcher } from "./semantic.ts";
+import { semanticModes } from "./semantic-modes.ts";
+import type { ModeRunners, SearchHit, SearchMode, SearchRequest, SearchResult } from "./types.ts";
+import type { VectorHit } from "./vector-index.ts";
 
 /**
- * The one entry point for search, used by the page, the API, the CLI and the benchmarks.
- * Keyword search is the in-process BM25F index (keyword.ts). Semantic and hybrid modes plug in
- * through `modeRunners`: until a runner is registered for them they answer with keyword results
- * and a notice saying so.
+ * The one search of the application, used by the page, the API, the CLI, digests and the
+ * benchmarks. The composition root (src/services.ts) builds one per process and database and
+ * hands the same object to all of them, so every caller gets every mode: keyword is the
+ * in-process BM25F index (keyword.ts); semantic and hybrid are the runners of semantic-modes.ts
+ * over this service's own SemanticSearcher.
  */
-export interface SearchDeps {
-  db: Queryable;
-  /** Defaults to the process-wide searcher of `db`. */
-  keyword?: KeywordSearcher;
-}
-
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 120;
 
-export interface ModeContext {
-  deps: SearchDeps;
-  query: ParsedQuery;
-  /** How many of the best hits to return (offset + limit). */
-  k: number;
-  /** Keyword ranking for the same query, for fusion. */
-  keyword(k: number): Promise<{ total: number; hits: SearchHit[] }>;
+export interface SearchService {
+  search(req: SearchRequest): Promise<SearchResult>;
+  /** The modes this service can answer for real, keyword first. */
+  modes(): SearchMode[];
+  readonly keyword: KeywordSearcher;
+  /** Null when the service was built without semantic search (a keyword-only benchmark or test). */
+  readonly semantic: SemanticSearcher | null;
+  /** Papers nearest to a stored paper under the active model; empty until one is active. */
+  similar(arxivId: string, k: number): Promise<VectorHit[]>;
+  /** Loads (or rebuilds) both indexes now rather than on the first query. */
+  warm(): Promise<void>;
+  /** Leaves an up-to-date copy of the vector index on disk (on shutdown). */
+  save(): void;
 }
 
-export type ModeRunner = (ctx: ModeContext) => Promise<{ total: number; hits: SearchHit[] }>;
+export interface SearchServiceOptions {
+  db: Queryable;
+  /**
+   * Semantic and hybrid modes: how to build the semantic searcher, or one already loaded (a
+   * benchmark trying fusion constants over one index). Without it both answer with keyword
+   * results and a notice.
+   */
+  semantic?: SemanticOptions | SemanticSearcher;
+  fusion?: FusionParams;
+}
 
-/** Runners for modes other than keyword; the semantic capability registers its own. */
-export const modeRunners: Partial<Record<SearchMode, ModeRunner>> = {};
+export function createSearchService(opts: SearchServiceOptions): SearchService {
+  const { db } = opts;
+  const keyword = new KeywordSearcher();
+  const semantic =
+    opts.semantic instanceof SemanticSearcher
+      ? opts.semantic
+      : opts.semantic
+        ? new SemanticSearcher(opts.semantic)
+        : null;
+  const runners: ModeRunners = semantic ? semanticModes(semantic, opts.fusion ?? DEFAULT_FUSION) : {};
+  return {
+    keyword,
+    semantic,
+    search: (req) => runSearch({ db, keyword, runners }, req),
+    modes: () => ["keyword", ...(["semantic", "hybrid"] as const).filter((m) => runners[m])],
+    async similar(arxivId, k) {
+      if (!semantic) return [];
+      await semantic.sync(db);
+      return semantic.similar(db, arxivId, k);
+    },
+    async warm() {
+      await Promise.all([keyword.sync(db), semantic?.sync(db)]);
+    },
+    save: () => semantic?.save(),
+  };
+}
 
-export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promise<SearchResult> {
+interface RunDeps {
+  db: Queryable;
+  keyword: KeywordSearcher;
+  runners: ModeRunners;
+}
+
+async function runSearch(deps: RunDeps, req: SearchRequest): Promise<SearchResult> {
   const started = performance.now();
   const query = parseQuery(req.q);
   let mode: SearchMode = req.mode ?? "keyword";
@@ -47,10 +91,9 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
   });
   if (query.errors.length > 0 || query.arxivId) return done(0, []);
 
-  const searcher = deps.keyword ?? keywordSearcherFor(deps.db);
-  await searcher.sync(deps.db);
-  const keyword = (k: number) => keywordSearch(deps.db, searcher, query, k);
-  const runner = mode === "keyword" ? undefined : modeRunners[mode];
+  await deps.keyword.sync(deps.db);
+  const keyword = (k: number) => keywordSearch(deps.db, deps.keyword, query, k);
+  const runner = mode === "keyword" ? undefined : deps.runners[mode];
   if (mode !== "keyword" && !runner) {
     query.notices.push(
       `${mode[0].toUpperCase()}${mode.slice(1)} search is not available here; showing keyword results.`,
@@ -58,12 +101,7 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
     mode = "keyword";
   }
   const page = runner
-    ? await runner({ deps, query, k: offset + limit, keyword })
+    ? await runner({ db: deps.db, query, k: offset + limit, keyword })
     : await keyword(offset + limit);
   return done(page.total, page.hits);
-}
-
-/** The modes this process can answer for real, keyword first. */
-export function availableModes(): SearchMode[] {
-  return ["keyword", ...(["semantic", "hybrid"] as const).filter((m) => modeRunners[m])];
 }

@@ -1,3 +1,5 @@
+import type { Queryable } from "../db/client.ts";
+
 /**
  * The shared vocabulary of search. The keyword side (query parser, BM25 index, highlighting) and
  * the semantic side (embeddings, vector index, fusion) both speak it; change it only with reason,
@@ -64,3 +66,16 @@ export interface SearchRequest {
   limit?: number;
   offset?: number;
 }
+
+/** What a ranking mode other than keyword gets from the search service for one query. */
+export interface ModeContext {
+  db: Queryable;
+  query: ParsedQuery;
+  /** How many of the best hits to return (offset + limit). */
+  k: number;
+  /** Keyword ranking for the same query, for fusion. */
+  keyword(k: number): Promise<{ total: number; hits: SearchHit[] }>;
+}
+
+export type ModeRunner = (ctx: ModeContext) => Promise<{ total: number; hits: SearchHit[] }>;
+export type ModeRunners = Partial<Record<Exclude<SearchMode, "keyword">, ModeRunner>>;

@@ -3,20 +3,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import type { Logger } from "pino";
 import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
+import type { Services } from "../services.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
+import { defaultPageParts, type PageParts } from "./page-parts.ts";
 import { registerRoutes } from "./routes.ts";
 
-/** What route handlers may use. Each handler takes only what it needs from here. */
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  log: Logger;
-  /** Injectable clock, so tests can fix "today". */
-  now: () => Date;
+/**
+ * What route handlers may use: the process's services, built by the composition root
+ * (src/services.ts). Each handler takes only what it needs from here.
+ */
+export type AppDeps = Services;
+
+export interface AppOptions {
+  /** What capabilities contribute to shared pages; defaults to page-parts.ts. */
+  parts?: PageParts;
 }
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "static");
@@ -34,13 +36,15 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+/** The web app over the given services. Closing it leaves the services open: their owner closes them. */
+export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Forms and API bodies are small; anything bigger is refused before it is parsed.
     bodyLimit: 256 * 1024,
     trustProxy: trustProxyOption(deps.config.trustProxy),
   });
+  app.decorate("pageParts", opts.parts ?? defaultPageParts());
   await app.register(formbody);
   // RFC 8058 one-click unsubscribe posts arrive as multipart/form-data, and no form of ours
   // uploads files: the body is read (within bodyLimit) and dropped. Routes then see no fields,
@@ -85,6 +89,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/healthz", async () => ({ ok: true }));
 
   await registerRoutes(app, deps);
+  // A listening server loads its search indexes at once, not on the first query.
+  app.addHook("onListen", async () => {
+    deps.search.warm().catch((err) => deps.log.error({ err }, "could not load the search indexes"));
+  });
   return app;
 }
 

@@ -15,6 +15,8 @@ export interface PageOptions {
 export interface PageContext {
   user?: { username: string; role: string } | null;
   csrfToken?: string;
+  /** The app's header and footer pieces (page-parts.ts), set for every request. */
+  layout?: LayoutSlots[];
 }
 
 /** Extra pieces of the header and footer that capabilities contribute (account menu, subscribe form). */
@@ -23,14 +25,9 @@ export interface LayoutSlots {
   beforeFooter?: (ctx: PageContext) => SafeHtml;
 }
 
-const slots: LayoutSlots[] = [];
-
-export function addLayoutSlots(s: LayoutSlots): void {
-  slots.push(s);
-}
-
 export function page(opts: PageOptions): string {
   const ctx = opts.ctx ?? {};
+  const slots = ctx.layout ?? [];
   return html`<!doctype html>
 <html lang="en">
 <head>

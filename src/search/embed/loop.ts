@@ -1,14 +1,16 @@
 import type { Logger } from "pino";
-import type { Config } from "../../config.ts";
-import type { Db } from "../../db/client.ts";
-import { runEmbedding } from "./jobs.ts";
+import type { EmbedRunReport } from "./jobs.ts";
 
 /**
  * The server's background embedder: every interval it embeds papers that arrived (or changed)
  * and finishes a pending model switch. Runs one pass at a time; stop() lets the current batch
  * end and prevents the next.
  */
-export function startEmbeddingLoop(opts: { db: Db; config: Config; log: Logger; intervalMs?: number }): {
+export function startEmbeddingLoop(opts: {
+  embeddings: { run(o: { shouldStop: () => boolean }): Promise<EmbedRunReport> };
+  log: Logger;
+  intervalMs?: number;
+}): {
   stop(): Promise<void>;
 } {
   const interval = opts.intervalMs ?? 30_000;
@@ -16,7 +18,8 @@ export function startEmbeddingLoop(opts: { db: Db; config: Config; log: Logger; 
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
-    running = runEmbedding(opts.db, opts.config, { shouldStop: () => stopped })
+    running = opts.embeddings
+      .run({ shouldStop: () => stopped })
       .then((r) => {
         if (r.embedded > 0 || r.switchedTo) opts.log.info({ ...r }, "embedded papers");
       })

@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { paperById } from "../../papers/store.ts";
 import { hitsWithPapers } from "../../search/results.ts";
-import { searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
@@ -66,7 +65,7 @@ export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
 
   app.get("/api/papers/search", async (req) => {
     const { q, limit = 50, mode } = validate(SearchQuery, req.query);
-    const result = await searchPapers(deps, { q, limit, mode });
+    const result = await deps.search.search({ q, limit, mode });
     if (result.query.errors.length > 0)
       throw new HttpError(400, `Invalid parameter "q": ${result.query.errors[0]}`, "q");
     const base = deps.config.baseUrl;

@@ -13,7 +13,7 @@ import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
-import { addPaperSection } from "../paper-sections.ts";
+import type { PaperSection } from "../paper-sections.ts";
 import { discussionSection } from "./comments-view.ts";
 import { throttle } from "./throttle.ts";
 
@@ -27,20 +27,21 @@ function idParam(v: string): number {
   return Number(v);
 }
 
-export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void {
-  addPaperSection({
-    id: "discussion",
-    order: 10,
-    place: "main",
-    render: async (paper, req) =>
-      discussionSection(
-        paper.arxivId,
-        totalComments(paper),
-        await commentsForPaper(deps.db, paper.arxivId),
-        pageContext(req),
-      ),
-  });
+/** The threaded discussion under a paper's abstract. */
+export const discussionPaperSection: PaperSection = {
+  id: "discussion",
+  order: 10,
+  place: "main",
+  render: async (paper, req, deps) =>
+    discussionSection(
+      paper.arxivId,
+      totalComments(paper),
+      await commentsForPaper(deps.db, paper.arxivId),
+      pageContext(req),
+    ),
+};
 
+export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post("/comments", { preHandler: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "comment", deps.now());

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { expiredBucketsDeleted } from "../../community/throttle.ts";
-import { createMailer } from "../../email/mailer.ts";
 import type { AccountDeps } from "../../users/commands.ts";
-import { appSecret } from "../../users/secret.ts";
 import { deleteExpiredSessions } from "../../users/sessions.ts";
-import { menuSlot } from "../accounts/menu.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
 import type { AppDeps } from "../app.ts";
@@ -19,14 +16,7 @@ import { registerVoteRoutes } from "./votes.ts";
  * comment, submission, profile and moderation routes.
  */
 export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const secret = await appSecret(deps.db, deps.config.secret);
-  const mailer = createMailer({
-    smtpUrl: deps.config.smtpUrl,
-    from: deps.config.mailFrom,
-    // Only the recipient and subject: the body carries a one-time link.
-    onUnsent: (m) => deps.log.warn({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
-  });
-  app.addHook("onClose", async () => mailer.close());
+  const { secret, mailer } = deps;
   const acc: AccountDeps = { db: deps.db, secret, mailer, baseUrl: deps.config.baseUrl, now: deps.now };
 
   // Expired sessions and old rate-limit windows are swept hourly; any process may do it.
@@ -40,7 +30,6 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
   app.addHook("onClose", async () => clearInterval(sweep));
 
   await installSessions(app, deps, secret);
-  menuSlot();
   registerAccountRoutes(app, deps, acc);
   registerVoteRoutes(app, deps);
   registerCommentRoutes(app, deps);

@@ -8,7 +8,7 @@ import { currentUser, requireUser, safeNext } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError, isApiRequest } from "../errors.ts";
 import { html } from "../html.ts";
-import { setVoteControl, type VoteControl } from "../views/paper-card.ts";
+import type { UpvotedLookup, VoteControl } from "../views/paper-card.ts";
 import { throttle } from "./throttle.ts";
 
 /** The upvote button: a plain form (works without JS) that app.js upgrades to a fetch. */
@@ -41,11 +41,11 @@ function backTo(req: FastifyRequest, arxivId: string): string {
   return `/papers/${arxivId}`;
 }
 
-export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
-  setVoteControl(voteControl, (db, req, ids) =>
-    req.user ? upvotedAmong(db, req.user.id, ids) : Promise.resolve(new Set()),
-  );
+/** Which of the listed papers the signed-in requester has upvoted. */
+export const upvotedByRequester: UpvotedLookup = (db, req, ids) =>
+  req.user ? upvotedAmong(db, req.user.id, ids) : Promise.resolve(new Set());
 
+export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
   const handler = async (req: FastifyRequest, reply: import("fastify").FastifyReply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "vote", deps.now());

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { keywordSearcherFor } from "../../search/keyword.ts";
 import { hitsWithPapers } from "../../search/results.ts";
-import { availableModes, searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
@@ -26,14 +24,8 @@ const SearchPageQuery = z.object({
 
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
 export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
-  // A listening server loads its keyword index at once, so the first search is not the slow one.
-  app.addHook("onListen", async () => {
-    keywordSearcherFor(deps.db)
-      .sync(deps.db)
-      .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
-  });
   app.get("/search", async (req, reply) => {
-    const modes = availableModes();
+    const modes = deps.search.modes();
     // People come for "AI search": hybrid when this process can run it. It keeps the keyword
     // ranking in charge (so highlights still explain most results) and answers with keyword
     // results, with a notice, while no embedding model is ready.
@@ -49,7 +41,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
         }),
       );
     }
-    const result = await searchPapers(deps, {
+    const result = await deps.search.search({
       q,
       mode,
       limit: SEARCH_PAGE_SIZE,
