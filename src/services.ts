@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Logger } from "pino";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -66,7 +67,14 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
         onUnsent: (m) => log.info({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
       });
     const indexDir = over.indexDir === undefined ? indexDirOf(config) : (over.indexDir ?? undefined);
-    const search = createSearchService({ db, semantic: { indexDir, config } });
+    const search = createSearchService({
+      db,
+      keyword: {
+        file: indexDir ? path.join(indexDir, "keyword.idx") : undefined,
+        onEvent: (message) => log.info(message),
+      },
+      semantic: { indexDir, config },
+    });
     return {
       config,
       db,
@@ -81,7 +89,7 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
         try {
           search.save();
         } catch (err) {
-          log.error({ err }, "could not save the vector index");
+          log.error({ err }, "could not save the search indexes");
         }
         if (!over.mailer) mailer.close();
         if (!over.db) await db.close();

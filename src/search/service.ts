@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/client.ts";
 import { DEFAULT_FUSION, type FusionParams } from "./fusion.ts";
-import { KeywordSearcher, keywordSearch } from "./keyword.ts";
+import { keywordSearch } from "./keyword.ts";
+import { KeywordSearcher, type KeywordSearcherOptions } from "./keyword-searcher.ts";
 import { parseQuery } from "./query.ts";
 import { type SemanticOptions, SemanticSearcher } from "./semantic.ts";
 import { semanticModes } from "./semantic-modes.ts";
@@ -28,12 +29,17 @@ export interface SearchService {
   similar(arxivId: string, k: number): Promise<VectorHit[]>;
   /** Loads (or rebuilds) both indexes now rather than on the first query. */
   warm(): Promise<void>;
-  /** Leaves an up-to-date copy of the vector index on disk (on shutdown). */
+  /** Leaves up-to-date copies of both indexes on disk (on shutdown). */
   save(): void;
 }
 
 export interface SearchServiceOptions {
   db: Queryable;
+  /**
+   * Where the keyword index is kept between runs (without a file it is rebuilt at each start),
+   * or a searcher already made (a test of the index file across "processes").
+   */
+  keyword?: KeywordSearcherOptions | KeywordSearcher;
   /**
    * Semantic and hybrid modes: how to build the semantic searcher, or one already loaded (a
    * benchmark trying fusion constants over one index). Without it both answer with keyword
@@ -45,7 +51,7 @@ export interface SearchServiceOptions {
 
 export function createSearchService(opts: SearchServiceOptions): SearchService {
   const { db } = opts;
-  const keyword = new KeywordSearcher();
+  const keyword = opts.keyword instanceof KeywordSearcher ? opts.keyword : new KeywordSearcher(opts.keyword);
   const semantic =
     opts.semantic instanceof SemanticSearcher
       ? opts.semantic
@@ -66,7 +72,10 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
     async warm() {
       await Promise.all([keyword.sync(db), semantic?.sync(db)]);
     },
-    save: () => semantic?.save(),
+    save() {
+      keyword.flush();
+      semantic?.save();
+    },
   };
 }
 
@@ -92,6 +101,11 @@ async function runSearch(deps: RunDeps, req: SearchRequest): Promise<SearchResul
   if (query.errors.length > 0 || query.arxivId) return done(0, []);
 
   await deps.keyword.sync(deps.db);
+  const index = deps.keyword.status();
+  if (index.state === "building")
+    query.notices.push(
+      `The search index is still being built (${index.docs.toLocaleString("en")} papers so far): results may be incomplete.`,
+    );
   const keyword = (k: number) => keywordSearch(deps.db, deps.keyword, query, k);
   const runner = mode === "keyword" ? undefined : deps.runners[mode];
   if (mode !== "keyword" && !runner) {

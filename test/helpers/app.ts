@@ -24,7 +24,9 @@ export async function openTestApp(
   const db = await openTestDb(backend);
   const config = loadConfig({ SECRET: "test-secret-not-for-production", ...opts.env });
   const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
-  const services = await buildServices(config, { db, log, now: opts.now });
+  // Index copies go to the test's own DATA_DIR when it sets one, never to the checkout's ./data.
+  const indexDir = opts.env?.DATA_DIR ? undefined : null;
+  const services = await buildServices(config, { db, log, now: opts.now, indexDir });
   const app = await buildApp(services, { parts: opts.parts });
   return {
     app,
