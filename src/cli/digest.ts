@@ -75,7 +75,7 @@ export function registerDigestCommands(program: Command): void {
               d.db,
               entries.map((e) => e.subscriberId),
             );
-            const sources = new DigestSources(d.db);
+            const sources = new DigestSources(d.db, d.search);
             for (const e of entries) {
               const sub = subs.get(e.subscriberId);
               if (!sub) continue;

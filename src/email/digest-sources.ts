@@ -3,8 +3,8 @@ import { trendingCandidates } from "../feed/queries.ts";
 import { rankTrending } from "../feed/trending.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
-import { topicMatch } from "../topics/query.ts";
-import { papersMatchingTopic, type Topic, topicById } from "../topics/store.ts";
+import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
+import { type Topic, topicById } from "../topics/store.ts";
 import {
   assembleDigest,
   type DigestContent,
@@ -21,7 +21,10 @@ export class DigestSources {
   private readonly topicPapers = new Map<string, Promise<Paper[]>>();
   private readonly topics = new Map<number, Promise<Topic | null>>();
 
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly search: TopicSearch,
+  ) {}
 
   /** The period's trending papers: those that entered the feed in the window, scored at its end. */
   trendingIn(start: Date, end: Date): Promise<Paper[]> {
@@ -58,14 +61,12 @@ export class DigestSources {
     const key = `${topic.id}|${start.toISOString()}|${end.toISOString()}`;
     let hit = this.topicPapers.get(key);
     if (!hit) {
-      const parsed = topicMatch(topic.query);
-      hit = parsed.ok
-        ? papersMatchingTopic(this.db, parsed.match, {
-            since: start,
-            until: end,
-            limit: PER_TOPIC_IN_DIGEST + TRENDING_IN_DIGEST * 2,
-          })
-        : Promise.resolve([]);
+      hit = savedSearchPapers({ db: this.db, search: this.search }, topic.query, {
+        mode: topic.mode,
+        since: start,
+        until: end,
+        limit: PER_TOPIC_IN_DIGEST + TRENDING_IN_DIGEST * 2,
+      });
       this.topicPapers.set(key, hit);
     }
     return hit;

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import type { TopicSearch } from "../topics/papers.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "./deps.ts";
 import type { Mailer } from "./mailer.ts";
 
@@ -12,6 +13,7 @@ export function deliveryDeps(s: {
   config: Config;
   db: Db;
   mailer: Mailer;
+  search: TopicSearch;
   secret: string;
   now: () => Date;
   log?: Logger;
@@ -19,6 +21,7 @@ export function deliveryDeps(s: {
   return {
     db: s.db,
     mailer: s.mailer,
+    search: s.search,
     secret: s.secret,
     baseUrl: s.config.baseUrl,
     mailFrom: s.config.mailFrom,

@@ -5,7 +5,15 @@ import { KeywordSearcher, type KeywordSearcherOptions } from "./keyword-searcher
 import { parseQuery } from "./query.ts";
 import { type SemanticOptions, SemanticSearcher } from "./semantic.ts";
 import { semanticModes } from "./semantic-modes.ts";
-import type { ModeRunners, SearchHit, SearchMode, SearchRequest, SearchResult } from "./types.ts";
+import { paperAppearedAt } from "./store.ts";
+import type {
+  ModeRunners,
+  ParsedQuery,
+  SearchHit,
+  SearchMode,
+  SearchRequest,
+  SearchResult,
+} from "./types.ts";
 import type { VectorHit } from "./vector-index.ts";
 
 /**
@@ -17,6 +25,12 @@ import type { VectorHit } from "./vector-index.ts";
  */
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 120;
+/**
+ * How many of the best matches a "newest first" list is drawn from. Topics read the search as a
+ * set, and beyond this depth a keyword match is one stray word; a date window narrows the
+ * ranking first, so a digest's day still gets its newest papers.
+ */
+export const NEWEST_CANDIDATES = 1000;
 
 export interface SearchService {
   search(req: SearchRequest): Promise<SearchResult>;
@@ -99,6 +113,9 @@ async function runSearch(deps: RunDeps, req: SearchRequest): Promise<SearchResul
     query,
   });
   if (query.errors.length > 0 || query.arxivId) return done(0, []);
+  narrowToWindow(query, req.since, req.until);
+  const newest = req.order === "newest";
+  const k = newest ? NEWEST_CANDIDATES : offset + limit;
 
   await deps.keyword.sync(deps.db);
   const index = deps.keyword.status();
@@ -114,8 +131,47 @@ async function runSearch(deps: RunDeps, req: SearchRequest): Promise<SearchResul
     );
     mode = "keyword";
   }
-  const page = runner
-    ? await runner({ db: deps.db, query, k: offset + limit, keyword })
-    : await keyword(offset + limit);
-  return done(page.total, page.hits);
+  const page = runner ? await runner({ db: deps.db, query, k, keyword }) : await keyword(k);
+  if (!newest && !req.since && !req.until) return done(page.total, page.hits);
+  const hits = await inWindow(deps.db, page.hits, req.since, req.until, newest);
+  // Counted within the candidates: a newest-first list is drawn from them.
+  return done(hits.length, hits);
+}
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A time window as the query's day filters (which the index applies before ranking), tightened. */
+function narrowToWindow(query: ParsedQuery, since: Date | undefined, until: Date | undefined): void {
+  const f = query.filters;
+  if (since) {
+    const day = isoDay(since.getTime());
+    if (!f.after || f.after < day) f.after = day;
+  }
+  if (until) {
+    // `before` is exclusive and by day: the day after the one `until` falls in.
+    const day = isoDay(until.getTime() - 1 + DAY_MS);
+    if (!f.before || f.before > day) f.before = day;
+  }
+}
+
+/** The exact window on appearance times, and the newest-first order. */
+async function inWindow(
+  db: Queryable,
+  hits: SearchHit[],
+  since: Date | undefined,
+  until: Date | undefined,
+  newest: boolean,
+): Promise<SearchHit[]> {
+  const at = await paperAppearedAt(
+    db,
+    hits.map((h) => h.arxivId),
+  );
+  const time = (h: SearchHit) => at.get(h.arxivId)?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const kept = hits.filter(
+    (h) => (!since || time(h) >= since.getTime()) && (!until || time(h) < until.getTime()),
+  );
+  if (newest)
+    kept.sort((a, b) => time(b) - time(a) || (a.arxivId < b.arxivId ? 1 : a.arxivId > b.arxivId ? -1 : 0));
+  return kept;
 }

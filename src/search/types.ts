@@ -65,6 +65,14 @@ export interface SearchRequest {
   mode?: SearchMode;
   limit?: number;
   offset?: number;
+  /**
+   * "relevance" (the default) ranks best first; "newest" lists the papers the same search finds
+   * (its best NEWEST_CANDIDATES), newest first: topics, their feeds and digest sections.
+   */
+  order?: "relevance" | "newest";
+  /** Only papers that appeared (first publication) at or after `since` and before `until`. */
+  since?: Date;
+  until?: Date;
 }
 
 /** What a ranking mode other than keyword gets from the search service for one query. */

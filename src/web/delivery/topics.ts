@@ -3,16 +3,10 @@ import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { subscriberByUser } from "../../email/subscribers-store.ts";
 import { requestSubscription } from "../../email/subscription.ts";
+import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import { MAX_TOPIC_NAME, MAX_TOPIC_QUERY, saveTopic } from "../../topics/commands.ts";
-import { topicMatch } from "../../topics/query.ts";
-import {
-  followTopic,
-  papersMatchingTopic,
-  setTopicFeatured,
-  type Topic,
-  topicBySlug,
-  topicsList,
-} from "../../topics/store.ts";
+import { savedSearchPapers } from "../../topics/papers.ts";
+import { followTopic, setTopicFeatured, type Topic, topicBySlug, topicsList } from "../../topics/store.ts";
 import { hasRole } from "../../users/types.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { requireRole } from "../accounts/guards.ts";
@@ -30,7 +24,8 @@ import { CHECK_INBOX } from "./views.ts";
 const PAGE_SIZE = 20;
 const TopicPageQuery = z.object({ p: intParam(1, 50).optional() });
 // The search page allows longer queries than a topic; the form shows the start and says the limit.
-const NewTopicQuery = z.object({ q: z.string().max(5000).optional() });
+const Mode = z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]);
+const NewTopicQuery = z.object({ q: z.string().max(5000).optional(), mode: Mode.optional() });
 
 function show(
   req: FastifyRequest,
@@ -85,21 +80,28 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
   });
 
   app.get("/topics/new", async (req, reply) => {
-    const { q = "" } = validate(NewTopicQuery, req.query);
+    const { q = "", mode } = validate(NewTopicQuery, req.query);
     const short = q.slice(0, MAX_TOPIC_QUERY);
     return show(
       req,
       reply,
       "New topic",
-      newTopicForm(pageContext(req), { q: short, name: short.slice(0, MAX_TOPIC_NAME) }),
+      newTopicForm(pageContext(req), { q: short, name: short.slice(0, MAX_TOPIC_NAME), mode }),
     );
   });
 
   app.post("/topics", async (req, reply) => {
     await throttle(d.db, req, reply, "subscribe", d.now());
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const saved = await saveTopic(d.db, { query: body.q, name: body.name, createdBy: req.user?.id ?? null });
+    const mode = Mode.safeParse(body.mode).data;
+    const saved = await saveTopic(d.db, {
+      query: body.q,
+      name: body.name,
+      mode,
+      createdBy: req.user?.id ?? null,
+    });
     const values = {
+      mode,
       q: String(body.q ?? "").slice(0, 250),
       name: String(body.name ?? "").slice(0, 80),
       email: String(body.email ?? "").slice(0, 254),
@@ -131,10 +133,11 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
     const { p = 1 } = validate(TopicPageQuery, req.query);
-    const parsed = topicMatch(topic.query);
-    const rows = parsed.ok
-      ? await papersMatchingTopic(d.db, parsed.match, { limit: PAGE_SIZE + 1, offset: (p - 1) * PAGE_SIZE })
-      : [];
+    const rows = await savedSearchPapers(deps, topic.query, {
+      mode: topic.mode,
+      limit: PAGE_SIZE + 1,
+      offset: (p - 1) * PAGE_SIZE,
+    });
     const papers = rows.slice(0, PAGE_SIZE);
     const ctx = pageContext(req);
     const cards = await cardContext(deps.db, req, ctx, papers);

@@ -63,7 +63,11 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
         title: `${q.slice(0, 80)} · Search`,
         head:
           result.query.errors.length === 0
-            ? feedLinks(`Search: ${q.slice(0, 80)}`, "/search", `?q=${encodeURIComponent(q)}`)
+            ? feedLinks(
+                `Search: ${q.slice(0, 80)}`,
+                "/search",
+                `?q=${encodeURIComponent(q)}${result.mode === "keyword" ? "" : `&mode=${result.mode}`}`,
+              )
             : undefined,
         query: q.slice(0, 500),
         ctx,
@@ -71,7 +75,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
-          ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
+          ${result.query.errors.length === 0 ? searchTopicLinks(q, result.mode) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
           ${searchPager(q, mode, p, hasNext, defaultMode)}
           ${searchTips()}
