@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/client.ts";
 import type { KeywordSearcher } from "./keyword-searcher.ts";
 import { paperTextsByIds } from "./store.ts";
-import { analyze, phraseTokens } from "./text.ts";
+import { analyze, isDisplayStopTerm, phraseTokens } from "./text.ts";
 import type { ParsedQuery, SearchHit } from "./types.ts";
 
 // Phrases are verified on the stored text of the best candidates, at most this many.
@@ -71,7 +71,7 @@ export async function keywordSearch(
     hits: docs.map((d) => ({
       arxivId: d.arxivId,
       score: d.score,
-      matchedTerms: q.terms.filter((t) => index.contains(d.docId, t)),
+      matchedTerms: q.terms.filter((t) => !isDisplayStopTerm(t) && index.contains(d.docId, t)),
       why: "keyword" as const,
     })),
   };

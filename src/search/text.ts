@@ -1,3 +1,4 @@
+import { eng as ENGLISH_STOP_WORDS } from "stopword";
 import { light, type Stemmer } from "./stemmers.ts";
 
 /**
@@ -105,6 +106,18 @@ const searchAnalyzer = createAnalyzer(light);
 export const stem = searchAnalyzer.stem;
 export const analyze = searchAnalyzer.analyze;
 export const phraseTokens = searchAnalyzer.phraseTokens;
+
+// Ranking keeps Lucene's short list (BM25 was tuned with it, and "how" or "from" can matter
+// to a query), but nothing a person reads may present them as what a paper matched on: the
+// `stopword` package's English list (108 words) plus Lucene's, as stems.
+const DISPLAY_STOP_STEMS: ReadonlySet<string> = new Set(
+  [...ENGLISH_STOP_WORDS, ...STOP_WORDS].map((w) => stem(w.toLowerCase())),
+);
+
+/** Whether a stemmed term is too common to show as a match (highlights, "Matched:"). */
+export function isDisplayStopTerm(term: string): boolean {
+  return DISPLAY_STOP_STEMS.has(term);
+}
 
 export interface WordSpan {
   start: number;
