@@ -5,6 +5,8 @@ import formbody from "@fastify/formbody";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Config } from "../config.ts";
 import type { Services } from "../services.ts";
+import { UserError } from "../user-error.ts";
+import { installThrottles } from "./community/throttle.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
 import { defaultPageParts, type PageParts } from "./page-parts.ts";
@@ -53,6 +55,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     done(null, {}),
   );
   installPageContext(app);
+  installThrottles(app, deps);
 
   app.addHook("onSend", async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
@@ -60,7 +63,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    if (err instanceof HttpError) return sendError(req, reply, err.statusCode, err.message, err.param);
+    // Every refusal a capability or handler explains to the person, mapped here and only here.
+    if (err instanceof UserError) return sendError(req, reply, err.status, err.message, err.field);
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       req.log.error({ err }, "request failed");

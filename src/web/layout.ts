@@ -1,3 +1,4 @@
+import type { Role } from "../users/types.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 export interface PageOptions {
@@ -13,7 +14,7 @@ export interface PageOptions {
 }
 
 export interface PageContext {
-  user?: { username: string; role: string } | null;
+  user?: { id: number; username: string; role: Role } | null;
   csrfToken?: string;
   /** The app's header and footer pieces (page-parts.ts), set for every request. */
   layout?: LayoutSlots[];

@@ -267,6 +267,22 @@ for (const backend of testBackends()) {
       assert.equal(again.headers.location, "/topics/vision-segmentation");
     });
 
+    test("opening the settings page changes nothing; saving links the address's subscription", async () => {
+      await subscribe("linker@example.com");
+      const user = await makeUser(t.db, { username: "linker", now: clock.now });
+      const unlinked = async () => (await subscriberByEmail(t.db, "linker@example.com"))?.userId ?? null;
+      const page = await t.app.inject({ url: "/settings/digest", headers: { cookie: user.cookie } });
+      assert.equal(page.statusCode, 200);
+      assert.equal(await unlinked(), null, "GET wrote nothing");
+      const save = await post(t.app, user, "/settings/digest", {
+        frequency: "daily",
+        send_hour: "8",
+        time_zone: "UTC",
+      });
+      assert.equal(save.statusCode, 200);
+      assert.notEqual(await unlinked(), null, "the change linked it");
+    });
+
     test("account holders manage the subscription from their settings", async () => {
       const user = await makeUser(t.db, { username: "reader", now: clock.now });
       const empty = await t.app.inject({ url: "/settings/digest", headers: { cookie: user.cookie } });

@@ -1,3 +1,4 @@
+import { canModerate } from "../../users/policies.ts";
 import { html, type SafeHtml } from "../html.ts";
 import type { PageContext } from "../layout.ts";
 import { csrfField } from "./csrf.ts";
@@ -10,7 +11,7 @@ export function accountMenu(ctx: PageContext): SafeHtml {
       <a href="/login">Log in</a> <a class="button" href="/signup">Sign up</a>
     </nav>`;
   }
-  const mod = user.role === "moderator" || user.role === "admin";
+  const mod = canModerate(user);
   return html`<nav class="account-menu" aria-label="Account">
     <a class="button" href="/submit">Submit</a>
     ${mod ? html`<a href="/mod">Moderate</a>` : ""}

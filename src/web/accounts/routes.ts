@@ -13,7 +13,7 @@ import {
 } from "../../users/commands.ts";
 import { tokenUserId } from "../../users/tokens.ts";
 import type { AppDeps } from "../app.ts";
-import { throttle } from "../community/throttle.ts";
+import { throttleBy } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import type { SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
@@ -33,8 +33,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
   const db: Db = deps.db;
 
   app.get("/signup", async (req, reply) => show(req, reply, "Sign up", views.signupForm(pageContext(req))));
-  app.post("/signup", async (req, reply) => {
-    await throttle(db, req, reply, "signup", deps.now());
+  app.post("/signup", { config: { throttle: "signup" } }, async (req, reply) => {
     const input = {
       username: formString(req.body, "username", 200),
       email: formString(req.body, "email", 300),
@@ -72,10 +71,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
   app.get<{ Querystring: { next?: string } }>("/login", async (req, reply) =>
     show(req, reply, "Log in", views.loginForm(pageContext(req), safeNext(req.query.next))),
   );
-  app.post("/login", async (req, reply) => {
+  app.post("/login", { config: { throttle: "login" } }, async (req, reply) => {
     const login = formString(req.body, "login", 300).normalize("NFKC").trim();
     const next = safeNext(formString(req.body, "next", 2000));
-    await throttle(db, req, reply, "login", deps.now(), { login });
+    await throttleBy(db, reply, "login", { login }, deps.now());
     let user: Awaited<ReturnType<typeof authenticate>>;
     try {
       user = await authenticate(db, login, formString(req.body, "password", 1000));
@@ -116,32 +115,35 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
   app.get("/verify-email/resend", { preHandler: requireUser }, async (req, reply) =>
     show(req, reply, "Send a new link", views.resendForm(pageContext(req))),
   );
-  app.post("/verify-email/resend", { preHandler: requireUser }, async (req, reply) => {
-    const user = currentUser(req);
-    await throttle(db, req, reply, "verify_resend", deps.now());
-    if (user.emailVerifiedAt || !user.email) {
+  app.post(
+    "/verify-email/resend",
+    { preHandler: requireUser, config: { throttle: "verify_resend" } },
+    async (req, reply) => {
+      const user = currentUser(req);
+      if (user.emailVerifiedAt || !user.email) {
+        return show(
+          req,
+          reply,
+          "Confirmed",
+          views.messagePage("Already confirmed", "Your email address is already confirmed."),
+        );
+      }
+      await sendVerification(acc, user.id, user.email);
       return show(
         req,
         reply,
-        "Confirmed",
-        views.messagePage("Already confirmed", "Your email address is already confirmed."),
+        "Check your email",
+        views.messagePage("Check your email", "We sent you a new link."),
       );
-    }
-    await sendVerification(acc, user.id, user.email);
-    return show(
-      req,
-      reply,
-      "Check your email",
-      views.messagePage("Check your email", "We sent you a new link."),
-    );
-  });
+    },
+  );
 
   app.get("/forgot-password", async (req, reply) =>
     show(req, reply, "Reset your password", views.forgotForm(pageContext(req))),
   );
-  app.post("/forgot-password", async (req, reply) => {
+  app.post("/forgot-password", { config: { throttle: "password_reset" } }, async (req, reply) => {
     const email = formString(req.body, "email", 300);
-    await throttle(db, req, reply, "password_reset", deps.now(), { email: email.trim() });
+    await throttleBy(db, reply, "password_reset", { email: email.trim() }, deps.now());
     try {
       await requestPasswordReset(acc, email);
     } catch (err) {

@@ -1,11 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import {
-  CommentError,
-  commentsForPaper,
-  deleteComment,
-  editComment,
-  postComment,
-} from "../../community/comments.ts";
+import { commentsForPaper, deleteComment, editComment, postComment } from "../../community/comments.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { totalComments } from "../../papers/types.ts";
 import { formString } from "../accounts/form.ts";
@@ -15,12 +9,6 @@ import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
 import type { PaperSection } from "../paper-sections.ts";
 import { discussionSection } from "./comments-view.ts";
-import { throttle } from "./throttle.ts";
-
-export function commentError(err: unknown): never {
-  if (err instanceof CommentError) throw new HttpError(err.status, err.message);
-  throw err;
-}
 
 function idParam(v: string): number {
   if (!/^\d{1,9}$/.test(v)) throw new HttpError(404, "There is no such comment.");
@@ -42,9 +30,8 @@ export const discussionPaperSection: PaperSection = {
 };
 
 export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.post("/comments", { preHandler: requireUser }, async (req, reply) => {
+  app.post("/comments", { preHandler: requireUser, config: { throttle: "comment" } }, async (req, reply) => {
     const user = currentUser(req);
-    await throttle(deps.db, req, reply, "comment", deps.now());
     const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
     if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "arxiv_id");
     const parentRaw = formString(req.body, "parent_id", 100).trim();
@@ -55,7 +42,7 @@ export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void
       deps.db,
       { userId: user.id, arxivId: parsed.id, parentId: parentRaw ? Number(parentRaw) : null, body },
       deps.now(),
-    ).catch(commentError);
+    );
     return reply.redirect(`/papers/${parsed.id}#comment-${id}`, 303);
   });
 
@@ -65,9 +52,7 @@ export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void
     async (req, reply) => {
       const id = idParam(req.params.id);
       const body = formString(req.body, "body", 20_000);
-      const arxivId = await editComment(deps.db, currentUser(req).id, id, body, deps.now()).catch(
-        commentError,
-      );
+      const arxivId = await editComment(deps.db, currentUser(req).id, id, body, deps.now());
       return reply.redirect(`/papers/${arxivId}#comment-${id}`, 303);
     },
   );
@@ -76,12 +61,7 @@ export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void
     "/comments/:id/delete",
     { preHandler: requireUser },
     async (req, reply) => {
-      const arxivId = await deleteComment(
-        deps.db,
-        currentUser(req).id,
-        idParam(req.params.id),
-        deps.now(),
-      ).catch(commentError);
+      const arxivId = await deleteComment(deps.db, currentUser(req).id, idParam(req.params.id), deps.now());
       return reply.redirect(`/papers/${arxivId}#discussion`, 303);
     },
   );

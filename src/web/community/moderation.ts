@@ -4,22 +4,21 @@ import { modLogEntries } from "../../community/mod-log.ts";
 import {
   checkReason,
   hideFeedEntries,
-  ModerationError,
   setRole,
   suspendUser,
   unsuspendUser,
 } from "../../community/moderation.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
+import { canAdminister } from "../../users/policies.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { formString } from "../accounts/form.ts";
-import { currentUser, requireRole } from "../accounts/guards.ts";
+import { currentUser, requirePolicy } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
 import { html } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
 import { formatDay } from "../views/format.ts";
-import { commentError } from "./comments.ts";
 
 const ACTION_LABELS: Record<string, string> = {
   hide_feed_entry: "hid a paper from the feed",
@@ -30,13 +29,8 @@ const ACTION_LABELS: Record<string, string> = {
   set_role: "changed the role of",
 };
 
-function modError(err: unknown): never {
-  if (err instanceof ModerationError) throw new HttpError(400, err.message);
-  throw err;
-}
-
 function roleForm(ctx: PageContext) {
-  if (ctx.user?.role !== "admin") return html``;
+  if (!canAdminister(ctx.user)) return html``;
   return html`<h2>Change a role (admins)</h2>
     <form method="post" action="/mod/users/role">${csrfField(ctx)}
       <label>Username <input name="username" required maxlength="30"></label>
@@ -71,7 +65,7 @@ function dashboard(ctx: PageContext) {
 
 /** Every moderator route lives under /mod, behind one guard. */
 async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
-  mod.addHook("preHandler", requireRole("moderator"));
+  mod.addHook("preHandler", requirePolicy("moderate"));
   const done = (reply: FastifyReply) => reply.redirect("/moderation", 303);
 
   mod.get("/", async (req, reply) =>
@@ -92,24 +86,20 @@ async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
       date || null,
       formString(req.body, "reason", 1000),
       deps.now(),
-    ).catch(modError);
+    );
     return done(reply);
   });
   mod.post<{ Params: { id: string } }>("/comments/:id/hide", async (req, reply) => {
     if (!/^\d{1,9}$/.test(req.params.id)) throw new HttpError(404, "There is no such comment.");
     const reason = formString(req.body, "reason", 1000);
-    try {
-      checkReason(reason);
-    } catch (err) {
-      modError(err);
-    }
+    checkReason(reason);
     const arxivId = await hideComment(
       deps.db,
       currentUser(req).id,
       Number(req.params.id),
       reason.trim(),
       deps.now(),
-    ).catch(commentError);
+    );
     return reply.redirect(`/papers/${arxivId}#comment-${req.params.id}`, 303);
   });
   mod.post("/users/suspend", async (req, reply) => {
@@ -120,10 +110,10 @@ async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
       username,
       formString(req.body, "reason", 1000),
       deps.now(),
-    ).catch(modError);
+    );
     return done(reply);
   });
-  mod.post("/users/role", { preHandler: requireRole("admin") }, async (req, reply) => {
+  mod.post("/users/role", { preHandler: requirePolicy("administer") }, async (req, reply) => {
     const role = formString(req.body, "role", 20);
     if (role !== "user" && role !== "moderator" && role !== "admin")
       throw new HttpError(400, "The role must be user, moderator or admin.");
@@ -135,7 +125,7 @@ async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
       role,
       formString(req.body, "reason", 1000),
       deps.now(),
-    ).catch(modError);
+    );
     return done(reply);
   });
   mod.post("/users/unsuspend", async (req, reply) => {
@@ -146,7 +136,7 @@ async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
       username,
       formString(req.body, "reason", 1000),
       deps.now(),
-    ).catch(modError);
+    );
     return done(reply);
   });
 }

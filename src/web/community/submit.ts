@@ -8,7 +8,6 @@ import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { html } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
-import { throttle } from "./throttle.ts";
 
 export function submitRules(deps: AppDeps): SubmitRules {
   return {
@@ -72,9 +71,8 @@ export function registerSubmitRoutes(app: FastifyInstance, deps: AppDeps): void 
   app.get("/submit", { preHandler: requireUser }, async (req, reply) =>
     show(req, reply, submitForm(pageContext(req), rules)),
   );
-  app.post("/submit", { preHandler: requireUser }, async (req, reply) => {
+  app.post("/submit", { preHandler: requireUser, config: { throttle: "submit" } }, async (req, reply) => {
     const user = currentUser(req);
-    await throttle(deps.db, req, reply, "submit", deps.now());
     const value = formString(req.body, "arxiv", 300);
     try {
       const { arxivId } = await submitPaper(submitDeps, user, value);

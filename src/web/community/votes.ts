@@ -9,7 +9,6 @@ import type { AppDeps } from "../app.ts";
 import { HttpError, isApiRequest } from "../errors.ts";
 import { html } from "../html.ts";
 import type { UpvotedLookup, VoteControl } from "../views/paper-card.ts";
-import { throttle } from "./throttle.ts";
 
 /** The upvote button: a plain form (works without JS) that app.js upgrades to a fetch. */
 export const voteControl: VoteControl = (paper, ctx) => {
@@ -48,7 +47,6 @@ export const upvotedByRequester: UpvotedLookup = (db, req, ids) =>
 export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
   const handler = async (req: FastifyRequest, reply: import("fastify").FastifyReply) => {
     const user = currentUser(req);
-    await throttle(deps.db, req, reply, "vote", deps.now());
     const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
     if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "arxiv_id");
     const vote = formString(req.body, "vote", 5);
@@ -59,6 +57,6 @@ export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (isApiRequest(req) || wantsJson(req.headers.accept)) return { arxivId: parsed.id, ...result };
     return reply.redirect(backTo(req, parsed.id), 303);
   };
-  app.post("/upvote", { preHandler: requireUser }, handler);
-  app.post("/api/upvote", { preHandler: requireUser }, handler);
+  app.post("/upvote", { preHandler: requireUser, config: { throttle: "vote" } }, handler);
+  app.post("/api/upvote", { preHandler: requireUser, config: { throttle: "vote" } }, handler);
 }

@@ -96,25 +96,26 @@ export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): voi
     return form(req, reply, fresh, "/subscription", { token: manageToken(d, fresh), notice: "Saved." });
   });
 
-  // Account holders: the subscription linked to the account, or the one for its verified address.
-  const accountSubscriber = async (req: FastifyRequest): Promise<Subscriber | null> => {
+  // Account holders: the subscription linked to the account, or the one for its verified
+  // address, which a change links to the account (a GET only reads: it must change nothing).
+  const accountSubscriber = async (req: FastifyRequest, link: boolean): Promise<Subscriber | null> => {
     const user = currentUser(req);
     const linked = await subscriberByUser(d.db, user.id);
     if (linked) return linked;
     if (!user.email || !user.emailVerifiedAt) return null;
     const byEmail = await subscriberByEmail(d.db, user.email);
-    if (byEmail) await linkSubscriberToUser(d.db, byEmail.id, user.id);
+    if (byEmail && link) await linkSubscriberToUser(d.db, byEmail.id, user.id);
     return byEmail;
   };
 
   app.get("/settings/digest", { preHandler: requireUser }, async (req, reply) => {
-    const sub = await accountSubscriber(req);
+    const sub = await accountSubscriber(req, false);
     if (sub) return form(req, reply, sub, "/settings/digest", {});
     return show(req, reply, noSubscription(req));
   });
 
   app.post("/settings/digest", { preHandler: requireUser }, async (req, reply) => {
-    const sub = await accountSubscriber(req);
+    const sub = await accountSubscriber(req, true);
     if (!sub) return show(req, reply, noSubscription(req), 400);
     const parsed = SettingsForm.safeParse(req.body ?? {});
     if (!parsed.success) {

@@ -5,7 +5,6 @@ import { maskEmail } from "../../email/manage.ts";
 import { subscriberById } from "../../email/subscribers-store.ts";
 import { confirmSubscription, requestSubscription, unsubscribeByToken } from "../../email/subscription.ts";
 import { verifyToken } from "../../email/tokens.ts";
-import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
@@ -26,8 +25,7 @@ const field = (body: unknown, name: string): unknown =>
 export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): void {
   app.get("/subscribe", async (req, reply) => show(req, reply, "Subscribe", subscribePage(pageContext(req))));
 
-  app.post("/subscribe", async (req, reply) => {
-    await throttle(d.db, req, reply, "subscribe", d.now());
+  app.post("/subscribe", { config: { throttle: "subscribe" } }, async (req, reply) => {
     const res = await requestSubscription(d, { email: field(req.body, "email") });
     if (!res.ok)
       return show(req, reply, "Subscribe", subscribePage(pageContext(req), { error: res.error }), 400);

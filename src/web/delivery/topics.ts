@@ -7,11 +7,10 @@ import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import { MAX_TOPIC_NAME, MAX_TOPIC_QUERY, saveTopic } from "../../topics/commands.ts";
 import { savedSearchPapers } from "../../topics/papers.ts";
 import { followTopic, setTopicFeatured, type Topic, topicBySlug, topicsList } from "../../topics/store.ts";
-import { hasRole } from "../../users/types.ts";
+import { canAdminister } from "../../users/policies.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { requireRole } from "../accounts/guards.ts";
+import { requirePolicy } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
-import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
 import { html, type SafeHtml } from "../html.ts";
@@ -90,8 +89,7 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.post("/topics", async (req, reply) => {
-    await throttle(d.db, req, reply, "subscribe", d.now());
+  app.post("/topics", { config: { throttle: "subscribe" } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const mode = Mode.safeParse(body.mode).data;
     const saved = await saveTopic(d.db, {
@@ -142,7 +140,7 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     const ctx = pageContext(req);
     const cards = await cardContext(deps.db, req, ctx, papers);
     const followed = field(req.query, "followed") === "1";
-    const isAdmin = hasRole(req.user, "admin");
+    const isAdmin = canAdminister(req.user);
     return show(
       req,
       reply,
@@ -161,18 +159,21 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.post<{ Params: { slug: string } }>("/topics/:slug/follow", async (req, reply) => {
-    await throttle(d.db, req, reply, "subscribe", d.now());
-    const topic = await topicBySlug(d.db, req.params.slug);
-    if (!topic) throw new HttpError(404, "There is no topic with this name.");
-    const res = await follow(req, topic, field(req.body, "email"));
-    if (res.error) throw new HttpError(400, res.error, "email");
-    return reply.redirect(`/topics/${topic.slug}?followed=1`, 303);
-  });
+  app.post<{ Params: { slug: string } }>(
+    "/topics/:slug/follow",
+    { config: { throttle: "subscribe" } },
+    async (req, reply) => {
+      const topic = await topicBySlug(d.db, req.params.slug);
+      if (!topic) throw new HttpError(404, "There is no topic with this name.");
+      const res = await follow(req, topic, field(req.body, "email"));
+      if (res.error) throw new HttpError(400, res.error, "email");
+      return reply.redirect(`/topics/${topic.slug}?followed=1`, 303);
+    },
+  );
 
   app.post<{ Params: { slug: string } }>(
     "/topics/:slug/feature",
-    { preHandler: requireRole("admin") },
+    { preHandler: requirePolicy("administer") },
     async (req, reply) => {
       const topic = await topicBySlug(d.db, req.params.slug);
       if (!topic) throw new HttpError(404, "There is no topic with this name.");
