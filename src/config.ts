@@ -33,6 +33,10 @@ export interface Config {
   embeddingUrl: string | undefined;
   embeddingModel: string | undefined;
   embeddingApiKey: string | undefined;
+  /** An OpenAI-compatible chat endpoint that writes paper summaries (src/summaries/llm.ts). */
+  llmUrl: string | undefined;
+  llmModel: string | undefined;
+  llmApiKey: string | undefined;
   /** Email digests: the in-server scheduler (off unless DIGEST_SCHEDULER=true) and sending limits. */
   digestScheduler: boolean;
   digestIntervalSeconds: number;
@@ -109,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddingUrl: env.EMBEDDING_URL || undefined,
     embeddingModel: env.EMBEDDING_MODEL || undefined,
     embeddingApiKey: env.EMBEDDING_API_KEY || undefined,
+    llmUrl: env.LLM_URL || undefined,
+    llmModel: env.LLM_MODEL || undefined,
+    llmApiKey: env.LLM_API_KEY || undefined,
     digestScheduler: env.DIGEST_SCHEDULER === "true" || env.DIGEST_SCHEDULER === "1",
     digestIntervalSeconds: Math.max(10, intFrom(env.DIGEST_INTERVAL_SECONDS, 300, "DIGEST_INTERVAL_SECONDS")),
     digestSendRate: Math.max(1, intFrom(env.DIGEST_SEND_RATE, 10, "DIGEST_SEND_RATE")),

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
-import { buildServices } from "./services.ts";
+import { openServerDatabase } from "./db/owner.ts";
+import { createLogger } from "./log.ts";
+import { buildServices, type Services } from "./services.ts";
 import { buildApp } from "./web/app.ts";
 import { startWorkers } from "./workers.ts";
 
@@ -9,26 +11,93 @@ export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   url: string;
+  /** Where the CLI reaches this server's PGlite (null on Postgres). */
+  socketPath: string | null;
   close(): Promise<void>;
 }
 
-/** Builds the services (opening and migrating the database), the app and the workers, and listens. */
-export async function startServer(config: Config): Promise<RunningServer> {
-  const services = await buildServices(config);
-  const app = await buildApp(services);
-  await app.listen({ port: config.port, host: config.host });
+/** How long each step of a shutdown may take before it is cut short. */
+export const SHUTDOWN_BOUNDS = { requestsMs: 10_000, jobsMs: 5_000, socketClientsMs: 5_000 };
+
+/**
+ * Opens the database (taking the data directory's lock, migrating, serving the CLI socket),
+ * builds the app and listens. An abort of `signal` during start-up stops at the next safe point
+ * (between migrations, before listening), undoes what was opened and rejects with the abort.
+ */
+export async function startServer(
+  config: Config,
+  opts: {
+    signal?: AbortSignal;
+    command?: string;
+    /** Runs on the freshly migrated database before the app loads it (start: the sample). */
+    prepare?: (db: Db) => Promise<void>;
+  } = {},
+): Promise<RunningServer> {
+  const { signal } = opts;
+  const log = createLogger(config.logLevel);
+  const owned = await openServerDatabase(config, {
+    command: opts.command ?? "dailypapers serve",
+    signal,
+    onSocketError: (err) => log.warn({ err }, "database socket client failed"),
+  });
+  const db = owned.db;
+  let app: FastifyInstance | undefined;
+  let services: Services | undefined;
+  try {
+    signal?.throwIfAborted();
+    await opts.prepare?.(db);
+    signal?.throwIfAborted();
+    // The composition root: the app and the workers get the same services.
+    services = await buildServices(config, { db, log });
+    app = await buildApp(services);
+    signal?.throwIfAborted();
+    await app.listen({ port: config.port, host: config.host });
+    signal?.throwIfAborted();
+  } catch (err) {
+    await app?.close();
+    await services?.close();
+    await owned.close();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   const workers = startWorkers(services);
+  const built = services;
+  const server = app;
+  let closing: Promise<void> | undefined;
   return {
-    app,
-    db: services.db,
+    app: server,
+    db,
     url,
-    async close() {
-      await workers.stop();
-      await app.close();
-      await services.close();
+    socketPath: owned.socket?.path ?? null,
+    close() {
+      closing ??= (async () => {
+        // Requests in flight finish (new ones get 503), then stragglers are cut off.
+        await within(server.close(), SHUTDOWN_BOUNDS.requestsMs, () => server.server.closeAllConnections());
+        // Jobs stop at their next safe point; one that takes longer is abandoned: its writes are
+        // transactions, and the database closes only between them.
+        await within(workers.stop(), SHUTDOWN_BOUNDS.jobsMs, () =>
+          log.warn("background jobs did not stop in time; closing the database between their transactions"),
+        );
+        // Index copies are written out, the mailer closed; the database is the owner's to close.
+        await built.close();
+        await owned.close(SHUTDOWN_BOUNDS.socketClientsMs);
+      })();
+      return closing;
     },
   };
+}
+
+async function within(work: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  const outcome = await Promise.race([work.then(() => "done" as const), late]);
+  clearTimeout(timer);
+  if (outcome === "late") {
+    onTimeout();
+    await Promise.race([work, new Promise((r) => setTimeout(r, 1_000).unref())]).catch(() => {});
+  }
 }

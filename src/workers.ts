@@ -19,7 +19,13 @@ export function startWorkers(services: Services): Workers {
   const { config, log } = services;
   const scheduler = startSchedules(schedules(services), log);
   // Papers are embedded in the background as they arrive; search never waits for it.
-  const embedder = startEmbeddingLoop({ embeddings: services.embeddings, log });
+  const embedder = startEmbeddingLoop({
+    db: services.db,
+    config,
+    log,
+    embeddings: services.embeddings,
+    keyword: services.search.keyword,
+  });
   // Digests are due per subscriber (own hour and time zone), so they run on an interval, not at one clock time.
   const digests = config.digestScheduler
     ? startDigestScheduler(deliveryDeps(services), config.digestIntervalSeconds * 1000)

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { DataDirBusy } from "../db/lock.ts";
 import { registerCommands } from "./commands.ts";
 import { CliError } from "./errors.ts";
 
@@ -17,7 +18,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof CliError) {
+  if (err instanceof CliError || err instanceof DataDirBusy) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(1);
   }

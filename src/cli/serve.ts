@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
-import { startServer } from "../server.ts";
+import { runServer } from "./run-server.ts";
 
 export function registerServeCommands(program: Command): void {
   program
@@ -14,13 +14,9 @@ export function registerServeCommands(program: Command): void {
         ...(opts.port ? { PORT: opts.port } : {}),
         ...(opts.host ? { HOST: opts.host } : {}),
       });
-      const server = await startServer(config);
-      process.stdout.write(`Daily Papers is running at ${server.url}\n`);
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      await runServer(config, {
+        command: "dailypapers serve",
+        banner: (s) => `Daily Papers is running at ${s.url}\n`,
+      });
     });
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { acronymTableFor, expandAcronyms } from "./acronyms/expand.ts";
 import { DEFAULT_FUSION, type FusionParams } from "./fusion.ts";
 import { keywordSearch } from "./keyword.ts";
 import { KeywordSearcher, type KeywordSearcherOptions } from "./keyword-searcher.ts";
@@ -113,6 +114,7 @@ async function runSearch(deps: RunDeps, req: SearchRequest): Promise<SearchResul
     query,
   });
   if (query.errors.length > 0 || query.arxivId) return done(0, []);
+  if (req.expand !== false) expandAcronyms(query, await acronymTableFor(deps.db));
   narrowToWindow(query, req.since, req.until);
   const newest = req.order === "newest";
   const k = newest ? NEWEST_CANDIDATES : offset + limit;

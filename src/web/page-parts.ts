@@ -2,9 +2,11 @@ import { accountMenu } from "./accounts/menu.ts";
 import { discussionPaperSection } from "./community/comments.ts";
 import { upvotedByRequester, voteControl } from "./community/votes.ts";
 import { subscribeBox } from "./delivery/views.ts";
+import { forYouLink, libraryPaperSection } from "./foryou/index.ts";
 import type { LayoutSlots } from "./layout.ts";
 import type { PaperSection } from "./paper-sections.ts";
 import { similarPaperSection } from "./search/similar.ts";
+import { summaryPaperSection } from "./summaries/section.ts";
 import type { VoteParts } from "./views/paper-card.ts";
 
 /**
@@ -27,8 +29,9 @@ declare module "fastify" {
 
 export function defaultPageParts(): PageParts {
   return {
-    layout: [{ headerEnd: accountMenu }, { beforeFooter: subscribeBox }],
-    paperSections: [discussionPaperSection, similarPaperSection],
+    // Header pieces render in this order (the account menu first, as before).
+    layout: [{ headerEnd: accountMenu }, { beforeFooter: subscribeBox }, { headerEnd: forYouLink }],
+    paperSections: [summaryPaperSection, libraryPaperSection, discussionPaperSection, similarPaperSection],
     votes: { control: voteControl, upvoted: upvotedByRequester },
   };
 }

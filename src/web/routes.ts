@@ -5,6 +5,7 @@ import type { AppDeps } from "./app.ts";
 import { registerCommunityRoutes } from "./community/index.ts";
 import { registerDeliveryRoutes } from "./delivery/index.ts";
 import { registerFeedRoutes } from "./feed-routes.ts";
+import { registerForYouRoutes } from "./foryou/index.ts";
 import { registerSearchPage } from "./pages/search.ts";
 import { registerSimilarRoutes } from "./search/similar.ts";
 
@@ -21,4 +22,5 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSearchApi(app, deps);
   registerSimilarRoutes(app, deps);
   registerAdminStatus(app, deps);
+  registerForYouRoutes(app, deps);
 }

@@ -26,6 +26,12 @@ const SearchQuery = z.object({
     .enum(SEARCH_MODES as [SearchMode, ...SearchMode[]])
     .optional()
     .describe("keyword (default), semantic or hybrid."),
+  expand: z
+    .enum(["0", "1", "false", "true"])
+    .optional()
+    .describe(
+      "1 (default): also search the other form of acronyms (AI and artificial intelligence); 0: only the words given.",
+    ),
 });
 
 const SPAN = {
@@ -64,8 +70,8 @@ export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get("/api/papers/search", async (req) => {
-    const { q, limit = 50, mode } = validate(SearchQuery, req.query);
-    const result = await deps.search.search({ q, limit, mode });
+    const { q, limit = 50, mode, expand = "1" } = validate(SearchQuery, req.query);
+    const result = await deps.search.search({ q, limit, mode, expand: expand === "1" || expand === "true" });
     if (result.query.errors.length > 0)
       throw new HttpError(400, `Invalid parameter "q": ${result.query.errors[0]}`, "q");
     const base = deps.config.baseUrl;

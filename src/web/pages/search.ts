@@ -9,7 +9,14 @@ import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { intParam, validate } from "../validate.ts";
 import { cardContext } from "../views/paper-card.ts";
-import { searchForm, searchMessages, searchPager, searchResults, searchTips } from "../views/search-view.ts";
+import {
+  expansionNote,
+  searchForm,
+  searchMessages,
+  searchPager,
+  searchResults,
+  searchTips,
+} from "../views/search-view.ts";
 
 export const SEARCH_PAGE_SIZE = 20;
 // Deep pages of a relevance ranking are useless and cost a top-k of that size.
@@ -20,6 +27,8 @@ const SearchPageQuery = z.object({
   q: z.string().optional(),
   p: intParam(1, MAX_PAGE).optional(),
   mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
+  // expand=0: only the words typed, without the other form of their acronyms.
+  expand: z.enum(["0", "1"]).optional(),
 });
 
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
@@ -30,7 +39,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
     // ranking in charge (so highlights still explain most results) and answers with keyword
     // results, with a notice, while no embedding model is ready.
     const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
-    const { q = "", p = 1, mode = defaultMode } = validate(SearchPageQuery, req.query);
+    const { q = "", p = 1, mode = defaultMode, expand = "1" } = validate(SearchPageQuery, req.query);
     const ctx = pageContext(req);
     if (q.trim() === "") {
       return reply.type("text/html; charset=utf-8").send(
@@ -46,6 +55,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
       mode,
       limit: SEARCH_PAGE_SIZE,
       offset: (p - 1) * SEARCH_PAGE_SIZE,
+      expand: expand === "1",
     });
     if (result.query.arxivId)
       return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
@@ -75,6 +85,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
+          ${expansionNote(q, mode, defaultMode, result, expand === "1")}
           ${result.query.errors.length === 0 ? searchTopicLinks(q, result.mode) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
           ${searchPager(q, mode, p, hasNext, defaultMode)}

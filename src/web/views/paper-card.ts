@@ -2,9 +2,10 @@ import type { FastifyRequest } from "fastify";
 import type { Db } from "../../db/client.ts";
 import type { FeedEntryInfo } from "../../feed/types.ts";
 import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
+import { shortAuthorLinks } from "../authors/links.ts";
 import { html, type SafeHtml } from "../html.ts";
 import type { PageContext } from "../layout.ts";
-import { shortAuthors, snippet, submittedLabel } from "./format.ts";
+import { snippet, submittedLabel } from "./format.ts";
 
 /** What a vote control knows when it renders one paper. */
 export interface VoteContext {
@@ -72,6 +73,8 @@ export interface CardOptions {
   why?: string;
   /** Position in the list, shown as a rank number on trending. */
   rank?: number;
+  /** Buttons under the card (save, not interested). */
+  actions?: SafeHtml;
 }
 
 export function paperCard(paper: Paper, opts: CardOptions): SafeHtml {
@@ -84,7 +87,7 @@ export function paperCard(paper: Paper, opts: CardOptions): SafeHtml {
     <div class="paper-body">
       ${opts.why ? html`<p class="why">${opts.why}</p>` : ""}
       <h3>${opts.rank ? html`<span class="rank">#${opts.rank}</span> ` : ""}<a href="${href}">${opts.highlightedTitle ?? paper.title}</a></h3>
-      <p class="authors">${shortAuthors(paper.authors)}</p>
+      <p class="authors">${shortAuthorLinks(paper.authors)}</p>
       ${abstract ? html`<p class="abstract-snippet">${abstract}</p>` : ""}
       <div class="meta">
         <span>arXiv ${paper.arxivId}</span>
@@ -93,6 +96,7 @@ export function paperCard(paper: Paper, opts: CardOptions): SafeHtml {
         ${paper.githubRepo ? html`<span class="stars" title="GitHub stars">★ ${paper.githubStars ?? 0}</span>` : ""}
       </div>
       ${categoryChips(paper.categories)}
+      ${opts.actions ?? ""}
     </div>
   </li>`;
 }

@@ -1,8 +1,10 @@
+import { authorPath } from "../../authors/names.ts";
 import { periodContaining } from "../../feed/periods.ts";
 import type { FeedEntryInfo } from "../../feed/types.ts";
 import { arxivAbsUrl, arxivPdfUrl } from "../../papers/arxiv-id.ts";
 import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
 import { html, type SafeHtml } from "../html.ts";
+import { keywordChips } from "../summaries/section.ts";
 import { periodPath } from "./feed-view.ts";
 import { formatDay, submitterOrSource } from "./format.ts";
 import { type CardContext, categoryChips, renderVoteControl } from "./paper-card.ts";
@@ -26,7 +28,7 @@ export function abstractParagraphs(text: string): string[] {
 function authorLinks(paper: Paper): SafeHtml {
   return html`<ul class="author-list" aria-label="Authors">${paper.authors.map(
     (a) =>
-      html`<li><a href="/search?q=${encodeURIComponent(`author:"${a.name}"`)}">${a.name}</a>${a.affiliation ? html` <span class="affiliation">(${a.affiliation})</span>` : ""}</li>`,
+      html`<li><a href="${authorPath(a.name)}">${a.name}</a>${a.affiliation ? html` <span class="affiliation">(${a.affiliation})</span>` : ""}</li>`,
   )}</ul>`;
 }
 
@@ -100,7 +102,7 @@ export function paperView(v: PaperViewInput): SafeHtml {
           ? html`<section class="ai-summary" aria-labelledby="ai-h">
         <h2 id="ai-h">AI-generated summary</h2>
         <p>${paper.aiSummary}</p>
-        ${paper.aiKeywords?.length ? html`<div class="chips">${paper.aiKeywords.map((k) => html`<span class="chip">${k}</span>`)}</div>` : ""}
+        ${keywordChips(paper.aiKeywords ?? [])}
       </section>`
           : ""
       }
