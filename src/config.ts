@@ -1,4 +1,5 @@
 import path from "node:path";
+import { Cron } from "croner";
 
 /**
  * Everything configurable comes from the environment once, here, and is passed down
@@ -21,6 +22,13 @@ export interface Config {
   syncSets: string[];
   syncTime: string;
   syncTz: string;
+  /** A croner pattern that replaces SYNC_TIME (for example every 6 hours: "0 0 *\/6 * * *"). */
+  syncCron: string | undefined;
+  /** Recurring jobs (src/scheduler/): the lease a node holds while it runs one, renewed every third. */
+  jobLeaseSeconds: number;
+  /** How often the server embeds new papers, and how often each process tops its search indexes up. */
+  embedIntervalSeconds: number;
+  searchSyncSeconds: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
@@ -39,6 +47,8 @@ export interface Config {
   llmApiKey: string | undefined;
   /** Email digests: the in-server scheduler (off unless DIGEST_SCHEDULER=true) and sending limits. */
   digestScheduler: boolean;
+  /** Anonymous pages served from memory until the site changes (web/page-cache.ts). */
+  pageCache: boolean;
   digestIntervalSeconds: number;
   digestSendRate: number;
   digestMaxBounces: number;
@@ -75,6 +85,18 @@ function syncTzFrom(value: string | undefined): string {
   return tz;
 }
 
+function syncCronFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    new Cron(value, { paused: true });
+  } catch (err) {
+    throw new Error(
+      `SYNC_CRON must be a cron pattern such as "0 2 * * *", got "${value}": ${(err as Error).message}`,
+    );
+  }
+  return value;
+}
+
 function trustProxyFrom(value: string | undefined): boolean | number | string[] {
   const v = (value ?? "").trim();
   if (v === "" || v === "false") return false;
@@ -106,6 +128,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     syncTime: syncTimeFrom(env.SYNC_TIME),
     syncTz: syncTzFrom(env.SYNC_TZ),
+    syncCron: syncCronFrom(env.SYNC_CRON),
+    jobLeaseSeconds: Math.max(2, intFrom(env.JOB_LEASE_SECONDS, 15, "JOB_LEASE_SECONDS")),
+    embedIntervalSeconds: Math.max(1, intFrom(env.EMBED_INTERVAL_SECONDS, 30, "EMBED_INTERVAL_SECONDS")),
+    searchSyncSeconds: Math.max(1, intFrom(env.SEARCH_SYNC_SECONDS, 5, "SEARCH_SYNC_SECONDS")),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || "Daily Papers <papers@localhost>",
     logLevel: env.LOG_LEVEL || "info",
@@ -117,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llmModel: env.LLM_MODEL || undefined,
     llmApiKey: env.LLM_API_KEY || undefined,
     digestScheduler: env.DIGEST_SCHEDULER === "true" || env.DIGEST_SCHEDULER === "1",
+    pageCache: env.PAGE_CACHE !== "false" && env.PAGE_CACHE !== "0",
     digestIntervalSeconds: Math.max(10, intFrom(env.DIGEST_INTERVAL_SECONDS, 300, "DIGEST_INTERVAL_SECONDS")),
     digestSendRate: Math.max(1, intFrom(env.DIGEST_SEND_RATE, 10, "DIGEST_SEND_RATE")),
     digestMaxBounces: Math.max(1, intFrom(env.DIGEST_MAX_BOUNCES, 3, "DIGEST_MAX_BOUNCES")),

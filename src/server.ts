@@ -3,9 +3,9 @@ import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { openServerDatabase } from "./db/owner.ts";
 import { createLogger } from "./log.ts";
+import { startJobs } from "./scheduler/index.ts";
 import { buildServices, type Services } from "./services.ts";
 import { buildApp } from "./web/app.ts";
-import { startWorkers } from "./workers.ts";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -62,7 +62,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  const workers = startWorkers(services);
+  // Every recurring job (arXiv sync, embeddings, digests, sweeps, index top-ups): src/scheduler/jobs.ts.
+  const jobs = startJobs(services);
   const built = services;
   const server = app;
   let closing: Promise<void> | undefined;
@@ -77,7 +78,7 @@ export async function startServer(
         await within(server.close(), SHUTDOWN_BOUNDS.requestsMs, () => server.server.closeAllConnections());
         // Jobs stop at their next safe point; one that takes longer is abandoned: its writes are
         // transactions, and the database closes only between them.
-        await within(workers.stop(), SHUTDOWN_BOUNDS.jobsMs, () =>
+        await within(jobs.stop(), SHUTDOWN_BOUNDS.jobsMs, () =>
           log.warn("background jobs did not stop in time; closing the database between their transactions"),
         );
         // Index copies are written out, the mailer closed; the database is the owner's to close.

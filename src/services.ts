@@ -6,7 +6,11 @@ import type { Db } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
 import { createMailer, type Mailer } from "./email/mailer.ts";
 import { createLogger } from "./log.ts";
+import { processMetrics } from "./metrics/index.ts";
+import type { IndexStatus } from "./metrics/indexes.ts";
+import type { Metrics } from "./metrics/registry.ts";
 import { type EmbedRunReport, runEmbedding } from "./search/embed/jobs.ts";
+import { searchIndexStatus } from "./search/index-status.ts";
 import { indexDirOf } from "./search/semantic.ts";
 import { createSearchService, type SearchService } from "./search/service.ts";
 import { appSecret } from "./users/secret.ts";
@@ -33,6 +37,10 @@ export interface Services {
   /** Search with all its modes (keyword, semantic, hybrid), for pages, API, CLI and digests. */
   search: SearchService;
   embeddings: Embeddings;
+  /** This process's Prometheus registry (/metrics), fed by the web app, the search and the jobs. */
+  metrics: Metrics;
+  /** How current this process's search indexes are, for readiness and the lag metrics. */
+  indexStatus: IndexStatus;
   /** Closes what buildServices opened (the database only when it opened it). */
   close(): Promise<void>;
 }
@@ -67,14 +75,20 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
         onUnsent: (m) => log.info({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
       });
     const indexDir = over.indexDir === undefined ? indexDirOf(config) : (over.indexDir ?? undefined);
+    // The registry reads the search's index status, and the search reports its timings to the
+    // registry: the search gets a forwarder, the registry the finished service.
+    let metrics: Metrics | undefined;
     const search = createSearchService({
       db,
+      metrics: { observeSearch: (mode, seconds) => metrics?.observeSearch(mode, seconds) },
       keyword: {
         file: indexDir ? path.join(indexDir, "keyword.idx") : undefined,
         onEvent: (message) => log.info(message),
       },
       semantic: { indexDir, config },
     });
+    const indexStatus = searchIndexStatus(search);
+    metrics = processMetrics(db, indexStatus);
     return {
       config,
       db,
@@ -85,6 +99,8 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
       mailer,
       search,
       embeddings: { run: (opts = {}) => runEmbedding(db, config, opts) },
+      metrics,
+      indexStatus,
       async close() {
         try {
           search.save();

@@ -101,7 +101,7 @@ async function runImport(label: string, input: string, batchSize: string, run: R
     const records = counts.inserted + counts.updated + counts.unchanged;
     process.stdout.write(
       `${line}\npapers: ${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged, ` +
-        `${counts.failed} failed in ${duration(seconds)} (${Math.round(records / Math.max(seconds, 0.001))}/s)\n`,
+        `${counts.failed} failed, ${counts.warnings ?? 0} with warnings in ${duration(seconds)} (${Math.round(records / Math.max(seconds, 0.001))}/s)\n`,
     );
     if (counts.failed > 0 && records === 0)
       throw new CliError(`nothing imported: all ${counts.failed} records failed (see the messages above)`);
@@ -131,6 +131,7 @@ function withProgress(progress: Progress, signal: AbortSignal, batchSize: number
       progress.setStatus(`${failed} failed`);
       progress.log(`skipped ${issueText(issue)}`);
     },
+    onWarning: (issue) => progress.log(`warning ${issueText(issue)}`),
     onTotal: (total) => progress.setTotal(total),
     onProgress: (records) => {
       progress.tick(records - last);

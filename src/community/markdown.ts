@@ -32,7 +32,48 @@ const ALLOWED: sanitizeHtml.IOptions = {
 
 const MATH = /\$\$[\s\S]+?\$\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]|\$(?!\s)[^$\n]+?(?<!\s)\$/g;
 
+/**
+ * Containers (quotes, list items) nest by recursion in marked, so a few thousand markers on one
+ * line overflow the stack. Real comments nest a handful of levels; past this, the comment is shown
+ * as text. Indentation counts too: every two leading spaces can open another list level.
+ */
+export const MAX_NESTING = 16;
+const CONTAINER = /^(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))/;
+
+export function nestingDepth(source: string): number {
+  let deepest = 0;
+  for (const line of source.split("\n")) {
+    let rest = line;
+    let depth = Math.floor((/^[ \t]*/.exec(line)?.[0].length ?? 0) / 2);
+    for (let m = CONTAINER.exec(rest); m && depth <= MAX_NESTING; m = CONTAINER.exec(rest)) {
+      depth += 1;
+      rest = rest.slice(m[0].length);
+    }
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
+/** What a comment that cannot be rendered looks like: its text, escaped, line breaks kept. */
+export function plainText(source: string): string {
+  return `<p class="plain">${escapeHtml(source.trim()).replace(/\n/g, "<br>\n")}</p>\n`;
+}
+
+/**
+ * Never throws: a comment too deeply nested, or one that still defeats the parser (inline
+ * emphasis nests by recursion too), becomes escaped plain text rather than a failed page.
+ */
 export function renderMarkdown(source: string): string {
+  if (nestingDepth(source) > MAX_NESTING) return plainText(source);
+  try {
+    return renderSafeSubset(source);
+  } catch (err) {
+    if (err instanceof RangeError) return plainText(source);
+    throw err;
+  }
+}
+
+function renderSafeSubset(source: string): string {
   const math: string[] = [];
   // A marker with no Markdown meaning and nothing a user could type by accident.
   const marker = (i: number) => `MATHXq${i}qX`;

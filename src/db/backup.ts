@@ -111,7 +111,10 @@ export async function backupDatabase(db: Db, file: string, now = new Date()): Pr
         `${BACKUP_HEADER}: schema version ${version}, taken ${now.toISOString()}\n` +
           "-- Into an empty Postgres database: psql -v ON_ERROR_STOP=1 --single-transaction -f FILE\n" +
           "-- Into an empty data directory or database: dailypapers restore FILE\n" +
-          "set client_encoding = 'UTF8';\nset standard_conforming_strings = on;\n",
+          "set client_encoding = 'UTF8';\nset standard_conforming_strings = on;\n" +
+          // Derived bookkeeping (site_version, the deletion log) comes from the rows, not from
+          // replaying them: triggers that keep it skip this transaction.
+          "set local dailypapers.restoring = 'on';\n",
       );
       write(`${STEP}\n${MIGRATIONS_TABLE};\n`);
       for (const m of loadMigrations().filter((m) => m.version <= version))

@@ -40,6 +40,8 @@ export async function restoreDatabase(
     );
   let statements = 0;
   await db.transaction(async (tx) => {
+    // As the backup's header does for psql: bookkeeping triggers leave the loaded rows alone.
+    await tx.query("set local dailypapers.restoring = 'on'");
     let step: string[] | null = null;
     let ended = false;
     const run = async () => {

@@ -62,6 +62,12 @@ export interface SearchServiceOptions {
    */
   semantic?: SemanticOptions | SemanticSearcher;
   fusion?: FusionParams;
+  /** Told how long each search took and which mode answered it. */
+  metrics?: SearchMetrics;
+}
+
+export interface SearchMetrics {
+  observeSearch(mode: SearchMode, seconds: number): void;
 }
 
 export function createSearchService(opts: SearchServiceOptions): SearchService {
@@ -77,7 +83,7 @@ export function createSearchService(opts: SearchServiceOptions): SearchService {
   return {
     keyword,
     semantic,
-    search: (req) => runSearch({ db, keyword, runners }, req),
+    search: (req) => runSearch({ db, keyword, runners, metrics: opts.metrics }, req),
     modes: () => ["keyword", ...(["semantic", "hybrid"] as const).filter((m) => runners[m])],
     async similar(arxivId, k) {
       if (!semantic) return [];
@@ -98,6 +104,7 @@ interface RunDeps {
   db: Queryable;
   keyword: KeywordSearcher;
   runners: ModeRunners;
+  metrics?: SearchMetrics;
 }
 
 async function runSearch(deps: RunDeps, req: SearchRequest): Promise<SearchResult> {
@@ -106,13 +113,17 @@ async function runSearch(deps: RunDeps, req: SearchRequest): Promise<SearchResul
   let mode: SearchMode = req.mode ?? "keyword";
   const limit = Math.min(Math.max(1, req.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
   const offset = Math.max(0, req.offset ?? 0);
-  const done = (total: number, hits: SearchHit[]): SearchResult => ({
-    mode,
-    total,
-    hits: hits.slice(offset, offset + limit),
-    tookMs: Math.round((performance.now() - started) * 100) / 100,
-    query,
-  });
+  const done = (total: number, hits: SearchHit[]): SearchResult => {
+    const tookMs = performance.now() - started;
+    deps.metrics?.observeSearch(mode, tookMs / 1000);
+    return {
+      mode,
+      total,
+      hits: hits.slice(offset, offset + limit),
+      tookMs: Math.round(tookMs * 100) / 100,
+      query,
+    };
+  };
   if (query.errors.length > 0 || query.arxivId) return done(0, []);
   if (req.expand !== false) expandAcronyms(query, await acronymTableFor(deps.db));
   narrowToWindow(query, req.since, req.until);

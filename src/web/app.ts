@@ -3,14 +3,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { Config } from "../config.ts";
 import type { Services } from "../services.ts";
 import { UserError } from "../user-error.ts";
+import { registerApiReference, registerOpenApi } from "./api/reference.ts";
 import { installThrottles } from "./community/throttle.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
+import { text } from "./fields.ts";
+import { registerOpsRoutes } from "./ops.ts";
+import { CACHEABLE_ROUTES, registerPageCache } from "./page-cache.ts";
 import { defaultPageParts, type PageParts } from "./page-parts.ts";
+import { installRouteTable } from "./route-table.ts";
 import { registerRoutes } from "./routes.ts";
+import { plainJsonSerializerCompiler, validationFailure, zodValidatorCompiler } from "./validation.ts";
 
 /**
  * What route handlers may use: the process's services, built by the composition root
@@ -47,6 +55,11 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
     trustProxy: trustProxyOption(deps.config.trustProxy),
   });
   app.decorate("pageParts", opts.parts ?? defaultPageParts());
+  installRouteTable(app);
+  // Every route declares its params, query string and body with zod (fields.ts).
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(plainJsonSerializerCompiler);
+  await registerOpenApi(app, deps.config.baseUrl);
   await app.register(formbody);
   // RFC 8058 one-click unsubscribe posts arrive as multipart/form-data, and no form of ours
   // uploads files: the body is read (within bodyLimit) and dropped. Routes then see no fields,
@@ -63,6 +76,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    const invalid = validationFailure(err, req.routeOptions.config?.wildcardParam);
+    if (invalid) return sendError(req, reply, invalid.status, invalid.message, invalid.field);
     // Every refusal a capability or handler explains to the person, mapped here and only here.
     if (err instanceof UserError) return sendError(req, reply, err.status, err.message, err.field);
     const status = err.statusCode ?? 500;
@@ -85,18 +100,23 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
         { body: fs.readFileSync(path.join(STATIC_DIR, f)), type: STATIC_TYPES[path.extname(f)] },
       ]),
   );
-  app.get<{ Params: { file: string } }>("/static/:file", async (req, reply) => {
+  const staticRoute = { schema: { params: z.object({ file: text(100) }) } };
+  app.withTypeProvider<ZodTypeProvider>().get("/static/:file", staticRoute, async (req, reply) => {
     const file = staticFiles.get(req.params.file);
     if (!file?.type) throw new HttpError(404, "No such file.");
     return reply.type(file.type).header("cache-control", "public, max-age=3600").send(file.body);
   });
-  app.get("/healthz", async () => ({ ok: true }));
+  registerOpsRoutes(app, deps);
 
   await registerRoutes(app, deps);
+  await registerApiReference(app);
   // A listening server loads its search indexes at once, not on the first query.
   app.addHook("onListen", async () => {
     deps.search.warm().catch((err) => deps.log.error({ err }, "could not load the search indexes"));
   });
+  // Last: its hooks must run after the session hook has said who is asking.
+  if (deps.config.pageCache)
+    await registerPageCache(app, { db: deps.db, routes: CACHEABLE_ROUTES, now: () => deps.now().getTime() });
   return app;
 }
 

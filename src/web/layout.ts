@@ -63,7 +63,7 @@ ${opts.body}
 ${slots.map((s) => (s.beforeFooter ? s.beforeFooter(ctx) : ""))}
 <footer class="site-footer wrap">
   <p>Daily Papers by AK and the research community · metadata from <a href="https://arxiv.org">arXiv</a> (CC0) ·
-  <a href="/api/openapi.json">API</a></p>
+  <a href="/api/docs">API</a></p>
 </footer>
 <script src="/static/app.js" defer></script>
 </body>

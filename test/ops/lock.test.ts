@@ -101,23 +101,34 @@ test("many takeovers of one stale lock at once: exactly one wins", async () => {
 test("a second serve refuses at once naming the owner; after kill -9 the next serve takes over", async () => {
   const dir = freshDir();
   const first = await serverProcess(dir);
-  const started = Date.now();
-  const second = await cli(dir, ["serve", "--port", "0"]);
-  assert.equal(second.code, 1);
-  assert.equal(second.stderr.trim().split("\n").length, 1, second.stderr);
-  assert.match(
-    second.stderr,
-    new RegExp(`^error: the data directory .* is in use by pid ${first.child.pid} \\(dailypapers serve`),
-  );
-  assert.ok(Date.now() - started < 15_000, "refused at once, without opening the database");
-  const killed = await first.stop("SIGKILL");
-  assert.equal(killed.signal, "SIGKILL");
+  try {
+    // "At once": about as long as the CLI takes to start at all, not a database open later.
+    let t = Date.now();
+    await cli(dir, ["--help"]);
+    const bare = Date.now() - t;
+    t = Date.now();
+    const second = await cli(dir, ["serve", "--port", "0"]);
+    const refusedIn = Date.now() - t;
+    assert.equal(second.code, 1);
+    assert.equal(second.stderr.trim().split("\n").length, 1, second.stderr);
+    assert.match(
+      second.stderr,
+      new RegExp(`^error: the data directory .* is in use by pid ${first.child.pid} \\(dailypapers serve`),
+    );
+    assert.ok(refusedIn < bare * 3 + 2_000, `refused in ${refusedIn} ms; the CLI alone starts in ${bare} ms`);
+  } finally {
+    const killed = await first.stop("SIGKILL");
+    assert.equal(killed.signal, "SIGKILL");
+  }
   assert.ok(fs.existsSync(path.join(dir, LOCK_FILE)), "kill -9 leaves the lock behind");
   const next = await serverProcess(dir);
-  assert.equal(readOwner(dir)?.pid, next.child.pid);
-  const res = await fetch(`${next.url}/`);
-  assert.equal(res.status, 200);
-  const exit = await next.stop("SIGTERM");
-  assert.equal(exit.code, 0, exit.stderr);
+  try {
+    assert.equal(readOwner(dir)?.pid, next.child.pid);
+    const res = await fetch(`${next.url}/`);
+    assert.equal(res.status, 200);
+  } finally {
+    const exit = await next.stop("SIGTERM");
+    assert.equal(exit.code, 0, exit.stderr);
+  }
   assert.equal(fs.existsSync(path.join(dir, LOCK_FILE)), false, "a clean stop releases the lock");
 });

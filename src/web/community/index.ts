@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { expiredBucketsDeleted } from "../../community/throttle.ts";
+import { createBackgroundJobs } from "../../email/background.ts";
 import type { AccountDeps } from "../../users/commands.ts";
-import { deleteExpiredSessions } from "../../users/sessions.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
 import type { AppDeps } from "../app.ts";
@@ -17,18 +16,19 @@ import { registerVoteRoutes } from "./votes.ts";
  */
 export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { secret, mailer } = deps;
-  const acc: AccountDeps = { db: deps.db, secret, mailer, baseUrl: deps.config.baseUrl, now: deps.now };
+  const background = createBackgroundJobs(deps.log);
+  // Mail still in flight goes out before the app closes (the services close the mailer after).
+  app.addHook("onClose", async () => background.drain());
+  const acc: AccountDeps = {
+    db: deps.db,
+    secret,
+    mailer,
+    baseUrl: deps.config.baseUrl,
+    now: deps.now,
+    background,
+  };
 
-  // Expired sessions and old rate-limit windows are swept hourly; any process may do it.
-  const sweep = setInterval(() => {
-    const now = deps.now();
-    Promise.all([deleteExpiredSessions(deps.db, now), expiredBucketsDeleted(deps.db, now)]).catch((err) =>
-      deps.log.warn({ err }, "sweeping expired sessions failed"),
-    );
-  }, 3_600_000);
-  sweep.unref();
-  app.addHook("onClose", async () => clearInterval(sweep));
-
+  // Expired sessions and rate-limit windows are swept by the scheduler (src/scheduler/jobs.ts).
   await installSessions(app, deps, secret);
   registerAccountRoutes(app, deps, acc);
   registerVoteRoutes(app, deps);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { subscriberByUser } from "../../email/subscribers-store.ts";
@@ -13,18 +14,28 @@ import { requirePolicy } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { formText, formTextCheckedByCapability, pageNumber, text } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
-import { intParam, validate } from "../validate.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 import { feedLinks, followForm, newTopicForm, topicList } from "./topic-views.ts";
 import { CHECK_INBOX } from "./views.ts";
 
 const PAGE_SIZE = 20;
-const TopicPageQuery = z.object({ p: intParam(1, 50).optional() });
+const TopicPageQuery = z.object({ p: pageNumber(1, 50).optional(), followed: text(10).optional() });
 // The search page allows longer queries than a topic; the form shows the start and says the limit.
 const Mode = z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]);
-const NewTopicQuery = z.object({ q: z.string().max(5000).optional(), mode: Mode.optional() });
+const NewTopicQuery = z.object({ q: text(5000, { multiline: true }).optional(), mode: Mode.optional() });
+// Limits above the topic's own (topics/commands.ts), so that its clearer messages are the ones shown.
+const NewTopicForm = z.object({
+  q: formTextCheckedByCapability(5000),
+  name: formTextCheckedByCapability(1000),
+  email: formTextCheckedByCapability(1000),
+  mode: Mode.optional(),
+});
+const TopicParams = z.object({ slug: text(200) });
+const FollowForm = z.object({ email: formTextCheckedByCapability(1000) });
+const FeatureForm = z.object({ featured: formText(10) });
 
 function show(
   req: FastifyRequest,
@@ -39,21 +50,19 @@ function show(
     .send(page({ title, body, head: opts.head, ctx: pageContext(req) }));
 }
 
-const field = (body: unknown, name: string): unknown =>
-  body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
-
 /**
  * Topics: saved searches with their own page and feed, followed in digests. Anyone can save a
  * search as a topic; following one by email goes through the same double opt-in as subscribing.
  */
-export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: DeliveryDeps): void {
+export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: DeliveryDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   /** Follows at once for a signed-in subscriber, else mails a confirmation link (same answer for every address). */
   const follow = async (
     req: FastifyRequest,
     topic: Topic,
-    email: unknown,
+    email: string,
   ): Promise<{ error?: string; notice: string }> => {
-    if (req.user && (email === undefined || email === "")) {
+    if (req.user && email === "") {
       const sub = await subscriberByUser(d.db, req.user.id);
       if (sub?.status === "confirmed") {
         await followTopic(d.db, sub.id, topic.id);
@@ -78,8 +87,8 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.get("/topics/new", async (req, reply) => {
-    const { q = "", mode } = validate(NewTopicQuery, req.query);
+  app.get("/topics/new", { schema: { querystring: NewTopicQuery } }, async (req, reply) => {
+    const { q = "", mode } = req.query;
     const short = q.slice(0, MAX_TOPIC_QUERY);
     return show(
       req,
@@ -89,48 +98,53 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.post("/topics", { config: { throttle: "subscribe" } }, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const mode = Mode.safeParse(body.mode).data;
-    const saved = await saveTopic(d.db, {
-      query: body.q,
-      name: body.name,
-      mode,
-      createdBy: req.user?.id ?? null,
-    });
-    const values = {
-      mode,
-      q: String(body.q ?? "").slice(0, 250),
-      name: String(body.name ?? "").slice(0, 80),
-      email: String(body.email ?? "").slice(0, 254),
-    };
-    if (!saved.ok)
-      return show(
-        req,
-        reply,
-        "New topic",
-        newTopicForm(pageContext(req), { ...values, error: saved.error }),
-        { status: 400 },
-      );
-    const wantsFollow = (typeof body.email === "string" && body.email.trim() !== "") || !!req.user;
-    if (wantsFollow) {
-      const res = await follow(req, saved.topic, body.email);
-      if (res.error)
+  app.post(
+    "/topics",
+    { config: { throttle: "subscribe" }, schema: { body: NewTopicForm } },
+    async (req, reply) => {
+      const body = req.body;
+      const mode = body.mode;
+      const saved = await saveTopic(d.db, {
+        query: body.q,
+        name: body.name,
+        mode,
+        createdBy: req.user?.id ?? null,
+      });
+      const values = {
+        mode,
+        q: body.q.slice(0, 250),
+        name: body.name.slice(0, 80),
+        email: body.email.slice(0, 254),
+      };
+      if (!saved.ok)
         return show(
           req,
           reply,
           "New topic",
-          newTopicForm(pageContext(req), { ...values, error: res.error }),
+          newTopicForm(pageContext(req), { ...values, error: saved.error }),
           { status: 400 },
         );
-    }
-    return reply.redirect(`/topics/${saved.topic.slug}${wantsFollow ? "?followed=1" : ""}`, 303);
-  });
+      const wantsFollow = body.email.trim() !== "" || !!req.user;
+      if (wantsFollow) {
+        const res = await follow(req, saved.topic, body.email);
+        if (res.error)
+          return show(
+            req,
+            reply,
+            "New topic",
+            newTopicForm(pageContext(req), { ...values, error: res.error }),
+            { status: 400 },
+          );
+      }
+      return reply.redirect(`/topics/${saved.topic.slug}${wantsFollow ? "?followed=1" : ""}`, 303);
+    },
+  );
 
-  app.get<{ Params: { slug: string } }>("/topics/:slug", async (req, reply) => {
+  const topicPage = { schema: { params: TopicParams, querystring: TopicPageQuery } };
+  app.get("/topics/:slug", topicPage, async (req, reply) => {
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
-    const { p = 1 } = validate(TopicPageQuery, req.query);
+    const { p = 1 } = req.query;
     const rows = await savedSearchPapers(deps, topic.query, {
       mode: topic.mode,
       limit: PAGE_SIZE + 1,
@@ -139,7 +153,7 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     const papers = rows.slice(0, PAGE_SIZE);
     const ctx = pageContext(req);
     const cards = await cardContext(deps.db, req, ctx, papers);
-    const followed = field(req.query, "followed") === "1";
+    const followed = req.query.followed === "1";
     const isAdmin = canAdminister(req.user);
     return show(
       req,
@@ -159,25 +173,25 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.post<{ Params: { slug: string } }>(
-    "/topics/:slug/follow",
-    { config: { throttle: "subscribe" } },
-    async (req, reply) => {
-      const topic = await topicBySlug(d.db, req.params.slug);
-      if (!topic) throw new HttpError(404, "There is no topic with this name.");
-      const res = await follow(req, topic, field(req.body, "email"));
-      if (res.error) throw new HttpError(400, res.error, "email");
-      return reply.redirect(`/topics/${topic.slug}?followed=1`, 303);
-    },
-  );
+  const followRoute = {
+    config: { throttle: "subscribe" as const },
+    schema: { params: TopicParams, body: FollowForm },
+  };
+  app.post("/topics/:slug/follow", followRoute, async (req, reply) => {
+    const topic = await topicBySlug(d.db, req.params.slug);
+    if (!topic) throw new HttpError(404, "There is no topic with this name.");
+    const res = await follow(req, topic, req.body.email);
+    if (res.error) throw new HttpError(400, res.error, "email");
+    return reply.redirect(`/topics/${topic.slug}?followed=1`, 303);
+  });
 
-  app.post<{ Params: { slug: string } }>(
+  app.post(
     "/topics/:slug/feature",
-    { preHandler: requirePolicy("administer") },
+    { preValidation: requirePolicy("administer"), schema: { params: TopicParams, body: FeatureForm } },
     async (req, reply) => {
       const topic = await topicBySlug(d.db, req.params.slug);
       if (!topic) throw new HttpError(404, "There is no topic with this name.");
-      await setTopicFeatured(d.db, topic.id, field(req.body, "featured") === "1");
+      await setTopicFeatured(d.db, topic.id, req.body.featured === "1");
       return reply.redirect(`/topics/${topic.slug}`, 303);
     },
   );
