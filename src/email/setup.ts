@@ -31,6 +31,7 @@ export function deliveryDeps(s: {
       ...DEFAULT_POLICY,
       sendRatePerSecond: s.config.digestSendRate,
       maxBounces: s.config.digestMaxBounces,
+      leaseMs: s.config.digestLeaseSeconds * 1000,
     },
   };
 }

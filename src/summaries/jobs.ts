@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { yieldToEventLoop } from "../event-loop.ts";
 import { KeywordSearcher } from "../search/keyword-searcher.ts";
 import { type CorpusStats, extract } from "./extract.ts";
 import { papersToSummarize, saveExtracted } from "./store.ts";
@@ -46,7 +47,7 @@ export async function summarizePending(
     after = batch[batch.length - 1].arxivId;
     done += batch.length;
     opts.onProgress?.(done);
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return done;
 }
