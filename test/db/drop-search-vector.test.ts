@@ -12,7 +12,8 @@ for (const backend of testBackends()) {
   test(`dropping search_vector keeps every paper and search on a populated database (${backend})`, async () => {
     const db = await openTestDb(
       backend,
-      loadMigrations().filter((m) => m.version < DROP),
+      // A database made before the drop landed, with every later migration already applied.
+      loadMigrations().filter((m) => m.version !== DROP),
     );
     try {
       const papers = Array.from({ length: 300 }, (_, i) =>
