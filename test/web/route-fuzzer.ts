@@ -254,6 +254,13 @@ export function fuzzRoutes(shard: number, shards: number): void {
             });
           const batch: Promise<void>[] = [];
           for (const [part, fields, isDeclared, v] of plan) {
+            // Rate limits count before a body is parsed, so the admin's quota for a route runs out
+            // part-way through its vectors: each NUL probe goes alone, on fresh windows.
+            const probe = admin && isDeclared && v.name === "NUL";
+            if (probe) {
+              await Promise.all(batch.splice(0));
+              await t.db.query("delete from rate_buckets");
+            }
             const ip = `10.77.${Math.floor(sent / 250) % 250}.${sent % 250}`;
             const opts = request(route, part, fields, v, client, fixtures, ip);
             if (!opts) continue;
@@ -274,6 +281,7 @@ export function fuzzRoutes(shard: number, shards: number): void {
                   unclear.push(`${what}: ${res.statusCode}`);
               }),
             );
+            if (probe) await Promise.all(batch.splice(0));
           }
           const started = Date.now();
           await Promise.all(batch);
