@@ -11,6 +11,11 @@ export interface Config {
   port: number;
   /** Public base URL, used in emails, feeds and absolute links. */
   baseUrl: string;
+  /** BASE_URL was set explicitly (otherwise baseUrl is derived from HOST and PORT). */
+  baseUrlFromEnv: boolean;
+  /** The operator's site name and tagline, shown in the header, titles and feeds. */
+  siteName: string;
+  siteTagline: string;
   /** Secret for signing tokens and cookies. Generated and stored in the data dir when unset. */
   secret: string | undefined;
   arxivOaiUrl: string;
@@ -45,11 +50,14 @@ export interface Config {
   submitMinAccountAgeHours: number;
 }
 
+/** A setting with a bad value: reported in one line, naming the variable. */
+export class ConfigError extends Error {}
+
 function intFrom(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+    throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`);
   return n;
 }
 
@@ -57,7 +65,7 @@ function syncTimeFrom(value: string | undefined): string {
   // arXiv announces at 20:00 US Eastern (about 00:00-01:00 UTC); 02:00 UTC leaves a margin.
   const v = value || "02:00";
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
-  if (!m) throw new Error(`SYNC_TIME must be HH:MM (24-hour), got "${v}"`);
+  if (!m) throw new ConfigError(`SYNC_TIME must be HH:MM (24-hour), got "${v}"`);
   return `${m[1].padStart(2, "0")}:${m[2]}`;
 }
 
@@ -66,7 +74,7 @@ function syncTzFrom(value: string | undefined): string {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
   } catch {
-    throw new Error(`SYNC_TZ must be an IANA time zone such as Europe/Paris, got "${tz}"`);
+    throw new ConfigError(`SYNC_TZ must be an IANA time zone such as Europe/Paris, got "${tz}"`);
   }
   return tz;
 }
@@ -82,8 +90,12 @@ function trustProxyFrom(value: string | undefined): boolean | number | string[] 
     .filter(Boolean);
 }
 
+/** Neutral: the operator names their own community with SITE_TAGLINE. */
+export const DEFAULT_TAGLINE = "New research papers, ranked by the people who read them";
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = intFrom(env.PORT, 3000, "PORT");
+  if (port > 65535) throw new ConfigError(`PORT must be a port number from 0 to 65535, got "${env.PORT}"`);
   const host = env.HOST || "127.0.0.1";
   return {
     dataDir: path.resolve(env.DATA_DIR || "./data"),
@@ -91,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     port,
     baseUrl: (env.BASE_URL || `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`).replace(/\/$/, ""),
+    baseUrlFromEnv: !!env.BASE_URL,
+    siteName: (env.SITE_NAME || "Daily Papers").trim().slice(0, 60),
+    siteTagline: (env.SITE_TAGLINE ?? DEFAULT_TAGLINE).trim().slice(0, 160),
     secret: env.SECRET || undefined,
     arxivOaiUrl: env.ARXIV_OAI_URL || "https://oaipmh.arxiv.org/oai",
     arxivApiUrl: env.ARXIV_API_URL || "https://export.arxiv.org/api/query",

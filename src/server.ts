@@ -7,6 +7,7 @@ import { deliveryDeps } from "./email/setup.ts";
 import { createLogger } from "./log.ts";
 import { schedules, startSchedules } from "./schedules.ts";
 import { startEmbeddingLoop } from "./search/embed/loop.ts";
+import { recordPublicUrl } from "./site-settings.ts";
 import { buildApp } from "./web/app.ts";
 
 export interface RunningServer {
@@ -25,6 +26,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  // The CLI (digest previews and sends) links to the server as it really runs.
+  await recordPublicUrl(db, config.baseUrlFromEnv ? config.baseUrl : url, new Date());
   const scheduler = startSchedules(schedules(config, db, log), log);
   // Papers are embedded in the background as they arrive; search never waits for it.
   const embedder = startEmbeddingLoop({ db, config, log });

@@ -1,12 +1,20 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config.ts";
 import { registerCommands } from "./commands.ts";
 
 /** Errors a user can act on: printed as one line, no stack trace. */
 export class CliError extends Error {}
 
+const PACKAGE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../package.json");
+const version = (JSON.parse(fs.readFileSync(PACKAGE, "utf8")) as { version: string }).version;
+
 const program = new Command()
   .name("dailypapers")
   .description("Daily Papers: a community-curated research paper feed with AI search and email digests")
+  .version(version, "-V, --version", "print the version")
   .showHelpAfterError()
   .exitOverride();
 
@@ -16,7 +24,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof CliError) {
+  if (err instanceof CliError || err instanceof ConfigError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(1);
   }

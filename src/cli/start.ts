@@ -1,8 +1,7 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import { importSampleIfEmpty } from "../ingest/sample.ts";
-import { startServer } from "../server.ts";
+import { listen, listenConfig, stopOnSignals } from "./serve.ts";
 
 const NEXT_STEPS = `
 Load more papers (each command resumes if interrupted and can be re-run safely):
@@ -23,11 +22,7 @@ export function registerStartCommands(program: Command): void {
     .option("--host <h>", "address to bind (default $HOST or 127.0.0.1)")
     .option("--no-sample", "do not load the sample into an empty database")
     .action(async (opts: { port?: string; host?: string; sample: boolean }) => {
-      const config = loadConfig({
-        ...process.env,
-        ...(opts.port ? { PORT: opts.port } : {}),
-        ...(opts.host ? { HOST: opts.host } : {}),
-      });
+      const config = listenConfig(opts);
       if (opts.sample) {
         // Load before listening, so the first page anyone sees is already populated.
         const db = await openDatabase(config);
@@ -41,13 +36,8 @@ export function registerStartCommands(program: Command): void {
           await db.close();
         }
       }
-      const server = await startServer(config);
+      const server = await listen(config);
       process.stdout.write(`Daily Papers is running at ${server.url}\n${NEXT_STEPS}`);
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      stopOnSignals(server);
     });
 }

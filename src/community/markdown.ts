@@ -32,13 +32,20 @@ const ALLOWED: sanitizeHtml.IOptions = {
 
 const MATH = /\$\$[\s\S]+?\$\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]|\$(?!\s)[^$\n]+?(?<!\s)\$/g;
 
-export function renderMarkdown(source: string): string {
-  const math: string[] = [];
+/**
+ * `math` turns one math span (as written, with its delimiters) into markup; by default it is
+ * shown as plain text. The web layer passes a server-side TeX renderer.
+ */
+export function renderMarkdown(
+  source: string,
+  math: (tex: string) => string = (tex) => `<span class="math">${escapeHtml(tex)}</span>`,
+): string {
+  const spans: string[] = [];
   // A marker with no Markdown meaning and nothing a user could type by accident.
   const marker = (i: number) => `MATHXq${i}qX`;
   const text = source.replace(MATH, (m) => {
-    math.push(m);
-    return marker(math.length - 1);
+    spans.push(m);
+    return marker(spans.length - 1);
   });
   const rendered = marked.parse(text) as string;
   const clean = sanitizeHtml(rendered, ALLOWED);
@@ -49,9 +56,9 @@ export function renderMarkdown(source: string): string {
     .split(/(<[^>]*>)/)
     .map((piece, i) =>
       piece.replace(/MATHXq(\d+)qX/g, (m, n) => {
-        const tex = math[Number(n)];
+        const tex = spans[Number(n)];
         if (tex === undefined) return m;
-        return i % 2 === 1 ? escapeHtml(encodeURI(tex)) : `<span class="math">${escapeHtml(tex)}</span>`;
+        return i % 2 === 1 ? escapeHtml(encodeURI(tex)) : math(tex);
       }),
     )
     .join("");

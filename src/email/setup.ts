@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { openDatabase } from "../db/open.ts";
 import { createLogger } from "../log.ts";
+import { publicUrl } from "../site-settings.ts";
 import { appSecret } from "../users/secret.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "./deps.ts";
 import { createMailer, type Mailer } from "./mailer.ts";
@@ -11,7 +12,7 @@ import { createMailer, type Mailer } from "./mailer.ts";
 export async function deliveryDeps(
   config: Config,
   db: Db,
-  opts: { log?: Logger; now?: () => Date; mailer?: Mailer } = {},
+  opts: { log?: Logger; now?: () => Date; mailer?: Mailer; baseUrl?: string } = {},
 ): Promise<DeliveryDeps> {
   const log = opts.log;
   const mailer =
@@ -26,7 +27,7 @@ export async function deliveryDeps(
     db,
     mailer,
     secret: await appSecret(db, config.secret),
-    baseUrl: config.baseUrl,
+    baseUrl: opts.baseUrl ?? config.baseUrl,
     mailFrom: config.mailFrom,
     now: opts.now ?? (() => new Date()),
     log,
@@ -45,7 +46,12 @@ export async function setupDelivery<T>(
   fn: (d: DeliveryDeps) => Promise<T>,
 ): Promise<T> {
   const db = await openDatabase(config);
-  const d = await deliveryDeps(config, db, { log: createLogger(config.logLevel), now: opts.now });
+  const d = await deliveryDeps(config, db, {
+    log: createLogger(config.logLevel),
+    now: opts.now,
+    // Links point at the server as it runs (it records its URL at start), not at the CLI's defaults.
+    baseUrl: await publicUrl(db, config),
+  });
   try {
     return await fn(d);
   } finally {

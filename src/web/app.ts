@@ -48,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser("multipart/form-data", { parseAs: "buffer" }, (_req, _body, done) =>
     done(null, {}),
   );
-  installPageContext(app);
+  installPageContext(app, { name: deps.config.siteName, tagline: deps.config.siteTagline });
 
   app.addHook("onSend", async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);

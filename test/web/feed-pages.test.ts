@@ -24,11 +24,12 @@ for (const backend of testBackends()) {
     });
     const get = (url: string) => t.app.inject({ method: "GET", url });
 
-    test("/ shows the newest feed day with the Hugging Face-style header", async () => {
+    test("/ shows the newest feed day under the site's name and neutral default tagline", async () => {
       const res = await get("/");
       assert.equal(res.statusCode, 200);
-      assert.match(res.body, /<h1>Daily Papers<\/h1>/);
-      assert.match(res.body, /by AK and the research community/);
+      assert.match(res.body, /<h1>Daily Papers · 12 Aug 2024<\/h1>/);
+      assert.match(res.body, /New research papers, ranked by the people who read them/);
+      assert.doesNotMatch(res.body, /by AK and the research community/);
       assert.match(res.body, /12 Aug 2024/);
       assert.deepEqual(listed(res.body), [IDS.G]);
     });

@@ -7,7 +7,6 @@ import {
   postComment,
 } from "../../community/comments.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
-import { totalComments } from "../../papers/types.ts";
 import { formString } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
@@ -35,7 +34,7 @@ export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void
     render: async (paper, req) =>
       discussionSection(
         paper.arxivId,
-        totalComments(paper),
+        paper.importedComments,
         await commentsForPaper(deps.db, paper.arxivId),
         pageContext(req),
       ),

@@ -18,6 +18,7 @@ import { currentUser, requireUser } from "../accounts/guards.ts";
 import { pageContext } from "../context.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
+import { accountSubscription } from "./follow.ts";
 import { messagePage, settingsForm } from "./views.ts";
 
 function show(req: FastifyRequest, reply: FastifyReply, body: SafeHtml, status = 200) {
@@ -97,15 +98,8 @@ export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): voi
   });
 
   // Account holders: the subscription linked to the account, or the one for its verified address.
-  const accountSubscriber = async (req: FastifyRequest): Promise<Subscriber | null> => {
-    const user = currentUser(req);
-    const linked = await subscriberByUser(d.db, user.id);
-    if (linked) return linked;
-    if (!user.email || !user.emailVerifiedAt) return null;
-    const byEmail = await subscriberByEmail(d.db, user.email);
-    if (byEmail) await linkSubscriberToUser(d.db, byEmail.id, user.id);
-    return byEmail;
-  };
+  const accountSubscriber = (req: FastifyRequest): Promise<Subscriber | null> =>
+    accountSubscriptionIfAny(d, currentUser(req));
 
   app.get("/settings/digest", { preHandler: requireUser }, async (req, reply) => {
     const sub = await accountSubscriber(req);
@@ -174,4 +168,17 @@ function noSubscription(req: FastifyRequest): SafeHtml {
         : html`<p>Add an email address to your account to subscribe.</p>`
     }
   </section>`;
+}
+
+/** Like accountSubscription, but makes nothing for an account that never subscribed. */
+async function accountSubscriptionIfAny(
+  d: DeliveryDeps,
+  user: ReturnType<typeof currentUser>,
+): Promise<Subscriber | null> {
+  const linked = await subscriberByUser(d.db, user.id);
+  if (linked) return linked;
+  if (!user.email || !user.emailVerifiedAt) return null;
+  const byEmail = await subscriberByEmail(d.db, user.email);
+  if (!byEmail) return null;
+  return accountSubscription(d, user);
 }

@@ -5,7 +5,7 @@ import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { feedLinks } from "../delivery/topic-views.ts";
 import { html } from "../html.ts";
-import { page } from "../layout.ts";
+import { page, siteOf } from "../layout.ts";
 import { intParam, validate } from "../validate.ts";
 import { emptyFeed, feedHeader, pager } from "../views/feed-view.ts";
 import { formatDay } from "../views/format.ts";
@@ -42,7 +42,7 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
       items.map((i) => i.paper),
     );
     const stale = asOf && asOf.getTime() < now.getTime();
-    const body = html`${feedHeader({ active: "trending", heading: "Trending papers" })}
+    const body = html`${feedHeader({ heading: "Trending papers", summary: "Rising fastest this week", ctx })}
       ${howTrendingWorks()}
       ${stale ? html`<p class="notice">No papers entered the feed in the last ${TRENDING_RULE.windowDays} days, so this is the ranking as of ${formatDay(asOf)}.</p>` : ""}
       ${
@@ -51,7 +51,7 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
               items.map((i, n) =>
                 paperCard(i.paper, { ctx: cards, entry: i.entry, rank: pageIndex * PAGE_SIZE + n + 1 }),
               ),
-              "Trending papers",
+              { label: "Trending papers", view: ctx.prefs?.view ?? "grid" },
             )
           : emptyFeed("Nothing is trending yet: no papers have entered the feed.")
       }
@@ -62,7 +62,8 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
         description: "Papers trending in the community.",
         body,
         ctx,
-        head: feedLinks("Daily Papers · Trending", "/papers/trending"),
+        head: feedLinks(`${siteOf(ctx).name} · Trending`, "/papers/trending"),
+        feedNav: { active: "trending" },
       }),
     );
   });

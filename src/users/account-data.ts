@@ -1,0 +1,129 @@
+import type { Db, Queryable } from "../db/client.ts";
+import { AccountError } from "./commands.ts";
+import { hashPassword, verifyPassword } from "./password.ts";
+import { deleteUserSessions } from "./sessions.ts";
+import { userByEmail, userById } from "./store.ts";
+import { checkPassword, normalizeEmail } from "./username.ts";
+
+async function checkedUser(db: Queryable, userId: number, password: string) {
+  const user = await userById(db, userId);
+  if (user?.origin !== "local" || !user.passwordHash)
+    throw new AccountError("There is no such account.", "password");
+  if (!(await verifyPassword(user.passwordHash, password)))
+    throw new AccountError("That password is not right.", "password");
+  return user;
+}
+
+/** A new password, given the current one; every other session ends. */
+export async function changePassword(db: Db, userId: number, current: string, next: string): Promise<void> {
+  await checkedUser(db, userId, current);
+  const problem = checkPassword(next);
+  if (problem) throw new AccountError(problem, "new_password");
+  const hash = await hashPassword(next);
+  await db.transaction(async (tx) => {
+    await tx.query("update users set password_hash = $2 where id = $1", [userId, hash]);
+    await deleteUserSessions(tx, userId);
+  });
+}
+
+/** A new address, given the password; it counts as unconfirmed until its link is clicked. */
+export async function changeEmail(
+  db: Db,
+  userId: number,
+  password: string,
+  emailInput: string,
+): Promise<string> {
+  await checkedUser(db, userId, password);
+  const email = normalizeEmail(emailInput);
+  if (!email.ok) throw new AccountError(email.error, "email");
+  const other = await userByEmail(db, email.email);
+  if (other && other.id !== userId) throw new AccountError("Another account uses that address.", "email");
+  await db.transaction(async (tx) => {
+    await tx.query("update users set email = $2, email_verified_at = null where id = $1", [
+      userId,
+      email.email,
+    ]);
+    // The digest keeps going to the address that confirmed it, not to the new one.
+    await tx.query("update subscribers set user_id = null where user_id = $1", [userId]);
+  });
+  return email.email;
+}
+
+/** Everything the site keeps about a person, as JSON they can take away. */
+export async function exportAccountData(db: Queryable, userId: number): Promise<Record<string, unknown>> {
+  const user = await userById(db, userId);
+  if (!user) throw new AccountError("There is no such account.");
+  const q = <T extends Record<string, unknown>>(sql: string) => db.query<T>(sql, [userId]);
+  const [comments, upvotes, submissions, subscriptions, topics] = await Promise.all([
+    q(`select id, arxiv_id as "arxivId", parent_id as "parentId", body, created_at as "createdAt",
+        edited_at as "editedAt", deleted_at as "deletedAt", hidden_at as "hiddenAt" from comments
+       where user_id = $1 order by id`),
+    q(
+      `select arxiv_id as "arxivId", created_at as "createdAt" from upvotes where user_id = $1 order by created_at`,
+    ),
+    q(
+      `select arxiv_id as "arxivId", feed_date::text as "feedDate" from feed_entries where submitted_by = $1 order by feed_date`,
+    ),
+    q(`select s.email, s.status, s.frequency, s.send_hour as "sendHour", s.time_zone as "timeZone",
+        coalesce((select json_agg(t.slug order by t.slug) from subscriber_topics st join topics t on t.id = st.topic_id
+                  where st.subscriber_id = s.id), '[]') as topics
+       from subscribers s where s.user_id = $1`),
+    q(`select slug, name, query, created_at as "createdAt" from topics where created_by = $1 order by id`),
+  ]);
+  return {
+    exportedAt: new Date().toISOString(),
+    account: {
+      username: user.username,
+      displayName: user.displayName,
+      email: user.email,
+      emailVerifiedAt: user.emailVerifiedAt,
+      role: user.role,
+      createdAt: user.createdAt,
+    },
+    comments,
+    upvotes,
+    submissions,
+    subscriptions,
+    topicsCreated: topics,
+  };
+}
+
+/**
+ * Deletes an account, given its password. What others rely on stays, anonymised: the row keeps
+ * its id (comments, feed entries and the moderation log point at it) under a "deleted-N" name
+ * with no email, password or profile, so nobody can log in as it or claim the name's history.
+ * Removed: sessions, one-time tokens, upvotes (the counts go down), the email subscription and
+ * its topics, the text of every comment (replies keep their place under "[deleted]").
+ */
+export async function deleteAccount(db: Db, userId: number, password: string, now: Date): Promise<void> {
+  await checkedUser(db, userId, password);
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `update papers p set local_upvotes = greatest(0, p.local_upvotes - 1)
+       from upvotes u where u.arxiv_id = p.arxiv_id and u.user_id = $1`,
+      [userId],
+    );
+    await tx.query("delete from upvotes where user_id = $1", [userId]);
+    await tx.query(
+      `update papers p set local_comments = greatest(0, p.local_comments - c.n)
+       from (select arxiv_id, count(*)::int as n from comments
+             where user_id = $1 and deleted_at is null and hidden_at is null group by arxiv_id) c
+       where c.arxiv_id = p.arxiv_id`,
+      [userId],
+    );
+    await tx.query(
+      "update comments set body = '', deleted_at = coalesce(deleted_at, $2) where user_id = $1",
+      [userId, now],
+    );
+    await tx.query("delete from subscribers where user_id = $1", [userId]);
+    await tx.query("update topics set created_by = null where created_by = $1", [userId]);
+    await tx.query("delete from user_tokens where user_id = $1", [userId]);
+    await deleteUserSessions(tx, userId);
+    await tx.query(
+      `update users set username = 'deleted-' || id, display_name = null, email = null,
+         email_verified_at = null, password_hash = null, avatar_url = null, role = 'user'
+       where id = $1`,
+      [userId],
+    );
+  });
+}
