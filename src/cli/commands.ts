@@ -1,8 +1,10 @@
 import type { Command } from "commander";
+import { registerAcronymCommands } from "./acronyms.ts";
 import { registerDigestCommands } from "./digest.ts";
 import { registerEmbedCommands } from "./embed.ts";
 import { registerImportCommands } from "./import.ts";
 import { registerIngestCommands } from "./ingest.ts";
+import { registerRecommendCommands } from "./recommend.ts";
 import { registerSearchCommands } from "./search.ts";
 import { registerServeCommands } from "./serve.ts";
 import { registerStartCommands } from "./start.ts";
@@ -18,6 +20,8 @@ export function registerCommands(program: Command): void {
   registerIngestCommands(program);
   registerSearchCommands(program);
   registerEmbedCommands(program);
+  registerAcronymCommands(program);
   registerDigestCommands(program);
   registerSubscriberCommands(program);
+  registerRecommendCommands(program);
 }

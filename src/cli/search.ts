@@ -25,7 +25,8 @@ export function registerSearchCommands(program: Command): void {
     .option("--json", "print JSON (ids, scores, matched terms, highlights)")
     .option("--limit <n>", `how many results, 1 to ${MAX_LIMIT}`, "10")
     .option("--mode <mode>", `ranking: ${SEARCH_MODES.join(", ")}`, "keyword")
-    .action(async (query: string, opts: { json?: boolean; limit: string; mode: string }) => {
+    .option("--no-expand", "search only the words typed, not the other form of their acronyms")
+    .action(async (query: string, opts: { json?: boolean; limit: string; mode: string; expand: boolean }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         throw new CliError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${opts.limit}"`);
@@ -35,9 +36,16 @@ export function registerSearchCommands(program: Command): void {
       useSemanticSearch({ indexDir: indexDirOf(config), config });
       const db = await openDatabase(config);
       try {
-        const result = await searchPapers({ db }, { q: query, limit, mode: opts.mode as SearchMode });
+        const result = await searchPapers(
+          { db },
+          { q: query, limit, mode: opts.mode as SearchMode, expand: opts.expand },
+        );
         if (result.query.errors.length > 0) throw new CliError(result.query.errors.join(" "));
         for (const n of result.query.notices) process.stderr.write(`note: ${n}\n`);
+        if (result.query.expansions.length > 0)
+          process.stderr.write(
+            `note: also searched ${result.query.expansions.map((e) => `"${e.added}" (for ${e.typed})`).join(", ")}; --no-expand to turn off\n`,
+          );
         if (result.query.arxivId) {
           const paper = await paperById(db, result.query.arxivId);
           if (!paper) throw new CliError(`arXiv ${result.query.arxivId} is not in this database`);

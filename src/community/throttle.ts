@@ -35,6 +35,12 @@ export const THROTTLES = {
     { scope: "ip", limit: 300, windowSec: 60 },
     { scope: "user", limit: 60, windowSec: 60 },
   ],
+  // saves, collections, not-interested and author follows: cheap, undoable clicks
+  library: [
+    { scope: "ip", limit: 300, windowSec: 60 },
+    { scope: "user", limit: 120, windowSec: 60 },
+  ],
+  api_token: [{ scope: "user", limit: 10, windowSec: 3600 }],
   // the subscribe and follow forms: each address also gets at most one mail an hour (email/subscription.ts)
   subscribe: [{ scope: "ip", limit: 20, windowSec: 3600 }],
 } satisfies Record<string, ThrottleRule[]>;

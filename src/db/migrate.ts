@@ -14,7 +14,7 @@ export interface Migration {
 }
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return fs
+  const migrations = fs
     .readdirSync(dir)
     .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
     .sort()
@@ -23,6 +23,14 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
       name: f.replace(/\.sql$/, ""),
       sql: fs.readFileSync(path.join(dir, f), "utf8"),
     }));
+  // A version is recorded by number alone: a second file with the same number would be taken
+  // as applied and silently skipped, so two branches that picked the same number must fail here.
+  for (let i = 1; i < migrations.length; i++)
+    if (migrations[i].version === migrations[i - 1].version)
+      throw new Error(
+        `Two migrations share version ${migrations[i].version}: ${migrations[i - 1].name} and ${migrations[i].name}. Renumber one.`,
+      );
+  return migrations;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface DigestContent {
   trending: Paper[];
   topics: TopicSection[];
   forYou: Paper[];
+  /** Why each For-you paper is there ("Because you saved …"), by arXiv id. */
+  forYouWhy?: Record<string, string>;
 }
 
 export const TRENDING_IN_DIGEST = 10;
@@ -30,6 +32,7 @@ export function assembleDigest(input: {
   trending: Paper[];
   topics: TopicSection[];
   forYou?: Paper[];
+  forYouWhy?: Record<string, string>;
 }): DigestContent {
   const seen = new Set<string>();
   const take = (papers: Paper[], limit: number) => {
@@ -52,4 +55,9 @@ export function assembleDigest(input: {
 
 export function digestIsEmpty(d: DigestContent): boolean {
   return d.trending.length === 0 && d.topics.length === 0 && d.forYou.length === 0;
+}
+
+/** Every paper a digest shows, in order. */
+export function digestPaperIds(d: DigestContent): string[] {
+  return [...d.trending, ...d.topics.flatMap((t) => t.papers), ...d.forYou].map((p) => p.arxivId);
 }

@@ -30,6 +30,7 @@ const S = {
   link: "font-size:13px;color:#1d4ed8;text-decoration:none",
   votes: "font-size:13px;font-weight:600;color:#b45309;white-space:nowrap",
   footer: `font-size:12px;color:#71717a;${FONT}`,
+  why: "font-size:12px;color:#6d28d9;margin:0",
 };
 
 const dayFmt = new Intl.DateTimeFormat("en-US", {
@@ -83,8 +84,17 @@ function paperHtmlUncached(p: Paper, base: string): SafeHtml {
 </tr></table></td></tr>`;
 }
 
-function sectionHtml(title: SafeHtml | string, papers: Paper[], base: string): SafeHtml {
-  return html`<tr><td><h2 style="${S.h2}">${title}</h2></td></tr>${papers.map((p) => paperHtml(p, base))}`;
+function sectionHtml(
+  title: SafeHtml | string,
+  papers: Paper[],
+  base: string,
+  why?: Record<string, string>,
+): SafeHtml {
+  return html`<tr><td><h2 style="${S.h2}">${title}</h2></td></tr>${papers.map((p) =>
+    why?.[p.arxivId]
+      ? html`<tr><td style="padding-top:8px"><p style="${S.why}">${why[p.arxivId]}</p></td></tr>${paperHtml(p, base)}`
+      : paperHtml(p, base),
+  )}`;
 }
 
 export function renderDigestHtml(d: DigestContent, links: DigestLinks): string {
@@ -101,7 +111,7 @@ export function renderDigestHtml(d: DigestContent, links: DigestLinks): string {
 ${empty ? html`<tr><td><p style="${S.abstract}">Nothing new this time: no new papers matched what you follow. See you next time.</p></td></tr>` : ""}
 ${d.trending.length > 0 ? sectionHtml(d.frequency === "weekly" ? "Trending this week" : "Trending today", d.trending, base) : ""}
 ${d.topics.map((s) => sectionHtml(html`New in <a href="${base}/topics/${s.topic.slug}" style="color:#18181b">${s.topic.name}</a>`, s.papers, base))}
-${d.forYou.length > 0 ? sectionHtml("For you", d.forYou, base) : ""}
+${d.forYou.length > 0 ? sectionHtml(html`<a href="${base}/for-you" style="color:#18181b">For you</a>`, d.forYou, base, d.forYouWhy) : ""}
 </table></td></tr></table>
 <table role="presentation" width="640" cellpadding="0" cellspacing="0" style="max-width:640px;width:100%"><tr><td style="padding:16px 8px;${S.footer}">
 You receive this because you subscribed to Daily Papers digests.
@@ -139,7 +149,15 @@ export function renderDigestText(d: DigestContent, links: DigestLinks): string {
   if (d.trending.length > 0)
     section(d.frequency === "weekly" ? "Trending this week" : "Trending today", d.trending);
   for (const s of d.topics) section(`New in ${s.topic.name} (${base}/topics/${s.topic.slug})`, s.papers);
-  if (d.forYou.length > 0) section("For you", d.forYou);
+  if (d.forYou.length > 0) {
+    const title = `For you (${base}/for-you)`;
+    out.push(title, "=".repeat(title.length), "");
+    for (const p of d.forYou)
+      out.push(
+        ...(d.forYouWhy?.[p.arxivId] ? [`  ${d.forYouWhy[p.arxivId]}`] : []),
+        `${paperText(p, base)}\n`,
+      );
+  }
   out.push(
     "--",
     `Manage topics and schedule: ${links.manageUrl}`,

@@ -3,6 +3,8 @@ import { trendingCandidates } from "../feed/queries.ts";
 import { rankTrending } from "../feed/trending.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
+import { CandidatePools } from "../recommend/pools.ts";
+import { recommendFor } from "../recommend/service.ts";
 import { topicMatch } from "../topics/query.ts";
 import { papersMatchingTopic, type Topic, topicById } from "../topics/store.ts";
 import {
@@ -21,7 +23,11 @@ export class DigestSources {
   private readonly topicPapers = new Map<string, Promise<Paper[]>>();
   private readonly topics = new Map<number, Promise<Topic | null>>();
 
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    /** One set of candidate pools per run: every subscriber's "for you" ranks from the same pools. */
+    private readonly pools = new CandidatePools(db),
+  ) {}
 
   /** The period's trending papers: those that entered the feed in the window, scored at its end. */
   trendingIn(start: Date, end: Date): Promise<Paper[]> {
@@ -76,6 +82,8 @@ export class DigestSources {
     windowStart: Date;
     windowEnd: Date;
     topicIds: number[];
+    /** The subscriber's account, for the "for you" section; none for an email-only subscriber. */
+    userId?: number | null;
   }): Promise<DigestContent> {
     const { windowStart: start, windowEnd: end } = opts;
     const topics = (await Promise.all(opts.topicIds.map((id) => this.topic(id)))).filter(
@@ -85,13 +93,45 @@ export class DigestSources {
       this.trendingIn(start, end),
       Promise.all(topics.map(async (t) => ({ topic: t, papers: await this.topicIn(t, start, end) }))),
     ]);
-    // "For you" joins here once recommendations exist.
-    return assembleDigest({
+    const above = assembleDigest({
       frequency: opts.frequency,
       windowStart: start,
       windowEnd: end,
       trending,
       topics: sections,
     });
+    const forYou = opts.userId ? await this.forYouIn(opts.userId, above, start, end) : null;
+    return forYou
+      ? assembleDigest({
+          frequency: opts.frequency,
+          windowStart: start,
+          windowEnd: end,
+          trending,
+          topics: sections,
+          forYou: forYou.papers,
+          forYouWhy: forYou.why,
+        })
+      : above;
+  }
+
+  /**
+   * The person's recommendations among the window's new papers, leaving out what the sections
+   * above already show; none for a person without signals (trending is already above).
+   */
+  private async forYouIn(userId: number, above: DigestContent, start: Date, end: Date) {
+    const shown = new Set(
+      [...above.trending, ...above.topics.flatMap((t) => t.papers)].map((p) => p.arxivId),
+    );
+    const result = await recommendFor(this.db, this.pools, userId, {
+      now: end,
+      since: start,
+      limit: PER_TOPIC_IN_DIGEST,
+      exclude: shown,
+    });
+    if (result.mode !== "personal") return null;
+    return {
+      papers: result.items.map((i) => i.paper),
+      why: Object.fromEntries(result.items.map((i) => [i.paper.arxivId, i.why.join(" · ")])),
+    };
   }
 }

@@ -31,6 +31,7 @@ export async function previewDigest(
     windowStart: period.windowStart,
     windowEnd: period.windowEnd,
     topicIds: follows.get(sub.id) ?? [],
+    userId: sub.userId,
   });
   const rendered = renderDigest(content, {
     baseUrl: deps.baseUrl,

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { systemClock } from "../clock.ts";
+import { recordDigestShown } from "../recommend/store.ts";
 import { topicIdsFollowedBy } from "../topics/store.ts";
 import type { DeliveryDeps } from "./deps.ts";
-import { digestIsEmpty } from "./digest-content.ts";
+import { digestIsEmpty, digestPaperIds } from "./digest-content.ts";
 import { renderDigest } from "./digest-render.ts";
 import { DigestSources } from "./digest-sources.ts";
 import { listUnsubscribeHeaders, mailboxOf, manageUrl, unsubscribeUrl } from "./links.ts";
@@ -112,6 +113,7 @@ async function deliver(
     windowStart: row.windowStart,
     windowEnd: row.windowEnd,
     topicIds,
+    userId: sub.userId,
   });
   if (digestIsEmpty(content) && !sub.sendEmpty) return { status: "skipped", reason: "nothing new" };
   const rendered = renderDigest(content, {
@@ -132,6 +134,8 @@ async function deliver(
       },
     });
     if (sub.bounceCount > 0) await clearBounces(deps.db, sub.id);
+    // "For you" never offers again what a digest has shown this person.
+    if (sub.userId) await recordDigestShown(deps.db, sub.userId, digestPaperIds(content), deps.now());
     return { status: "sent", messageId: info.messageId };
   } catch (err) {
     const e =

@@ -1,4 +1,4 @@
-import { wordSpans } from "./text.ts";
+import { isDisplayStopTerm, wordSpans } from "./text.ts";
 
 /**
  * Highlighted spans in Hugging Face's shape: the text cut into plain and highlighted runs that
@@ -38,7 +38,8 @@ function phraseRanges(words: ReturnType<typeof wordSpans>, phrases: string[][]):
 /** Character ranges to highlight, sorted and merged where they overlap. */
 export function highlightRanges(text: string, terms: string[], phrases: string[][] = []): Range[] {
   if (!text || (terms.length === 0 && phrases.length === 0)) return [];
-  const wanted = new Set(terms);
+  // Stop words never light up, even when ranking used them ("how", "from").
+  const wanted = new Set(terms.filter((t) => !isDisplayStopTerm(t)));
   const words = wordSpans(text);
   const ranges: Range[] = words.filter((w) => w.stems.some((s) => wanted.has(s)));
   ranges.push(...phraseRanges(words, phrases));

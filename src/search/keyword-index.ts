@@ -50,10 +50,39 @@ export interface Ranked {
   docs: { docId: number; arxivId: string; score: number }[];
 }
 
+/**
+ * The live part of an index as flat arrays, for writing to and reading from a file
+ * (keyword-index-file.ts). Paper numbers are compacted: dead versions are left out, so a saved
+ * and reloaded index has no dead postings and its N and df count only live papers.
+ */
+export interface KeywordIndexSnapshot {
+  ids: string[];
+  /** Three field lengths (title, authors, abstract) per paper. */
+  lens: Uint16Array;
+  days: Int32Array;
+  modified: Float64Array;
+  terms: string[];
+  /** Postings per term, in the order of `terms`. */
+  termCounts: Uint32Array;
+  postingDocs: Uint32Array;
+  postingTfs: Uint16Array;
+  cats: string[];
+  catCounts: Uint32Array;
+  catDocs: Uint32Array;
+}
+
 class Postings {
-  docs = new Uint32Array(4);
-  tfs = new Uint16Array(4);
+  docs: Uint32Array<ArrayBufferLike> = new Uint32Array(4);
+  tfs: Uint16Array<ArrayBufferLike> = new Uint16Array(4);
   n = 0;
+  /** Postings over views of a loaded file: no copy until the term gets a new paper. */
+  static over(docs: Uint32Array<ArrayBufferLike>, tfs: Uint16Array<ArrayBufferLike>): Postings {
+    const p = new Postings();
+    p.docs = docs;
+    p.tfs = tfs;
+    p.n = docs.length;
+    return p;
+  }
   push(doc: number, tf: number): void {
     if (this.n === this.docs.length) {
       const docs = new Uint32Array(this.n * 2);
@@ -112,7 +141,11 @@ export class KeywordIndex {
   private reqHits = new Uint8Array(1024);
   private touched = new Uint32Array(1024);
 
-  constructor(params: Bm25Params = DEFAULT_BM25) {
+  /** `analyzeText` is the shared analyser; benchmarks pass others to compare them. */
+  constructor(
+    params: Bm25Params = DEFAULT_BM25,
+    private readonly analyzeText: (text: string) => string[] = analyze,
+  ) {
     this.params = params;
   }
 
@@ -148,7 +181,11 @@ export class KeywordIndex {
     this.modified[id] = doc.modifiedMs;
 
     const counts = new Map<string, number>();
-    const fields = [analyze(doc.title), analyze(doc.authors), analyze(doc.abstract)];
+    const fields = [
+      this.analyzeText(doc.title),
+      this.analyzeText(doc.authors),
+      this.analyzeText(doc.abstract),
+    ];
     const shifts = [12, 10, 0];
     const caps = [15, 3, 1023];
     for (let f = 0; f < 3; f++) {
@@ -177,6 +214,117 @@ export class KeywordIndex {
     }
     this.normsFresh = false;
     return true;
+  }
+
+  /** Takes a paper out of results (it was deleted); its postings go at the next compaction. */
+  remove(arxivId: string): boolean {
+    const d = this.docOf.get(arxivId);
+    if (d === undefined) return false;
+    this.docOf.delete(arxivId);
+    this.alive[d] = 0;
+    this.dead++;
+    for (let f = 0; f < 3; f++) this.lenSums[f] -= this.lens[d * 3 + f];
+    this.normsFresh = false;
+    return true;
+  }
+
+  /** Every arXiv id that is searchable. */
+  liveIds(): string[] {
+    return [...this.docOf.keys()];
+  }
+
+  snapshot(): KeywordIndexSnapshot {
+    const n = this.ids.length;
+    // Old paper number -> new one; numbers stay ascending, so postings stay sorted.
+    const remap = new Int32Array(n).fill(-1);
+    const ids: string[] = [];
+    for (let d = 0; d < n; d++) if (this.alive[d]) remap[d] = ids.push(this.ids[d]) - 1;
+    const live = ids.length;
+    const lens = new Uint16Array(live * 3);
+    const days = new Int32Array(live);
+    const modified = new Float64Array(live);
+    for (let d = 0; d < n; d++) {
+      const to = remap[d];
+      if (to < 0) continue;
+      lens.set(this.lens.subarray(d * 3, d * 3 + 3), to * 3);
+      days[to] = this.days[d];
+      modified[to] = this.modified[d];
+    }
+    const terms: string[] = [];
+    const counts: number[] = [];
+    let total = 0;
+    for (const [t, p] of this.terms) {
+      let c = 0;
+      for (let i = 0; i < p.n; i++) if (remap[p.docs[i]] >= 0) c++;
+      if (c === 0) continue;
+      terms.push(t);
+      counts.push(c);
+      total += c;
+    }
+    const postingDocs = new Uint32Array(total);
+    const postingTfs = new Uint16Array(total);
+    let o = 0;
+    for (const t of terms) {
+      const p = this.terms.get(t) as Postings;
+      for (let i = 0; i < p.n; i++) {
+        const to = remap[p.docs[i]];
+        if (to < 0) continue;
+        postingDocs[o] = to;
+        postingTfs[o++] = p.tfs[i];
+      }
+    }
+    const cats: string[] = [];
+    const catCounts: number[] = [];
+    const catDocs: number[] = [];
+    for (const [c, list] of this.cats) {
+      const before = catDocs.length;
+      for (const d of list) if (remap[d] >= 0) catDocs.push(remap[d]);
+      if (catDocs.length === before) continue;
+      cats.push(c);
+      catCounts.push(catDocs.length - before);
+    }
+    return {
+      ids,
+      lens,
+      days,
+      modified,
+      terms,
+      termCounts: Uint32Array.from(counts),
+      postingDocs,
+      postingTfs,
+      cats,
+      catCounts: Uint32Array.from(catCounts),
+      catDocs: Uint32Array.from(catDocs),
+    };
+  }
+
+  static fromSnapshot(s: KeywordIndexSnapshot, params: Bm25Params = DEFAULT_BM25): KeywordIndex {
+    const index = new KeywordIndex(params);
+    const n = s.ids.length;
+    index.ensureCapacity(n);
+    index.ids = s.ids;
+    for (let d = 0; d < n; d++) index.docOf.set(s.ids[d], d);
+    index.alive.fill(1, 0, n);
+    index.lens.set(s.lens);
+    index.days.set(s.days);
+    index.modified.set(s.modified);
+    for (let d = 0; d < n; d++) for (let f = 0; f < 3; f++) index.lenSums[f] += s.lens[d * 3 + f];
+    let o = 0;
+    for (let i = 0; i < s.terms.length; i++) {
+      const c = s.termCounts[i];
+      index.terms.set(
+        s.terms[i],
+        Postings.over(s.postingDocs.subarray(o, o + c), s.postingTfs.subarray(o, o + c)),
+      );
+      o += c;
+    }
+    o = 0;
+    for (let i = 0; i < s.cats.length; i++) {
+      const c = s.catCounts[i];
+      index.cats.set(s.cats[i], Array.from(s.catDocs.subarray(o, o + c)));
+      o += c;
+    }
+    return index;
   }
 
   /** Number of papers (live or dead, as BM25's N) that contain a term: its df. */

@@ -1,82 +1,25 @@
 import type { Queryable } from "../db/client.ts";
-import { KeywordIndex } from "./keyword-index.ts";
-import {
-  paperTextsByIds,
-  searchChangesSince,
-  searchClockMs,
-  searchDocsAfter,
-  searchDocsByIds,
-} from "./store.ts";
-import { analyze, phraseTokens } from "./text.ts";
+import { KeywordSearcher, type KeywordSearcherOptions } from "./keyword-searcher.ts";
+import { paperTextsByIds } from "./store.ts";
+import { analyze, isDisplayStopTerm, phraseTokens } from "./text.ts";
 import type { ParsedQuery, SearchHit } from "./types.ts";
 
-const LOAD_PAGE = 5000;
-// Rows are read back this far behind the watermark, so a write whose transaction committed a
-// little after a later one (modified_at is the transaction's start) is still picked up.
-const OVERLAP_MS = 10_000;
 // Phrases are verified on the stored text of the best candidates, at most this many.
 export const PHRASE_CANDIDATES = 1000;
 const PHRASE_BATCH = 200;
-const REBUILD_DEAD_RATIO = 0.25;
-
-/**
- * The per-process keyword index and its sync with the papers table. Every search first asks
- * the database for rows changed since the watermark (an index range scan that is usually
- * empty), so a paper added or edited by any process is searchable on its next query. The
- * index is rebuilt from the table once a quarter of it is superseded versions, since dead
- * postings still weigh in df.
- */
-export class KeywordSearcher {
-  index = new KeywordIndex();
-  /** The database time the last sync started: rows changed since (less the overlap) are re-checked. */
-  private syncedAtMs = Number.NEGATIVE_INFINITY;
-  private loaded = false;
-  private running: Promise<void> | null = null;
-
-  /** Brings the index up to date; concurrent callers share one sync. */
-  sync(db: Queryable): Promise<void> {
-    if (!this.running)
-      this.running = this.syncOnce(db).finally(() => {
-        this.running = null;
-      });
-    return this.running;
-  }
-
-  private async syncOnce(db: Queryable): Promise<void> {
-    if (!this.loaded || (this.index.deadRatio > REBUILD_DEAD_RATIO && this.index.size > 1000)) {
-      const started = await searchClockMs(db);
-      const fresh = new KeywordIndex(this.index.params);
-      let after = "";
-      for (;;) {
-        const docs = await searchDocsAfter(db, after, LOAD_PAGE);
-        for (const d of docs) fresh.add(d);
-        if (docs.length < LOAD_PAGE) break;
-        after = docs[docs.length - 1].arxivId;
-      }
-      this.index = fresh;
-      this.syncedAtMs = started;
-      this.loaded = true;
-    }
-    // Only ids and times cross first; whole rows only for papers the index has not seen as they
-    // are, so the overlap costs little even right after a bulk import.
-    const now = await searchClockMs(db);
-    const changes = await searchChangesSince(db, this.syncedAtMs - OVERLAP_MS);
-    const stale = changes
-      .filter((c) => this.index.modifiedMsOf(c.arxivId) !== c.modifiedMs)
-      .map((c) => c.arxivId);
-    for (let i = 0; i < stale.length; i += LOAD_PAGE)
-      for (const d of await searchDocsByIds(db, stale.slice(i, i + LOAD_PAGE))) this.index.add(d);
-    this.syncedAtMs = now;
-  }
-}
 
 const searchers = new WeakMap<object, KeywordSearcher>();
 
-/** The keyword searcher of a database handle: one per process and database. */
-export function keywordSearcherFor(db: object): KeywordSearcher {
+export { KeywordSearcher };
+
+/**
+ * The keyword searcher of a database handle: one per process and database. The first caller's
+ * options (where the index file lives) are the ones kept.
+ */
+export function keywordSearcherFor(db: object, opts?: KeywordSearcherOptions): KeywordSearcher {
   let s = searchers.get(db);
   if (!s) {
-    s = new KeywordSearcher();
+    s = new KeywordSearcher(opts);
     searchers.set(db, s);
   }
   return s;
@@ -145,7 +88,7 @@ export async function keywordSearch(
     hits: docs.map((d) => ({
       arxivId: d.arxivId,
       score: d.score,
-      matchedTerms: q.terms.filter((t) => index.contains(d.docId, t)),
+      matchedTerms: q.terms.filter((t) => !isDisplayStopTerm(t) && index.contains(d.docId, t)),
       why: "keyword" as const,
     })),
   };

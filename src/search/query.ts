@@ -42,6 +42,7 @@ function emptyQuery(raw: string): ParsedQuery {
     arxivId: null,
     errors: [],
     notices: [],
+    expansions: [],
   };
 }
 

@@ -74,6 +74,13 @@ async function fallBack<T>(ctx: ModeContext, work: () => Promise<T>): Promise<T 
   }
 }
 
+/** What a person reads when meaning found nothing: why, and what they see instead. */
+function nothingSimilar(unknownWords: boolean): string {
+  return unknownWords
+    ? "No semantic matches: the semantic model knows none of these words. Showing keyword matches, if any."
+    : "No semantic matches: no paper is close enough in meaning to this query. Showing keyword matches, if any.";
+}
+
 async function runSemantic(ctx: ModeContext): Promise<{ total: number; hits: SearchHit[] }> {
   // A filter-only query has nothing to embed: it lists the matching papers, as keyword mode does.
   if (ctx.query.text.trim() === "") return ctx.keyword(ctx.k);
@@ -82,9 +89,13 @@ async function runSemantic(ctx: ModeContext): Promise<{ total: number; hits: Sea
   const want = hasConstraints(ctx.query)
     ? Math.max(ctx.k * FILTER_OVERFETCH, MIN_FILTERED_CANDIDATES)
     : ctx.k;
-  const nearest = await fallBack(ctx, () => searcher.search(ctx.query.text, want));
-  if (!nearest) return ctx.keyword(ctx.k);
-  const found = await constrained(ctx.deps.db, ctx.query, nearest);
+  const answer = await fallBack(ctx, () => searcher.search(ctx.query.text, want));
+  if (!answer) return ctx.keyword(ctx.k);
+  const found = await constrained(ctx.deps.db, ctx.query, answer.hits);
+  if (found.length === 0) {
+    ctx.query.notices.push(nothingSimilar(answer.unknownWords));
+    return ctx.keyword(ctx.k);
+  }
   const hits = found
     .slice(0, ctx.k)
     .map((h): SearchHit => ({ arxivId: h.arxivId, score: h.score, matchedTerms: [], why: "semantic" }));
@@ -100,6 +111,7 @@ async function runHybrid(ctx: ModeContext): Promise<{ total: number; hits: Searc
   const kwIds = kw.hits.map((h) => h.arxivId);
   const side = await fallBack(ctx, () => searcher.hybridSide(ctx.query.text, kwIds, { ...fusion, depth }));
   if (!side) return { total: kw.total, hits: kw.hits.slice(0, ctx.k) };
+  if (side.unknownWords) ctx.query.notices.push(nothingSimilar(true));
   const nearest = await constrained(ctx.deps.db, ctx.query, side.nearest);
   const cosines = new Map(side.cosines);
   for (const h of nearest) cosines.set(h.arxivId, h.score);

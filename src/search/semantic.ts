@@ -3,13 +3,23 @@ import type { Config } from "../config.ts";
 import type { Queryable } from "../db/client.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { loadEmbedder } from "./embed/embedder.ts";
+import { isZeroVector } from "./embed/floor.ts";
 import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding } from "./embedding-store.ts";
 import { type FusionParams, feedbackQuery } from "./fusion.ts";
-import { type VectorHit, VectorIndex } from "./vector-index.ts";
+import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
 
 const LOAD_PAGE = 5000;
 // A copy on disk is refreshed at most this often; it only saves work at the next start.
 const SAVE_EVERY_MS = 60_000;
+// The first search of a process waits this long for the vectors; past it, semantic and hybrid
+// answer with keyword results and a notice until they are loaded (a large index without its
+// saved copy takes minutes to build).
+const FIRST_WAIT_MS = 5000;
+
+export interface SemanticAnswer {
+  hits: VectorHit[];
+  unknownWords: boolean;
+}
 
 interface Loaded {
   embedder: Embedder;
@@ -36,6 +46,8 @@ export class SemanticSearcher {
   private lastSave = 0;
   /** Rows were added since the copy on disk was written. */
   private dirty = false;
+  /** Why the last index build failed, if it did; the next search tries again. */
+  lastError: unknown = null;
 
   constructor(private readonly opts: SemanticOptions) {}
 
@@ -65,19 +77,44 @@ export class SemanticSearcher {
   private async syncOnce(db: Queryable): Promise<void> {
     const active = await activeEmbeddingModel(db);
     if (active && active.id !== this.current?.embedder.modelId && !this.switching) {
-      const build = this.open(db, active.id).then((loaded) => {
+      const first = !this.current;
+      let exposed: () => void = () => {};
+      const usable = new Promise<void>((resolve) => {
+        exposed = resolve;
+      });
+      // The first model is searchable as soon as its vectors are in (by scan, while its graph is
+      // built); later switches happen behind the old model, which answers until the new is whole.
+      const build = this.open(
+        db,
+        active.id,
+        first
+          ? (l) => {
+              this.current ??= l;
+              exposed();
+            }
+          : undefined,
+      ).then((loaded) => {
         if (loaded) this.current = loaded;
+        this.lastError = null;
       });
-      this.switching = build.finally(() => {
-        this.switching = null;
-      });
-      // Only the first model is waited for; later switches happen behind the old one.
-      if (!this.current) await this.switching;
+      this.switching = build
+        .catch((err) => {
+          this.lastError = err;
+        })
+        .finally(() => {
+          this.switching = null;
+          exposed();
+        });
+      if (first) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([usable, new Promise((r) => (timer = setTimeout(r, FIRST_WAIT_MS)))]);
+        clearTimeout(timer);
+      }
     }
-    if (this.current) await this.topUp(db, this.current);
+    if (this.current && !this.current.index.building) await this.topUp(db, this.current);
   }
 
-  private async open(db: Queryable, modelId: number): Promise<Loaded | null> {
+  private async open(db: Queryable, modelId: number, expose?: (l: Loaded) => void): Promise<Loaded | null> {
     const row = await activeEmbeddingModel(db);
     if (!row || row.id !== modelId) return null;
     const embedder = await loadEmbedder(db, row, this.opts.config);
@@ -87,7 +124,16 @@ export class SemanticSearcher {
     // A copy ahead of the database belongs to another database (or a restored backup): stale.
     if (index && index.watermark > maxSeq) index = null;
     const loaded = { embedder, index: index ?? new VectorIndex(modelId, row.dims) };
+    // Sequence numbers bound the row count: past the scan limit, build the graph off-thread.
+    if (!index && maxSeq > EXACT_LIMIT) loaded.index.beginBulk();
     const added = await this.topUp(db, loaded, false);
+    expose?.(loaded);
+    try {
+      await loaded.index.finishBulk();
+    } catch (err) {
+      await loaded.index.abortBulk();
+      throw err;
+    }
     if (dir) {
       if (!index || added > 0) loaded.index.save(dir);
       VectorIndex.removeOthers(dir, modelId);
@@ -121,30 +167,45 @@ export class SemanticSearcher {
     this.dirty = false;
   }
 
-  /** Nearest papers to a query text; empty until a model is active. */
-  async search(text: string, k: number): Promise<VectorHit[]> {
+  /**
+   * Papers similar to a query text, nearest first, none below the model's similarity floor;
+   * empty until a model is active. `unknownWords` says the model knows none of the words, so
+   * nothing can be similar.
+   */
+  async search(text: string, k: number): Promise<SemanticAnswer> {
     const cur = this.current;
-    if (!cur || text.trim() === "") return [];
-    return cur.index.search(await cur.embedder.embedQuery(text), k);
+    if (!cur || text.trim() === "") return { hits: [], unknownWords: false };
+    const q = await cur.embedder.embedQuery(text);
+    if (isZeroVector(q)) return { hits: [], unknownWords: true };
+    const floor = cur.embedder.similarityFloor;
+    return { hits: cur.index.search(q, k).filter((h) => h.score >= floor), unknownWords: false };
   }
 
   /**
    * The semantic half of hybrid ranking: the query vector steered by the best keyword hits,
-   * its nearest papers, and its cosine with every keyword candidate.
+   * its nearest papers above the floor, and its cosine with every keyword candidate. A query
+   * the model knows nothing of adds nothing (null vector: keyword results alone).
    */
   async hybridSide(
     text: string,
     keywordIds: string[],
     p: FusionParams,
-  ): Promise<{ nearest: VectorHit[]; cosines: Map<string, number> } | null> {
+  ): Promise<{ nearest: VectorHit[]; cosines: Map<string, number>; unknownWords: boolean } | null> {
     const cur = this.current;
     if (!cur) return null;
+    const query = await cur.embedder.embedQuery(text);
+    if (isZeroVector(query)) return { nearest: [], cosines: new Map(), unknownWords: true };
     const feedback = keywordIds
       .slice(0, p.feedbackDocs)
       .map((id) => cur.index.vectorOf(id))
       .filter((v): v is Float32Array => v !== null);
-    const q = feedbackQuery(await cur.embedder.embedQuery(text), feedback, p.feedbackWeight);
-    return { nearest: cur.index.search(q, p.depth), cosines: cur.index.cosines(q, keywordIds) };
+    const q = feedbackQuery(query, feedback, p.feedbackWeight);
+    const floor = cur.embedder.similarityFloor;
+    return {
+      nearest: cur.index.search(q, p.depth).filter((h) => h.score >= floor),
+      cosines: cur.index.cosines(q, keywordIds),
+      unknownWords: false,
+    };
   }
 
   /** Papers nearest to a stored paper, itself excluded. */

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { acronymTableFor, expandAcronyms } from "./acronyms/expand.ts";
 import { type KeywordSearcher, keywordSearch, keywordSearcherFor } from "./keyword.ts";
 import { parseQuery } from "./query.ts";
 import type { ParsedQuery, SearchHit, SearchMode, SearchRequest, SearchResult } from "./types.ts";
@@ -46,9 +47,15 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
     query,
   });
   if (query.errors.length > 0 || query.arxivId) return done(0, []);
+  if (req.expand !== false) expandAcronyms(query, await acronymTableFor(deps.db));
 
   const searcher = deps.keyword ?? keywordSearcherFor(deps.db);
   await searcher.sync(deps.db);
+  const index = searcher.status();
+  if (index.state === "building")
+    query.notices.push(
+      `The search index is still being built (${index.docs.toLocaleString("en")} papers so far): results may be incomplete.`,
+    );
   const keyword = (k: number) => keywordSearch(deps.db, searcher, query, k);
   const runner = mode === "keyword" ? undefined : modeRunners[mode];
   if (mode !== "keyword" && !runner) {

@@ -85,3 +85,31 @@ export async function searchClockMs(db: Queryable): Promise<number> {
   const [{ ms }] = await db.query<{ ms: number }>("select (extract(epoch from now()) * 1000)::float8 as ms");
   return ms;
 }
+
+/** Papers deleted at or after a time (ms), from the log the papers table's delete trigger keeps. */
+export async function searchDeletionsSince(db: Queryable, sinceMs: number): Promise<string[]> {
+  const rows = await db.query<{ arxiv_id: string }>(
+    "select distinct arxiv_id from paper_deletions where deleted_at >= to_timestamp($1::float8 / 1000)",
+    [Number.isFinite(sinceMs) ? sinceMs : 0],
+  );
+  return rows.map((r) => r.arxiv_id);
+}
+
+/** The modification time of each of these papers that exists. */
+export async function searchModifiedOf(
+  db: Queryable,
+  arxivIds: string[],
+): Promise<{ arxivId: string; modifiedMs: number }[]> {
+  if (arxivIds.length === 0) return [];
+  const rows = await db.query<{ arxiv_id: string; modified_ms: number }>(
+    `select arxiv_id, (extract(epoch from modified_at) * 1000)::float8 as modified_ms
+     from papers where arxiv_id = any($1::text[])`,
+    [arxivIds],
+  );
+  return rows.map((r) => ({ arxivId: r.arxiv_id, modifiedMs: r.modified_ms }));
+}
+
+export async function paperCount(db: Queryable): Promise<number> {
+  const [{ n }] = await db.query<{ n: number }>("select count(*)::int as n from papers");
+  return n;
+}

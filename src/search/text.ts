@@ -1,4 +1,5 @@
-import { stemmer } from "stemmer";
+import { eng as ENGLISH_STOP_WORDS } from "stopword";
+import { light, type Stemmer } from "./stemmers.ts";
 
 /**
  * The one text analyser for search: documents and queries go through the same steps, so a
@@ -7,7 +8,8 @@ import { stemmer } from "stemmer";
  *
  * Steps: TeX clean-up (`$\pi$` -> pi, `\emph{x}` -> x, `\"o` -> o), Unicode NFKD with the
  * combining marks dropped (é -> e, ﬁ -> fi), lower case, words of letters and digits, possessive
- * `'s` dropped, Porter stemming, and Lucene's English stop words removed (the list
+ * `'s` dropped, light stemming (stemmers.ts: inflections and meaning-keeping derivations,
+ * so medical and medication stay apart), and Lucene's English stop words removed (the list
  * Elasticsearch's `english` analyzer uses, so BM25 compares with BEIR's baseline). Hyphenated
  * compounds yield their parts and the joined form ("pre-training" -> pre, train, pretrain), so
  * "pre-training" and "pretraining" find each other in either direction.
@@ -45,50 +47,76 @@ export function normalizeText(text: string): string {
   return s.toLowerCase().replace(POSSESSIVE, "");
 }
 
-const stemCache = new Map<string, string>();
-
-/** Porter stem of one lower-case word, cached because vocabularies are Zipfian. */
-export function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = word.length > 2 && !/\d/.test(word) ? stemmer(word) : word;
-    if (stemCache.size > 500_000) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
-}
-
 export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word);
 }
 
-/**
- * Index terms of a text, with repeats (term frequency counts them). Stop words are dropped; a
- * hyphenated compound adds its joined form after its parts.
- */
-export function analyze(text: string): string[] {
-  const out: string[] = [];
-  const norm = normalizeText(text);
-  // After normalisation, ASCII text needs no Unicode classes: a plain regex is much faster.
-  for (const m of norm.matchAll(NON_ASCII.test(norm) ? COMPOUND : ASCII_COMPOUND)) {
-    const compound = m[0];
-    if (compound.indexOf("-") === -1 && compound.indexOf("‐") === -1 && compound.indexOf("‑") === -1) {
-      if (!STOP_WORDS.has(compound)) out.push(stem(compound));
-      continue;
-    }
-    const parts = compound.split(/[-‐‑]/);
-    for (const p of parts) if (!STOP_WORDS.has(p)) out.push(stem(p));
-    out.push(stem(parts.join("")));
-  }
-  return out;
+export interface Analyzer {
+  /** Stem of one lower-case word, cached because vocabularies are Zipfian. */
+  stem(word: string): string;
+  /**
+   * Index terms of a text, with repeats (term frequency counts them). Stop words are dropped; a
+   * hyphenated compound adds its joined form after its parts.
+   */
+  analyze(text: string): string[];
+  /** Stemmed tokens in order, stop words kept and compounds split: what phrases compare. */
+  phraseTokens(text: string): string[];
 }
 
-/** Stemmed tokens in order, stop words kept and compounds split: what phrases compare. */
-export function phraseTokens(text: string): string[] {
-  const out: string[] = [];
-  for (const m of normalizeText(text).matchAll(COMPOUND))
-    for (const p of m[0].split(/[-‐‑]/)) out.push(stem(p));
-  return out;
+/** An analyser with the given stemmer; search uses one (`analyze` below), benchmarks compare others. */
+export function createAnalyzer(stemmer: Stemmer): Analyzer {
+  const cache = new Map<string, string>();
+  const stem = (word: string): string => {
+    let s = cache.get(word);
+    if (s === undefined) {
+      s = word.length > 2 && !/\d/.test(word) ? stemmer(word) : word;
+      if (cache.size > 500_000) cache.clear();
+      cache.set(word, s);
+    }
+    return s;
+  };
+  return {
+    stem,
+    analyze(text) {
+      const out: string[] = [];
+      const norm = normalizeText(text);
+      // After normalisation, ASCII text needs no Unicode classes: a plain regex is much faster.
+      for (const m of norm.matchAll(NON_ASCII.test(norm) ? COMPOUND : ASCII_COMPOUND)) {
+        const compound = m[0];
+        if (compound.indexOf("-") === -1 && compound.indexOf("‐") === -1 && compound.indexOf("‑") === -1) {
+          if (!STOP_WORDS.has(compound)) out.push(stem(compound));
+          continue;
+        }
+        const parts = compound.split(/[-‐‑]/);
+        for (const p of parts) if (!STOP_WORDS.has(p)) out.push(stem(p));
+        out.push(stem(parts.join("")));
+      }
+      return out;
+    },
+    phraseTokens(text) {
+      const out: string[] = [];
+      for (const m of normalizeText(text).matchAll(COMPOUND))
+        for (const p of m[0].split(/[-‐‑]/)) out.push(stem(p));
+      return out;
+    },
+  };
+}
+
+const searchAnalyzer = createAnalyzer(light);
+export const stem = searchAnalyzer.stem;
+export const analyze = searchAnalyzer.analyze;
+export const phraseTokens = searchAnalyzer.phraseTokens;
+
+// Ranking keeps Lucene's short list (BM25 was tuned with it, and "how" or "from" can matter
+// to a query), but nothing a person reads may present them as what a paper matched on: the
+// `stopword` package's English list (108 words) plus Lucene's, as stems.
+const DISPLAY_STOP_STEMS: ReadonlySet<string> = new Set(
+  [...ENGLISH_STOP_WORDS, ...STOP_WORDS].map((w) => stem(w.toLowerCase())),
+);
+
+/** Whether a stemmed term is too common to show as a match (highlights, "Matched:"). */
+export function isDisplayStopTerm(term: string): boolean {
+  return DISPLAY_STOP_STEMS.has(term);
 }
 
 export interface WordSpan {

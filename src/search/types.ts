@@ -39,6 +39,8 @@ export interface ParsedQuery {
   errors: string[];
   /** Things the user should know but that do not stop the search (truncation, ignored operators). */
   notices: string[];
+  /** What search added to the query: the other form of an acronym ("AI" -> "artificial intelligence"). */
+  expansions: { typed: string; added: string }[];
 }
 
 export interface SearchHit {
@@ -60,6 +62,8 @@ export interface SearchResult {
 
 export interface SearchRequest {
   q: string;
+  /** Also search the other form of acronyms the corpus defines (default true). */
+  expand?: boolean;
   mode?: SearchMode;
   limit?: number;
   offset?: number;

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Index as UsearchIndex } from "usearch";
+import { GraphBuilder, type GraphOptions } from "./vector-graph-builder.ts";
 
 // usearch's ESM entry recurses forever on Node 20; its CommonJS build works.
 const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
@@ -20,6 +21,12 @@ const usearch = createRequire(import.meta.url)("usearch") as typeof import("usea
  * of the float32 memory): hybrid ranking needs the cosine of keyword candidates that the graph
  * search did not return, and below EXACT_LIMIT vectors a scan of the codes is exact search,
  * faster than walking a graph and never missing a neighbour.
+ *
+ * The graph itself stores int8 too (usearch's i8 scalar kind: a quarter of the memory and faster
+ * distances than float32), and the graph's candidates are re-scored on the per-vector-scaled
+ * codes, which are more precise than usearch's fixed scaling, before the best k are returned.
+ * A bulk load (a first start without a saved copy, a model switch) builds the graph on a worker
+ * thread (vector-graph-builder.ts); meanwhile searches scan the codes, exact but slower.
  */
 export interface VectorIndexMeta {
   modelId: number;
@@ -27,7 +34,11 @@ export interface VectorIndexMeta {
   watermark: number;
   /** arXiv id by slot; null for a removed slot. */
   ids: (string | null)[];
+  /** How the graph stores vectors; a copy saved by an older version is rebuilt. */
+  graph?: string;
 }
+
+const GRAPH_FORMAT = "hnsw-i8-1";
 
 export interface VectorHit {
   arxivId: string;
@@ -41,6 +52,10 @@ const EXPANSION_SEARCH = 128;
 const EXPANSION_ADD = 128;
 const CONNECTIVITY = 16;
 export const EXACT_LIMIT = 20_000;
+// The graph's int8 distances are close but not exact: take this many times k candidates and
+// re-score them, so a neighbour ranked a little low by the graph is not lost.
+const RESCORE_FACTOR = 4;
+const MIN_CANDIDATES = 64;
 
 export class VectorIndex {
   readonly modelId: number;
@@ -51,10 +66,18 @@ export class VectorIndex {
   private slotOf = new Map<string, number>();
   private codes = new Int8Array(0);
   private scales = new Float32Array(0);
+  /** Set while a bulk load builds the graph off-thread; the graph is empty until it is done. */
+  private builder: GraphBuilder | null = null;
+  /** Slots replaced during a bulk load: the built graph still holds them. */
+  private removedDuringBuild: number[] = [];
 
-  constructor(modelId: number, dims: number) {
+  /** Up to this many vectors, search scans the codes instead of walking the graph. */
+  private readonly exactLimit: number;
+
+  constructor(modelId: number, dims: number, opts: { exactLimit?: number } = {}) {
     this.modelId = modelId;
     this.dims = dims;
+    this.exactLimit = opts.exactLimit ?? EXACT_LIMIT;
     this.index = newIndex(dims);
   }
 
@@ -72,7 +95,8 @@ export class VectorIndex {
         throw new Error(`vector for ${r.arxivId} has ${r.vector.length} dimensions, the index ${this.dims}`);
       const old = this.slotOf.get(r.arxivId);
       if (old !== undefined) {
-        this.index.remove(BigInt(old));
+        if (this.builder) this.removedDuringBuild.push(old);
+        else this.index.remove(BigInt(old));
         this.ids[old] = null;
       }
       const slot = this.ids.length;
@@ -83,7 +107,38 @@ export class VectorIndex {
       this.storeCodes(slot, r.vector);
       if (r.seq !== undefined && r.seq > this.watermark) this.watermark = r.seq;
     });
-    this.index.add(keys, matrix);
+    if (this.builder) this.builder.add(keys, matrix);
+    else this.index.add(keys, matrix);
+  }
+
+  /** From now until `finishBulk`, vectors go to a graph built on a worker thread. */
+  beginBulk(): void {
+    if (!this.builder) this.builder = new GraphBuilder(graphOptions(this.dims));
+  }
+
+  /** Whether searches still scan the codes because the graph is being built. */
+  get building(): boolean {
+    return this.builder !== null;
+  }
+
+  /** Waits for the off-thread graph and takes it in; searches use it from then on. */
+  async finishBulk(): Promise<void> {
+    const builder = this.builder;
+    if (!builder) return;
+    try {
+      const file = await builder.finish();
+      this.index.load(file);
+      fs.rmSync(file, { force: true });
+      for (const slot of this.removedDuringBuild) this.index.remove(BigInt(slot));
+      this.removedDuringBuild = [];
+    } finally {
+      this.builder = null;
+    }
+  }
+
+  /** Stops an off-thread build (shutdown, or the model was replaced meanwhile). */
+  async abortBulk(): Promise<void> {
+    await this.builder?.abort();
   }
 
   private storeCodes(slot: number, v: Float32Array): void {
@@ -130,27 +185,40 @@ export class VectorIndex {
     return out;
   }
 
-  /** The k nearest papers: exact below EXACT_LIMIT, else from the HNSW graph. */
+  /** The k nearest papers: exact below EXACT_LIMIT or while the graph is built, else from the graph. */
   search(vector: Float32Array, k: number): VectorHit[] {
     if (this.size === 0 || k <= 0) return [];
-    if (this.size <= EXACT_LIMIT) return this.exact(vector, k);
+    if (this.size <= this.exactLimit || this.builder) return this.exact(vector, k);
+    const want = Math.min(this.size, Math.max(k * RESCORE_FACTOR, MIN_CANDIDATES));
     // The query is copied: usearch ignores a view's byte offset.
-    const m = this.index.search(vector.slice(), Math.min(k, this.size), 0) as InstanceType<
-      typeof usearch.Matches
-    >;
+    const m = this.index.search(vector.slice(), want, 0) as InstanceType<typeof usearch.Matches>;
     const out: VectorHit[] = [];
     for (let i = 0; i < m.keys.length; i++) {
-      const id = this.ids[Number(m.keys[i])];
-      if (id) out.push({ arxivId: id, score: 1 - m.distances[i] });
+      const slot = Number(m.keys[i]);
+      const id = this.ids[slot];
+      if (id) out.push({ arxivId: id, score: this.dot(slot, vector) });
     }
-    return out;
+    return out.sort(byScore).slice(0, k);
   }
 
+  /** A scan of every code with a bounded heap: no per-paper allocation, so it stays usable at a million. */
   private exact(q: Float32Array, k: number): VectorHit[] {
-    const scored: VectorHit[] = [];
-    for (const [arxivId, slot] of this.slotOf) scored.push({ arxivId, score: this.dot(slot, q) });
-    scored.sort((a, b) => b.score - a.score || (a.arxivId < b.arxivId ? -1 : 1));
-    return scored.slice(0, k);
+    const heap: VectorHit[] = [];
+    // The heap's root is the worst kept hit: byScore(root, x) < 0 means x is worse than the root.
+    const worse = (a: VectorHit, b: VectorHit) => byScore(a, b) > 0;
+    for (let slot = 0; slot < this.ids.length; slot++) {
+      const arxivId = this.ids[slot];
+      if (arxivId === null) continue;
+      const hit = { arxivId, score: this.dot(slot, q) };
+      if (heap.length < k) {
+        heap.push(hit);
+        siftUp(heap, heap.length - 1, worse);
+      } else if (worse(heap[0], hit)) {
+        heap[0] = hit;
+        siftDown(heap, 0, worse);
+      }
+    }
+    return heap.sort(byScore);
   }
 
   save(dir: string): void {
@@ -163,6 +231,7 @@ export class VectorIndex {
       dims: this.dims,
       watermark: this.watermark,
       ids: this.ids,
+      graph: GRAPH_FORMAT,
     };
     fs.writeFileSync(`${tmp}.json`, JSON.stringify(meta));
     fs.writeFileSync(`${tmp}.codes`, this.codes.subarray(0, this.ids.length * this.dims));
@@ -179,7 +248,7 @@ export class VectorIndex {
     const base = path.join(dir, `vectors-${modelId}`);
     try {
       const meta = JSON.parse(fs.readFileSync(`${base}.json`, "utf8")) as VectorIndexMeta;
-      if (meta.modelId !== modelId || meta.dims !== dims) return null;
+      if (meta.modelId !== modelId || meta.dims !== dims || meta.graph !== GRAPH_FORMAT) return null;
       const vi = new VectorIndex(modelId, dims);
       vi.index.load(`${base}.usearch`);
       vi.ids = meta.ids;
@@ -208,14 +277,45 @@ export class VectorIndex {
   }
 }
 
-function newIndex(dims: number): UsearchIndex {
-  return new usearch.Index({
+function graphOptions(dims: number): GraphOptions {
+  return {
     dimensions: dims,
     metric: usearch.MetricKind.IP,
-    quantization: usearch.ScalarKind.F32,
+    quantization: usearch.ScalarKind.I8,
     connectivity: CONNECTIVITY,
     expansion_add: EXPANSION_ADD,
     expansion_search: EXPANSION_SEARCH,
     multi: false,
-  });
+  };
+}
+
+function newIndex(dims: number): UsearchIndex {
+  return new usearch.Index(graphOptions(dims) as ConstructorParameters<typeof usearch.Index>[0]);
+}
+
+/** Best first; equal scores in id order, so results are stable. */
+function byScore(a: VectorHit, b: VectorHit): number {
+  return b.score - a.score || (a.arxivId < b.arxivId ? -1 : a.arxivId > b.arxivId ? 1 : 0);
+}
+
+function siftUp<T>(h: T[], i: number, worse: (a: T, b: T) => boolean): void {
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!worse(h[i], h[parent])) break;
+    [h[i], h[parent]] = [h[parent], h[i]];
+    i = parent;
+  }
+}
+
+function siftDown<T>(h: T[], i: number, worse: (a: T, b: T) => boolean): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < h.length && worse(h[l], h[m])) m = l;
+    if (r < h.length && worse(h[r], h[m])) m = r;
+    if (m === i) return;
+    [h[i], h[m]] = [h[m], h[i]];
+    i = m;
+  }
 }

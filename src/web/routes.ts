@@ -6,6 +6,7 @@ import type { AppDeps } from "./app.ts";
 import { registerCommunityRoutes } from "./community/index.ts";
 import { registerDeliveryRoutes } from "./delivery/index.ts";
 import { registerFeedRoutes } from "./feed-routes.ts";
+import { registerForYouRoutes } from "./foryou/index.ts";
 import { registerKeysPage } from "./pages/keys.ts";
 import { registerSearchPage } from "./pages/search.ts";
 import { registerPrefs } from "./prefs.ts";
@@ -27,4 +28,5 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSuggestApi(app, deps);
   registerSimilarRoutes(app, deps);
   registerAdminStatus(app, deps);
+  registerForYouRoutes(app, deps);
 }

@@ -45,3 +45,17 @@ if (testBackends().includes("postgres")) {
     }
   });
 }
+
+test("two migration files with the same number are refused, not one silently skipped", async () => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-migrations-"));
+  try {
+    fs.writeFileSync(path.join(dir, "0001_a.sql"), "select 1;");
+    fs.writeFileSync(path.join(dir, "0001_b.sql"), "select 2;");
+    assert.throws(() => loadMigrations(dir), /Two migrations share version 1: 0001_a and 0001_b/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

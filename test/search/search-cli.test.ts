@@ -40,7 +40,7 @@ test("dailypapers search prints ranked papers, JSON, and clear errors", () => {
   assert.equal(out.total, 4);
   assert.deepEqual(
     out.hits.map((h: { arxivId: string; matchedTerms: string[] }) => [h.arxivId, h.matchedTerms]),
-    [["2408.03361", ["medic", "benchmark"]]],
+    [["2408.03361", ["medical", "benchmark"]]],
   );
   assert.ok(
     out.hits[0].highlightedTitle.some(

@@ -114,7 +114,7 @@ for (const backend of testBackends()) {
       const op = doc.paths["/api/papers/search"].get;
       assert.deepEqual(
         op.parameters.map((p: { name: string }) => p.name),
-        ["q", "limit", "mode"],
+        ["q", "limit", "mode", "expand"],
       );
       assert.ok(doc.components.schemas.HighlightSpan);
     });

@@ -68,7 +68,7 @@ for (const backend of testBackends()) {
     });
 
     test("a background run trains the built-in model, embeds every paper and activates it", async () => {
-      await trainBuiltinModel(db, { dims: 48, seed: 42 });
+      await trainBuiltinModel(db, { dims: 64, seed: 42 });
       const report = await runEmbedding(db, config);
       assert.equal(report.embedded, corpus.length);
       assert.ok(report.switchedTo);

@@ -8,6 +8,8 @@ import { RemoteEmbeddingClient } from "./remote.ts";
 export interface Embedder {
   modelId: number;
   dims: number;
+  /** Cosines below this are chance, not similarity (floor.ts); 0 where it was never calibrated. */
+  similarityFloor: number;
   embedDocuments(texts: string[]): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;
 }
@@ -40,13 +42,19 @@ export function unpackLsa(
   return { params: p, vocab, idf: all.subarray(0, v), vectors: all.subarray(v), avgLen };
 }
 
-export function lsaEmbedder(modelId: number, model: LsaModel): Embedder {
+export function lsaEmbedder(modelId: number, model: LsaModel, similarityFloor = 0): Embedder {
   return {
     modelId,
     dims: model.params.dims,
+    similarityFloor,
     embedDocuments: async (texts) => texts.map((t) => embedLsa(model, t)),
     embedQuery: async (text) => embedLsa(model, text, true),
   };
+}
+
+function floorOf(row: EmbeddingModelRow): number {
+  const f = Number(row.params.similarityFloor ?? 0);
+  return Number.isFinite(f) ? f : 0;
 }
 
 /** Loads the embedder of a stored model: the built-in one from its weights, a remote one from config. */
@@ -57,6 +65,7 @@ export async function loadEmbedder(db: Queryable, row: EmbeddingModelRow, config
     return lsaEmbedder(
       row.id,
       unpackLsa(row.params as unknown as LsaParams & { avgLen: number }, vocab, weights),
+      floorOf(row),
     );
   }
   if (!config.embeddingUrl)
@@ -68,6 +77,7 @@ export async function loadEmbedder(db: Queryable, row: EmbeddingModelRow, config
   return {
     modelId: row.id,
     dims: row.dims,
+    similarityFloor: floorOf(row),
     embedDocuments: (texts) => client.embed(texts),
     embedQuery: async (text) => (await queryClient.embed([text]))[0],
   };

@@ -13,9 +13,21 @@ import {
   upsertPaperEmbeddings,
 } from "../embedding-store.ts";
 import { type Embedder, loadEmbedder, packLsa, paperText } from "./embedder.ts";
-import { DEFAULT_LSA_PARAMS, type LsaParams } from "./lsa.ts";
+import { calibrateFloor } from "./floor.ts";
+import { DEFAULT_LSA_PARAMS, embedLsa, type LsaModel, type LsaParams } from "./lsa.ts";
 import { RemoteEmbeddingClient } from "./remote.ts";
 import { trainLsaOffThread } from "./train-worker.ts";
+
+// Papers whose titles calibrate the similarity floor (floor.ts): enough for a stable percentile.
+const FLOOR_SAMPLE = 600;
+
+/** The built-in model's floor, from titles (as queries) against other papers' texts. */
+export function calibrateLsaFloor(model: LsaModel, titles: string[], texts: string[]) {
+  return calibrateFloor(
+    titles.map((t) => embedLsa(model, t, true)),
+    texts.map((t) => embedLsa(model, t)),
+  );
+}
 
 /**
  * The embedding jobs, shared by the CLI (`dailypapers embed …`) and the server's background
@@ -29,14 +41,26 @@ export async function trainBuiltinModel(
 ): Promise<{ modelId: number; vocab: number; docs: number; ms: number }> {
   const started = performance.now();
   const p = { ...DEFAULT_LSA_PARAMS, ...params };
-  const texts = (await paperTextsSample(db, p.maxTrainDocs, p.seed)).map(([t, a]) => paperText(t, a));
+  const sample = await paperTextsSample(db, p.maxTrainDocs, p.seed);
+  const texts = sample.map(([t, a]) => paperText(t, a));
   if (texts.length === 0) throw new Error("there are no papers to learn from; import some first");
   const model = await trainLsaOffThread(texts, p);
+  const calibration = calibrateLsaFloor(
+    model,
+    sample.slice(0, FLOOR_SAMPLE).map(([t]) => t),
+    texts.slice(0, FLOOR_SAMPLE),
+  );
   const modelId = await insertEmbeddingModel(db, {
     kind: "builtin-lsa",
     name: `lsa-${p.dims}`,
     dims: p.dims,
-    params: { ...model.params, avgLen: model.avgLen, trainedOn: texts.length },
+    params: {
+      ...model.params,
+      avgLen: model.avgLen,
+      trainedOn: texts.length,
+      similarityFloor: calibration.floor,
+      floorOwnAbove: calibration.ownAbove,
+    },
     vocab: model.vocab,
     weights: packLsa(model),
   });

@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../db/client.ts";
+import { refreshAcronymsIfGrown } from "../acronyms/refresh.ts";
 import { runEmbedding } from "./jobs.ts";
 
 /**
- * The server's background embedder: every interval it embeds papers that arrived (or changed)
- * and finishes a pending model switch. Runs one pass at a time; stop() lets the current batch
+ * The server's background embedder: every interval it embeds papers that arrived (or changed),
+ * finishes a pending model switch, and learns acronyms again once the corpus has grown. Runs one pass at a time; stop() lets the current batch
  * end and prevents the next.
  */
 export function startEmbeddingLoop(opts: { db: Db; config: Config; log: Logger; intervalMs?: number }): {
@@ -17,8 +18,11 @@ export function startEmbeddingLoop(opts: { db: Db; config: Config; log: Logger; 
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = runEmbedding(opts.db, opts.config, { shouldStop: () => stopped })
-      .then((r) => {
+      .then(async (r) => {
         if (r.embedded > 0 || r.switchedTo) opts.log.info({ ...r }, "embedded papers");
+        // Acronyms are learned from the same growing corpus, on the same beat.
+        const acronyms = await refreshAcronymsIfGrown(opts.db, { shouldStop: () => stopped });
+        if (acronyms) opts.log.info(acronyms, "learned acronyms");
       })
       .catch((err) => opts.log.error({ err }, "background embedding failed"))
       .finally(() => {

@@ -7,8 +7,12 @@ export function accountLinks(username: string): [href: string, label: string][] 
   const me = encodeURIComponent(username);
   return [
     [`/users/${me}`, "Profile"],
+    ["/for-you", "For you"],
+    ["/saves", "Saved papers"],
+    ["/collections", "Collections"],
     ["/settings/digest", "Digest settings"],
     ["/topics", "Topics"],
+    ["/settings/tokens", "API tokens"],
     ["/settings/account", "Email and password"],
     ["/settings/account#export", "Export my data"],
     ["/settings/account#delete", "Delete my account"],

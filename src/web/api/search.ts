@@ -27,6 +27,12 @@ const SearchQuery = z.object({
     .enum(SEARCH_MODES as [SearchMode, ...SearchMode[]])
     .optional()
     .describe("keyword (default), semantic or hybrid."),
+  expand: z
+    .enum(["0", "1", "false", "true"])
+    .optional()
+    .describe(
+      "1 (default): also search the other form of acronyms (AI and artificial intelligence); 0: only the words given.",
+    ),
 });
 
 const SPAN = {
@@ -65,8 +71,8 @@ export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get("/api/papers/search", async (req) => {
-    const { q, limit = 50, mode } = validate(SearchQuery, req.query);
-    const result = await searchPapers(deps, { q, limit, mode });
+    const { q, limit = 50, mode, expand = "1" } = validate(SearchQuery, req.query);
+    const result = await searchPapers(deps, { q, limit, mode, expand: expand === "1" || expand === "true" });
     if (result.query.errors.length > 0)
       throw new HttpError(400, `Invalid parameter "q": ${result.query.errors[0]}`, "q");
     const base = deps.config.baseUrl;

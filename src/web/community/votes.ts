@@ -27,18 +27,18 @@ export const voteControl: VoteControl = (paper, ctx) => {
 };
 
 /** Back to the page the vote came from, when it is one of ours. */
-function backTo(req: FastifyRequest, arxivId: string): string {
+export function backTo(req: FastifyRequest, fallback: string): string {
   const ref = req.headers.referer;
   if (ref) {
     try {
       const u = new URL(ref);
       if (u.host === new URL(`http://${req.headers.host}`).host)
-        return safeNext(u.pathname + u.search, `/papers/${arxivId}`);
+        return safeNext(u.pathname + u.search, fallback);
     } catch {
       // not a URL; fall through
     }
   }
-  return `/papers/${arxivId}`;
+  return fallback;
 }
 
 export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -57,7 +57,7 @@ export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
     const result = await upvoteSet(deps.db, user.id, parsed.id, vote === "1");
     if (!result) throw new HttpError(404, "There is no such paper.");
     if (isApiRequest(req) || wantsJson(req.headers.accept)) return { arxivId: parsed.id, ...result };
-    return reply.redirect(backTo(req, parsed.id), 303);
+    return reply.redirect(backTo(req, `/papers/${parsed.id}`), 303);
   };
   app.post("/upvote", { preHandler: requireUser }, handler);
   app.post("/api/upvote", { preHandler: requireUser }, handler);

@@ -1,7 +1,9 @@
+import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { keywordSearcherFor } from "../../search/keyword.ts";
 import { hitsWithPapers } from "../../search/results.ts";
+import { indexDirOf } from "../../search/semantic.ts";
 import { availableModes, searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
@@ -11,7 +13,14 @@ import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { intParam, validate } from "../validate.ts";
 import { cardContext } from "../views/paper-card.ts";
-import { searchForm, searchMessages, searchPager, searchResults, searchTips } from "../views/search-view.ts";
+import {
+  expansionNote,
+  searchForm,
+  searchMessages,
+  searchPager,
+  searchResults,
+  searchTips,
+} from "../views/search-view.ts";
 
 export const SEARCH_PAGE_SIZE = 20;
 // Deep pages of a relevance ranking are useless and cost a top-k of that size.
@@ -22,23 +31,30 @@ const SearchPageQuery = z.object({
   q: z.string().optional(),
   p: intParam(1, MAX_PAGE).optional(),
   mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
+  // expand=0: only the words typed, without the other form of their acronyms.
+  expand: z.enum(["0", "1"]).optional(),
 });
 
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
 export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
   // A listening server loads its keyword index at once, so the first search is not the slow one.
+  // It keeps the index in DATA_DIR/index between runs and writes it once more on the way out.
   app.addHook("onListen", async () => {
-    keywordSearcherFor(deps.db)
+    keywordSearcherFor(deps.db, {
+      file: path.join(indexDirOf(deps.config), "keyword.idx"),
+      onEvent: (message) => deps.log.info(message),
+    })
       .sync(deps.db)
       .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
   });
+  app.addHook("onClose", async () => keywordSearcherFor(deps.db).flush());
   app.get("/search", async (req, reply) => {
     const modes = availableModes();
     // People come for "AI search": hybrid when this process can run it. It keeps the keyword
     // ranking in charge (so highlights still explain most results) and answers with keyword
     // results, with a notice, while no embedding model is ready.
     const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
-    const { q = "", p = 1, mode = defaultMode } = validate(SearchPageQuery, req.query);
+    const { q = "", p = 1, mode = defaultMode, expand = "1" } = validate(SearchPageQuery, req.query);
     const ctx = pageContext(req);
     if (q.trim() === "") {
       return reply.type("text/html; charset=utf-8").send(
@@ -55,6 +71,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
       mode,
       limit: SEARCH_PAGE_SIZE,
       offset: (p - 1) * SEARCH_PAGE_SIZE,
+      expand: expand === "1",
     });
     if (result.query.arxivId)
       return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
@@ -81,6 +98,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
+          ${expansionNote(q, mode, defaultMode, result, expand === "1")}
           ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
           ${searchPager(q, mode, p, hasNext, defaultMode)}

@@ -2,9 +2,10 @@ import type { FastifyRequest } from "fastify";
 import type { Db } from "../../db/client.ts";
 import type { FeedEntryInfo } from "../../feed/types.ts";
 import { type Paper, totalUpvotes } from "../../papers/types.ts";
+import { shortAuthorLinks } from "../authors/links.ts";
 import { html, type SafeHtml } from "../html.ts";
 import type { FeedView, PageContext } from "../layout.ts";
-import { shortAuthors, snippet, submittedLabel } from "./format.ts";
+import { snippet, submittedLabel } from "./format.ts";
 import { texHtml } from "./tex.ts";
 
 /** What a vote control knows when it renders one paper. */
@@ -76,6 +77,8 @@ export interface CardOptions {
   why?: string;
   /** Position in the list, shown as a rank number on trending. */
   rank?: number;
+  /** Buttons under the card (save, not interested). */
+  actions?: SafeHtml;
 }
 
 /** Hugging Face's own discussion count, as a link: it is not what this site shows. */
@@ -106,7 +109,7 @@ export function paperCard(paper: Paper, opts: CardOptions & { level?: 2 | 3 }): 
     <div class="paper-body">
       ${opts.why ? html`<p class="why">${opts.why}</p>` : ""}
       ${opts.level === 3 ? html`<h3>${title}</h3>` : html`<h2>${title}</h2>`}
-      <p class="authors">${shortAuthors(paper.authors)}</p>
+      <p class="authors">${shortAuthorLinks(paper.authors)}</p>
       ${abstract ? html`<p class="abstract-snippet">${abstract}</p>` : ""}
       <div class="meta">
         <span>arXiv ${paper.arxivId}</span>
@@ -115,6 +118,7 @@ export function paperCard(paper: Paper, opts: CardOptions & { level?: 2 | 3 }): 
         ${paper.githubRepo ? html`<span class="stars" title="GitHub stars">★ ${paper.githubStars ?? 0}</span>` : ""}
       </div>
       ${categoryChips(paper.categories)}
+      ${opts.actions ?? ""}
     </div>
   </li>`;
 }

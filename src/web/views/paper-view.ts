@@ -1,3 +1,4 @@
+import { authorPath } from "../../authors/names.ts";
 import { periodContaining } from "../../feed/periods.ts";
 import type { FeedEntryInfo } from "../../feed/types.ts";
 import { arxivAbsUrl, arxivPdfUrl } from "../../papers/arxiv-id.ts";
@@ -33,7 +34,7 @@ export function abstractParagraphs(text: string): string[] {
 function authorLinks(paper: Paper): SafeHtml {
   return html`<ul class="author-list" aria-label="Authors">${paper.authors.map(
     (a) =>
-      html`<li><a href="/search?q=${encodeURIComponent(`author:"${a.name}"`)}">${a.name}</a>${a.affiliation ? html` <span class="affiliation">(${a.affiliation})</span>` : ""}</li>`,
+      html`<li><a href="${authorPath(a.name)}">${a.name}</a>${a.affiliation ? html` <span class="affiliation">(${a.affiliation})</span>` : ""}</li>`,
   )}</ul>`;
 }
 

@@ -83,6 +83,29 @@ export function searchPager(
   </nav>`;
 }
 
+/**
+ * What search added to the query ("also searched: artificial intelligence"), with a link that
+ * searches only what was typed; once off, a link to turn it back on.
+ */
+export function expansionNote(
+  q: string,
+  mode: SearchMode,
+  defaultMode: SearchMode,
+  result: SearchResult,
+  expanded: boolean,
+): SafeHtml {
+  const params = new URLSearchParams({ q });
+  if (mode !== defaultMode) params.set("mode", mode);
+  if (!expanded)
+    return html`<p class="search-expansion">Acronyms were not expanded. <a href="${`/search?${params}`}">Also search their other form</a></p>`;
+  const added = result.query.expansions;
+  if (added.length === 0) return html``;
+  params.set("expand", "0");
+  return html`<p class="search-expansion">Also searched: ${added.map(
+    (e, i) => html`${i > 0 ? ", " : ""}<strong>${e.added}</strong> (for “${e.typed}”)`,
+  )} · <a href="${`/search?${params}`}" rel="nofollow">Search only for what you typed</a></p>`;
+}
+
 export function searchMessages(result: SearchResult | null): SafeHtml {
   if (!result) return html``;
   const { errors, notices } = result.query;

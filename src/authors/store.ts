@@ -1,0 +1,134 @@
+import type { Queryable } from "../db/client.ts";
+import { PAPER_COLUMNS, type PaperRow, paperFromRow } from "../papers/store.ts";
+import type { Paper } from "../papers/types.ts";
+import { authorKey } from "./names.ts";
+
+/** All SQL of authors: the derived paper → author-key table and people's follows. */
+
+// Rows changed inside a transaction that started before the last sync carry an older
+// modified_at; re-reading this far back catches them (rebuilding a paper's rows is idempotent).
+const SYNC_OVERLAP_MS = 10 * 60_000;
+const SYNC_BATCH = 2000;
+
+/** Brings paper_authors up to date with papers changed since the last sync. */
+export async function syncPaperAuthors(db: Queryable): Promise<number> {
+  const [state] = await db.query<{ synced_until: Date }>("select synced_until from paper_authors_sync");
+  let from = state ? new Date(state.synced_until.getTime() - SYNC_OVERLAP_MS) : new Date(0);
+  let afterId = "";
+  let done = 0;
+  let newest = state?.synced_until ?? new Date(0);
+  for (;;) {
+    const rows = await db.query<{ arxiv_id: string; authors: { name: string }[]; modified_at: Date }>(
+      `select arxiv_id, authors, modified_at from papers
+       where (modified_at, arxiv_id) > ($1::timestamptz, $2::text) order by modified_at, arxiv_id limit $3`,
+      [from, afterId, SYNC_BATCH],
+    );
+    if (rows.length === 0) break;
+    const ids: string[] = [];
+    const keys: string[] = [];
+    const positions: number[] = [];
+    for (const r of rows)
+      r.authors.forEach((a, i) => {
+        const key = authorKey(a.name ?? "");
+        if (!key) return;
+        ids.push(r.arxiv_id);
+        keys.push(key);
+        positions.push(i);
+      });
+    await db.query("delete from paper_authors where arxiv_id = any($1::text[])", [
+      rows.map((r) => r.arxiv_id),
+    ]);
+    await db.query(
+      `insert into paper_authors (arxiv_id, author_key, position)
+       select * from unnest($1::text[], $2::text[], $3::int[]) on conflict do nothing`,
+      [ids, keys, positions],
+    );
+    done += rows.length;
+    const last = rows[rows.length - 1];
+    [from, afterId] = [last.modified_at, last.arxiv_id];
+    if (last.modified_at > newest) newest = last.modified_at;
+    if (rows.length < SYNC_BATCH) break;
+  }
+  await db.query(
+    `insert into paper_authors_sync (one, synced_until) values (true, $1)
+     on conflict (one) do update set synced_until = greatest(paper_authors_sync.synced_until, excluded.synced_until)`,
+    [newest],
+  );
+  return done;
+}
+
+/** An author's papers, newest first (by publication, or first seen when unknown). */
+export async function papersByAuthor(
+  db: Queryable,
+  key: string,
+  opts: { limit: number; offset?: number },
+): Promise<Paper[]> {
+  const rows = await db.query<PaperRow>(
+    `select ${PAPER_COLUMNS} from papers where arxiv_id in (select arxiv_id from paper_authors where author_key = $1)
+     order by coalesce(published_at, first_seen_at) desc, arxiv_id desc limit $2 offset $3`,
+    [key, opts.limit, opts.offset ?? 0],
+  );
+  return rows.map(paperFromRow);
+}
+
+export async function paperCountByAuthor(db: Queryable, key: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "select count(distinct arxiv_id)::int as n from paper_authors where author_key = $1",
+    [key],
+  );
+  return row.n;
+}
+
+export interface FollowedAuthor {
+  key: string;
+  name: string;
+  followedAt: Date;
+}
+
+export async function followAuthor(db: Queryable, userId: number, name: string): Promise<void> {
+  await db.query(
+    `insert into author_follows (user_id, author_key, author_name) values ($1, $2, $3) on conflict do nothing`,
+    [userId, authorKey(name), name],
+  );
+}
+
+export async function unfollowAuthor(db: Queryable, userId: number, name: string): Promise<void> {
+  await db.query("delete from author_follows where user_id = $1 and author_key = $2", [
+    userId,
+    authorKey(name),
+  ]);
+}
+
+export async function authorsFollowedBy(db: Queryable, userId: number): Promise<FollowedAuthor[]> {
+  const rows = await db.query<{ author_key: string; author_name: string; created_at: Date }>(
+    "select author_key, author_name, created_at from author_follows where user_id = $1 order by created_at desc, author_key",
+    [userId],
+  );
+  return rows.map((r) => ({ key: r.author_key, name: r.author_name, followedAt: r.created_at }));
+}
+
+export async function isFollowingAuthor(db: Queryable, userId: number, key: string): Promise<boolean> {
+  return (
+    (await db.query("select 1 from author_follows where user_id = $1 and author_key = $2", [userId, key]))
+      .length > 0
+  );
+}
+
+/** Followed author keys for many users at once (the digest renders in batches). */
+export async function authorKeysFollowedBy(
+  db: Queryable,
+  userIds: number[],
+): Promise<Map<number, FollowedAuthor[]>> {
+  const rows = await db.query<{ user_id: number; author_key: string; author_name: string; created_at: Date }>(
+    `select user_id, author_key, author_name, created_at from author_follows where user_id = any($1::int[])
+     order by user_id, created_at desc`,
+    [userIds],
+  );
+  const out = new Map<number, FollowedAuthor[]>();
+  for (const r of rows)
+    out.set(r.user_id, [
+      ...(out.get(r.user_id) ?? []),
+      { key: r.author_key, name: r.author_name, followedAt: r.created_at },
+    ]);
+  return out;
+}

@@ -1,0 +1,232 @@
+import type { Queryable } from "../db/client.ts";
+
+/** All SQL of the library: the reading list (saves), named collections, and "not interested". */
+
+export interface Collection {
+  id: number;
+  userId: number;
+  slug: string;
+  name: string;
+  description: string;
+  isPublic: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  papers: number;
+}
+
+interface CollectionRow {
+  id: number;
+  user_id: number;
+  slug: string;
+  name: string;
+  description: string;
+  is_public: boolean;
+  created_at: Date;
+  updated_at: Date;
+  papers: number;
+}
+
+const COLLECTION_COLUMNS = `c.id, c.user_id, c.slug, c.name, c.description, c.is_public, c.created_at, c.updated_at,
+  (select count(*)::int from collection_papers cp where cp.collection_id = c.id) as papers`;
+
+const collectionFromRow = (r: CollectionRow): Collection => ({
+  id: r.id,
+  userId: r.user_id,
+  slug: r.slug,
+  name: r.name,
+  description: r.description,
+  isPublic: r.is_public,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  papers: r.papers,
+});
+
+async function paperExists(db: Queryable, arxivId: string): Promise<boolean> {
+  return (await db.query("select 1 from papers where arxiv_id = $1", [arxivId])).length > 0;
+}
+
+/** Saves or unsaves a paper; repeating either is a no-op. False when the paper does not exist. */
+export async function saveSet(db: Queryable, userId: number, arxivId: string, on: boolean): Promise<boolean> {
+  if (!(await paperExists(db, arxivId))) return false;
+  if (on)
+    await db.query("insert into saves (user_id, arxiv_id) values ($1, $2) on conflict do nothing", [
+      userId,
+      arxivId,
+    ]);
+  else await db.query("delete from saves where user_id = $1 and arxiv_id = $2", [userId, arxivId]);
+  return true;
+}
+
+export async function dismissalSet(
+  db: Queryable,
+  userId: number,
+  arxivId: string,
+  on: boolean,
+): Promise<boolean> {
+  if (!(await paperExists(db, arxivId))) return false;
+  if (on)
+    await db.query("insert into dismissals (user_id, arxiv_id) values ($1, $2) on conflict do nothing", [
+      userId,
+      arxivId,
+    ]);
+  else await db.query("delete from dismissals where user_id = $1 and arxiv_id = $2", [userId, arxivId]);
+  return true;
+}
+
+export interface SavedPaper {
+  arxivId: string;
+  savedAt: Date;
+}
+
+export async function savedPapers(db: Queryable, userId: number, limit = 1000): Promise<SavedPaper[]> {
+  const rows = await db.query<{ arxiv_id: string; created_at: Date }>(
+    "select arxiv_id, created_at from saves where user_id = $1 order by created_at desc, arxiv_id limit $2",
+    [userId, limit],
+  );
+  return rows.map((r) => ({ arxivId: r.arxiv_id, savedAt: r.created_at }));
+}
+
+export async function dismissedPaperIds(db: Queryable, userId: number, limit = 1000): Promise<string[]> {
+  const rows = await db.query<{ arxiv_id: string }>(
+    "select arxiv_id from dismissals where user_id = $1 order by created_at desc limit $2",
+    [userId, limit],
+  );
+  return rows.map((r) => r.arxiv_id);
+}
+
+/** Which of these papers the user has saved and dismissed; one query per rendered list. */
+export async function libraryStateAmong(
+  db: Queryable,
+  userId: number,
+  arxivIds: string[],
+): Promise<{ saved: Set<string>; dismissed: Set<string> }> {
+  if (arxivIds.length === 0) return { saved: new Set(), dismissed: new Set() };
+  const rows = await db.query<{ arxiv_id: string; what: string }>(
+    `select arxiv_id, 'saved' as what from saves where user_id = $1 and arxiv_id = any($2::text[])
+     union all
+     select arxiv_id, 'dismissed' from dismissals where user_id = $1 and arxiv_id = any($2::text[])`,
+    [userId, arxivIds],
+  );
+  const saved = new Set(rows.filter((r) => r.what === "saved").map((r) => r.arxiv_id));
+  const dismissed = new Set(rows.filter((r) => r.what === "dismissed").map((r) => r.arxiv_id));
+  return { saved, dismissed };
+}
+
+/** Creates a collection; null when the user already has one with this slug. */
+export async function insertCollection(
+  db: Queryable,
+  c: { userId: number; slug: string; name: string; description: string; isPublic: boolean },
+): Promise<Collection | null> {
+  const rows = await db.query<{ id: number }>(
+    `insert into collections (user_id, slug, name, description, is_public) values ($1, $2, $3, $4, $5)
+     on conflict do nothing returning id`,
+    [c.userId, c.slug, c.name, c.description, c.isPublic],
+  );
+  return rows[0] ? collectionById(db, rows[0].id) : null;
+}
+
+export async function updateCollection(
+  db: Queryable,
+  id: number,
+  c: { name: string; description: string; isPublic: boolean },
+): Promise<void> {
+  await db.query(
+    "update collections set name = $2, description = $3, is_public = $4, updated_at = now() where id = $1",
+    [id, c.name, c.description, c.isPublic],
+  );
+}
+
+export async function deleteCollection(db: Queryable, id: number): Promise<void> {
+  await db.query("delete from collections where id = $1", [id]);
+}
+
+export async function collectionById(db: Queryable, id: number): Promise<Collection | null> {
+  const rows = await db.query<CollectionRow>(
+    `select ${COLLECTION_COLUMNS} from collections c where c.id = $1`,
+    [id],
+  );
+  return rows[0] ? collectionFromRow(rows[0]) : null;
+}
+
+export async function collectionBySlug(
+  db: Queryable,
+  userId: number,
+  slug: string,
+): Promise<Collection | null> {
+  const rows = await db.query<CollectionRow>(
+    `select ${COLLECTION_COLUMNS} from collections c where c.user_id = $1 and c.slug = $2`,
+    [userId, slug],
+  );
+  return rows[0] ? collectionFromRow(rows[0]) : null;
+}
+
+export async function collectionsOf(
+  db: Queryable,
+  userId: number,
+  publicOnly: boolean,
+): Promise<Collection[]> {
+  const rows = await db.query<CollectionRow>(
+    `select ${COLLECTION_COLUMNS} from collections c where c.user_id = $1 and ($2::boolean = false or c.is_public)
+     order by c.updated_at desc, c.id desc`,
+    [userId, publicOnly],
+  );
+  return rows.map(collectionFromRow);
+}
+
+/** Slugs already used by the user that start with this base, to pick a free one. */
+export async function collectionSlugsLike(db: Queryable, userId: number, base: string): Promise<Set<string>> {
+  const rows = await db.query<{ slug: string }>(
+    "select slug from collections where user_id = $1 and (slug = $2 or slug like $2 || '-%')",
+    [userId, base],
+  );
+  return new Set(rows.map((r) => r.slug));
+}
+
+/** Adds or removes a paper; false when the paper does not exist. */
+export async function collectionPaperSet(
+  db: Queryable,
+  collectionId: number,
+  arxivId: string,
+  on: boolean,
+): Promise<boolean> {
+  if (!(await paperExists(db, arxivId))) return false;
+  if (on)
+    await db.query(
+      "insert into collection_papers (collection_id, arxiv_id) values ($1, $2) on conflict do nothing",
+      [collectionId, arxivId],
+    );
+  else
+    await db.query("delete from collection_papers where collection_id = $1 and arxiv_id = $2", [
+      collectionId,
+      arxivId,
+    ]);
+  await db.query("update collections set updated_at = now() where id = $1", [collectionId]);
+  return true;
+}
+
+export async function collectionPaperIds(
+  db: Queryable,
+  collectionId: number,
+  limit = 1000,
+): Promise<{ arxivId: string; addedAt: Date }[]> {
+  const rows = await db.query<{ arxiv_id: string; added_at: Date }>(
+    "select arxiv_id, added_at from collection_papers where collection_id = $1 order by added_at desc, arxiv_id limit $2",
+    [collectionId, limit],
+  );
+  return rows.map((r) => ({ arxivId: r.arxiv_id, addedAt: r.added_at }));
+}
+
+/** Papers the user has put in any of their collections, newest first (positive signals). */
+export async function collectedPaperIds(
+  db: Queryable,
+  userId: number,
+  limit = 1000,
+): Promise<{ arxivId: string; addedAt: Date }[]> {
+  const rows = await db.query<{ arxiv_id: string; added_at: Date }>(
+    `select cp.arxiv_id, max(cp.added_at) as added_at from collection_papers cp
+     join collections c on c.id = cp.collection_id where c.user_id = $1
+     group by cp.arxiv_id order by added_at desc limit $2`,
+    [userId, limit],
+  );
+  return rows.map((r) => ({ arxivId: r.arxiv_id, addedAt: r.added_at }));
+}

@@ -1,0 +1,49 @@
+import { similarity } from "./similarity.ts";
+import type { Boost, Features, Interest, PositiveKind, Reason } from "./types.ts";
+
+/**
+ * Why a paper is recommended, from what actually scored it: the two papers of its interest it is
+ * most like ("Because you saved X and Y"), the followed author or topic whose interest it
+ * serves, and any direct match (a followed author wrote it, it is in a followed topic).
+ */
+export function reasonsFor(candidate: Features, interest: Interest | null, boosts: Boost[]): Reason[] {
+  const out: Reason[] = [];
+  for (const b of boosts)
+    out.push(b.kind === "author" ? { kind: "author", name: b.label } : { kind: "topic", name: b.label });
+  if (interest?.kind === "papers") {
+    const nearest = interest.members
+      .map((m) => ({ m, s: similarity(candidate, m.features) }))
+      .sort((a, b) => b.s - a.s || (a.m.id < b.m.id ? -1 : 1))
+      .slice(0, 2)
+      .map(({ m }) => ({ id: m.id, title: m.title, kind: m.kind }));
+    out.push({ kind: "similar", to: nearest });
+  } else if (interest) {
+    const r: Reason =
+      interest.kind === "author"
+        ? { kind: "author", name: interest.label }
+        : { kind: "topic", name: interest.label };
+    if (!out.some((o) => o.kind === r.kind && "name" in o && o.name === r.name)) out.push(r);
+  }
+  return out;
+}
+
+const VERB: Record<PositiveKind, string> = {
+  saved: "saved",
+  upvoted: "upvoted",
+  collected: "collected",
+  picked: "picked",
+  author: "follow the author of",
+  topic: "follow the topic of",
+};
+
+/** One reason as a sentence; titles are quoted with typographic quotes. */
+export function reasonText(r: Reason): string {
+  if (r.kind === "author") return `${r.name}, whom you follow`;
+  if (r.kind === "topic") return `Your topic ${r.name}`;
+  const [a, b] = r.to;
+  if (!a) return "Because of what you saved";
+  if (!b) return `Because you ${VERB[a.kind]} “${a.title}”`;
+  return a.kind === b.kind
+    ? `Because you ${VERB[a.kind]} “${a.title}” and “${b.title}”`
+    : `Because you ${VERB[a.kind]} “${a.title}” and ${VERB[b.kind]} “${b.title}”`;
+}

@@ -1,0 +1,114 @@
+import { denseCentroid } from "./dense.ts";
+import { similarity } from "./similarity.ts";
+import { sparseCentroid } from "./sparse.ts";
+import type { Interest, PositiveSignal } from "./types.ts";
+
+export interface InterestOptions {
+  /** Average-linkage similarity below which two groups of papers stay separate interests. */
+  mergeAbove: number;
+  /** More interests than this are merged further: each costs one vector scan per ranking. */
+  maxInterests: number;
+  /** Keyword centroids keep this many terms. */
+  keywordTerms: number;
+}
+
+export const DEFAULT_INTEREST_OPTIONS: InterestOptions = {
+  mergeAbove: 0.12,
+  maxInterests: 8,
+  keywordTerms: 200,
+};
+
+/**
+ * Groups a person's positives into interests by average-linkage agglomerative clustering over
+ * `similarity`: start with one group per paper and repeatedly merge the two most alike groups
+ * while they are alike enough (or while there are too many). A person who saves papers on
+ * depression models and on software-engineering reviews gets two interests, not one blurred
+ * centroid between them, which is what Scholar Inbox's single classifier per user gets wrong.
+ * Followed authors and topics are interests of their own, never merged with the clusters.
+ */
+export function groupInterests(
+  positives: PositiveSignal[],
+  opts: InterestOptions = DEFAULT_INTEREST_OPTIONS,
+): Interest[] {
+  const fixed = new Map<string, PositiveSignal[]>();
+  const free: PositiveSignal[] = [];
+  for (const p of positives) {
+    if (p.group) fixed.set(p.group.key, [...(fixed.get(p.group.key) ?? []), p]);
+    else free.push(p);
+  }
+  const maxClusters = Math.max(1, opts.maxInterests - fixed.size);
+  const clusters = cluster(free, opts.mergeAbove, maxClusters);
+  const interests: Interest[] = [];
+  for (const members of clusters) interests.push(makeInterest(interests.length, "papers", members, opts));
+  for (const members of fixed.values()) {
+    const g = members[0].group as NonNullable<PositiveSignal["group"]>;
+    interests.push({ ...makeInterest(interests.length, g.kind, members, opts), label: g.label });
+  }
+  return interests;
+}
+
+function cluster(items: PositiveSignal[], mergeAbove: number, maxClusters: number): PositiveSignal[][] {
+  if (items.length === 0) return [];
+  const n = items.length;
+  // sum of pairwise similarities between groups; average = sum / (|a|·|b|)
+  const sums: number[][] = items.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++)
+      sums[i][j] = sums[j][i] = similarity(items[i].features, items[j].features);
+  const groups: (number[] | null)[] = items.map((_, i) => [i]);
+  let alive = n;
+  while (alive > 1) {
+    let best = Number.NEGATIVE_INFINITY;
+    let bi = -1;
+    let bj = -1;
+    for (let i = 0; i < n; i++) {
+      const gi = groups[i];
+      if (!gi) continue;
+      for (let j = i + 1; j < n; j++) {
+        const gj = groups[j];
+        if (!gj) continue;
+        const avg = sums[i][j] / (gi.length * gj.length);
+        if (avg > best) [best, bi, bj] = [avg, i, j];
+      }
+    }
+    if (best < mergeAbove && alive <= maxClusters) break;
+    const gi = groups[bi] as number[];
+    const gj = groups[bj] as number[];
+    gi.push(...gj);
+    groups[bj] = null;
+    alive--;
+    for (let k = 0; k < n; k++) {
+      if (!groups[k] || k === bi) continue;
+      sums[bi][k] = sums[k][bi] = sums[bi][k] + sums[bj][k];
+    }
+  }
+  // Biggest interests first; ties keep the order the signals came in (newest first).
+  return groups
+    .filter((g): g is number[] => g !== null)
+    .map((g) => g.sort((a, b) => a - b))
+    .sort((a, b) => b.length - a.length || a[0] - b[0])
+    .map((g) => g.map((i) => items[i]));
+}
+
+function makeInterest(
+  index: number,
+  kind: Interest["kind"],
+  members: PositiveSignal[],
+  opts: InterestOptions,
+): Interest {
+  const dense = denseCentroid(
+    members
+      .filter((m) => m.features.dense)
+      .map((m) => ({ vector: m.features.dense as Float32Array, weight: m.weight })),
+  );
+  const keywords = sparseCentroid(
+    members.map((m) => ({ vector: m.features.keywords, weight: m.weight })),
+    opts.keywordTerms,
+  );
+  const weight = members.reduce((s, m) => s + m.weight, 0);
+  // The member most like the rest names the interest.
+  const central = members
+    .map((m) => ({ m, s: similarity(m.features, { dense, keywords }) }))
+    .sort((a, b) => b.s - a.s)[0].m;
+  return { index, label: central.title, kind, members, weight, dense, keywords };
+}

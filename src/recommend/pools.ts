@@ -1,0 +1,94 @@
+import type { Queryable } from "../db/client.ts";
+import { activeEmbeddingModel } from "../search/embedding-store.ts";
+import { CandidatePool } from "./pool.ts";
+import { type CandidateRow, candidateRows, candidateWatermark } from "./store.ts";
+
+const PAGE = 5000;
+/** How often a big pool asks the database whether papers or vectors changed. */
+const CHECK_EVERY_MS = 30_000;
+/** A pool this small is checked on every use and rebuilt in line: that costs milliseconds. */
+const SMALL_POOL = 5000;
+const MAX_POOLS = 8;
+
+interface Entry {
+  pool: Promise<CandidatePool>;
+  watermark: string;
+  checkedAt: number;
+  refreshing: boolean;
+}
+
+/**
+ * Candidate pools by window ("since" day, or every paper), built on first use and rebuilt in
+ * the background when papers or vectors change; a ranking meanwhile uses the previous pool.
+ * One instance per process, created by whoever composes the app (web, CLI, digest worker).
+ */
+export class CandidatePools {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly db: Queryable) {}
+
+  async get(since: Date | null): Promise<{ pool: CandidatePool; modelId: number | null }> {
+    const model = await activeEmbeddingModel(this.db);
+    const modelId = model?.id ?? null;
+    const key = `${modelId}|${since?.toISOString() ?? "all"}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const watermark = await candidateWatermark(this.db, modelId);
+      entry = {
+        pool: this.build(modelId, model?.dims ?? 0, since),
+        watermark,
+        checkedAt: Date.now(),
+        refreshing: false,
+      };
+      entry.pool.catch(() => this.entries.delete(key));
+      this.entries.set(key, entry);
+      while (this.entries.size > MAX_POOLS) this.entries.delete(this.entries.keys().next().value as string);
+    } else if (!entry.refreshing) {
+      const size = (await entry.pool).size;
+      if (size < SMALL_POOL) await this.refresh(entry, modelId, model?.dims ?? 0, since);
+      else if (Date.now() - entry.checkedAt > CHECK_EVERY_MS)
+        void this.refresh(entry, modelId, model?.dims ?? 0, since);
+    }
+    return { pool: await entry.pool, modelId };
+  }
+
+  private async refresh(
+    entry: Entry,
+    modelId: number | null,
+    dims: number,
+    since: Date | null,
+  ): Promise<void> {
+    entry.refreshing = true;
+    entry.checkedAt = Date.now();
+    await (async () => {
+      try {
+        const watermark = await candidateWatermark(this.db, modelId);
+        if (watermark === entry.watermark) return;
+        const pool = await this.build(modelId, dims, since);
+        entry.pool = Promise.resolve(pool);
+        entry.watermark = watermark;
+      } catch {
+        // keep serving the previous pool; the next check tries again
+      } finally {
+        entry.refreshing = false;
+      }
+    })();
+  }
+
+  private async build(modelId: number | null, dims: number, since: Date | null): Promise<CandidatePool> {
+    const rows: CandidateRow[] = [];
+    let after = "";
+    for (;;) {
+      const page = await candidateRows(this.db, modelId, since, after, PAGE);
+      rows.push(...page);
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].arxivId;
+    }
+    return new CandidatePool(dims, rows);
+  }
+
+  /** Forget every pool (tests and the CLI after changing papers). */
+  clear(): void {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Sparse keyword vectors: term ids in ascending order with their weights. Papers and
+ * interests both become unit vectors, so a dot product is a cosine.
+ */
+export interface SparseVector {
+  idx: Uint32Array;
+  val: Float32Array;
+}
+
+export const EMPTY_SPARSE: SparseVector = { idx: new Uint32Array(0), val: new Float32Array(0) };
+
+/** Builds a unit vector from term → weight pairs (any order); zero weights are dropped. */
+export function sparseFrom(weights: Map<number, number>, keepTop = Number.POSITIVE_INFINITY): SparseVector {
+  let entries = [...weights].filter(([, w]) => w !== 0);
+  if (entries.length > keepTop) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, keepTop);
+  entries.sort((a, b) => a[0] - b[0]);
+  const norm = Math.hypot(...entries.map(([, w]) => w)) || 1;
+  return {
+    idx: Uint32Array.from(entries, ([i]) => i),
+    val: Float32Array.from(entries, ([, w]) => w / norm),
+  };
+}
+
+/** Dot product by merging the two sorted id lists. */
+export function sparseDot(a: SparseVector, b: SparseVector): number {
+  let i = 0;
+  let j = 0;
+  let s = 0;
+  while (i < a.idx.length && j < b.idx.length) {
+    const x = a.idx[i];
+    const y = b.idx[j];
+    if (x === y) s += a.val[i++] * b.val[j++];
+    else if (x < y) i++;
+    else j++;
+  }
+  return s;
+}
+
+/** Dot product with a dense weight array indexed by term id (fast for one vector against many). */
+export function sparseDotDense(a: SparseVector, dense: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.idx.length; i++) s += a.val[i] * dense[a.idx[i]];
+  return s;
+}
+
+/** Weighted sum of sparse vectors, renormalised to unit length and cut to its top terms. */
+export function sparseCentroid(
+  items: { vector: SparseVector; weight: number }[],
+  keepTop = Number.POSITIVE_INFINITY,
+): SparseVector {
+  const acc = new Map<number, number>();
+  for (const { vector, weight } of items)
+    for (let i = 0; i < vector.idx.length; i++)
+      acc.set(vector.idx[i], (acc.get(vector.idx[i]) ?? 0) + weight * vector.val[i]);
+  return sparseFrom(acc, keepTop);
+}

@@ -1,0 +1,153 @@
+import type { Queryable } from "../db/client.ts";
+import type { PositiveKind } from "./types.ts";
+
+/** All SQL of "for you": a person's signals, what they have already seen, onboarding, topics. */
+
+export interface SignalRow {
+  arxivId: string;
+  kind: PositiveKind;
+  at: Date;
+}
+
+/** Upvotes, saves and collection entries, newest first; a paper counts once, by its latest signal. */
+export async function positiveSignalRows(db: Queryable, userId: number, limit: number): Promise<SignalRow[]> {
+  const rows = await db.query<{ arxiv_id: string; kind: PositiveKind; at: Date }>(
+    `select distinct on (arxiv_id) arxiv_id, kind, at from (
+       select arxiv_id, 'saved' as kind, created_at as at from saves where user_id = $1
+       union all select arxiv_id, 'upvoted', created_at from upvotes where user_id = $1
+       union all select cp.arxiv_id, 'collected', cp.added_at from collection_papers cp
+         join collections c on c.id = cp.collection_id where c.user_id = $1
+     ) s order by arxiv_id, at desc`,
+    [userId],
+  );
+  return rows
+    .map((r) => ({ arxivId: r.arxiv_id, kind: r.kind, at: r.at }))
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.arxivId < b.arxivId ? -1 : 1))
+    .slice(0, limit);
+}
+
+/** Every paper never to recommend again: upvoted, saved, collected, dismissed or shown in a digest. */
+export async function seenPaperIds(db: Queryable, userId: number): Promise<Set<string>> {
+  const rows = await db.query<{ arxiv_id: string }>(
+    `select arxiv_id from saves where user_id = $1
+     union select arxiv_id from upvotes where user_id = $1
+     union select arxiv_id from dismissals where user_id = $1
+     union select arxiv_id from digest_shown where user_id = $1
+     union select cp.arxiv_id from collection_papers cp join collections c on c.id = cp.collection_id where c.user_id = $1`,
+    [userId],
+  );
+  return new Set(rows.map((r) => r.arxiv_id));
+}
+
+export async function recordDigestShown(
+  db: Queryable,
+  userId: number,
+  arxivIds: string[],
+  at: Date,
+): Promise<void> {
+  if (arxivIds.length === 0) return;
+  await db.query(
+    `insert into digest_shown (user_id, arxiv_id, shown_at) select $1, x, $3 from unnest($2::text[]) x
+     join papers p on p.arxiv_id = x on conflict do nothing`,
+    [userId, arxivIds, at],
+  );
+}
+
+export interface FollowedTopicRow {
+  id: number;
+  slug: string;
+  name: string;
+  query: string;
+}
+
+/** Topics followed on the site or in the person's digest. */
+export async function topicsFollowedByUser(db: Queryable, userId: number): Promise<FollowedTopicRow[]> {
+  return db.query<FollowedTopicRow>(
+    `select t.id, t.slug, t.name, t.query from topics t where t.id in (
+       select topic_id from user_topics where user_id = $1
+       union select st.topic_id from subscriber_topics st join subscribers s on s.id = st.subscriber_id
+         where s.user_id = $1 and s.status = 'confirmed')
+     order by t.name, t.id`,
+    [userId],
+  );
+}
+
+export async function userTopicSet(
+  db: Queryable,
+  userId: number,
+  topicId: number,
+  on: boolean,
+): Promise<void> {
+  if (on)
+    await db.query("insert into user_topics (user_id, topic_id) values ($1, $2) on conflict do nothing", [
+      userId,
+      topicId,
+    ]);
+  else await db.query("delete from user_topics where user_id = $1 and topic_id = $2", [userId, topicId]);
+}
+
+export async function userTopicIds(db: Queryable, userId: number): Promise<Set<number>> {
+  const rows = await db.query<{ topic_id: number }>("select topic_id from user_topics where user_id = $1", [
+    userId,
+  ]);
+  return new Set(rows.map((r) => r.topic_id));
+}
+
+export async function onboardingDone(db: Queryable, userId: number): Promise<boolean> {
+  return (await db.query("select 1 from foryou_onboarding where user_id = $1", [userId])).length > 0;
+}
+
+export async function markOnboarded(db: Queryable, userId: number): Promise<void> {
+  await db.query("insert into foryou_onboarding (user_id) values ($1) on conflict do nothing", [userId]);
+}
+
+export interface CandidateRow {
+  arxivId: string;
+  title: string;
+  abstract: string;
+  authorNames: string[];
+  vector: Uint8Array | null;
+}
+
+/**
+ * Papers new since `since` (all papers when null) with the active model's vector, in keyset
+ * pages by id, for the in-process candidate pool.
+ */
+export async function candidateRows(
+  db: Queryable,
+  modelId: number | null,
+  since: Date | null,
+  afterId: string,
+  limit: number,
+): Promise<CandidateRow[]> {
+  const rows = await db.query<{
+    arxiv_id: string;
+    title: string;
+    abstract: string;
+    authors: { name: string }[];
+    vector: Uint8Array | null;
+  }>(
+    `select p.arxiv_id, p.title, p.abstract, p.authors, e.vector from papers p
+     left join paper_embeddings e on e.model_id = $1 and e.arxiv_id = p.arxiv_id
+     where p.arxiv_id > $3 and ($2::timestamptz is null or coalesce(p.published_at, p.first_seen_at) >= $2)
+     order by p.arxiv_id limit $4`,
+    [modelId, since, afterId, limit],
+  );
+  return rows.map((r) => ({
+    arxivId: r.arxiv_id,
+    title: r.title,
+    abstract: r.abstract,
+    authorNames: r.authors.map((a) => a.name ?? ""),
+    vector: r.vector,
+  }));
+}
+
+/** What the pool needs to know whether it is stale: the newest paper change and vector. */
+export async function candidateWatermark(db: Queryable, modelId: number | null): Promise<string> {
+  const [row] = await db.query<{ m: Date | null; s: number | null }>(
+    `select (select max(modified_at) from papers) as m,
+       (select max(seq) from paper_embeddings where model_id = $1) as s`,
+    [modelId],
+  );
+  return `${row.m?.toISOString() ?? ""}|${row.s ?? 0}`;
+}

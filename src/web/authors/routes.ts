@@ -1,0 +1,99 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { AUTHOR_NAME_MAX, authorKey, authorPath } from "../../authors/names.ts";
+import {
+  followAuthor,
+  isFollowingAuthor,
+  paperCountByAuthor,
+  papersByAuthor,
+  syncPaperAuthors,
+  unfollowAuthor,
+} from "../../authors/store.ts";
+import { csrfField } from "../accounts/csrf.ts";
+import { formString, wantsJson } from "../accounts/form.ts";
+import { currentUser, requireUser } from "../accounts/guards.ts";
+import type { AppDeps } from "../app.ts";
+import { throttle } from "../community/throttle.ts";
+import { pageContext } from "../context.ts";
+import { HttpError } from "../errors.ts";
+import { html } from "../html.ts";
+import { page } from "../layout.ts";
+import { libraryButtons } from "../library/buttons.ts";
+import { onField } from "../library/form.ts";
+import { libraryStateFor } from "../library/state.ts";
+import { intParam, validate } from "../validate.ts";
+import { pager } from "../views/feed-view.ts";
+import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
+
+const PAGE_SIZE = 50;
+const PageQuery = z.object({ page: intParam(1, 10_000).optional() });
+
+function authorNameParam(raw: unknown): string {
+  const name = typeof raw === "string" ? raw.trim() : "";
+  if (name.length > AUTHOR_NAME_MAX)
+    throw new HttpError(400, `An author name has at most ${AUTHOR_NAME_MAX} characters.`, "name");
+  if (!authorKey(name)) throw new HttpError(404, "There is no such author.");
+  return name;
+}
+
+/**
+ * Author pages. Authors are names, matched by a key that folds TeX, accents, case and
+ * punctuation, so every spelling of a name reaches the same page and the same follow.
+ */
+export function registerAuthorRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get<{ Params: { name: string } }>("/authors/:name", async (req, reply) => {
+    const name = authorNameParam(req.params.name);
+    const key = authorKey(name);
+    const pageIndex = (validate(PageQuery, req.query).page ?? 1) - 1;
+    await syncPaperAuthors(deps.db);
+    const [papers, total, following] = await Promise.all([
+      papersByAuthor(deps.db, key, { limit: PAGE_SIZE + 1, offset: pageIndex * PAGE_SIZE }),
+      paperCountByAuthor(deps.db, key),
+      req.user ? isFollowingAuthor(deps.db, req.user.id, key) : Promise.resolve(false),
+    ]);
+    if (total === 0) throw new HttpError(404, `There are no papers by ${name} here.`);
+    const shown = papers.slice(0, PAGE_SIZE);
+    // The spelling the papers use most names the page.
+    const spelled = shown.flatMap((p) =>
+      p.authors.filter((a) => authorKey(a.name) === key).map((a) => a.name),
+    );
+    const display = mostCommon(spelled) ?? name;
+    const ctx = pageContext(req);
+    const cards = await cardContext(deps.db, req, ctx, shown);
+    const state = await libraryStateFor(deps.db, req, shown);
+    const body = html`<section class="author-page">
+      <h1>${display}</h1>
+      <p class="muted">${total} paper${total === 1 ? "" : "s"}, newest first</p>
+      ${
+        ctx.user
+          ? html`<form method="post" action="/authors/follow" class="inline">${csrfField(ctx)}
+          <input type="hidden" name="name" value="${display}"><input type="hidden" name="on" value="${following ? "0" : "1"}">
+          <button type="submit" aria-pressed="${following ? "true" : "false"}">${following ? "Following ✓ (unfollow)" : "Follow"}</button></form>`
+          : html`<p><a href="/login?next=${encodeURIComponent(authorPath(name))}">Log in</a> to follow ${display}.</p>`
+      }
+      ${paperList(
+        shown.map((p) => paperCard(p, { ctx: cards, actions: libraryButtons(p, ctx, state) })),
+        `Papers by ${display}`,
+      )}
+      ${pager(authorPath(name), pageIndex, papers.length > PAGE_SIZE)}
+    </section>`;
+    return reply.type("text/html; charset=utf-8").send(page({ title: display, body, ctx }));
+  });
+
+  app.post("/authors/follow", { preHandler: requireUser }, async (req, reply) => {
+    const user = currentUser(req);
+    await throttle(deps.db, req, reply, "library", deps.now());
+    const name = authorNameParam(formString(req.body, "name", AUTHOR_NAME_MAX));
+    const on = onField(req.body);
+    if (on) await followAuthor(deps.db, user.id, name);
+    else await unfollowAuthor(deps.db, user.id, name);
+    if (wantsJson(req.headers.accept)) return { name, following: on };
+    return reply.redirect(authorPath(name), 303);
+  });
+}
+
+function mostCommon(names: string[]): string | null {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { CandidatePools } from "../../recommend/pools.ts";
+import { DEFAULT_WINDOW_DAYS, recommendFor, windowStart } from "../../recommend/service.ts";
+import { presentPaper } from "../api/presenters.ts";
+import type { AppDeps } from "../app.ts";
+import { intParam, validate } from "../validate.ts";
+import { bearerUserId } from "./tokens.ts";
+
+const Query = z.object({
+  limit: intParam(1, 100).optional(),
+  days: intParam(1, 365).optional(),
+});
+
+/** GET /api/for-you: the same ranking as /for-you, for the holder of a personal API token. */
+export function registerForYouApi(app: FastifyInstance, deps: AppDeps, pools: CandidatePools): void {
+  app.get("/api/for-you", async (req, reply) => {
+    const userId = await bearerUserId(deps.db, req, deps.now());
+    const q = validate(Query, req.query);
+    const now = deps.now();
+    const result = await recommendFor(deps.db, pools, userId, {
+      now,
+      since: windowStart(now, q.days ?? DEFAULT_WINDOW_DAYS),
+      limit: q.limit ?? 30,
+    });
+    reply.header("cache-control", "private, no-store");
+    return {
+      mode: result.mode,
+      since: result.since?.toISOString() ?? null,
+      interests: result.interests,
+      items: result.items.map((i) => ({
+        paper: presentPaper(i.paper, null, deps.config.baseUrl),
+        score: i.score,
+        interest: i.interest,
+        why: i.why,
+        reasons: i.reasons,
+      })),
+    };
+  });
+}

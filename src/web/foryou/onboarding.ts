@@ -1,0 +1,107 @@
+import type { FastifyInstance } from "fastify";
+import { AUTHOR_NAME_MAX, authorKey } from "../../authors/names.ts";
+import { followAuthor } from "../../authors/store.ts";
+import { trendingPage } from "../../feed/trending.ts";
+import { saveSet } from "../../library/store.ts";
+import { parseArxivId } from "../../papers/arxiv-id.ts";
+import { markOnboarded, userTopicIds, userTopicSet } from "../../recommend/store.ts";
+import { topicById, topicsList } from "../../topics/store.ts";
+import { csrfField } from "../accounts/csrf.ts";
+import { formString } from "../accounts/form.ts";
+import { currentUser, requireUser } from "../accounts/guards.ts";
+import type { AppDeps } from "../app.ts";
+import { throttle } from "../community/throttle.ts";
+import { pageContext } from "../context.ts";
+import { HttpError } from "../errors.ts";
+import { html } from "../html.ts";
+import { page } from "../layout.ts";
+
+const MAX_PICKS = 50;
+
+/** Checkbox groups arrive as one string or an array of strings. */
+function manyField(body: unknown, name: string, maxEach: number): string[] {
+  const v = body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  if (list.length > MAX_PICKS) throw new HttpError(400, `Pick at most ${MAX_PICKS} at once.`, name);
+  return list.map((x) => {
+    if (typeof x !== "string" || x.length > maxEach)
+      throw new HttpError(400, `The field "${name}" is not valid.`, name);
+    return x;
+  });
+}
+
+/**
+ * The cold start: a new person picks a few topics, authors or trending papers (Scholar Inbox
+ * asks for authors or papers the same way), and "for you" has something to learn from.
+ */
+export function registerOnboarding(app: FastifyInstance, deps: AppDeps): void {
+  app.get("/for-you/start", { preHandler: requireUser }, async (req, reply) => {
+    const user = currentUser(req);
+    const ctx = pageContext(req);
+    const [topics, followed, trending] = await Promise.all([
+      topicsList(deps.db),
+      userTopicIds(deps.db, user.id),
+      trendingPage(deps.db, { now: deps.now(), page: 0, limit: 12 }),
+    ]);
+    const body = html`<section class="onboarding">
+      <h1>What do you read?</h1>
+      <p>Pick a few of these, and <a href="/for-you">For you</a> ranks new papers by them. Everything can be undone later.</p>
+      <form method="post" action="/for-you/start" class="stack">${csrfField(ctx)}
+        ${
+          topics.length > 0
+            ? html`<fieldset><legend>Topics</legend>${topics
+                .slice(0, 40)
+                .map(
+                  (t) =>
+                    html`<label class="check"><input type="checkbox" name="topic" value="${String(t.id)}" ${followed.has(t.id) ? html`checked` : ""}> ${t.name}</label>`,
+                )}</fieldset>`
+            : ""
+        }
+        <fieldset><legend>Authors you follow</legend>
+          <label>One name per line <textarea name="authors" rows="3" maxlength="4000" placeholder="Yann LeCun"></textarea></label>
+        </fieldset>
+        ${
+          trending.items.length > 0
+            ? html`<fieldset><legend>Papers you like</legend>${trending.items.map(
+                (i) =>
+                  html`<label class="check"><input type="checkbox" name="paper" value="${i.paper.arxivId}"> ${i.paper.title}</label>`,
+              )}</fieldset>`
+            : ""
+        }
+        <button type="submit">Show my papers</button>
+      </form>
+    </section>`;
+    return reply.type("text/html; charset=utf-8").send(page({ title: "Get started", body, ctx }));
+  });
+
+  app.post("/for-you/start", { preHandler: requireUser }, async (req, reply) => {
+    const user = currentUser(req);
+    await throttle(deps.db, req, reply, "library", deps.now());
+    const topicIds = manyField(req.body, "topic", 12).map((t) => {
+      if (!/^\d{1,9}$/.test(t)) throw new HttpError(400, "That is not a topic.", "topic");
+      return Number(t);
+    });
+    const papers = manyField(req.body, "paper", 100).map((p) => {
+      const parsed = parseArxivId(p);
+      if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "paper");
+      return parsed.id;
+    });
+    const authors = formString(req.body, "authors", 4000)
+      .split(/\r?\n/)
+      .map((a) => a.trim())
+      .filter((a) => authorKey(a));
+    if (authors.length > MAX_PICKS)
+      throw new HttpError(400, `Name at most ${MAX_PICKS} authors at once.`, "authors");
+    for (const a of authors)
+      if (a.length > AUTHOR_NAME_MAX)
+        throw new HttpError(400, `An author name has at most ${AUTHOR_NAME_MAX} characters.`, "authors");
+    for (const id of topicIds) {
+      if (!(await topicById(deps.db, id))) throw new HttpError(404, "There is no such topic.", "topic");
+    }
+    for (const id of topicIds) await userTopicSet(deps.db, user.id, id, true);
+    for (const a of authors) await followAuthor(deps.db, user.id, a);
+    for (const id of papers) await saveSet(deps.db, user.id, id, true);
+    await markOnboarded(deps.db, user.id);
+    return reply.redirect("/for-you", 303);
+  });
+}

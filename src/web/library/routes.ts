@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { savesBibtex, savesJson } from "../../library/export.ts";
+import { dismissalSet, savedPapers, saveSet } from "../../library/store.ts";
+import { papersByIds } from "../../papers/store.ts";
+import { wantsJson } from "../accounts/form.ts";
+import { currentUser, requireUser } from "../accounts/guards.ts";
+import type { AppDeps } from "../app.ts";
+import { throttle } from "../community/throttle.ts";
+import { backTo } from "../community/votes.ts";
+import { pageContext } from "../context.ts";
+import { HttpError, isApiRequest } from "../errors.ts";
+import { html } from "../html.ts";
+import { page } from "../layout.ts";
+import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
+import { libraryButtons } from "./buttons.ts";
+import { arxivIdField, onField } from "./form.ts";
+import { libraryStateFor } from "./state.ts";
+
+/** Save and "not interested" (forms and JSON), the reading list page and its exports. */
+export function registerLibraryRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const toggle = (what: "save" | "dismiss") => async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = currentUser(req);
+    await throttle(deps.db, req, reply, "library", deps.now());
+    const arxivId = arxivIdField(req.body);
+    const on = onField(req.body);
+    const ok =
+      what === "save"
+        ? await saveSet(deps.db, user.id, arxivId, on)
+        : await dismissalSet(deps.db, user.id, arxivId, on);
+    if (!ok) throw new HttpError(404, "There is no such paper.", "arxiv_id");
+    if (isApiRequest(req) || wantsJson(req.headers.accept))
+      return { arxivId, [what === "save" ? "saved" : "dismissed"]: on };
+    return reply.redirect(backTo(req, `/papers/${arxivId}`), 303);
+  };
+  app.post("/save", { preHandler: requireUser }, toggle("save"));
+  app.post("/api/save", { preHandler: requireUser }, toggle("save"));
+  app.post("/dismiss", { preHandler: requireUser }, toggle("dismiss"));
+  app.post("/api/dismiss", { preHandler: requireUser }, toggle("dismiss"));
+
+  app.get("/saves", { preHandler: requireUser }, async (req, reply) => {
+    const user = currentUser(req);
+    const saves = await savedPapers(deps.db, user.id);
+    const byId = await papersByIds(
+      deps.db,
+      saves.map((s) => s.arxivId),
+    );
+    const papers = saves.flatMap((s) => byId.get(s.arxivId) ?? []);
+    const ctx = pageContext(req);
+    const cards = await cardContext(deps.db, req, ctx, papers);
+    const state = await libraryStateFor(deps.db, req, papers);
+    const body = html`<section>
+      <h1>Your reading list</h1>
+      <p class="muted">${papers.length} saved paper${papers.length === 1 ? "" : "s"} · Export as
+        <a href="/saves.bib" download>BibTeX</a> or <a href="/saves.json" download>JSON</a> ·
+        <a href="/collections">Your collections</a></p>
+      ${
+        papers.length === 0
+          ? html`<p>Nothing saved yet. Press <strong>Save</strong> on any paper to keep it here.</p>`
+          : paperList(
+              papers.map((p) => paperCard(p, { ctx: cards, actions: libraryButtons(p, ctx, state) })),
+              "Saved papers",
+            )
+      }
+    </section>`;
+    return reply.type("text/html; charset=utf-8").send(page({ title: "Reading list", body, ctx }));
+  });
+
+  const exportSaves = async (req: FastifyRequest) => {
+    const user = currentUser(req);
+    const saves = await savedPapers(deps.db, user.id, 10_000);
+    const byId = await papersByIds(
+      deps.db,
+      saves.map((s) => s.arxivId),
+    );
+    return saves.flatMap((s) => {
+      const paper = byId.get(s.arxivId);
+      return paper ? [{ paper, savedAt: s.savedAt }] : [];
+    });
+  };
+  app.get("/saves.bib", { preHandler: requireUser }, async (req, reply) => {
+    const items = await exportSaves(req);
+    return reply
+      .type("application/x-bibtex; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="daily-papers-saves.bib"')
+      .send(savesBibtex(items.map((i) => i.paper)));
+  });
+  app.get("/saves.json", { preHandler: requireUser }, async (req, reply) => {
+    const items = await exportSaves(req);
+    return reply
+      .type("application/json; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="daily-papers-saves.json"')
+      .send(JSON.stringify(savesJson(items, deps.config.baseUrl), null, 2));
+  });
+}

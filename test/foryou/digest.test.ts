@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { DeliveryDeps } from "../../src/email/deps.ts";
+import { enqueueDueDigests } from "../../src/email/enqueue.ts";
+import { ensureSubscriber } from "../../src/email/subscribers-store.ts";
+import { runDigestWorker } from "../../src/email/worker.ts";
+import { saveSet } from "../../src/library/store.ts";
+import { upsertPapers } from "../../src/papers/store.ts";
+import { CandidatePools } from "../../src/recommend/pools.ts";
+import { recommendFor } from "../../src/recommend/service.ts";
+import { makeUser } from "../community/helpers.ts";
+import { seedPapers, TUESDAY, testDelivery } from "../email/fixture.ts";
+import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
+import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
+import { subjectPaper } from "./corpus.ts";
+
+for (const backend of testBackends()) {
+  describe(`the For-you digest section on ${backend}`, () => {
+    let db: TestDb;
+    let smtp: TestSmtp;
+    let d: DeliveryDeps;
+    const clock = { now: TUESDAY };
+    before(async () => {
+      db = await openTestDb(backend);
+      smtp = await startTestSmtp();
+      d = testDelivery(db, smtp.url, clock);
+    });
+    after(async () => {
+      await d.mailer.close();
+      await smtp.close();
+      await db.close();
+    });
+
+    test("comes after trending, says why, shows each paper once, and is not offered again", async () => {
+      const seeded = await seedPapers(db);
+      const u = await makeUser(db, { now: new Date("2026-11-01T00:00:00Z") });
+      const old = new Date("2026-10-01T00:00:00Z");
+      const monday = new Date("2026-11-23T12:00:00Z");
+      const saved = [0, 1, 2].map(() => subjectPaper("speech", { publishedAt: old }));
+      const fresh = [0, 1, 2].map(() => subjectPaper("speech", { publishedAt: monday }));
+      const filler = [0, 1, 2, 3].map(() => subjectPaper("filler", { publishedAt: monday }));
+      await upsertPapers(db, [...saved, ...fresh, ...filler]);
+      for (const p of saved) await saveSet(db, u.userId, p.arxivId, true);
+      // the trending paper is also like the saves: it must appear once, in trending
+      await saveSet(db, u.userId, seeded.medicalOld.arxivId, true);
+      const sub = await ensureSubscriber(db, `foryou_${process.pid}@example.com`, {
+        userId: u.userId,
+        confirmed: true,
+        now: new Date("2026-11-01T00:00:00Z"),
+      });
+      assert.ok(sub.userId === u.userId);
+      assert.equal(await enqueueDueDigests(db, clock.now), 1);
+      const stats = await runDigestWorker(d, {});
+      assert.equal(stats.sent, 1);
+      const mail = await smtp.nextMessage();
+      const text = mail.text ?? "";
+      const html = typeof mail.html === "string" ? mail.html : "";
+      const trendingAt = text.indexOf("Trending today");
+      const forYouAt = text.indexOf("For you (");
+      assert.ok(trendingAt >= 0 && forYouAt > trendingAt, "For you comes after trending");
+      const forYouText = text.slice(forYouAt);
+      assert.ok(
+        fresh.some((p) => forYouText.includes(p.title)),
+        "a new speech paper is recommended",
+      );
+      assert.match(forYouText, /Because you saved “/);
+      assert.match(html, />For you</);
+      assert.match(html, /Because you saved/);
+      for (const p of [...fresh, seeded.trending, seeded.medicalOnFeed]) {
+        const n = text.split(`/papers/${p.arxivId}\n`).length - 1;
+        assert.ok(n <= 1, `${p.arxivId} appears ${n} times`);
+      }
+      for (const p of saved)
+        assert.ok(!text.includes(`/papers/${p.arxivId}\n`), "saved papers are not recommended");
+      // what the digest showed is recorded and never recommended again
+      const shown = await db.query<{ arxiv_id: string }>(
+        "select arxiv_id from digest_shown where user_id = $1",
+        [u.userId],
+      );
+      const shownIds = new Set(shown.map((r) => r.arxiv_id));
+      assert.ok(fresh.some((p) => shownIds.has(p.arxivId)));
+      assert.ok(shownIds.has(seeded.trending.arxivId));
+      const again = await recommendFor(db, new CandidatePools(db), u.userId, {
+        now: clock.now,
+        since: new Date("2026-11-20T00:00:00Z"),
+        limit: 20,
+      });
+      assert.ok(again.items.every((i) => !shownIds.has(i.paper.arxivId)));
+    });
+  });
+}

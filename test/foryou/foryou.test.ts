@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { upsertPapers } from "../../src/papers/store.ts";
+import { makeUser, post } from "../community/helpers.ts";
+import { openTestApp, type TestApp } from "../helpers/app.ts";
+import { testBackends } from "../helpers/db.ts";
+import { insertSubjectPapers, subjectPaper } from "./corpus.ts";
+
+const DAY = 86_400_000;
+
+for (const backend of testBackends()) {
+  describe(`for you and its API on ${backend}`, () => {
+    let t: TestApp;
+    const now = new Date();
+    before(async () => {
+      t = await openTestApp(backend, { now: () => now });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    test("cold start shows trending and says so; signals on two subjects give both, each with its reason; a dismissed paper goes", async () => {
+      const u = await makeUser(t.db);
+      const old = new Date(now.getTime() - 60 * DAY);
+      const fresh = new Date(now.getTime() - DAY);
+      const cold = await t.app.inject({ url: "/for-you", headers: { cookie: u.cookie } });
+      assert.equal(cold.statusCode, 200);
+      assert.match(cold.body, /trending papers/);
+      const savedMol = await insertSubjectPapers(t.db, "molecules", 3, { publishedAt: old });
+      const savedSpeech = await insertSubjectPapers(t.db, "speech", 2, { publishedAt: old });
+      const newMol = await insertSubjectPapers(t.db, "molecules", 4, { publishedAt: fresh });
+      const newSpeech = await insertSubjectPapers(t.db, "speech", 4, { publishedAt: fresh });
+      await insertSubjectPapers(t.db, "filler", 12, { publishedAt: fresh });
+      for (const p of [...savedMol, ...savedSpeech])
+        await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+      const res = await t.app.inject({ url: "/for-you", headers: { cookie: u.cookie } });
+      assert.equal(res.statusCode, 200);
+      const body = res.body;
+      const cards = [...body.matchAll(/<li class="paper-card" data-arxiv-id="([^"]+)">([\s\S]*?)<\/li>/g)];
+      const top8 = cards.slice(0, 8).map((c) => c[1]);
+      const mol = new Set(newMol.map((p) => p.arxivId));
+      const speech = new Set(newSpeech.map((p) => p.arxivId));
+      // the top covers both interests, not only the larger one
+      assert.ok(
+        top8.slice(0, 2).some((id) => mol.has(id)) && top8.slice(0, 2).some((id) => speech.has(id)),
+        top8.join(),
+      );
+      assert.equal(top8.filter((id) => mol.has(id) || speech.has(id)).length, 8);
+      for (const c of cards.slice(0, 8)) assert.match(c[2], /<p class="why">Because you saved “/);
+      // nothing saved is recommended again
+      for (const p of [...savedMol, ...savedSpeech]) assert.ok(!cards.some((c) => c[1] === p.arxivId));
+      // dismiss one: it is gone
+      const first = top8[0];
+      await post(t.app, u, "/dismiss", { arxiv_id: first, on: "1" });
+      const again = await t.app.inject({ url: "/for-you", headers: { cookie: u.cookie } });
+      assert.ok(!again.body.includes(`data-arxiv-id="${first}"`));
+    });
+
+    test("a followed author's new paper is recommended with the reason", async () => {
+      const u = await makeUser(t.db);
+      const p = subjectPaper("filler", {
+        publishedAt: new Date(now.getTime() - DAY),
+        authors: ["Vera C. Rubin"],
+      });
+      await upsertPapers(t.db, [
+        p,
+        subjectPaper("filler", {
+          publishedAt: new Date(now.getTime() - 90 * DAY),
+          authors: ["Vera C. Rubin"],
+        }),
+      ]);
+      await post(t.app, u, "/authors/follow", { name: "Vera C. Rubin", on: "1" });
+      const res = await t.app.inject({ url: "/for-you", headers: { cookie: u.cookie } });
+      const card = new RegExp(
+        `data-arxiv-id="${p.arxivId.replace(".", "\\.")}">[\\s\\S]*?Vera C\\. Rubin, whom you follow`,
+      );
+      assert.match(res.body, card);
+    });
+
+    test("the API: 401 without a token, the feed with one, 401 once revoked; only a hash is stored", async () => {
+      const u = await makeUser(t.db);
+      const saved = await insertSubjectPapers(t.db, "speech", 2, {
+        publishedAt: new Date(now.getTime() - 30 * DAY),
+      });
+      for (const p of saved) await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+      const none = await t.app.inject({ url: "/api/for-you" });
+      assert.equal(none.statusCode, 401);
+      assert.match(none.json().error, /Bearer/);
+      const created = await post(t.app, u, "/settings/tokens", { name: "my script" });
+      assert.equal(created.statusCode, 200);
+      const token = /<code class="token">([^<]+)<\/code>/.exec(created.body)?.[1] as string;
+      assert.ok(token?.startsWith("dp_"));
+      const stored = await t.db.query<{ token_hash: string }>(
+        "select token_hash from api_tokens where user_id = $1",
+        [u.userId],
+      );
+      assert.equal(stored.length, 1);
+      assert.notEqual(stored[0].token_hash, token);
+      assert.ok(!stored[0].token_hash.includes(token));
+      const ok = await t.app.inject({
+        url: "/api/for-you?limit=5",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(ok.statusCode, 200);
+      const feed = ok.json();
+      assert.equal(feed.mode, "personal");
+      assert.ok(feed.items.length > 0 && feed.items.length <= 5);
+      assert.match(feed.items[0].why[0], /^Because you saved “/);
+      assert.ok(
+        feed.items.every((i: { paper: { id: string } }) => !saved.some((s) => s.arxivId === i.paper.id)),
+      );
+      assert.equal(
+        (await t.app.inject({ url: "/api/for-you", headers: { authorization: "Bearer dp_wrongwrongwrong" } }))
+          .statusCode,
+        401,
+      );
+      const [{ id }] = await t.db.query<{ id: number }>("select id from api_tokens where user_id = $1", [
+        u.userId,
+      ]);
+      const other = await makeUser(t.db);
+      assert.equal((await post(t.app, other, `/settings/tokens/${id}/revoke`, {})).statusCode, 404);
+      assert.equal((await post(t.app, u, `/settings/tokens/${id}/revoke`, {})).statusCode, 303);
+      const revoked = await t.app.inject({
+        url: "/api/for-you",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(revoked.statusCode, 401);
+      assert.match(revoked.json().error, /revoked/);
+    });
+  });
+}

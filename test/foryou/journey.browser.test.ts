@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { upsertPapers } from "../../src/papers/store.ts";
+import { openTestApp, type TestApp } from "../helpers/app.ts";
+import { launchBrowser, screenshotPath } from "../helpers/browser.ts";
+import { subjectPaper } from "./corpus.ts";
+
+const DAY = 86_400_000;
+
+/** The whole For-you journey in Chromium, through plain forms. */
+describe("for you in Chromium", () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let page: Page;
+  const now = new Date();
+  const old = new Date(now.getTime() - 40 * DAY);
+  const fresh = new Date(now.getTime() - DAY);
+  const savedMol = [0, 1, 2].map(() => subjectPaper("molecules", { publishedAt: old }));
+  const savedSpeech = [0, 1].map(() => subjectPaper("speech", { publishedAt: old }));
+  const newMol = [0, 1, 2, 3].map(() => subjectPaper("molecules", { publishedAt: fresh }));
+  const newSpeech = [0, 1, 2, 3].map(() => subjectPaper("speech", { publishedAt: fresh }));
+  const byAuthor = subjectPaper("filler", { publishedAt: fresh, authors: ["Émilie du Châtelet"] });
+  const filler = Array.from({ length: 10 }, () => subjectPaper("filler", { publishedAt: fresh }));
+
+  before(async () => {
+    t = await openTestApp("pglite", { now: () => now });
+    await upsertPapers(t.db, [...savedMol, ...savedSpeech, ...newMol, ...newSpeech, byAuthor, ...filler]);
+    base = await t.listen();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test("sign up, save on two subjects, follow an author, see both with reasons, dismiss one", async () => {
+    await page.goto(`${base}/signup`);
+    await page.fill("input[name=username]", "reader");
+    await page.fill("input[name=email]", "reader@example.com");
+    await page.fill("input[name=password]", "a long enough password");
+    await page.click("form button[type=submit]");
+    await page.waitForURL(/\/signup\/done/);
+    // a new account sees trending, and is told so
+    await page.goto(`${base}/for-you`);
+    assert.match((await page.locator(".notice").textContent()) ?? "", /trending papers/);
+
+    for (const p of [...savedMol, ...savedSpeech]) {
+      await page.goto(`${base}/papers/${p.arxivId}`);
+      await page.click(".library-box button:has-text('Save')");
+      await page.waitForSelector(".library-box button:has-text('Saved')");
+    }
+    await page.goto(`${base}/authors/${encodeURIComponent("Émilie du Châtelet")}`);
+    await page.click("button:has-text('Follow')");
+    await page.waitForSelector("button:has-text('Following')");
+
+    await page.goto(`${base}/for-you`);
+    const ids = await page
+      .locator(".paper-card")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-arxiv-id")));
+    const top = ids.slice(0, 6);
+    const mol = new Set(newMol.map((p) => p.arxivId));
+    const speech = new Set(newSpeech.map((p) => p.arxivId));
+    assert.ok(
+      top.some((id) => mol.has(id as string)),
+      `molecules in the top: ${top}`,
+    );
+    assert.ok(
+      top.some((id) => speech.has(id as string)),
+      `speech in the top: ${top}`,
+    );
+    assert.ok(ids.includes(byAuthor.arxivId), "the followed author's new paper");
+    const whyOf = (id: string) => page.locator(`.paper-card[data-arxiv-id="${id}"] .why`).textContent();
+    for (const id of top.filter((id) => mol.has(id as string) || speech.has(id as string)))
+      assert.match((await whyOf(id as string)) ?? "", /^Because you saved “/);
+    assert.match((await whyOf(byAuthor.arxivId)) ?? "", /Émilie du Châtelet, whom you follow/);
+    await page.screenshot({ path: screenshotPath("for-you"), fullPage: true });
+
+    const first = top[0] as string;
+    await page.click(`.paper-card[data-arxiv-id="${first}"] button:has-text('Not interested')`);
+    await page.waitForURL(/\/for-you/);
+    assert.equal(await page.locator(`.paper-card[data-arxiv-id="${first}"]`).count(), 0);
+  });
+});
