@@ -134,7 +134,9 @@ for (const backend of testBackends()) {
       assert.match(b, /Published on 6 Aug 2024/);
       assert.match(b, /Submitted by <strong>AK<\/strong> on 9 Aug 2024/);
       assert.match(b, /<span class="big">57<\/span> upvotes/);
-      assert.match(b, /<span class="big">2<\/span> comments/);
+      // Two comments on Hugging Face, none here: the page counts what it shows and links to HF's.
+      assert.match(b, /<span class="big">0<\/span> comments/);
+      assert.match(b, />2 on Hugging Face<\/a>/);
       assert.match(b, /href="https:\/\/doi.org\/10.48550\/arXiv.2408.03361"/);
       assert.match(b, /NeurIPS 2024 Datasets and Benchmarks/);
       assert.match(b, /v2: 21 Oct 2024/);
