@@ -41,7 +41,7 @@ describe("for you in Chromium", () => {
     await page.fill("input[name=username]", "reader");
     await page.fill("input[name=email]", "reader@example.com");
     await page.fill("input[name=password]", "a long enough password");
-    await page.click("form button[type=submit]");
+    await page.click(".auth-form form button[type=submit]");
     await page.waitForURL(/\/signup\/done/);
     // a new account sees trending, and is told so
     await page.goto(`${base}/for-you`);

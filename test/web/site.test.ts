@@ -125,6 +125,28 @@ describe("the site as a newcomer sees it", () => {
     assert.match(plain.body, /<html lang="en">/);
   });
 
+  test("search suggestions offer titles, authors and topics as one types", async () => {
+    const paper = await makePaper(t.db, {
+      title: "Élan: Graph Transformers at Scale",
+      authors: [{ name: "Zoë Grapheme" }],
+    });
+    await post(t.app, anonymous(), "/topics", { q: "graph", name: "Graph learning" });
+    const res = await get("/api/suggest?q=graph");
+    assert.equal(res.statusCode, 200);
+    const kinds = (res.json().suggestions as { kind: string; label: string; href: string }[]).map(
+      (s) => `${s.kind}:${s.label}:${s.href}`,
+    );
+    assert.ok(
+      kinds.includes(`paper:Élan: Graph Transformers at Scale:/papers/${paper.arxivId}`),
+      kinds.join("\n"),
+    );
+    assert.ok(kinds.includes(`author:Zoë Grapheme:/search?q=${encodeURIComponent('author:"Zoë Grapheme"')}`));
+    assert.ok(kinds.some((k) => k.startsWith("topic:Graph learning:/topics/")));
+    const accents = await get("/api/suggest?q=elan");
+    assert.equal(accents.json().suggestions[0]?.href, `/papers/${paper.arxivId}`, "accents fold");
+    assert.deepEqual((await get("/api/suggest?q=g")).json().suggestions, []);
+  });
+
   test("there is a skip link to the main content", async () => {
     const res = await get("/topics");
     assert.match(res.body, /<a class="skip-link" href="#main">Skip to content<\/a>/);

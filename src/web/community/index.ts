@@ -7,6 +7,7 @@ import { deleteExpiredSessions } from "../../users/sessions.ts";
 import { menuSlot } from "../accounts/menu.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
+import { registerAccountSettings } from "../accounts/settings.ts";
 import type { AppDeps } from "../app.ts";
 import { registerCommentRoutes } from "./comments.ts";
 import { registerModerationRoutes } from "./moderation.ts";
@@ -42,6 +43,7 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
   await installSessions(app, deps, secret);
   menuSlot();
   registerAccountRoutes(app, deps, acc);
+  registerAccountSettings(app, deps, acc);
   registerVoteRoutes(app, deps);
   registerCommentRoutes(app, deps);
   registerSubmitRoutes(app, deps);
