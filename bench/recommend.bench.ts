@@ -144,7 +144,7 @@ for (const [name, r] of interestRecall)
   );
 
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-if (!process.argv.includes("--no-write") && !reuse) writeResults(seconds);
+if (!process.argv.includes("--no-write")) writeResults(seconds);
 
 function writeResults(seconds: string) {
   const f3 = (x: number) => x.toFixed(3);
@@ -155,6 +155,12 @@ function writeResults(seconds: string) {
     "Both recommenders ranked every other paper of each file on the same seeded draws (5 per k), in the same run.",
     "Our side: each file imported as papers into a fresh PGlite, the built-in LSA model trained and embedded",
     "as on a site, and the site's recommender (src/recommend/) with its default options. Figures are means over the draws.",
+    ...(reuse
+      ? [
+          "This run reused the stored vectors of an earlier import of the same files (`--reuse-vectors`, /tmp), to fit the",
+          "loaded machine; the ranking, keywords and baseline were computed afresh.",
+        ]
+      : []),
     "",
     "| file | k | AP ours | AP baseline | ratio | recall@20 ours | baseline | WSS@95 ours | baseline |",
     "|---|---|---|---|---|---|---|---|---|",

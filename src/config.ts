@@ -1,4 +1,5 @@
 import path from "node:path";
+import { Cron } from "croner";
 
 /**
  * Everything configurable comes from the environment once, here, and is passed down
@@ -26,6 +27,13 @@ export interface Config {
   syncSets: string[];
   syncTime: string;
   syncTz: string;
+  /** A croner pattern that replaces SYNC_TIME (for example every 6 hours: "0 0 *\/6 * * *"). */
+  syncCron: string | undefined;
+  /** Recurring jobs (src/scheduler/): the lease a node holds while it runs one, renewed every third. */
+  jobLeaseSeconds: number;
+  /** How often the server embeds new papers, and how often each process tops its search indexes up. */
+  embedIntervalSeconds: number;
+  searchSyncSeconds: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
@@ -38,8 +46,14 @@ export interface Config {
   embeddingUrl: string | undefined;
   embeddingModel: string | undefined;
   embeddingApiKey: string | undefined;
+  /** An OpenAI-compatible chat endpoint that writes paper summaries (src/summaries/llm.ts). */
+  llmUrl: string | undefined;
+  llmModel: string | undefined;
+  llmApiKey: string | undefined;
   /** Email digests: the in-server scheduler (off unless DIGEST_SCHEDULER=true) and sending limits. */
   digestScheduler: boolean;
+  /** Anonymous pages served from memory until the site changes (web/page-cache.ts). */
+  pageCache: boolean;
   digestIntervalSeconds: number;
   digestSendRate: number;
   digestMaxBounces: number;
@@ -77,6 +91,18 @@ function syncTzFrom(value: string | undefined): string {
     throw new ConfigError(`SYNC_TZ must be an IANA time zone such as Europe/Paris, got "${tz}"`);
   }
   return tz;
+}
+
+function syncCronFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    new Cron(value, { paused: true });
+  } catch (err) {
+    throw new Error(
+      `SYNC_CRON must be a cron pattern such as "0 2 * * *", got "${value}": ${(err as Error).message}`,
+    );
+  }
+  return value;
 }
 
 function trustProxyFrom(value: string | undefined): boolean | number | string[] {
@@ -117,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     syncTime: syncTimeFrom(env.SYNC_TIME),
     syncTz: syncTzFrom(env.SYNC_TZ),
+    syncCron: syncCronFrom(env.SYNC_CRON),
+    jobLeaseSeconds: Math.max(2, intFrom(env.JOB_LEASE_SECONDS, 15, "JOB_LEASE_SECONDS")),
+    embedIntervalSeconds: Math.max(1, intFrom(env.EMBED_INTERVAL_SECONDS, 30, "EMBED_INTERVAL_SECONDS")),
+    searchSyncSeconds: Math.max(1, intFrom(env.SEARCH_SYNC_SECONDS, 5, "SEARCH_SYNC_SECONDS")),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || "Daily Papers <papers@localhost>",
     logLevel: env.LOG_LEVEL || "info",
@@ -124,7 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddingUrl: env.EMBEDDING_URL || undefined,
     embeddingModel: env.EMBEDDING_MODEL || undefined,
     embeddingApiKey: env.EMBEDDING_API_KEY || undefined,
+    llmUrl: env.LLM_URL || undefined,
+    llmModel: env.LLM_MODEL || undefined,
+    llmApiKey: env.LLM_API_KEY || undefined,
     digestScheduler: env.DIGEST_SCHEDULER === "true" || env.DIGEST_SCHEDULER === "1",
+    pageCache: env.PAGE_CACHE !== "false" && env.PAGE_CACHE !== "0",
     digestIntervalSeconds: Math.max(10, intFrom(env.DIGEST_INTERVAL_SECONDS, 300, "DIGEST_INTERVAL_SECONDS")),
     digestSendRate: Math.max(1, intFrom(env.DIGEST_SEND_RATE, 10, "DIGEST_SEND_RATE")),
     digestMaxBounces: Math.max(1, intFrom(env.DIGEST_MAX_BOUNCES, 3, "DIGEST_MAX_BOUNCES")),

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
-import { openDatabase } from "./db/open.ts";
-import { startDigestScheduler } from "./email/scheduler.ts";
-import { deliveryDeps } from "./email/setup.ts";
+import { openServerDatabase } from "./db/owner.ts";
 import { createLogger } from "./log.ts";
-import { schedules, startSchedules } from "./schedules.ts";
-import { startEmbeddingLoop } from "./search/embed/loop.ts";
+import { processMetrics } from "./metrics/index.ts";
+import { startJobs } from "./scheduler/index.ts";
+import { processIndexStatus, refreshSearchIndexes } from "./search/index-status.ts";
 import { recordPublicUrl } from "./site-settings.ts";
 import { buildApp } from "./web/app.ts";
 
@@ -14,37 +13,91 @@ export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   url: string;
+  /** Where the CLI reaches this server's PGlite (null on Postgres). */
+  socketPath: string | null;
   close(): Promise<void>;
 }
 
-/** Opens the database (migrating it), builds the app and listens. */
-export async function startServer(config: Config): Promise<RunningServer> {
+/** How long each step of a shutdown may take before it is cut short. */
+export const SHUTDOWN_BOUNDS = { requestsMs: 10_000, jobsMs: 5_000, socketClientsMs: 5_000 };
+
+/**
+ * Opens the database (taking the data directory's lock, migrating, serving the CLI socket),
+ * builds the app and listens. An abort of `signal` during start-up stops at the next safe point
+ * (between migrations, before listening), undoes what was opened and rejects with the abort.
+ */
+export async function startServer(
+  config: Config,
+  opts: {
+    signal?: AbortSignal;
+    command?: string;
+    /** Runs on the freshly migrated database before the app loads it (start: the sample). */
+    prepare?: (db: Db) => Promise<void>;
+  } = {},
+): Promise<RunningServer> {
+  const { signal } = opts;
   const log = createLogger(config.logLevel);
-  const db = await openDatabase(config);
-  const app = await buildApp({ db, config, log, now: () => new Date() });
-  await app.listen({ port: config.port, host: config.host });
+  const owned = await openServerDatabase(config, {
+    command: opts.command ?? "dailypapers serve",
+    signal,
+    onSocketError: (err) => log.warn({ err }, "database socket client failed"),
+  });
+  const db = owned.db;
+  const indexStatus = processIndexStatus(db);
+  const metrics = processMetrics(db, indexStatus);
+  let app: FastifyInstance | undefined;
+  try {
+    signal?.throwIfAborted();
+    await opts.prepare?.(db);
+    signal?.throwIfAborted();
+    app = await buildApp({ db, config, log, now: () => new Date(), metrics, indexStatus });
+    signal?.throwIfAborted();
+    await app.listen({ port: config.port, host: config.host });
+    signal?.throwIfAborted();
+  } catch (err) {
+    await app?.close();
+    await owned.close();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   // The CLI (digest previews and sends) links to the server as it really runs.
   await recordPublicUrl(db, config.baseUrlFromEnv ? config.baseUrl : url, new Date());
-  const scheduler = startSchedules(schedules(config, db, log), log);
-  // Papers are embedded in the background as they arrive; search never waits for it.
-  const embedder = startEmbeddingLoop({ db, config, log });
-  // Digests are due per subscriber (own hour and time zone), so they run on an interval, not at one clock time.
-  const digests = config.digestScheduler
-    ? startDigestScheduler(await deliveryDeps(config, db, { log }), config.digestIntervalSeconds * 1000)
-    : null;
+  // Every recurring job (arXiv sync, embeddings, digests, sweeps, index top-ups): src/scheduler/jobs.ts.
+  const jobs = await startJobs({ config, db, log, metrics, refreshIndexes: () => refreshSearchIndexes(db) });
+  const server = app;
+  let closing: Promise<void> | undefined;
   return {
-    app,
+    app: server,
     db,
     url,
-    async close() {
-      scheduler.stop();
-      await embedder.stop();
-      await digests?.stop();
-      await app.close();
-      await db.close();
+    socketPath: owned.socket?.path ?? null,
+    close() {
+      closing ??= (async () => {
+        // Requests in flight finish (new ones get 503), then stragglers are cut off.
+        await within(server.close(), SHUTDOWN_BOUNDS.requestsMs, () => server.server.closeAllConnections());
+        // Jobs stop at their next safe point; one that takes longer is abandoned: its writes are
+        // transactions, and the database closes only between them.
+        await within(jobs.stop(), SHUTDOWN_BOUNDS.jobsMs, () =>
+          log.warn("background jobs did not stop in time; closing the database between their transactions"),
+        );
+        await owned.close(SHUTDOWN_BOUNDS.socketClientsMs);
+      })();
+      return closing;
     },
   };
+}
+
+async function within(work: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  const outcome = await Promise.race([work.then(() => "done" as const), late]);
+  clearTimeout(timer);
+  if (outcome === "late") {
+    onTimeout();
+    await Promise.race([work, new Promise((r) => setTimeout(r, 1_000).unref())]).catch(() => {});
+  }
 }

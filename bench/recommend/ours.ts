@@ -5,6 +5,7 @@ import {
   DEFAULT_KEYWORD_OPTIONS,
   type KeywordOptions,
   keywordVector,
+  paperKeywordText,
 } from "../../src/recommend/keywords.ts";
 import {
   type Candidate,
@@ -26,7 +27,7 @@ export function buildCorpus(
   vectors: Map<string, Float32Array>,
   keywordOptions: KeywordOptions = DEFAULT_KEYWORD_OPTIONS,
 ): Corpus {
-  const texts = records.map((r) => `${r.title}. ${r.abstract}`);
+  const texts = records.map((r) => paperKeywordText(r.title, r.abstract));
   const space = buildKeywordSpace(texts, keywordOptions);
   const features = new Map<string, Features>();
   records.forEach((r, i) => {

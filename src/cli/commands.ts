@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAcronymCommands } from "./acronyms.ts";
+import { registerBackupCommands } from "./backup.ts";
 import { registerDigestCommands } from "./digest.ts";
 import { registerEmbedCommands } from "./embed.ts";
 import { registerImportCommands } from "./import.ts";
@@ -9,6 +10,7 @@ import { registerSearchCommands } from "./search.ts";
 import { registerServeCommands } from "./serve.ts";
 import { registerStartCommands } from "./start.ts";
 import { registerSubscriberCommands } from "./subscribers.ts";
+import { registerSummaryCommands } from "./summaries.ts";
 import { registerUserCommands } from "./user.ts";
 
 /** Every subcommand, in the order `dailypapers --help` lists them. */
@@ -21,7 +23,9 @@ export function registerCommands(program: Command): void {
   registerSearchCommands(program);
   registerEmbedCommands(program);
   registerAcronymCommands(program);
+  registerSummaryCommands(program);
   registerDigestCommands(program);
   registerSubscriberCommands(program);
   registerRecommendCommands(program);
+  registerBackupCommands(program);
 }

@@ -15,6 +15,7 @@ import {
   issueText,
 } from "../ingest/report.ts";
 import { importSnapshot } from "../ingest/snapshot.ts";
+import { summarizePending } from "../summaries/jobs.ts";
 import { CliError } from "./main.ts";
 
 /**
@@ -60,6 +61,9 @@ export function registerImportCommands(program: Command): void {
     });
 }
 
+// Summaries run at about 400 papers/s: a big import leaves the rest to the background job.
+const IMPORT_SUMMARY_LIMIT = 20_000;
+
 type Run = (db: Db, options: ImportOptions) => Promise<{ counts: ImportCounts; line: string }>;
 
 async function runImport(label: string, input: string, batchSize: string, run: Run): Promise<void> {
@@ -85,11 +89,19 @@ async function runImport(label: string, input: string, batchSize: string, run: R
     const { counts, line } = await run(db, withProgress(progress, controller.signal, size));
     progress.stop();
     await refreshPlannerStatistics(db);
+    const summarized = await summarizePending(db, {
+      max: IMPORT_SUMMARY_LIMIT,
+      shouldStop: () => controller.signal.aborted,
+    });
+    if (summarized > 0)
+      process.stdout.write(
+        `summaries: ${summarized} papers got an extracted summary and keyphrases${summarized >= IMPORT_SUMMARY_LIMIT ? " (the server's background job, or `dailypapers summaries backfill`, does the rest)" : ""}\n`,
+      );
     const seconds = (Date.now() - started) / 1000;
     const records = counts.inserted + counts.updated + counts.unchanged;
     process.stdout.write(
       `${line}\npapers: ${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged, ` +
-        `${counts.failed} failed in ${duration(seconds)} (${Math.round(records / Math.max(seconds, 0.001))}/s)\n`,
+        `${counts.failed} failed, ${counts.warnings ?? 0} with warnings in ${duration(seconds)} (${Math.round(records / Math.max(seconds, 0.001))}/s)\n`,
     );
     if (counts.failed > 0 && records === 0)
       throw new CliError(`nothing imported: all ${counts.failed} records failed (see the messages above)`);
@@ -119,6 +131,7 @@ function withProgress(progress: Progress, signal: AbortSignal, batchSize: number
       progress.setStatus(`${failed} failed`);
       progress.log(`skipped ${issueText(issue)}`);
     },
+    onWarning: (issue) => progress.log(`warning ${issueText(issue)}`),
     onTotal: (total) => progress.setTotal(total),
     onProgress: (records) => {
       progress.tick(records - last);

@@ -7,9 +7,9 @@ import { HarvestError, harvest } from "../ingest/oai/harvest.ts";
 import { harvestStates } from "../ingest/oai/store.ts";
 import { HttpGiveUpError } from "../ingest/polite-http.ts";
 import { createProgress } from "../ingest/progress.ts";
-import { nextRunAt } from "../ingest/sync/clock-time.ts";
 import { syncRunsRecent } from "../ingest/sync/store.ts";
 import { upsertPapers } from "../papers/store.ts";
+import { nextSyncRun } from "../scheduler/jobs.ts";
 import { CliError } from "./main.ts";
 
 /** `harvest`, `fetch` and `status`: live arXiv ingestion from the command line. */
@@ -50,7 +50,7 @@ export function registerIngestCommands(program: Command): void {
         if (r.inserted + r.updated > 0) await refreshPlannerStatistics(db);
         process.stdout.write(
           `${r.resumed ? "resumed and finished" : "finished"} ${r.set || "all sets"} ${r.from ?? "(from the start)"}..${r.until ?? "now"}: ` +
-            `${r.records} records in ${r.pages} pages, ${r.inserted} new, ${r.updated} updated, ${r.deleted} deleted` +
+            `${r.records} records in ${r.pages} pages, ${r.inserted} new, ${r.updated} updated, ${r.deleted} deleted, ${r.skipped} skipped` +
             `${r.restarts ? `, window restarted ${r.restarts}x after an expired token` : ""}; next --from ${r.lastDatestamp ?? "(unchanged)"}\n`,
         );
       } catch (err) {
@@ -101,7 +101,7 @@ export function registerIngestCommands(program: Command): void {
         const out: string[] = [];
         out.push(
           config.syncEnabled
-            ? `daily sync: on, sets ${config.syncSets.join(", ")} at ${config.syncTime} ${config.syncTz}; next run ${nextRunAt(config.syncTime, config.syncTz, Date.now()).toISOString()}`
+            ? `daily sync: on, sets ${config.syncSets.join(", ")} ${config.syncCron ? `on "${config.syncCron}"` : `at ${config.syncTime}`} ${config.syncTz}; next run ${nextSyncRun(config)?.toISOString()}`
             : "daily sync: off (set SYNC_ENABLED=true)",
         );
         const runs = await syncRunsRecent(db, 5);

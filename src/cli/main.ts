@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config.ts";
+import { DataDirBusy } from "../db/lock.ts";
 import { registerCommands } from "./commands.ts";
 
 /** Errors a user can act on: printed as one line, no stack trace. */
@@ -24,7 +25,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof CliError || err instanceof ConfigError) {
+  if (err instanceof CliError || err instanceof ConfigError || err instanceof DataDirBusy) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(1);
   }

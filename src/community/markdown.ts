@@ -33,13 +33,54 @@ const ALLOWED: sanitizeHtml.IOptions = {
 const MATH = /\$\$[\s\S]+?\$\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]|\$(?!\s)[^$\n]+?(?<!\s)\$/g;
 
 /**
- * `math` turns one math span (as written, with its delimiters) into markup; by default it is
- * shown as plain text. The web layer passes a server-side TeX renderer.
+ * Containers (quotes, list items) nest by recursion in marked, so a few thousand markers on one
+ * line overflow the stack. Real comments nest a handful of levels; past this, the comment is shown
+ * as text. Indentation counts too: every two leading spaces can open another list level.
  */
-export function renderMarkdown(
-  source: string,
-  math: (tex: string) => string = (tex) => `<span class="math">${escapeHtml(tex)}</span>`,
-): string {
+export const MAX_NESTING = 16;
+const CONTAINER = /^(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))/;
+
+export function nestingDepth(source: string): number {
+  let deepest = 0;
+  for (const line of source.split("\n")) {
+    let rest = line;
+    let depth = Math.floor((/^[ \t]*/.exec(line)?.[0].length ?? 0) / 2);
+    for (let m = CONTAINER.exec(rest); m && depth <= MAX_NESTING; m = CONTAINER.exec(rest)) {
+      depth += 1;
+      rest = rest.slice(m[0].length);
+    }
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
+/** What a comment that cannot be rendered looks like: its text, escaped, line breaks kept. */
+export function plainText(source: string): string {
+  return `<p class="plain">${escapeHtml(source.trim()).replace(/\n/g, "<br>\n")}</p>\n`;
+}
+
+/** One math span (as written, with its delimiters) as markup. */
+export type MathRenderer = (tex: string) => string;
+
+const plainMath: MathRenderer = (tex) => `<span class="math">${escapeHtml(tex)}</span>`;
+
+/**
+ * Never throws: a comment too deeply nested, or one that still defeats the parser (inline
+ * emphasis nests by recursion too), becomes escaped plain text rather than a failed page.
+ * `math` renders math spans; by default they are shown as plain text. The web layer passes a
+ * server-side TeX renderer.
+ */
+export function renderMarkdown(source: string, math: MathRenderer = plainMath): string {
+  if (nestingDepth(source) > MAX_NESTING) return plainText(source);
+  try {
+    return renderSafeSubset(source, math);
+  } catch (err) {
+    if (err instanceof RangeError) return plainText(source);
+    throw err;
+  }
+}
+
+function renderSafeSubset(source: string, math: MathRenderer): string {
   const spans: string[] = [];
   // A marker with no Markdown meaning and nothing a user could type by accident.
   const marker = (i: number) => `MATHXq${i}qX`;

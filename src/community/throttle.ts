@@ -14,6 +14,8 @@ export interface ThrottleRule {
 
 export const THROTTLES = {
   signup: [{ scope: "ip", limit: 5, windowSec: 3600 }],
+  // "login" is the name *and the client's network* (see loginSubject): five wrong passwords from
+  // one network stop that network guessing the name, not the owner logging in from elsewhere.
   login: [
     { scope: "ip", limit: 20, windowSec: 900 },
     { scope: "login", limit: 5, windowSec: 900 },
@@ -84,6 +86,29 @@ export async function throttleHit(
     }
   }
   return { ok: retry === 0, retryAfterSec: retry };
+}
+
+/**
+ * The network a client address belongs to: its /24 for IPv4 and its /48 for IPv6 (what one
+ * customer of a provider usually holds), so the per-name login limit follows an attacker's
+ * network rather than the name alone.
+ */
+export function networkOf(ip: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  const halves = ip.toLowerCase().split("::");
+  const head = halves[0] ? halves[0].split(":") : [];
+  const tail = halves.length > 1 && halves[1] ? halves[1].split(":") : [];
+  const groups = [...head, ...Array(Math.max(0, 8 - head.length - tail.length)).fill("0"), ...tail];
+  return `${groups
+    .slice(0, 3)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/48`;
+}
+
+/** The per-name login counter's subject: the name as typed, within the client's network. */
+export function loginSubject(ip: string, login: string): string {
+  return `${networkOf(ip)} ${login}`;
 }
 
 /** A successful login clears the per-name counter, so a user's own typos do not lock them out later. */

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { SessionGate } from "./gate.ts";
 
 /**
  * The one database interface the application uses. Both backends speak the same Postgres
@@ -27,7 +28,19 @@ pg.types.setTypeParser(DATE_OID, (v) => v);
 pg.types.setTypeParser(INT8_OID, (v) => Number(v));
 pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
 
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
+/** A PGlite instance with the gate that keeps its one session to one user at a time. */
+export interface OpenPglite {
+  db: Db;
+  lite: PGlite;
+  gate: SessionGate;
+}
+
+/**
+ * Opens PGlite files (or memory, without a directory). Every query and transaction goes through
+ * the gate, so that a socket client (socket-server.ts) never shares the session mid-transaction.
+ * Only the data directory's owner may call this with a directory (owner.ts, open.ts).
+ */
+export async function createPglite(dataDir: string | undefined): Promise<OpenPglite> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir, {
     parsers: {
@@ -36,6 +49,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
       [NUMERIC_OID]: (v: string) => Number(v),
     },
   });
+  const gate = new SessionGate();
   const wrap = (q: { query: PGlite["query"]; exec: PGlite["exec"] }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const res = await q.query<T>(sql, params as unknown[] | undefined);
@@ -45,16 +59,28 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
       await q.exec(sql);
     },
   });
-  return {
+  const direct = wrap(lite);
+  const db: Db = {
     kind: "pglite",
-    ...wrap(lite),
-    transaction: (fn) => lite.transaction((tx) => fn(wrap(tx))),
-    close: () => lite.close(),
+    query: (sql, params) => gate.run(() => direct.query(sql, params)),
+    exec: (sql) => gate.run(() => direct.exec(sql)),
+    // Statements inside run on `tx`, under the gate taken once for the whole transaction.
+    transaction: (fn) => gate.run(() => lite.transaction((tx) => fn(wrap(tx)))),
+    close: () => gate.run(() => lite.close()),
   };
+  return { db, lite, gate };
 }
 
-export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  return (await createPglite(dataDir)).db;
+}
+
+/** A Postgres server, or a running Daily Papers server's PGlite through its socket (pg.PoolConfig). */
+export async function openPostgres(target: string | pg.PoolConfig, poolSize = 10): Promise<Db> {
+  const pool = new pg.Pool({
+    max: poolSize,
+    ...(typeof target === "string" ? { connectionString: target } : target),
+  });
   pool.on("error", () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });

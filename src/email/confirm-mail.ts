@@ -6,10 +6,23 @@ const P =
 const BUTTON =
   "display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:600";
 
-/** The double opt-in mail; also used to confirm following a topic. */
+/** How a name someone else chose appears in mail anyone can trigger: quoted, on one line, short. */
+export function quotedName(name: string, max = 60): string {
+  const flat = name
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return `“${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}”`;
+}
+
+/**
+ * The double opt-in mail; also used to confirm following a topic. Anyone can make the site send
+ * it to any address, so the subject is fixed text of ours: a topic's name (chosen by whoever
+ * saved it) appears only in the body, quoted and shortened, as the thing being confirmed.
+ */
 export function confirmationMail(to: string, link: string, topicName?: string): OutgoingMail {
   const what = topicName
-    ? `follow “${topicName}” in your Daily Papers digest`
+    ? `follow the topic ${quotedName(topicName)} in your Daily Papers digest`
     : "receive the Daily Papers digest";
   const text = [
     `Someone (hopefully you) asked to ${what} at this address.`,
@@ -28,7 +41,9 @@ export function confirmationMail(to: string, link: string, topicName?: string): 
 </td></tr></table></body></html>`;
   return {
     to,
-    subject: topicName ? `Confirm: follow ${topicName}` : "Confirm your Daily Papers subscription",
+    subject: topicName
+      ? "Confirm following a topic on Daily Papers"
+      : "Confirm your Daily Papers subscription",
     text,
     html: body.value,
   };

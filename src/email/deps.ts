@@ -23,7 +23,10 @@ export interface DeliveryPolicy {
   maxAttempts: number;
   /** First retry delay; doubles with each attempt. */
   retryBaseMs: number;
-  /** How long a claimed row stays with its worker before another may take it over. */
+  /**
+   * How long a claimed row stays with its worker unless renewed: a live worker renews it every
+   * third of this (a heartbeat), so a killed worker's rows are taken over within this time.
+   */
   leaseMs: number;
 }
 
@@ -32,5 +35,5 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
   maxBounces: 3,
   maxAttempts: 8,
   retryBaseMs: 60_000,
-  leaseMs: 10 * 60_000,
+  leaseMs: 15_000,
 };

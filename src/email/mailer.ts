@@ -50,7 +50,11 @@ export function createMailer(opts: {
   return {
     async send(mail) {
       try {
-        const info = await transport.sendMail({ from: opts.from, ...mail });
+        const info = await transport.sendMail({
+          from: opts.from,
+          ...mail,
+          subject: encodedSubject(mail.subject),
+        });
         return { messageId: info.messageId };
       } catch (err) {
         const e = err as Error & { responseCode?: number };
@@ -61,4 +65,27 @@ export function createMailer(opts: {
       transport.close();
     },
   };
+}
+
+/**
+ * A subject as the header must carry it. Nodemailer encodes non-ASCII text but passes ASCII
+ * through, so text that looks like an RFC 2047 encoded-word ("=?utf-8?b?…?=") would be decoded by
+ * the reader into something else. Such a subject, like any with control characters (removed), is
+ * sent as one base64 encoded-word of its literal text, which decodes to exactly that text.
+ */
+export function encodedSubject(subject: string): string {
+  const flat = subject.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ");
+  if (!flat.includes("=?")) return flat;
+  // Encoded-words stay within RFC 2047's 75 characters: 45 bytes each, never splitting a character.
+  const words: string[] = [];
+  let chunk = "";
+  for (const ch of flat) {
+    if (Buffer.byteLength(chunk + ch) > 45) {
+      words.push(chunk);
+      chunk = "";
+    }
+    chunk += ch;
+  }
+  words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, "utf8").toString("base64")}?=`).join(" ");
 }

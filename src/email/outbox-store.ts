@@ -82,6 +82,20 @@ export async function claimOutboxRows(
     .sort((a, b) => a.id - b.id);
 }
 
+/** The heartbeat: extends the lease of every row this claimant still holds. */
+export async function renewOutboxLease(
+  db: Queryable,
+  claimToken: string,
+  opts: { now: Date; leaseMs: number },
+): Promise<number> {
+  const rows = await db.query(
+    `update digest_outbox set claimed_until = $2::timestamptz + $3 * interval '1 millisecond'
+     where claim_token = $1 and status = 'sending' returning 1`,
+    [claimToken, opts.now, opts.leaseMs],
+  );
+  return rows.length;
+}
+
 export type OutboxOutcome =
   | { status: "sent"; messageId: string }
   | { status: "skipped"; reason: string }

@@ -8,7 +8,13 @@ import { renderDigest } from "./digest-render.ts";
 import { DigestSources } from "./digest-sources.ts";
 import { listUnsubscribeHeaders, mailboxOf, manageUrl, unsubscribeUrl } from "./links.ts";
 import { MailError } from "./mailer.ts";
-import { claimOutboxRows, finishOutboxRow, type OutboxOutcome, type OutboxRow } from "./outbox-store.ts";
+import {
+  claimOutboxRows,
+  finishOutboxRow,
+  type OutboxOutcome,
+  type OutboxRow,
+  renewOutboxLease,
+} from "./outbox-store.ts";
 import { clearBounces, recordBounce, type Subscriber, subscribersByIds } from "./subscribers-store.ts";
 
 export interface WorkerStats {
@@ -55,47 +61,71 @@ export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = 
   let index = 0;
   const budget = opts.maxRows ?? Number.POSITIVE_INFINITY;
   const claimToken = randomUUID();
-  while (index < budget) {
-    const rows = await claimOutboxRows(deps.db, {
-      now: deps.now(),
-      limit: Math.min(opts.batchSize ?? defaultBatch(deps), budget - index),
-      leaseMs: deps.policy.leaseMs,
-      claimToken,
-    });
-    if (rows.length === 0) break;
-    const subs = await subscribersByIds(
-      deps.db,
-      rows.map((r) => r.subscriberId),
-    );
-    const follows = await topicIdsFollowedBy(
-      deps.db,
-      rows.map((r) => r.subscriberId),
-    );
-    for (const row of rows) {
-      await opts.beforeSend?.(row, index++);
-      const sub = subs.get(row.subscriberId);
-      const outcome = await deliver(
-        deps,
-        sources,
-        row,
-        sub,
-        follows.get(row.subscriberId) ?? [],
-        async () => {
-          const wait = nextSendAt - Date.now();
-          if (wait > 0) await sleep(wait);
-          nextSendAt = Math.max(nextSendAt, Date.now()) + gapMs;
-        },
+  // Rows stay claimed only while this worker lives: the lease is short and renewed here.
+  const heartbeat = setInterval(
+    () => {
+      renewOutboxLease(deps.db, claimToken, { now: deps.now(), leaseMs: deps.policy.leaseMs }).catch((err) =>
+        deps.log?.warn({ err }, "renewing the digest lease failed"),
       );
-      const kept = await finishOutboxRow(deps.db, row, outcome, deps.now());
-      if (!kept) stats.lost++;
-      else if (outcome.status === "sent") stats.sent++;
-      else if (outcome.status === "skipped") stats.skipped++;
-      else if (outcome.status === "failed") stats.failed++;
-      else stats.retried++;
-    }
+    },
+    Math.max(50, deps.policy.leaseMs / 3),
+  );
+  try {
+    await sendDue();
+  } finally {
+    clearInterval(heartbeat);
   }
   return stats;
+
+  async function sendDue() {
+    while (index < budget) {
+      const rows = await claimOutboxRows(deps.db, {
+        now: deps.now(),
+        limit: Math.min(opts.batchSize ?? defaultBatch(deps), budget - index),
+        leaseMs: deps.policy.leaseMs,
+        claimToken,
+      });
+      if (rows.length === 0) break;
+      const subs = await subscribersByIds(
+        deps.db,
+        rows.map((r) => r.subscriberId),
+      );
+      const follows = await topicIdsFollowedBy(
+        deps.db,
+        rows.map((r) => r.subscriberId),
+      );
+      for (const row of rows) {
+        await opts.beforeSend?.(row, index++);
+        const sub = subs.get(row.subscriberId);
+        const outcome = await deliver(
+          deps,
+          sources,
+          row,
+          sub,
+          follows.get(row.subscriberId) ?? [],
+          async () => {
+            const wait = nextSendAt - Date.now();
+            if (wait > 0) await sleep(wait);
+            nextSendAt = Math.max(nextSendAt, Date.now()) + gapMs;
+          },
+        );
+        // Recorded right after SMTP's acknowledgement; bookkeeping about the send comes after.
+        const kept = await finishOutboxRow(deps.db, row, outcome, deps.now());
+        if (outcome.status === "sent") await outcome.afterSent();
+        if (!kept) stats.lost++;
+        else if (outcome.status === "sent") stats.sent++;
+        else if (outcome.status === "skipped") stats.skipped++;
+        else if (outcome.status === "failed") stats.failed++;
+        else stats.retried++;
+      }
+    }
+  }
 }
+
+/** What a send did; a sent digest carries the bookkeeping to do once the outbox has recorded it. */
+type Delivered =
+  | Exclude<OutboxOutcome, { status: "sent" }>
+  | { status: "sent"; messageId: string; afterSent: () => Promise<void> };
 
 async function deliver(
   deps: DeliveryDeps,
@@ -104,7 +134,7 @@ async function deliver(
   sub: Subscriber | undefined,
   topicIds: number[],
   pace: () => Promise<void>,
-): Promise<OutboxOutcome> {
+): Promise<Delivered> {
   // Checked at send time, so an unsubscribe takes effect for digests already queued.
   if (sub?.status !== "confirmed")
     return { status: "skipped", reason: `subscriber ${sub?.status ?? "deleted"}` };
@@ -133,10 +163,12 @@ async function deliver(
         "Message-ID": `<digest-${row.id}.${row.subscriberId}@${domain}>`,
       },
     });
-    if (sub.bounceCount > 0) await clearBounces(deps.db, sub.id);
-    // "For you" never offers again what a digest has shown this person.
-    if (sub.userId) await recordDigestShown(deps.db, sub.userId, digestPaperIds(content), deps.now());
-    return { status: "sent", messageId: info.messageId };
+    const afterSent = async () => {
+      if (sub.bounceCount > 0) await clearBounces(deps.db, sub.id);
+      // "For you" never offers again what a digest has shown this person.
+      if (sub.userId) await recordDigestShown(deps.db, sub.userId, digestPaperIds(content), deps.now());
+    };
+    return { status: "sent", messageId: info.messageId, afterSent };
   } catch (err) {
     const e =
       err instanceof MailError ? err : new MailError(String((err as Error).message ?? err), undefined);

@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Db } from "../db/client.ts";
+import type { Db, Queryable } from "../db/client.ts";
 import { upsertFeedEntries } from "../feed/store.ts";
 import { upsertPapers } from "../papers/store.ts";
 import type { UpsertCounts } from "../papers/types.ts";
 import { upsertImportedUsers } from "../users/store.ts";
+import { sumCounts, writeBatchOrEach } from "./batch-write.ts";
 import { checkpointAdvance, checkpointFor, checkpointStart } from "./checkpoint-store.ts";
 import { type HfItem, type HfResult, itemFromHfEntry } from "./hf-entry.ts";
+import { checkPaper, cleanStrings } from "./limits.ts";
 import {
   addCounts,
   type ImportCounts,
@@ -15,7 +17,7 @@ import {
   ImportInterrupted,
   type ImportIssue,
   type ImportOptions,
-  KEPT_ISSUES,
+  issueReporter,
   zeroCounts,
 } from "./report.ts";
 
@@ -81,7 +83,8 @@ function entriesOf(text: string): { entries: unknown[]; date: string | null } | 
   return "expected a JSON array of entries or an object with a data array";
 }
 
-type BatchItem = HfItem & { writePaper: boolean };
+/** `where` is FILE[INDEX], for reporting a record the database refuses. */
+type BatchItem = HfItem & { writePaper: boolean; where: string };
 
 interface Batch {
   items: BatchItem[];
@@ -92,16 +95,29 @@ interface ParsedFile {
   name: string;
   /** Why the whole file is unreadable. */
   error: string | null;
-  results: HfResult[];
+  results: (HfResult & { warnings?: string[] })[];
+}
+
+/** An entry checked against the field limits, its submitter's strings cleaned too. */
+function checked(result: HfResult): HfResult & { warnings?: string[] } {
+  if (!result.ok) return result;
+  const paper = checkPaper(result.item.paper);
+  if (!paper.ok) return paper;
+  const user = result.item.user ? cleanStrings(result.item.user) : null;
+  const warnings = user?.stripped
+    ? [...paper.warnings, "control characters removed from the submitter"]
+    : paper.warnings;
+  return { ok: true, item: { ...result.item, paper: paper.paper, user: user?.value ?? null }, warnings };
 }
 
 async function parseFile(file: string): Promise<ParsedFile> {
   const name = path.basename(file);
-  const parsed = entriesOf(await fs.promises.readFile(file, "utf8"));
+  // A byte-order mark (some editors and Windows tools write one) is not part of the JSON.
+  const parsed = entriesOf((await fs.promises.readFile(file, "utf8")).replace(/^\ufeff/, ""));
   if (typeof parsed === "string") return { name, error: parsed, results: [] };
   const day = DAY_FILE.exec(name)?.[1] ?? parsed.date;
   const feedDay = day && validDay(day) ? day : null;
-  return { name, error: null, results: parsed.entries.map((raw) => itemFromHfEntry(raw, feedDay)) };
+  return { name, error: null, results: parsed.entries.map((raw) => checked(itemFromHfEntry(raw, feedDay))) };
 }
 
 /**
@@ -128,26 +144,31 @@ export async function importHfDaily(
   const counts: ImportCounts = { ...zeroCounts(), ...pick(saved0, "") };
   const feedEntries: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0, ...pick(saved0, "entries.") };
   let entries = saved0.entries ?? 0;
-  const issues: ImportIssue[] = [];
-  const report = (issue: ImportIssue) => {
-    counts.failed++;
-    if (issues.length < KEPT_ISSUES) issues.push(issue);
-    options.onIssue?.(issue);
-  };
+  const reporter = issueReporter(counts, options);
+  const report = reporter.skipped;
 
   const commit = async (batch: Batch, finished: boolean) => {
     await db.transaction(async (tx) => {
-      const papers = batch.items.filter((i) => i.writePaper).map((i) => i.paper);
-      const upserted = await upsertPapers(tx, papers);
-      // an entry whose paper is stored from a later day counts as that paper unchanged here
-      addCounts(counts, { ...upserted, unchanged: upserted.unchanged + batch.items.length - papers.length });
-      const users = batch.items.flatMap((i) => (i.user ? [i.user] : []));
-      const ids = await upsertImportedUsers(tx, users);
-      const feed = batch.items.map(({ feed: { submitter, ...rest } }) => ({
-        ...rest,
-        submittedBy: submitter ? (ids.get(submitter.toLowerCase()) ?? null) : null,
-      }));
-      addCounts(feedEntries, await upsertFeedEntries(tx, feed));
+      // A paper whose entries are all in this batch is written with them, so a record the
+      // database refuses takes its paper, submitter and feed entries out together.
+      const zero = { inserted: 0, updated: 0, unchanged: 0 };
+      // Papers first: an entry from an earlier day of a paper written here needs the paper.
+      const items = [...batch.items].sort((a, b) => Number(b.writePaper) - Number(a.writePaper));
+      const written = await writeBatchOrEach(tx, items, writeItems, (i) => i.where, report);
+      addCounts(
+        counts,
+        sumCounts(
+          written.map((w) => w.papers),
+          zero,
+        ),
+      );
+      addCounts(
+        feedEntries,
+        sumCounts(
+          written.map((w) => w.feed),
+          zero,
+        ),
+      );
       const all = { ...counts, entries, ...prefixed(feedEntries, "entries.") };
       await checkpointAdvance(tx, "hf-daily", abs, batch.filesDone, all, finished);
     });
@@ -164,10 +185,10 @@ export async function importHfDaily(
   });
   const byCommitFile: BatchItem[][] = parsed.map(() => []);
   parsed.forEach((file, i) => {
-    for (const r of file.results) {
+    for (const [index, r] of file.results.entries()) {
       if (!r.ok) continue;
       const last = lastFile.get(r.item.paper.arxivId) ?? i;
-      byCommitFile[last].push({ ...r.item, writePaper: last === i });
+      byCommitFile[last].push({ ...r.item, writePaper: last === i, where: `${file.name}[${index}]` });
     }
   });
   options.onTotal?.(parsed.reduce((n, f) => n + f.results.length, 0));
@@ -179,6 +200,7 @@ export async function importHfDaily(
     for (const [index, result] of file.results.entries()) {
       entries++;
       if (!result.ok) report({ where: `${file.name}[${index}]`, reason: result.reason });
+      else reporter.changed(`${file.name}[${index}]`, result.warnings ?? []);
     }
     batch.items.push(...byCommitFile[i]);
     batch.filesDone = i + 1;
@@ -198,8 +220,23 @@ export async function importHfDaily(
     feedEntries,
     ignoredFiles: ignored,
     resumedAfterFile: resume && skip > 0 ? skip : null,
-    issues,
+    issues: reporter.issues,
   };
+}
+
+/** Papers, submitters and feed entries of some batch items. */
+async function writeItems(tx: Queryable, items: BatchItem[]) {
+  const papers = items.filter((i) => i.writePaper).map((i) => i.paper);
+  const upserted = await upsertPapers(tx, papers);
+  const users = items.flatMap((i) => (i.user ? [i.user] : []));
+  const ids = await upsertImportedUsers(tx, users);
+  const feed = items.map(({ feed: { submitter, ...rest } }) => ({
+    ...rest,
+    submittedBy: submitter ? (ids.get(submitter.toLowerCase()) ?? null) : null,
+  }));
+  // an entry whose paper is stored from a later day counts as that paper unchanged here
+  const unchanged = upserted.unchanged + items.length - papers.length;
+  return { papers: { ...upserted, unchanged }, feed: await upsertFeedEntries(tx, feed) };
 }
 
 function prefixed(counts: UpsertCounts, prefix: string): Record<string, number> {

@@ -15,6 +15,8 @@ export function issueText(issue: ImportIssue): string {
 
 export interface ImportCounts extends UpsertCounts {
   failed: number;
+  /** Records imported with a change (a field cut, control characters removed, invalid UTF-8). */
+  warnings: number;
 }
 
 export interface ImportOptions {
@@ -22,6 +24,8 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** Called for each skipped record, as it is found. */
   onIssue?: (issue: ImportIssue) => void;
+  /** Called for each record imported with a change, saying what changed. */
+  onWarning?: (issue: ImportIssue) => void;
   /** Called with the number of records handled, after each committed batch. */
   onProgress?: (records: number) => void;
   /** Called once the total number of records is known (hf-daily counts files first). */
@@ -33,7 +37,7 @@ export interface ImportOptions {
 export const KEPT_ISSUES = 1000;
 
 export function zeroCounts(): ImportCounts {
-  return { inserted: 0, updated: 0, unchanged: 0, failed: 0 };
+  return { inserted: 0, updated: 0, unchanged: 0, failed: 0, warnings: 0 };
 }
 
 export function addCounts<T extends object>(into: T, more: Partial<T>): T {
@@ -54,3 +58,21 @@ export class ImportInterrupted extends Error {
 
 /** The input as a whole cannot be read (missing file, damaged gzip stream). */
 export class ImportInputError extends Error {}
+
+/** Collects skipped and changed records, counting all and keeping the first KEPT_ISSUES. */
+export function issueReporter(counts: ImportCounts, options: ImportOptions) {
+  const issues: ImportIssue[] = [];
+  return {
+    issues,
+    skipped(issue: ImportIssue) {
+      counts.failed++;
+      if (issues.length < KEPT_ISSUES) issues.push(issue);
+      options.onIssue?.(issue);
+    },
+    changed(where: string, warnings: string[]) {
+      if (warnings.length === 0) return;
+      counts.warnings++;
+      options.onWarning?.({ where, reason: warnings.join("; ") });
+    },
+  };
+}

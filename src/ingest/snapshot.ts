@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
 import { upsertPapers } from "../papers/store.ts";
-import type { PaperInput } from "../papers/types.ts";
+import type { PaperInput, UpsertCounts } from "../papers/types.ts";
+import { sumCounts, writeBatchOrEach } from "./batch-write.ts";
 import { checkpointAdvance, checkpointFor, checkpointStart } from "./checkpoint-store.ts";
+import { checkPaper } from "./limits.ts";
 import { fileLines } from "./lines.ts";
 import {
   addCounts,
@@ -12,7 +14,7 @@ import {
   ImportInterrupted,
   type ImportIssue,
   type ImportOptions,
-  KEPT_ISSUES,
+  issueReporter,
   zeroCounts,
 } from "./report.ts";
 import { paperFromSnapshotLine } from "./snapshot-record.ts";
@@ -63,14 +65,24 @@ export async function importSnapshot(
   if (!resume) await checkpointStart(db, "arxiv-snapshot", abs, fingerprint);
   const skip = resume?.position ?? 0;
   const counts: ImportCounts = { ...zeroCounts(), ...(resume?.counts ?? {}) };
-  const issues: ImportIssue[] = [];
+  const report = issueReporter(counts, options);
 
-  let batch: PaperInput[] = [];
+  let batch: { paper: PaperInput; where: string }[] = [];
   let lineNo = 0;
   const commit = async (finished: boolean) => {
     await db.transaction(async (tx) => {
-      const upserted = await upsertPapers(tx, batch);
-      addCounts(counts, upserted);
+      const written = await writeBatchOrEach(
+        tx,
+        batch,
+        (t, records) =>
+          upsertPapers(
+            t,
+            records.map((r) => r.paper),
+          ),
+        (r) => r.where,
+        report.skipped,
+      );
+      addCounts(counts, sumCounts<UpsertCounts>(written, { inserted: 0, updated: 0, unchanged: 0 }));
       await checkpointAdvance(tx, "arxiv-snapshot", abs, lineNo, { ...counts }, finished);
     });
     batch = [];
@@ -91,14 +103,14 @@ export async function importSnapshot(
       }
       pending++;
       if (line.trim() !== "") {
-        const result = paperFromSnapshotLine(line);
-        if (result.ok) batch.push(result.paper);
-        else {
-          counts.failed++;
-          const issue = { where: `${name}:${n}`, reason: result.reason };
-          if (issues.length < KEPT_ISSUES) issues.push(issue);
-          options.onIssue?.(issue);
-        }
+        const where = `${name}:${n}`;
+        // A byte-order mark on the first line is not part of the JSON.
+        const result = paperFromSnapshotLine(n === 1 ? line.replace(/^\ufeff/, "") : line);
+        const checked = result.ok ? checkPaper(result.paper) : result;
+        if (checked.ok) {
+          batch.push({ paper: checked.paper, where });
+          report.changed(where, checked.warnings);
+        } else report.skipped({ where, reason: checked.reason });
       }
       if (pending >= batchSize) {
         pending = 0;
@@ -116,7 +128,13 @@ export async function importSnapshot(
   }
   options.onTotal?.(lineNo);
   await commit(true);
-  return { file: abs, lines: lineNo, counts, resumedAfterLine: resume && skip > 0 ? skip : null, issues };
+  return {
+    file: abs,
+    lines: lineNo,
+    counts,
+    resumedAfterLine: resume && skip > 0 ? skip : null,
+    issues: report.issues,
+  };
 }
 
 type Lines = ReturnType<typeof fileLines>;

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { authorKey } from "../authors/names.ts";
 import { bytesVector } from "../search/embedding-store.ts";
 import { denseCentroid } from "./dense.ts";
-import { buildKeywordSpace, type KeywordSpace, keywordVector } from "./keywords.ts";
+import { type KeywordSpace, keywordVector, keywordVectors, paperKeywordText } from "./keywords.ts";
 import { type SparseVector, sparseCentroid } from "./sparse.ts";
 import type { CandidateRow } from "./store.ts";
 import type { Features } from "./types.ts";
@@ -33,9 +33,10 @@ export class CandidatePool {
   ) {
     this.ids = rows.map((r) => r.arxivId);
     this.titles = rows.map((r) => r.title);
-    const texts = rows.map((r) => `${r.title}. ${r.abstract}`);
-    this.space = buildKeywordSpace(texts);
-    this.keywords = texts.map((t) => keywordVector(this.space, t));
+    const texts = rows.map((r) => paperKeywordText(r.title, r.abstract));
+    const kw = keywordVectors(texts);
+    this.space = kw.space;
+    this.keywords = kw.vectors;
     this.authorKeys = rows.map((r) => r.authorNames.map(authorKey).filter(Boolean));
     this.matrix = new Float32Array(rows.length * dims);
     const dense: { vector: Float32Array; weight: number }[] = [];

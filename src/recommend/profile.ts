@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/client.ts";
 import { bytesVector } from "../search/embedding-store.ts";
+import { paperKeywordText } from "./keywords.ts";
 import type { CandidatePool } from "./pool.ts";
 import type { Features, NegativeSignal, PositiveKind, PositiveSignal } from "./types.ts";
 
@@ -32,7 +33,10 @@ export async function featuresOf(
     for (const r of rows)
       out.set(r.arxiv_id, {
         title: r.title,
-        features: pool.outsideFeatures(`${r.title}. ${r.abstract}`, r.vector ? bytesVector(r.vector) : null),
+        features: pool.outsideFeatures(
+          paperKeywordText(r.title, r.abstract),
+          r.vector ? bytesVector(r.vector) : null,
+        ),
       });
   }
   return out;

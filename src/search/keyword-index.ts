@@ -43,6 +43,8 @@ export interface RankOptions {
   before?: string | null;
   /** How many of the best to return, in order. */
   k: number;
+  /** A factor on some terms' idf (words that search added, such as acronym expansions); default 1. */
+  weights?: Map<string, number>;
 }
 
 export interface Ranked {
@@ -419,7 +421,7 @@ export class KeywordIndex {
     for (const t of new Set(opts.terms)) {
       const p = this.terms.get(t);
       if (!p) continue;
-      const w = idf(N, p.n);
+      const w = idf(N, p.n) * (opts.weights?.get(t) ?? 1);
       const req = required.has(t) ? 1 : 0;
       const { docs, tfs } = p;
       for (let i = 0, n = p.n; i < n; i++) {

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { EXPANSION_WEIGHT } from "./acronyms/expand.ts";
 import { KeywordSearcher, type KeywordSearcherOptions } from "./keyword-searcher.ts";
 import { paperTextsByIds } from "./store.ts";
 import { analyze, isDisplayStopTerm, phraseTokens } from "./text.ts";
@@ -55,6 +56,7 @@ export async function keywordSearch(
     after: q.filters.after,
     before: q.filters.before,
     k: q.phrases.length > 0 ? PHRASE_CANDIDATES : k,
+    weights: new Map(q.expansions.flatMap((e) => e.terms.map((t) => [t, EXPANSION_WEIGHT] as const))),
   });
   let docs = ranked.docs;
   let total = ranked.total;

@@ -22,6 +22,11 @@ export function useSemanticSearch(opts: SemanticOptions, fusionParams: FusionPar
   modeRunners.hybrid = runHybrid;
 }
 
+/** This process's semantic searcher, or null when semantic search was not set up here. */
+export function semanticSearcherIfConfigured(db: Queryable): SemanticSearcher | null {
+  return options ? semanticSearcherFor(db, options) : null;
+}
+
 export function semanticSearcher(db: Queryable): SemanticSearcher {
   if (!options) throw new Error("semantic search is not configured (useSemanticSearch)");
   return semanticSearcherFor(db, options);

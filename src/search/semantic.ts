@@ -59,6 +59,11 @@ export class SemanticSearcher {
     return this.current?.index.size ?? 0;
   }
 
+  /** The highest stored-vector sequence the index holds (0 before any). */
+  get watermark(): number {
+    return this.current?.index.watermark ?? 0;
+  }
+
   sync(db: Queryable): Promise<void> {
     if (!this.syncing)
       this.syncing = this.syncOnce(db).finally(() => {

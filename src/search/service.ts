@@ -14,6 +14,8 @@ export interface SearchDeps {
   db: Queryable;
   /** Defaults to the process-wide searcher of `db`. */
   keyword?: KeywordSearcher;
+  /** Told how long each search took and which mode answered it. */
+  metrics?: { observeSearch(mode: SearchMode, seconds: number): void };
 }
 
 export const DEFAULT_LIMIT = 20;
@@ -39,13 +41,17 @@ export async function searchPapers(deps: SearchDeps, req: SearchRequest): Promis
   let mode: SearchMode = req.mode ?? "keyword";
   const limit = Math.min(Math.max(1, req.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
   const offset = Math.max(0, req.offset ?? 0);
-  const done = (total: number, hits: SearchHit[]): SearchResult => ({
-    mode,
-    total,
-    hits: hits.slice(offset, offset + limit),
-    tookMs: Math.round((performance.now() - started) * 100) / 100,
-    query,
-  });
+  const done = (total: number, hits: SearchHit[]): SearchResult => {
+    const tookMs = performance.now() - started;
+    deps.metrics?.observeSearch(mode, tookMs / 1000);
+    return {
+      mode,
+      total,
+      hits: hits.slice(offset, offset + limit),
+      tookMs: Math.round(tookMs * 100) / 100,
+      query,
+    };
+  };
   if (query.errors.length > 0 || query.arxivId) return done(0, []);
   if (req.expand !== false) expandAcronyms(query, await acronymTableFor(deps.db));
 

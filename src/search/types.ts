@@ -40,7 +40,7 @@ export interface ParsedQuery {
   /** Things the user should know but that do not stop the search (truncation, ignored operators). */
   notices: string[];
   /** What search added to the query: the other form of an acronym ("AI" -> "artificial intelligence"). */
-  expansions: { typed: string; added: string }[];
+  expansions: { typed: string; added: string; terms: string[] }[];
 }
 
 export interface SearchHit {

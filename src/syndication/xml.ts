@@ -1,4 +1,5 @@
 import { XMLBuilder } from "fast-xml-parser";
+import { escapeHtml } from "../web/html.ts";
 
 /** A feed, independent of its format. */
 export interface FeedMeta {
@@ -56,7 +57,9 @@ export function renderRss(meta: FeedMeta, items: FeedItem[]): string {
           link: i.url,
           guid: { "#text": i.arxivId, "@_isPermaLink": "false" },
           pubDate: i.published.toUTCString(),
-          description: clean(i.summary),
+          // Readers render <description> as HTML, so the text is escaped as HTML before the XML
+          // builder escapes it again: a reader then shows "<img …>" instead of running it.
+          description: escapeHtml(clean(i.summary)),
           "dc:creator": i.authors.map(clean),
           category: i.categories,
         })),
@@ -96,7 +99,8 @@ export function renderAtom(meta: FeedMeta, items: FeedItem[]): string {
         updated: i.updated.toISOString(),
         author: i.authors.map((a) => ({ name: clean(a) })),
         category: i.categories.map((c) => ({ "@_term": c })),
-        summary: clean(i.summary),
+        // Atom says what the text is: type="text" (the default, written out) is shown as text.
+        summary: { "#text": clean(i.summary), "@_type": "text" },
       })),
     },
   });

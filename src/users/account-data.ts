@@ -1,9 +1,10 @@
 import type { Db, Queryable } from "../db/client.ts";
+import { parseEmail } from "../email/address.ts";
 import { AccountError } from "./commands.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
 import { userByEmail, userById } from "./store.ts";
-import { checkPassword, normalizeEmail } from "./username.ts";
+import { checkPassword } from "./username.ts";
 
 async function checkedUser(db: Queryable, userId: number, password: string) {
   const user = await userById(db, userId);
@@ -34,7 +35,7 @@ export async function changeEmail(
   emailInput: string,
 ): Promise<string> {
   await checkedUser(db, userId, password);
-  const email = normalizeEmail(emailInput);
+  const email = parseEmail(emailInput);
   if (!email.ok) throw new AccountError(email.error, "email");
   const other = await userByEmail(db, email.email);
   if (other && other.id !== userId) throw new AccountError("Another account uses that address.", "email");

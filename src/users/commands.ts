@@ -1,4 +1,6 @@
 import type { Db } from "../db/client.ts";
+import { parseEmail } from "../email/address.ts";
+import type { BackgroundJobs } from "../email/background.ts";
 import type { Mailer } from "../email/mailer.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
@@ -13,7 +15,7 @@ import {
 } from "./store.ts";
 import { consumeToken, issueToken, tokensRevoked } from "./tokens.ts";
 import type { Role } from "./types.ts";
-import { checkPassword, normalizeEmail, normalizeUsername } from "./username.ts";
+import { checkPassword, normalizeUsername } from "./username.ts";
 
 /** A refusal the person can act on; `field` names the form field at fault. */
 export class AccountError extends Error {
@@ -31,6 +33,8 @@ export interface AccountDeps {
   mailer: Mailer;
   baseUrl: string;
   now: () => Date;
+  /** Account mail is sent after the answer, so the answer cannot tell who has an account. */
+  background: BackgroundJobs;
 }
 
 export interface SignUpInput {
@@ -46,40 +50,76 @@ export async function createAccount(
   now: Date,
   opts: { role?: Role; verified?: boolean } = {},
 ): Promise<number> {
+  const created = await createIfNew(db, input, now, opts);
+  if (created.id === null)
+    throw new AccountError("An account with that email exists. Log in or reset your password.", "email");
+  return created.id;
+}
+
+/**
+ * The checks a visitor may see the result of (username rules and whether it is taken: usernames
+ * are public), then the account, or `id: null` when the address already has one. The password is
+ * hashed either way, so both cases take the same time.
+ */
+async function createIfNew(
+  db: Db,
+  input: SignUpInput,
+  now: Date,
+  opts: { role?: Role; verified?: boolean },
+): Promise<{ id: number | null; email: string }> {
   const name = normalizeUsername(input.username);
   if (!name.ok) throw new AccountError(name.error, "username");
-  const email = normalizeEmail(input.email);
+  const email = parseEmail(input.email);
   if (!email.ok) throw new AccountError(email.error, "email");
   const pwError = checkPassword(input.password);
   if (pwError) throw new AccountError(pwError, "password");
-  const taken = await userByUsername(db, name.username);
-  if (taken) {
-    throw new AccountError(
-      taken.origin === "hf"
-        ? "That username belongs to an imported Hugging Face submitter. Choose another."
-        : "That username is taken.",
-      "username",
-    );
-  }
-  if (await userByEmail(db, email.email)) {
-    throw new AccountError("An account with that email exists. Log in or reset your password.", "email");
-  }
+  const usernameTaken = async () => {
+    const taken = await userByUsername(db, name.username);
+    if (taken)
+      throw new AccountError(
+        taken.origin === "hf"
+          ? "That username belongs to an imported Hugging Face submitter. Choose another."
+          : "That username is taken.",
+        "username",
+      );
+  };
+  await usernameTaken();
   const passwordHash = await hashPassword(input.password);
+  if (await userByEmail(db, email.email)) return { id: null, email: email.email };
   const id = await insertUser(
     db,
     { username: name.username, email: email.email, passwordHash, ...opts },
     now,
   );
-  // Lost a race with a simultaneous sign-up for the same name or address.
-  if (id === null)
-    throw new AccountError("That username or email was just taken. Choose another.", "username");
-  return id;
+  // Lost a race with a simultaneous sign-up: for the same name (say so), or the same address.
+  if (id === null) await usernameTaken();
+  return { id, email: email.email };
 }
 
-export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<number> {
-  const id = await createAccount(deps.db, input, deps.now());
-  await sendVerification(deps, id, input.email.normalize("NFKC").trim());
-  return id;
+/**
+ * Signs up, answering the same way whether or not the address already has an account: a new
+ * account gets a confirmation link, an existing one's owner is told someone tried (and how to
+ * log in or reset). Either mail is sent after the answer.
+ */
+export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<void> {
+  const { id, email } = await createIfNew(deps.db, input, deps.now(), {});
+  if (id !== null) {
+    deps.background.run("verification mail", () => sendVerification(deps, id, email));
+    return;
+  }
+  deps.background.run("sign-up notice", () =>
+    deps.mailer.send({
+      to: email,
+      subject: "Someone tried to sign up for Daily Papers with your address",
+      text: `Someone (perhaps you) tried to create a Daily Papers account with this email address, which already has one.
+
+Log in: ${deps.baseUrl}/login
+Forgot your password? ${deps.baseUrl}/forgot-password
+
+If it was not you, ignore this message; nothing changed.
+`,
+    }),
+  );
 }
 
 export async function sendVerification(deps: AccountDeps, userId: number, email: string): Promise<void> {
@@ -92,15 +132,16 @@ export async function sendVerification(deps: AccountDeps, userId: number, email:
   });
 }
 
+/** Confirms the address; returns the account, which the link signs in (sign-up did not). */
 export async function verifyEmail(
   deps: Pick<AccountDeps, "db" | "secret" | "now">,
   token: string,
-): Promise<boolean> {
+): Promise<number | null> {
   return deps.db.transaction(async (tx) => {
     const userId = await consumeToken(tx, deps.secret, token, "verify_email", deps.now());
-    if (userId === null) return false;
+    if (userId === null) return null;
     await userEmailVerified(tx, userId, deps.now());
-    return true;
+    return userId;
   });
 }
 
@@ -114,11 +155,19 @@ export async function authenticate(db: Db, login: string, password: string): Pro
   return user;
 }
 
-/** Mails a reset link when the address has a local account; says nothing either way to the caller. */
+/**
+ * Checks the address's form, then looks it up and mails a reset link after the answer: the
+ * request does the same work whether or not an account exists, and an SMTP refusal cannot
+ * show in it either.
+ */
 export async function requestPasswordReset(deps: AccountDeps, emailInput: string): Promise<void> {
-  const email = normalizeEmail(emailInput);
+  const email = parseEmail(emailInput);
   if (!email.ok) throw new AccountError(email.error, "email");
-  const user = await userByEmail(deps.db, email.email);
+  deps.background.run("password reset mail", () => mailResetLink(deps, email.email));
+}
+
+async function mailResetLink(deps: AccountDeps, email: string): Promise<void> {
+  const user = await userByEmail(deps.db, email);
   if (user?.origin !== "local" || !user.email) return;
   const token = await issueToken(deps.db, deps.secret, user.id, "reset_password", deps.now());
   const link = `${deps.baseUrl}/reset-password?token=${encodeURIComponent(token)}`;

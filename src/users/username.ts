@@ -17,16 +17,6 @@ export function normalizeUsername(
   return { ok: true, username: name };
 }
 
-// Deliberately simple: one @, no spaces, a dot in the domain. Delivery proves the rest.
-const EMAIL =
-  /^[^\s@<>()[\],;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
-
-export function normalizeEmail(input: string): { ok: true; email: string } | { ok: false; error: string } {
-  const email = input.normalize("NFKC").trim();
-  if (email.length > 254 || !EMAIL.test(email)) return { ok: false, error: "Enter a valid email address." };
-  return { ok: true, email };
-}
-
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 200;
 

@@ -3,12 +3,24 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
+import { z } from "zod";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { processMetrics } from "../metrics/index.ts";
+import type { IndexStatus } from "../metrics/indexes.ts";
+import type { Metrics } from "../metrics/registry.ts";
+import { processIndexStatus } from "../search/index-status.ts";
+import { registerApiReference, registerOpenApi } from "./api/reference.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
+import { text } from "./fields.ts";
+import { registerOpsRoutes } from "./ops.ts";
+import { CACHEABLE_ROUTES, registerPageCache } from "./page-cache.ts";
+import { installRouteTable } from "./route-table.ts";
 import { registerRoutes } from "./routes.ts";
+import { plainJsonSerializerCompiler, validationFailure, zodValidatorCompiler } from "./validation.ts";
 
 /** What route handlers may use. Each handler takes only what it needs from here. */
 export interface AppDeps {
@@ -17,6 +29,9 @@ export interface AppDeps {
   log: Logger;
   /** Injectable clock, so tests can fix "today". */
   now: () => Date;
+  /** This process's metrics; an app built without them gets a registry of its own. */
+  metrics?: Metrics;
+  indexStatus?: IndexStatus;
 }
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "static");
@@ -34,13 +49,21 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
+  const indexStatus = given.indexStatus ?? processIndexStatus(given.db);
+  const metrics = given.metrics ?? processMetrics(given.db, indexStatus);
+  const deps: AppDeps = { ...given, metrics, indexStatus };
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Forms and API bodies are small; anything bigger is refused before it is parsed.
     bodyLimit: 256 * 1024,
     trustProxy: trustProxyOption(deps.config.trustProxy),
   });
+  installRouteTable(app);
+  // Every route declares its params, query string and body with zod (fields.ts).
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(plainJsonSerializerCompiler);
+  await registerOpenApi(app, deps.config.baseUrl);
   await app.register(formbody);
   // RFC 8058 one-click unsubscribe posts arrive as multipart/form-data, and no form of ours
   // uploads files: the body is read (within bodyLimit) and dropped. Routes then see no fields,
@@ -56,6 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    const invalid = validationFailure(err, req.routeOptions.config?.wildcardParam);
+    if (invalid) return sendError(req, reply, invalid.statusCode, invalid.message, invalid.param);
     if (err instanceof HttpError) return sendError(req, reply, err.statusCode, err.message, err.param);
     const status = err.statusCode ?? 500;
     if (status >= 500) {
@@ -77,14 +102,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { body: fs.readFileSync(path.join(STATIC_DIR, f)), type: STATIC_TYPES[path.extname(f)] },
       ]),
   );
-  app.get<{ Params: { file: string } }>("/static/:file", async (req, reply) => {
+  const staticRoute = { schema: { params: z.object({ file: text(100) }) } };
+  app.withTypeProvider<ZodTypeProvider>().get("/static/:file", staticRoute, async (req, reply) => {
     const file = staticFiles.get(req.params.file);
     if (!file?.type) throw new HttpError(404, "No such file.");
     return reply.type(file.type).header("cache-control", "public, max-age=3600").send(file.body);
   });
-  app.get("/healthz", async () => ({ ok: true }));
+  registerOpsRoutes(app, { db: deps.db, metrics, indexStatus });
 
   await registerRoutes(app, deps);
+  await registerApiReference(app);
+  // Last: its hooks must run after the session hook has said who is asking.
+  if (deps.config.pageCache)
+    await registerPageCache(app, { db: deps.db, routes: CACHEABLE_ROUTES, now: () => deps.now().getTime() });
   return app;
 }
 

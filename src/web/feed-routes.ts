@@ -1,20 +1,16 @@
 import type { FastifyInstance } from "fastify";
 import { registerDailyPapersApi } from "./api/daily-papers.ts";
-import { registerOpenApiRoute } from "./api/openapi-route.ts";
 import { registerPaperApi } from "./api/paper.ts";
-import { registerPaperSchemas } from "./api/schemas.ts";
 import type { AppDeps } from "./app.ts";
 import { registerFeedPages } from "./pages/feed.ts";
 import { registerPaperPages } from "./pages/paper.ts";
 import { registerTrendingPage } from "./pages/trending.ts";
 
-/** The read side of the feed: feed pages, paper pages, their JSON API and the OpenAPI document. */
+/** The read side of the feed: feed pages, paper pages, and their JSON API. */
 export async function registerFeedRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  registerPaperSchemas();
   registerFeedPages(app, deps);
   registerTrendingPage(app, deps);
   registerPaperPages(app, deps);
   registerDailyPapersApi(app, deps);
   registerPaperApi(app, deps);
-  registerOpenApiRoute(app, deps);
 }

@@ -105,7 +105,7 @@ ${slots.map((s) => (s.beforeFooter ? s.beforeFooter(ctx) : ""))}
 <footer class="site-footer">
   <div class="wrap">
   <p>${site.name}${site.tagline ? html` · ${site.tagline}` : ""} · metadata from <a href="https://arxiv.org">arXiv</a> (CC0) ·
-  <a href="/api/openapi.json">API</a> · <a href="/topics">Topics</a> · <a href="/keys">Keyboard shortcuts</a></p>
+  <a href="/api/docs">API</a> · <a href="/topics">Topics</a> · <a href="/keys">Keyboard shortcuts</a></p>
   </div>
 </footer>
 <script src="/static/app.js" defer></script>

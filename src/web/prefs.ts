@@ -1,17 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { safeNext } from "./accounts/guards.ts";
+import { oneOf, text } from "./fields.ts";
 import type { FeedView, Theme } from "./layout.ts";
-import { validate } from "./validate.ts";
 
 export const THEME_COOKIE = "dp_theme";
 export const VIEW_COOKIE = "dp_view";
 const YEAR = 365 * 86_400;
 
 const PrefsForm = z.object({
-  theme: z.enum(["light", "dark", "system"]).optional(),
-  view: z.enum(["grid", "list"]).optional(),
-  next: z.string().max(2000).optional(),
+  theme: oneOf(["light", "dark", "system"]).optional(),
+  view: oneOf(["grid", "list"]).optional(),
+  // Any text: safeNext sends anything but a local path home, and the choice is still kept.
+  next: text(2000).optional(),
 });
 
 function themeOf(v: string | undefined): Theme | undefined {
@@ -26,7 +28,8 @@ function viewOf(v: string | undefined): FeedView {
  * Display choices (theme, grid or list) kept in plain cookies, so they work without JavaScript
  * and without an account. They are not secrets: readable by scripts, SameSite=Lax.
  */
-export function registerPrefs(app: FastifyInstance): void {
+export function registerPrefs(fastify: FastifyInstance): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook("onRequest", async (req: FastifyRequest) => {
     if (req.url.startsWith("/static/")) return;
     req.pageContext = {
@@ -35,8 +38,8 @@ export function registerPrefs(app: FastifyInstance): void {
     };
   });
 
-  app.post("/prefs", async (req, reply) => {
-    const form = validate(PrefsForm, req.body ?? {});
+  app.post("/prefs", { schema: { body: PrefsForm } }, async (req, reply) => {
+    const form = req.body;
     const opts = { path: "/", sameSite: "lax" as const, secure: req.protocol === "https", maxAge: YEAR };
     if (form.theme === "system") reply.clearCookie(THEME_COOKIE, { path: "/" });
     else if (form.theme) reply.setCookie(THEME_COOKIE, form.theme, opts);

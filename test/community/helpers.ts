@@ -43,13 +43,13 @@ export async function makeUser(
   return {
     userId: id,
     cookie: `dp_session=${sid}; dp_csrf=${nonce}`,
-    csrf: csrfTokenFor(TEST_SECRET, nonce),
+    csrf: csrfTokenFor(TEST_SECRET, nonce, sid),
   };
 }
 
 export function anonymous(): { cookie: string; csrf: string } {
   const nonce = "anon-nonce-abcdefghijklmnopqrstuvwxyz";
-  return { cookie: `dp_csrf=${nonce}`, csrf: csrfTokenFor(TEST_SECRET, nonce) };
+  return { cookie: `dp_csrf=${nonce}`, csrf: csrfTokenFor(TEST_SECRET, nonce, "") };
 }
 
 export async function makePaper(db: Queryable, over: Partial<PaperInput> = {}): Promise<PaperInput> {

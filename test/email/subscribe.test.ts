@@ -241,7 +241,8 @@ for (const backend of testBackends()) {
       assert.equal(res.statusCode, 303);
       assert.equal(res.headers.location, "/topics/vision-segmentation?followed=1");
       const mail = await mailTo("fan@topic.test");
-      assert.equal(mail.subject, "Confirm: follow Vision segmentation");
+      assert.equal(mail.subject, "Confirm following a topic on Daily Papers");
+      assert.match(mail.text ?? "", /“Vision segmentation”/);
       assert.equal(
         (await t.app.inject(linkPath(mail.text ?? "", "/subscribe/confirm?token="))).statusCode,
         200,

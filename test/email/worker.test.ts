@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import pino from "pino";
+import { loadConfig } from "../../src/config.ts";
 import type { DeliveryDeps } from "../../src/email/deps.ts";
 import { enqueueDueDigests } from "../../src/email/enqueue.ts";
 import { outboxRowsFor } from "../../src/email/outbox-store.ts";
-import { startDigestScheduler } from "../../src/email/scheduler.ts";
 import {
   ensureSubscriber,
   subscriberByEmail,
   updateDeliverySettings,
 } from "../../src/email/subscribers-store.ts";
 import { retryDelayMs, runDigestWorker } from "../../src/email/worker.ts";
+import { recurringJobs } from "../../src/scheduler/jobs.ts";
+import { createScheduler } from "../../src/scheduler/scheduler.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
 import { paperOnFeed } from "../helpers/factories.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
@@ -200,14 +203,21 @@ for (const backend of testBackends()) {
       assert.deepEqual([row.status, row.lastError], ["skipped", "nothing new"]);
     });
 
-    test("the in-server scheduler queues what is due and sends it", async () => {
+    test("the scheduler's digest job queues what is due and sends it", async () => {
       await subscribe(["sched@sched.test"]);
       clock.now = new Date("2026-12-09T09:00:00Z");
       await newsBefore(clock.now);
-      const scheduler = startDigestScheduler(d, 60_000);
+      const log = pino({ level: "silent" });
+      const jobs = recurringJobs({
+        config: loadConfig({ DIGEST_SCHEDULER: "true" }),
+        db,
+        log,
+        delivery: d,
+        refreshIndexes: async () => {},
+      }).filter((j) => j.name === "digests");
+      const scheduler = createScheduler(jobs, { db, log });
       try {
-        for (let i = 0; i < 200 && received("sched.test").length === 0; i++)
-          await new Promise((r) => setTimeout(r, 50));
+        await scheduler.trigger("digests");
       } finally {
         await scheduler.stop();
       }

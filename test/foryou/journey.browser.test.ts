@@ -43,6 +43,12 @@ describe("for you in Chromium", () => {
     await page.fill("input[name=password]", "a long enough password");
     await page.click(".auth-form form button[type=submit]");
     await page.waitForURL(/\/signup\/done/);
+    // Sign-up does not sign in (the confirmation link does, or logging in): log in.
+    await page.goto(`${base}/login`);
+    await page.fill("input[name=login]", "reader");
+    await page.fill("input[name=password]", "a long enough password");
+    await page.click("main form button[type=submit]");
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
     // a new account sees trending, and is told so
     await page.goto(`${base}/for-you`);
     assert.match((await page.locator(".notice").textContent()) ?? "", /trending papers/);

@@ -47,7 +47,13 @@ for (const backend of testBackends()) {
       assert.equal(s.entries, expected.entries);
       assert.deepEqual(s.issues, []);
       // four papers are listed on two days: stored once, from their later day
-      assert.deepEqual(s.counts, { inserted: expected.papers, updated: 0, unchanged: 4, failed: 0 });
+      assert.deepEqual(s.counts, {
+        inserted: expected.papers,
+        updated: 0,
+        unchanged: 4,
+        failed: 0,
+        warnings: 0,
+      });
       assert.deepEqual(s.feedEntries, { inserted: expected.entries, updated: 0, unchanged: 0 });
       const [{ papers, entries, days }] = await db.query<{ papers: number; entries: number; days: number }>(
         `select (select count(*)::int from papers) as papers, (select count(*)::int from feed_entries) as entries,
@@ -140,7 +146,7 @@ for (const backend of testBackends()) {
 
     test("running it again changes nothing", async () => {
       const s = await importHfDaily(db, HF_DIR);
-      assert.deepEqual(s.counts, { inserted: 0, updated: 0, unchanged: 9881, failed: 0 });
+      assert.deepEqual(s.counts, { inserted: 0, updated: 0, unchanged: 9881, failed: 0, warnings: 0 });
       assert.deepEqual(s.feedEntries, { inserted: 0, updated: 0, unchanged: 9881 });
       assert.equal(s.resumedAfterFile, null);
     });

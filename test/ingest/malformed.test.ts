@@ -61,7 +61,7 @@ for (const backend of testBackends()) {
       ];
       assert.deepEqual(seen, expected);
       assert.deepEqual(s.issues.map(issueText), expected);
-      assert.deepEqual(s.counts, { inserted: 3, updated: 0, unchanged: 0, failed: 7 });
+      assert.deepEqual(s.counts, { inserted: 3, updated: 0, unchanged: 0, failed: 7, warnings: 0 });
       for (const id of ["0704.0001", "0704.0007", "0704.0009"]) assert.ok(await paperById(db, id), id);
       assert.equal(await paperById(db, "0704.0002"), null);
     });
@@ -111,7 +111,7 @@ for (const backend of testBackends()) {
         "2024-08-10.json: invalid JSON (Expected ',' or '}' after property value in JSON at position 30)",
         "2024-08-11.json: expected a JSON array of entries or an object with a data array",
       ]);
-      assert.deepEqual(s.counts, { inserted: 2, updated: 0, unchanged: 0, failed: 7 });
+      assert.deepEqual(s.counts, { inserted: 2, updated: 0, unchanged: 0, failed: 7, warnings: 0 });
       assert.deepEqual(s.ignoredFiles, ["notes.json"]);
       assert.ok(await paperById(db, good[0].paper.id));
       assert.ok(await paperById(db, good[4].paper.id));

@@ -88,7 +88,11 @@ for (const backend of testBackends()) {
       );
       assert.deepEqual(first["dc:creator"].slice(0, 2), ["Ada Lovelace", "Alan Turing"]);
       assert.deepEqual(first.category, ["cs.LG"]);
-      assert.match(items[1].description, /<script>alert/, "text, escaped by the XML, not markup");
+      assert.match(
+        items[1].description,
+        /&lt;script&gt;alert/,
+        "escaped as HTML text, so a reader shows it, not runs it",
+      );
       assert.equal(new Date(channel.lastBuildDate).toISOString(), "2026-11-23T14:00:00.000Z");
     });
 

@@ -27,7 +27,7 @@ async function account(t: TestApp, username: string): Promise<Client> {
   return {
     userId: id,
     cookie: `dp_session=${sid}; dp_csrf=${nonce}`,
-    csrf: csrfTokenFor(TEST_SECRET, nonce),
+    csrf: csrfTokenFor(TEST_SECRET, nonce, sid),
   };
 }
 

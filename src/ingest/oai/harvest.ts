@@ -3,8 +3,11 @@ import type { Clock } from "../../clock.ts";
 import type { Db } from "../../db/client.ts";
 import { upsertPapers } from "../../papers/store.ts";
 import type { PaperInput } from "../../papers/types.ts";
+import { sumCounts, writeBatchOrEach } from "../batch-write.ts";
+import { checkPaper } from "../limits.ts";
 import { createPoliteClient, TransientError } from "../polite-http.ts";
 import type { Progress } from "../progress.ts";
+import type { ImportIssue } from "../report.ts";
 import { type OaiFormat, type OaiPage, OaiParseError, parseOaiPage } from "./parse.ts";
 import {
   feedEntriesAddArxiv,
@@ -44,6 +47,8 @@ export interface HarvestDeps {
   leaseSeconds?: number;
   /** Put papers first seen in this harvest, announced within `days`, on this day's feed. */
   feed?: { date: string; days?: number };
+  /** Asked before each page: true stops the harvest there (shutdown); the next run resumes. */
+  shouldStop?: () => boolean;
   /** Test hook: runs after a page is fetched and parsed, before it is committed. */
   beforeCommit?: (page: OaiPage) => void | Promise<void>;
 }
@@ -61,6 +66,8 @@ export interface HarvestResult {
   deleted: number;
   feedAdded: number;
   restarts: number;
+  /** Records refused (over a field limit, or by the database), each logged with its id. */
+  skipped: number;
   /** The datestamp the next incremental harvest starts from. */
   lastDatestamp: string | null;
 }
@@ -133,11 +140,22 @@ async function run(
     : { from: opts.from ?? prior?.lastDatestamp ?? null, until: opts.until ?? null };
   let token = resumable ? prior.resumptionToken : null;
   if (!resumable) await harvestWindowStart(db, key, window, false);
-  const totals = { pages: 0, records: 0, inserted: 0, updated: 0, deleted: 0, feedAdded: 0, restarts: 0 };
+  const totals = {
+    pages: 0,
+    records: 0,
+    inserted: 0,
+    updated: 0,
+    deleted: 0,
+    feedAdded: 0,
+    restarts: 0,
+    skipped: 0,
+  };
   deps.progress?.tick(resumable ? prior.cursor : 0);
   if (resumable && prior.completeListSize) deps.progress?.setTotal(prior.completeListSize);
 
   for (;;) {
+    if (deps.shouldStop?.())
+      throw new HarvestError("stopped before the end; the next run resumes from the last committed page");
     const url = new URL(deps.oaiUrl);
     url.searchParams.set("verb", "ListRecords");
     if (token) url.searchParams.set("resumptionToken", token);
@@ -177,6 +195,8 @@ async function run(
     totals.updated += saved.updated;
     totals.deleted += saved.deleted;
     totals.feedAdded += saved.feedAdded;
+    totals.skipped += saved.skipped.length;
+    for (const issue of saved.skipped) deps.progress?.log(`skipped ${issue.where}: ${issue.reason}`);
     deps.progress?.tick(page.records.length);
     if (!page.token) break;
     token = page.token;
@@ -201,17 +221,37 @@ async function storePage(
   key: { setSpec: string; format: OaiFormat },
   leaseSeconds: number,
 ) {
-  const papers = page.records
-    .map((r) => r.paper)
-    .filter((p): p is PaperInput => p !== null && p.arxivId !== "");
-  const deleted = page.records.filter((r) => r.deleted).length;
+  const skipped: ImportIssue[] = [];
+  const checked: PaperInput[] = [];
+  for (const r of page.records) {
+    if (r.paper === null || r.paper.arxivId === "") continue;
+    const c = checkPaper(r.paper);
+    if (c.ok) checked.push(c.paper);
+    else skipped.push({ where: r.id, reason: c.reason });
+  }
+  // Asked before writing: this tells newly announced papers from updates.
   const existing = deps.feed
     ? await paperIdsExisting(
         tx,
-        papers.map((p) => p.arxivId),
+        checked.map((p) => p.arxivId),
       )
     : new Set<string>();
-  const counts = await upsertPapers(tx, papers);
+  const zero = { inserted: 0, updated: 0, unchanged: 0 };
+  const stored: PaperInput[] = [];
+  const written = await writeBatchOrEach(
+    tx,
+    checked,
+    async (t, ps) => {
+      const c = await upsertPapers(t, ps);
+      stored.push(...ps);
+      return c;
+    },
+    (p) => `oai:arXiv.org:${p.arxivId}`,
+    (issue) => skipped.push(issue),
+  );
+  const counts = sumCounts(written, zero);
+  const papers = stored;
+  const deleted = page.records.filter((r) => r.deleted).length;
   let feedAdded = 0;
   if (deps.feed) {
     const day = Date.parse(deps.feed.date);
@@ -234,7 +274,7 @@ async function storePage(
     deleted,
     leaseSeconds,
   });
-  return { inserted: counts.inserted, updated: counts.updated, deleted, feedAdded };
+  return { inserted: counts.inserted, updated: counts.updated, deleted, feedAdded, skipped };
 }
 
 function describe(key: { setSpec: string; format: string }): string {

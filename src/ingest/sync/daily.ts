@@ -18,6 +18,8 @@ export interface SyncDeps {
   maxTries?: number;
   backoffBaseMs?: number;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** True once the server is shutting down: the harvest stops between pages. */
+  shouldStop?: () => boolean;
 }
 
 export async function runDailySync(
@@ -34,6 +36,10 @@ export async function runDailySync(
   const errors: string[] = [];
   let locked = 0;
   for (const set of sets) {
+    if (deps.shouldStop?.()) {
+      errors.push(`${set || "all"}: not started (stopping)`);
+      continue;
+    }
     try {
       const r = await harvest(db, { set: set || undefined, format }, { ...deps, feed: { date: feedDate } });
       totals.records += r.records;

@@ -8,7 +8,9 @@ import { acronymRefreshState, storedAcronyms } from "./store.ts";
  * Query-time use of the learned acronyms, both ways: "AI" also searches "artificial
  * intelligence" and "artificial intelligence" also searches "AI". The added words join the
  * query's terms (keyword mode, highlighting) and its text (what semantic mode embeds), and each
- * addition is listed in `query.expansions` so the page can say what was added.
+ * addition is listed in `query.expansions` so the page can say what was added. Keyword ranking
+ * gives the added words EXPANSION_WEIGHT of their idf: on SciFact's train split a full weight
+ * cost 0.014 nDCG@10 (long claims gain little from expansion), 0.2 costs 0.002.
  */
 export interface AcronymTable {
   byShort: Map<string, LearnedAcronym>;
@@ -31,6 +33,7 @@ export function acronymTable(pairs: LearnedAcronym[]): AcronymTable {
 }
 
 const CAPITALS = /[A-Z].*[A-Z]/;
+export const EXPANSION_WEIGHT = 0.2;
 
 function shortFormOf(word: string, table: AcronymTable): LearnedAcronym | undefined {
   const w = word.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
@@ -52,7 +55,7 @@ export function expandAcronyms(q: ParsedQuery, table: AcronymTable): void {
     for (const t of newTerms) terms.add(t);
     q.terms.push(...newTerms);
     q.text = `${q.text} ${added}`;
-    q.expansions.push({ typed, added });
+    q.expansions.push({ typed, added, terms: newTerms });
   };
   for (const word of q.text.split(/\s+/)) {
     const a = shortFormOf(word, table);

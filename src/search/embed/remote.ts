@@ -27,11 +27,14 @@ export interface RemoteOptions {
   backoffMs?: number;
 }
 
-export function embeddingsUrl(url: string): string {
+/** An OpenAI-compatible resource's address from a base URL, a `/v1` URL or the full address. */
+export function openAiEndpoint(url: string, resource: string): string {
   const u = url.replace(/\/+$/, "");
-  if (u.endsWith("/embeddings")) return u;
-  return u.endsWith("/v1") ? `${u}/embeddings` : `${u}/v1/embeddings`;
+  if (u.endsWith(`/${resource}`)) return u;
+  return u.endsWith("/v1") ? `${u}/${resource}` : `${u}/v1/${resource}`;
 }
+
+export const embeddingsUrl = (url: string): string => openAiEndpoint(url, "embeddings");
 
 function unit(values: number[]): Float32Array {
   const v = Float32Array.from(values);

@@ -6,9 +6,11 @@ import { html, type SafeHtml } from "../html.ts";
 import type { PageContext } from "../layout.ts";
 
 /**
- * Signed double submit: the browser holds a random nonce in an HttpOnly cookie, and forms carry
- * HMAC(secret, nonce). A cross-site page can make the browser send the cookie but cannot read
- * it, and cannot compute the token without the secret.
+ * Signed double submit bound to the session: the browser holds a random nonce in an HttpOnly
+ * cookie, and forms carry HMAC(secret, nonce, session id). A cross-site page can make the browser
+ * send the cookies but cannot read them, and cannot compute the token without the secret. The
+ * session id in the MAC means a pair an attacker got for themselves (or planted as a cookie) is
+ * worthless with anyone else's session, and a login (new session id) invalidates older tokens.
  */
 export const CSRF_FIELD = "_csrf";
 export const CSRF_HEADER = "x-csrf-token";
@@ -17,8 +19,9 @@ export function newCsrfNonce(): string {
   return randomBytes(24).toString("base64url");
 }
 
-export function csrfTokenFor(secret: string, nonce: string): string {
-  return hmac(secret, "csrf", nonce);
+/** `sessionId` is the signed-in session's cookie value, or "" for an anonymous visitor. */
+export function csrfTokenFor(secret: string, nonce: string, sessionId: string): string {
+  return hmac(secret, "csrf", `${nonce}.${sessionId}`);
 }
 
 /** The hidden input every state-changing form includes. */
@@ -34,7 +37,7 @@ function sentToken(req: FastifyRequest): string | undefined {
   return typeof field === "string" ? field : undefined;
 }
 
-export function verifyCsrf(req: FastifyRequest, secret: string): void {
+export function verifyCsrf(req: FastifyRequest, secret: string, sessionIds: string[]): void {
   const nonce = req.cookies?.dp_csrf;
   const sent = sentToken(req);
   if (!nonce || !sent) {
@@ -43,9 +46,12 @@ export function verifyCsrf(req: FastifyRequest, secret: string): void {
       "This form has expired or was sent from another site. Reload the page and try again.",
     );
   }
-  const want = Buffer.from(csrfTokenFor(secret, nonce));
   const got = Buffer.from(sent);
-  if (want.length !== got.length || !timingSafeEqual(want, got)) {
+  const matches = (sessionId: string) => {
+    const want = Buffer.from(csrfTokenFor(secret, nonce, sessionId));
+    return want.length === got.length && timingSafeEqual(want, got);
+  };
+  if (!sessionIds.some(matches)) {
     throw new HttpError(
       403,
       "This form has expired or was sent from another site. Reload the page and try again.",

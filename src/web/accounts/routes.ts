@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { throttleReset } from "../../community/throttle.ts";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { loginSubject, throttleReset } from "../../community/throttle.ts";
 import type { Db } from "../../db/client.ts";
 import {
   type AccountDeps,
@@ -15,9 +17,9 @@ import { tokenUserId } from "../../users/tokens.ts";
 import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
+import { formText, localPath, text } from "../fields.ts";
 import type { SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
-import { formString } from "./form.ts";
 import { currentUser, requireUser, safeNext } from "./guards.ts";
 import { endSession, startSession } from "./session.ts";
 import * as views from "./views.ts";
@@ -29,20 +31,26 @@ function show(req: FastifyRequest, reply: FastifyReply, title: string, body: Saf
     .send(page({ title, body, ctx: pageContext(req) }));
 }
 
-export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: AccountDeps): void {
+const SignupForm = z.object({ username: formText(200), email: formText(300), password: formText(1000) });
+const LoginForm = z.object({ login: formText(300), next: localPath(), password: formText(1000) });
+const NextQuery = z.object({ next: text(2000).optional() });
+const TokenQuery = z.object({ token: text(1000).optional() });
+const TokenForm = z.object({ token: formText(200) });
+const EmailForm = z.object({ email: formText(300) });
+const ResetForm = z.object({ token: formText(200), password: formText(1000) });
+
+export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, acc: AccountDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db: Db = deps.db;
 
   app.get("/signup", async (req, reply) => show(req, reply, "Sign up", views.signupForm(pageContext(req))));
-  app.post("/signup", async (req, reply) => {
+  app.post("/signup", { schema: { body: SignupForm } }, async (req, reply) => {
     await throttle(db, req, reply, "signup", deps.now());
-    const input = {
-      username: formString(req.body, "username", 200),
-      email: formString(req.body, "email", 300),
-      password: formString(req.body, "password", 1000),
-    };
+    const input = req.body;
     try {
-      const id = await signUp(acc, input);
-      await startSession(db, req, reply, id, deps.now());
+      // No session yet: a new address and one that already has an account get the same answer
+      // (the mail says which). The confirmation link signs the new account in.
+      await signUp(acc, input);
       return reply.redirect("/signup/done", 303);
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
@@ -56,29 +64,30 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
       );
     }
   });
-  app.get("/signup/done", { preHandler: requireUser }, async (req, reply) =>
+  app.get("/signup/done", async (req, reply) =>
     show(
       req,
       reply,
       "Check your email",
       views.messagePage(
         "Check your email",
-        `Welcome, ${currentUser(req).username}. We sent a link to confirm your email address; open it to finish signing up.`,
+        "We sent a message to the address you gave. Open the link in it within 48 hours to confirm the address and finish signing up. If that address already has an account, the message says how to log in instead.",
         { href: "/", label: "Go to today's papers" },
       ),
     ),
   );
 
-  app.get<{ Querystring: { next?: string } }>("/login", async (req, reply) =>
+  app.get("/login", { schema: { querystring: NextQuery } }, async (req, reply) =>
     show(req, reply, "Log in", views.loginForm(pageContext(req), safeNext(req.query.next))),
   );
-  app.post("/login", async (req, reply) => {
-    const login = formString(req.body, "login", 300).normalize("NFKC").trim();
-    const next = safeNext(formString(req.body, "next", 2000));
-    await throttle(db, req, reply, "login", deps.now(), { login });
+  app.post("/login", { schema: { body: LoginForm } }, async (req, reply) => {
+    const login = req.body.login.normalize("NFKC").trim();
+    const next = safeNext(req.body.next);
+    const perName = loginSubject(req.ip, login);
+    await throttle(db, req, reply, "login", deps.now(), { login: perName });
     let user: Awaited<ReturnType<typeof authenticate>>;
     try {
-      user = await authenticate(db, login, formString(req.body, "password", 1000));
+      user = await authenticate(db, login, req.body.password);
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
       return show(req, reply, "Log in", views.loginForm(pageContext(req), next, { error: err.message }), 403);
@@ -87,7 +96,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
       const state = { error: "Wrong username or password.", values: { login } };
       return show(req, reply, "Log in", views.loginForm(pageContext(req), next, state), 401);
     }
-    await throttleReset(db, "login", "login", login);
+    await throttleReset(db, "login", "login", perName);
     await startSession(db, req, reply, user.id, deps.now());
     return reply.redirect(next, 303);
   });
@@ -97,26 +106,41 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
     return reply.redirect("/", 303);
   });
 
-  app.get<{ Querystring: { token?: string } }>("/verify-email", async (req, reply) =>
-    show(req, reply, "Confirm your email", views.verifyForm(pageContext(req), String(req.query.token ?? ""))),
+  app.get("/verify-email", { schema: { querystring: TokenQuery } }, async (req, reply) =>
+    show(req, reply, "Confirm your email", views.verifyForm(pageContext(req), req.query.token ?? "")),
   );
-  app.post("/verify-email", async (req, reply) => {
-    const ok = await verifyEmail(acc, formString(req.body, "token", 200));
-    const body = ok
-      ? views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
-          href: "/",
-          label: "Go to today's papers",
-        })
-      : views.messagePage("Link expired", "This confirmation link has expired or was already used.", {
-          href: "/verify-email/resend",
-          label: "Send a new link",
-        });
-    return show(req, reply, ok ? "Email confirmed" : "Link expired", body, ok ? 200 : 400);
+  app.post("/verify-email", { schema: { body: TokenForm } }, async (req, reply) => {
+    const userId = await verifyEmail(acc, req.body.token);
+    if (userId !== null) {
+      // Signed in from here on; the next page is rendered with the new session.
+      await startSession(db, req, reply, userId, deps.now());
+      return reply.redirect("/verify-email/done", 303);
+    }
+    const body = views.messagePage(
+      "Link expired",
+      "This confirmation link has expired or was already used.",
+      {
+        href: "/verify-email/resend",
+        label: "Send a new link",
+      },
+    );
+    return show(req, reply, "Link expired", body, 400);
   });
-  app.get("/verify-email/resend", { preHandler: requireUser }, async (req, reply) =>
+  app.get("/verify-email/done", async (req, reply) =>
+    show(
+      req,
+      reply,
+      "Email confirmed",
+      views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
+        href: "/",
+        label: "Go to today's papers",
+      }),
+    ),
+  );
+  app.get("/verify-email/resend", { preValidation: requireUser }, async (req, reply) =>
     show(req, reply, "Send a new link", views.resendForm(pageContext(req))),
   );
-  app.post("/verify-email/resend", { preHandler: requireUser }, async (req, reply) => {
+  app.post("/verify-email/resend", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     await throttle(db, req, reply, "verify_resend", deps.now());
     if (user.emailVerifiedAt || !user.email) {
@@ -127,7 +151,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
         views.messagePage("Already confirmed", "Your email address is already confirmed."),
       );
     }
-    await sendVerification(acc, user.id, user.email);
+    const email = user.email;
+    acc.background.run("verification mail", () => sendVerification(acc, user.id, email));
     return show(
       req,
       reply,
@@ -139,8 +164,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
   app.get("/forgot-password", async (req, reply) =>
     show(req, reply, "Reset your password", views.forgotForm(pageContext(req))),
   );
-  app.post("/forgot-password", async (req, reply) => {
-    const email = formString(req.body, "email", 300);
+  app.post("/forgot-password", { schema: { body: EmailForm } }, async (req, reply) => {
+    const email = req.body.email;
     await throttle(db, req, reply, "password_reset", deps.now(), { email: email.trim() });
     try {
       await requestPasswordReset(acc, email);
@@ -157,8 +182,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
     const notice = "If an account uses that address, a reset link is on its way. It works for one hour.";
     return show(req, reply, "Reset your password", views.forgotForm(pageContext(req), { notice }));
   });
-  app.get<{ Querystring: { token?: string } }>("/reset-password", async (req, reply) => {
-    const token = String(req.query.token ?? "");
+  app.get("/reset-password", { schema: { querystring: TokenQuery } }, async (req, reply) => {
+    const token = req.query.token ?? "";
     const valid = (await tokenUserId(db, acc.secret, token, "reset_password", deps.now())) !== null;
     if (!valid) {
       return show(
@@ -174,10 +199,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps, acc: 
     }
     return show(req, reply, "Choose a new password", views.resetForm(pageContext(req), token));
   });
-  app.post("/reset-password", async (req, reply) => {
-    const token = formString(req.body, "token", 200);
+  app.post("/reset-password", { schema: { body: ResetForm } }, async (req, reply) => {
+    const { token, password } = req.body;
     try {
-      await resetPassword(acc, token, formString(req.body, "password", 1000));
+      await resetPassword(acc, token, password);
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
       return show(

@@ -56,14 +56,31 @@ export async function installSessions(app: FastifyInstance, deps: AppDeps, secre
     req.pageContext = {
       ...req.pageContext,
       user: req.user ? { username: req.user.username, role: req.user.role } : null,
-      csrfToken: csrfTokenFor(secret, nonce),
+      csrfToken: csrfTokenFor(secret, nonce, boundSession(req)),
     };
   });
 
-  app.addHook("preHandler", async (req) => {
+  // Before validation: a forged request is refused as such, whatever its body holds.
+  app.addHook("preValidation", async (req) => {
     if (!STATE_CHANGING.has(req.method) || req.routeOptions.config?.csrf === false) return;
-    verifyCsrf(req, secret);
+    verifyCsrf(req, secret, acceptedBindings(req));
   });
+}
+
+/** Pages carry a token bound to the live session, or to "" for an anonymous visitor. */
+function boundSession(req: FastifyRequest): string {
+  return req.user ? (req.cookies[SESSION_COOKIE] ?? "") : "";
+}
+
+/**
+ * A signed-in request needs a token bound to its own session. A request whose session just
+ * ended (expiry, suspension) acts for nobody, so a token from the page it was on still passes
+ * and the user is told to log in rather than that the form expired.
+ */
+function acceptedBindings(req: FastifyRequest): string[] {
+  const sid = req.cookies[SESSION_COOKIE];
+  if (req.user) return [sid ?? ""];
+  return sid ? ["", sid] : [""];
 }
 
 /** Starts a fresh session (a new id: no fixation) and a fresh CSRF nonce. */

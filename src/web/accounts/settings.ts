@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { loginSubject } from "../../community/throttle.ts";
 import { changeEmail, changePassword, deleteAccount, exportAccountData } from "../../users/account-data.ts";
 import { type AccountDeps, AccountError, sendVerification } from "../../users/commands.ts";
 import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
+import { formText } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
 import { csrfField } from "./csrf.ts";
-import { formString } from "./form.ts";
 import { currentUser, requireUser } from "./guards.ts";
 import { endSession } from "./session.ts";
 
@@ -56,8 +59,13 @@ function settingsPage(ctx: PageContext, email: string | null, verified: boolean,
   </section>`;
 }
 
+const EmailForm = z.object({ email: formText(300), password: formText(1000) });
+const PasswordForm = z.object({ password: formText(1000), new_password: formText(1000) });
+const DeleteForm = z.object({ password: formText(1000) });
+
 /** /settings/account: change email or password, export my data, delete my account. */
-export function registerAccountSettings(app: FastifyInstance, deps: AppDeps, acc: AccountDeps): void {
+export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps, acc: AccountDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const show = async (req: FastifyRequest, reply: FastifyReply, m: Messages = {}, status = 200) => {
     const user = currentUser(req);
     return reply
@@ -80,7 +88,9 @@ export function registerAccountSettings(app: FastifyInstance, deps: AppDeps, acc
     run: () => Promise<string | FastifyReply>,
   ) => {
     // Password guesses count against the account as at the login form.
-    await throttle(deps.db, req, reply, "login", deps.now(), { login: currentUser(req).username });
+    await throttle(deps.db, req, reply, "login", deps.now(), {
+      login: loginSubject(req.ip, currentUser(req).username),
+    });
     try {
       const out = await run();
       return typeof out === "string" ? show(req, reply, { form, notice: out }) : out;
@@ -90,17 +100,13 @@ export function registerAccountSettings(app: FastifyInstance, deps: AppDeps, acc
     }
   };
 
-  app.get("/settings/account", { preHandler: requireUser }, (req, reply) => show(req, reply));
+  app.get("/settings/account", { preValidation: requireUser }, (req, reply) => show(req, reply));
 
-  app.post("/settings/account/email", { preHandler: requireUser }, (req, reply) =>
+  const emailRoute = { preValidation: requireUser, schema: { body: EmailForm } };
+  app.post("/settings/account/email", emailRoute, (req, reply) =>
     attempt(req, reply, "email", async () => {
       const user = currentUser(req);
-      const email = await changeEmail(
-        deps.db,
-        user.id,
-        formString(req.body, "password", 200),
-        formString(req.body, "email", 254),
-      );
+      const email = await changeEmail(deps.db, user.id, req.body.password, req.body.email);
       user.email = email;
       user.emailVerifiedAt = null;
       await sendVerification(acc, user.id, email);
@@ -108,22 +114,18 @@ export function registerAccountSettings(app: FastifyInstance, deps: AppDeps, acc
     }),
   );
 
-  app.post("/settings/account/password", { preHandler: requireUser }, (req, reply) =>
+  const passwordRoute = { preValidation: requireUser, schema: { body: PasswordForm } };
+  app.post("/settings/account/password", passwordRoute, (req, reply) =>
     attempt(req, reply, "password", async () => {
       const user = currentUser(req);
-      await changePassword(
-        deps.db,
-        user.id,
-        formString(req.body, "password", 200),
-        formString(req.body, "new_password", 200),
-      );
+      await changePassword(deps.db, user.id, req.body.password, req.body.new_password);
       // Every session ended, this one too: log in again with the new password.
       await endSession(deps.db, req, reply);
       return reply.redirect("/login?next=%2Fsettings%2Faccount", 303);
     }),
   );
 
-  app.get("/settings/account/export.json", { preHandler: requireUser }, async (req, reply) => {
+  app.get("/settings/account/export.json", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     const data = await exportAccountData(deps.db, user.id);
     return reply
@@ -133,9 +135,10 @@ export function registerAccountSettings(app: FastifyInstance, deps: AppDeps, acc
       .send(JSON.stringify(data, null, 2));
   });
 
-  app.post("/settings/account/delete", { preHandler: requireUser }, (req, reply) =>
+  const deleteRoute = { preValidation: requireUser, schema: { body: DeleteForm } };
+  app.post("/settings/account/delete", deleteRoute, (req, reply) =>
     attempt(req, reply, "delete", async () => {
-      await deleteAccount(deps.db, currentUser(req).id, formString(req.body, "password", 200), deps.now());
+      await deleteAccount(deps.db, currentUser(req).id, req.body.password, deps.now());
       await endSession(deps.db, req, reply);
       return reply.redirect("/?account=deleted", 303);
     }),

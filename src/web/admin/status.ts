@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { harvestStates } from "../../ingest/oai/store.ts";
-import { nextRunAt } from "../../ingest/sync/clock-time.ts";
 import { syncRunsRecent } from "../../ingest/sync/store.ts";
+import { nextSyncRun } from "../../scheduler/jobs.ts";
 import { requireRole } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
@@ -13,10 +13,10 @@ export function registerAdminStatus(
   app: FastifyInstance,
   deps: Pick<AppDeps, "db" | "config" | "now">,
 ): void {
-  app.get("/admin/status", { preHandler: requireRole("admin") }, async (req, reply) => {
+  app.get("/admin/status", { preValidation: requireRole("admin") }, async (req, reply) => {
     const { config } = deps;
     const [runs, states] = await Promise.all([syncRunsRecent(deps.db, 10), harvestStates(deps.db)]);
-    const next = config.syncEnabled ? nextRunAt(config.syncTime, config.syncTz, deps.now().getTime()) : null;
+    const next = config.syncEnabled ? nextSyncRun(config, deps.now()) : null;
     const body = html`<div class="page-head"><h1>Ingestion status</h1></div>
       <section class="side-box">
         <h2>Daily arXiv sync</h2>

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Period } from "../../feed/periods.ts";
 import { periodContaining } from "../../feed/periods.ts";
@@ -6,25 +7,27 @@ import { feedQuery, latestFeedDate } from "../../feed/queries.ts";
 import { trendingPage } from "../../feed/trending.ts";
 import type { FeedItem, FeedPage } from "../../feed/types.ts";
 import type { AppDeps } from "../app.ts";
-import { intParam, periodParam, validate } from "../validate.ts";
-import { addApiPath, errorResponse, jsonResponse, queryParameters, schemaRef } from "./openapi.ts";
+import { oneOf, pageNumber, period, text, wholeNumber } from "../fields.ts";
 import { requestOrigin } from "./origin.ts";
 import { presentDailyItem } from "./presenters.ts";
+import { DailyPaper, errorResponse, jsonResponse } from "./shapes.ts";
 
 export const DailyPapersQuery = z
   .object({
-    date: periodParam("day").optional().describe("A feed day, YYYY-MM-DD."),
-    week: periodParam("week").optional().describe("An ISO week, YYYY-Www (2024-W32)."),
-    month: periodParam("month").optional().describe("A month, YYYY-MM."),
-    p: intParam(0, 100_000).optional().describe("Page number, 0-based."),
-    limit: intParam(1, 100).optional().describe("Items per page, 1 to 100 (default 50)."),
-    sort: z
-      .enum(["publishedAt", "trending"])
+    date: period("day").optional().describe("A feed day, YYYY-MM-DD."),
+    week: period("week").optional().describe("An ISO week, YYYY-Www (2024-W32)."),
+    month: period("month").optional().describe("A month, YYYY-MM."),
+    p: pageNumber(0, 100_000).optional().describe("Page number, 0-based."),
+    limit: wholeNumber(1, 100).optional().describe("Items per page, 1 to 100 (default 50)."),
+    sort: oneOf(["publishedAt", "trending"])
       .optional()
       .describe(
         "Default: by upvotes. publishedAt: newest submissions first. trending: by the trending score (see /papers/trending).",
       ),
-    submitter: z.string().min(1).max(100).optional().describe("Only papers submitted by this username."),
+    submitter: text(100)
+      .min(1, "must not be empty")
+      .optional()
+      .describe("Only papers submitted by this username."),
   })
   .superRefine((q, ctx) => {
     const given = (["date", "week", "month"] as const).filter((k) => q[k] !== undefined);
@@ -60,8 +63,24 @@ async function itemsFor(deps: AppDeps, q: Query, page: number, limit: number): P
 }
 
 export function registerDailyPapersApi(app: FastifyInstance, deps: AppDeps): void {
-  app.get("/api/daily_papers", async (req, reply) => {
-    const q = validate(DailyPapersQuery, req.query);
+  const schema = {
+    operationId: "listDailyPapers",
+    summary: "Papers of the daily feed, in Hugging Face's shape",
+    description:
+      "Without date, week or month: the newest feed day (or, with sort=publishedAt, every entry newest first). A paper submitted on several days of a week or month is listed once.",
+    querystring: DailyPapersQuery,
+    response: {
+      200: {
+        ...jsonResponse("One page of feed items.", z.array(DailyPaper)),
+        headers: {
+          Link: z.string().describe('The next page, as `<url>; rel="next"`, when there is one.'),
+        },
+      },
+      400: errorResponse("A parameter is invalid; `param` names it."),
+    },
+  };
+  app.withTypeProvider<ZodTypeProvider>().get("/api/daily_papers", { schema }, async (req, reply) => {
+    const q = req.query;
     const page = q.p ?? 0;
     const limit = q.limit ?? 50;
     const { items, hasNext } = await itemsFor(deps, q, page, limit);
@@ -72,28 +91,5 @@ export function registerDailyPapersApi(app: FastifyInstance, deps: AppDeps): voi
       reply.header("link", `<${next.href}>; rel="next"`);
     }
     return items.map((i) => presentDailyItem(i.paper, i.entry, origin));
-  });
-
-  addApiPath("/api/daily_papers", {
-    get: {
-      operationId: "listDailyPapers",
-      summary: "Papers of the daily feed, in Hugging Face's shape",
-      description:
-        "Without date, week or month: the newest feed day (or, with sort=publishedAt, every entry newest first). A paper submitted on several days of a week or month is listed once.",
-      parameters: queryParameters(DailyPapersQuery),
-      responses: {
-        "200": jsonResponse(
-          "One page of feed items.",
-          { type: "array", items: schemaRef("DailyPaper") },
-          {
-            Link: {
-              description: 'The next page, as `<url>; rel="next"`, when there is one.',
-              schema: { type: "string" },
-            },
-          },
-        ),
-        "400": errorResponse("A parameter is invalid; `param` names it."),
-      },
-    },
   });
 }

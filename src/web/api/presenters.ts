@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FeedEntryInfo, Submitter } from "../../feed/types.ts";
 import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
+import type { HfDailyItem, HfPaper, HfPaperDetail, HfUser } from "./shapes.ts";
 
 /**
  * JSON in the shapes of Hugging Face's papers API, so its clients (huggingface_hub's
@@ -8,67 +9,6 @@ import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
  * Hugging Face keys things by Mongo ObjectIds; where we have no such id we derive a stable
  * 24-hex one from our own keys, so the same author or discussion keeps its id across calls.
  */
-export interface HfAuthor {
-  _id: string;
-  name: string;
-  hidden: boolean;
-}
-
-export interface HfUser {
-  _id: string;
-  avatarUrl: string;
-  fullname: string;
-  name: string;
-  /** The username again: huggingface_hub's User reads `user`, Hugging Face's pages `name`. */
-  user: string;
-  type: "user";
-  isPro: boolean;
-}
-
-export interface HfPaper {
-  id: string;
-  authors: HfAuthor[];
-  publishedAt: string | null;
-  title: string;
-  summary: string;
-  upvotes: number;
-  discussionId: string;
-  submittedOnDailyAt?: string;
-  submittedOnDailyBy?: HfUser;
-  githubRepo?: string;
-  githubStars?: number;
-  projectPage?: string;
-  ai_summary?: string;
-  ai_keywords?: string[];
-}
-
-/** The flat object of GET /api/papers/{id}: Hugging Face's fields plus arXiv facts it lacks. */
-export interface HfPaperDetail extends HfPaper {
-  numComments: number;
-  updatedAt: string | null;
-  version: number | null;
-  categories: string[];
-  primaryCategory: string | null;
-  doi: string | null;
-  journalRef: string | null;
-  comments: string | null;
-  license: string | null;
-  arxivUrl: string;
-  pdfUrl: string;
-  url: string;
-}
-
-export interface HfDailyItem {
-  paper: HfPaper;
-  publishedAt: string;
-  title: string;
-  summary: string;
-  thumbnail: string;
-  numComments: number;
-  submittedBy?: HfUser;
-  isAuthorParticipating: boolean;
-}
-
 export function stableObjectId(...parts: string[]): string {
   return createHash("sha1").update(parts.join("\u0000")).digest("hex").slice(0, 24);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { paperById } from "../../papers/store.ts";
 import { hitsWithPapers } from "../../search/results.ts";
@@ -6,79 +7,48 @@ import { searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
-import { intParam, validate } from "../validate.ts";
-import {
-  addApiPath,
-  addApiSchema,
-  errorResponse,
-  jsonResponse,
-  queryParameters,
-  schemaRef,
-} from "./openapi.ts";
+import { oneOf, text, wholeNumber } from "../fields.ts";
 import { presentDailyItem } from "./presenters.ts";
+import { errorResponse, type HfSearchHit, jsonResponse, SearchHit } from "./shapes.ts";
 
 const SearchQuery = z.object({
-  q: z
-    .string({ error: "is required" })
-    .max(250, "must be at most 250 characters")
-    .describe('Words, "phrases", -word, author:, category:, before:, after:, or an arXiv id or URL.'),
-  limit: intParam(1, 120).optional().describe("How many results, 1 to 120 (default 50)."),
-  mode: z
-    .enum(SEARCH_MODES as [SearchMode, ...SearchMode[]])
+  q: text(250, { tooLong: "must be at most 250 characters" }).describe(
+    'Words, "phrases", -word, author:, category:, before:, after:, or an arXiv id or URL.',
+  ),
+  limit: wholeNumber(1, 120).optional().describe("How many results, 1 to 120 (default 50)."),
+  mode: oneOf(SEARCH_MODES as [SearchMode, ...SearchMode[]])
     .optional()
     .describe("keyword (default), semantic or hybrid."),
-  expand: z
-    .enum(["0", "1", "false", "true"])
+  expand: oneOf(["0", "1", "false", "true"])
     .optional()
     .describe(
       "1 (default): also search the other form of acronyms (AI and artificial intelligence); 0: only the words given.",
     ),
 });
 
-const SPAN = {
-  type: "object",
-  required: ["type", "text"],
-  properties: { type: { enum: ["text", "highlight"] }, text: { type: "string" } },
+const schema = {
+  operationId: "searchPapers",
+  summary: "Search papers",
+  description:
+    "Ranks papers by BM25F over title, authors and abstract (or by meaning, with mode). An arXiv id or URL as q returns that paper. Each item is a daily-papers item plus highlightedTitle and highlightedSummary.",
+  querystring: SearchQuery,
+  response: {
+    200: jsonResponse("Results, best first", z.array(SearchHit)),
+    400: errorResponse("A parameter is missing or invalid, or the query has nothing to search for"),
+  },
 };
 
 /** GET /api/papers/search: Hugging Face's search endpoint, daily-item shapes plus highlights. */
 export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
-  addApiSchema("HighlightSpan", SPAN);
-  addApiPath("/api/papers/search", {
-    get: {
-      summary: "Search papers",
-      description:
-        "Ranks papers by BM25F over title, authors and abstract (or by meaning, with mode). An arXiv id or URL as q returns that paper. Each item is a daily-papers item plus highlightedTitle and highlightedSummary.",
-      parameters: queryParameters(SearchQuery),
-      responses: {
-        200: jsonResponse("Results, best first", {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["paper", "title", "summary", "highlightedTitle", "highlightedSummary"],
-            properties: {
-              paper: { type: "object" },
-              title: { type: "string" },
-              summary: { type: "string" },
-              highlightedTitle: { type: "array", items: schemaRef("HighlightSpan") },
-              highlightedSummary: { type: "array", items: schemaRef("HighlightSpan") },
-            },
-          },
-        }),
-        400: errorResponse("A parameter is missing or invalid, or the query has nothing to search for"),
-      },
-    },
-  });
-
-  app.get("/api/papers/search", async (req) => {
-    const { q, limit = 50, mode, expand = "1" } = validate(SearchQuery, req.query);
+  app.withTypeProvider<ZodTypeProvider>().get("/api/papers/search", { schema }, async (req) => {
+    const { q, limit = 50, mode, expand = "1" } = req.query;
     const result = await searchPapers(deps, { q, limit, mode, expand: expand === "1" || expand === "true" });
     if (result.query.errors.length > 0)
       throw new HttpError(400, `Invalid parameter "q": ${result.query.errors[0]}`, "q");
     const base = deps.config.baseUrl;
     if (result.query.arxivId) {
       const paper = await paperById(deps.db, result.query.arxivId);
-      return paper
+      const hit: HfSearchHit[] = paper
         ? [
             {
               ...presentDailyItem(paper, null, base),
@@ -87,12 +57,15 @@ export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
             },
           ]
         : [];
+      return hit;
     }
     const rows = await hitsWithPapers(deps.db, result);
-    return rows.map((r) => ({
-      ...presentDailyItem(r.paper, null, base),
-      highlightedTitle: r.title,
-      highlightedSummary: r.summary,
-    }));
+    return rows.map(
+      (r): HfSearchHit => ({
+        ...presentDailyItem(r.paper, null, base),
+        highlightedTitle: r.title,
+        highlightedSummary: r.summary,
+      }),
+    );
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AUTHOR_NAME_MAX, authorKey, authorPath } from "../../authors/names.ts";
 import {
@@ -10,23 +11,25 @@ import {
   unfollowAuthor,
 } from "../../authors/store.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { formString, wantsJson } from "../accounts/form.ts";
+import { wantsJson } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { formText, onOff, pageNumber, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { libraryButtons } from "../library/buttons.ts";
-import { onField } from "../library/form.ts";
 import { libraryStateFor } from "../library/state.ts";
-import { intParam, validate } from "../validate.ts";
 import { pager } from "../views/feed-view.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 
 const PAGE_SIZE = 50;
-const PageQuery = z.object({ page: intParam(1, 10_000).optional() });
+const PageQuery = z.object({ page: pageNumber(1, 10_000).optional() });
+// Longer than a name may be, so that authorNameParam's clearer message is the one shown.
+const AuthorParams = z.object({ name: text(AUTHOR_NAME_MAX * 4) });
+const FollowForm = z.object({ name: formText(AUTHOR_NAME_MAX * 4), on: onOff() });
 
 function authorNameParam(raw: unknown): string {
   const name = typeof raw === "string" ? raw.trim() : "";
@@ -40,28 +43,32 @@ function authorNameParam(raw: unknown): string {
  * Author pages. Authors are names, matched by a key that folds TeX, accents, case and
  * punctuation, so every spelling of a name reaches the same page and the same follow.
  */
-export function registerAuthorRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get<{ Params: { name: string } }>("/authors/:name", async (req, reply) => {
-    const name = authorNameParam(req.params.name);
-    const key = authorKey(name);
-    const pageIndex = (validate(PageQuery, req.query).page ?? 1) - 1;
-    await syncPaperAuthors(deps.db);
-    const [papers, total, following] = await Promise.all([
-      papersByAuthor(deps.db, key, { limit: PAGE_SIZE + 1, offset: pageIndex * PAGE_SIZE }),
-      paperCountByAuthor(deps.db, key),
-      req.user ? isFollowingAuthor(deps.db, req.user.id, key) : Promise.resolve(false),
-    ]);
-    if (total === 0) throw new HttpError(404, `There are no papers by ${name} here.`);
-    const shown = papers.slice(0, PAGE_SIZE);
-    // The spelling the papers use most names the page.
-    const spelled = shown.flatMap((p) =>
-      p.authors.filter((a) => authorKey(a.name) === key).map((a) => a.name),
-    );
-    const display = mostCommon(spelled) ?? name;
-    const ctx = pageContext(req);
-    const cards = await cardContext(deps.db, req, ctx, shown);
-    const state = await libraryStateFor(deps.db, req, shown);
-    const body = html`<section class="author-page">
+export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    "/authors/:name",
+    { schema: { params: AuthorParams, querystring: PageQuery } },
+    async (req, reply) => {
+      const name = authorNameParam(req.params.name);
+      const key = authorKey(name);
+      const pageIndex = (req.query.page ?? 1) - 1;
+      await syncPaperAuthors(deps.db);
+      const [papers, total, following] = await Promise.all([
+        papersByAuthor(deps.db, key, { limit: PAGE_SIZE + 1, offset: pageIndex * PAGE_SIZE }),
+        paperCountByAuthor(deps.db, key),
+        req.user ? isFollowingAuthor(deps.db, req.user.id, key) : Promise.resolve(false),
+      ]);
+      if (total === 0) throw new HttpError(404, `There are no papers by ${name} here.`);
+      const shown = papers.slice(0, PAGE_SIZE);
+      // The spelling the papers use most names the page.
+      const spelled = shown.flatMap((p) =>
+        p.authors.filter((a) => authorKey(a.name) === key).map((a) => a.name),
+      );
+      const display = mostCommon(spelled) ?? name;
+      const ctx = pageContext(req);
+      const cards = await cardContext(deps.db, req, ctx, shown);
+      const state = await libraryStateFor(deps.db, req, shown);
+      const body = html`<section class="author-page">
       <h1>${display}</h1>
       <p class="muted">${total} paper${total === 1 ? "" : "s"}, newest first</p>
       ${
@@ -77,14 +84,16 @@ export function registerAuthorRoutes(app: FastifyInstance, deps: AppDeps): void 
       )}
       ${pager(authorPath(name), pageIndex, papers.length > PAGE_SIZE)}
     </section>`;
-    return reply.type("text/html; charset=utf-8").send(page({ title: display, body, ctx }));
-  });
+      return reply.type("text/html; charset=utf-8").send(page({ title: display, body, ctx }));
+    },
+  );
 
-  app.post("/authors/follow", { preHandler: requireUser }, async (req, reply) => {
+  const followRoute = { preValidation: requireUser, schema: { body: FollowForm } };
+  app.post("/authors/follow", followRoute, async (req, reply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "library", deps.now());
-    const name = authorNameParam(formString(req.body, "name", AUTHOR_NAME_MAX));
-    const on = onField(req.body);
+    const name = authorNameParam(req.body.name);
+    const on = req.body.on;
     if (on) await followAuthor(deps.db, user.id, name);
     else await unfollowAuthor(deps.db, user.id, name);
     if (wantsJson(req.headers.accept)) return { name, following: on };

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import {
   CommentError,
   commentsForPaper,
@@ -6,12 +8,11 @@ import {
   editComment,
   postComment,
 } from "../../community/comments.ts";
-import { parseArxivId } from "../../papers/arxiv-id.ts";
-import { formString } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { arxivId, formText, text } from "../fields.ts";
 import { addPaperSection } from "../paper-sections.ts";
 import { discussionSection } from "./comments-view.ts";
 import { throttle } from "./throttle.ts";
@@ -21,12 +22,19 @@ export function commentError(err: unknown): never {
   throw err;
 }
 
-function idParam(v: string): number {
+/** A comment id from the path; anything but digits names no comment. */
+export function commentId(v: string): number {
   if (!/^\d{1,9}$/.test(v)) throw new HttpError(404, "There is no such comment.");
   return Number(v);
 }
 
-export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void {
+// Above the 10,000 characters a comment may have (community/comments.ts), whose message is clearer.
+const CommentText = formText(20_000, { multiline: true });
+export const CommentParams = z.object({ id: text(100) });
+const CommentForm = z.object({ arxiv_id: arxivId(), parent_id: formText(100), body: CommentText });
+
+export function registerCommentRoutes(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   addPaperSection({
     id: "discussion",
     order: 10,
@@ -40,47 +48,41 @@ export function registerCommentRoutes(app: FastifyInstance, deps: AppDeps): void
       ),
   });
 
-  app.post("/comments", { preHandler: requireUser }, async (req, reply) => {
+  app.post("/comments", { preValidation: requireUser, schema: { body: CommentForm } }, async (req, reply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "comment", deps.now());
-    const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
-    if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "arxiv_id");
-    const parentRaw = formString(req.body, "parent_id", 100).trim();
+    const { arxiv_id: paperId, body } = req.body;
+    const parentRaw = req.body.parent_id.trim();
     if (parentRaw && !/^\d{1,9}$/.test(parentRaw))
       throw new HttpError(400, "The comment you replied to does not exist.");
-    const body = formString(req.body, "body", 20_000);
     const id = await postComment(
       deps.db,
-      { userId: user.id, arxivId: parsed.id, parentId: parentRaw ? Number(parentRaw) : null, body },
+      { userId: user.id, arxivId: paperId, parentId: parentRaw ? Number(parentRaw) : null, body },
       deps.now(),
     ).catch(commentError);
-    return reply.redirect(`/papers/${parsed.id}#comment-${id}`, 303);
+    return reply.redirect(`/papers/${paperId}#comment-${id}`, 303);
   });
 
-  app.post<{ Params: { id: string } }>(
-    "/comments/:id/edit",
-    { preHandler: requireUser },
-    async (req, reply) => {
-      const id = idParam(req.params.id);
-      const body = formString(req.body, "body", 20_000);
-      const arxivId = await editComment(deps.db, currentUser(req).id, id, body, deps.now()).catch(
-        commentError,
-      );
-      return reply.redirect(`/papers/${arxivId}#comment-${id}`, 303);
-    },
-  );
+  const editRoute = {
+    preValidation: requireUser,
+    schema: { params: CommentParams, body: z.object({ body: CommentText }) },
+  };
+  app.post("/comments/:id/edit", editRoute, async (req, reply) => {
+    const id = commentId(req.params.id);
+    const paperId = await editComment(deps.db, currentUser(req).id, id, req.body.body, deps.now()).catch(
+      commentError,
+    );
+    return reply.redirect(`/papers/${paperId}#comment-${id}`, 303);
+  });
 
-  app.post<{ Params: { id: string } }>(
-    "/comments/:id/delete",
-    { preHandler: requireUser },
-    async (req, reply) => {
-      const arxivId = await deleteComment(
-        deps.db,
-        currentUser(req).id,
-        idParam(req.params.id),
-        deps.now(),
-      ).catch(commentError);
-      return reply.redirect(`/papers/${arxivId}#discussion`, 303);
-    },
-  );
+  const deleteRoute = { preValidation: requireUser, schema: { params: CommentParams } };
+  app.post("/comments/:id/delete", deleteRoute, async (req, reply) => {
+    const paperId = await deleteComment(
+      deps.db,
+      currentUser(req).id,
+      commentId(req.params.id),
+      deps.now(),
+    ).catch(commentError);
+    return reply.redirect(`/papers/${paperId}#discussion`, 303);
+  });
 }

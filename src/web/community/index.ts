@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { expiredBucketsDeleted } from "../../community/throttle.ts";
+import { createBackgroundJobs } from "../../email/background.ts";
 import { createMailer } from "../../email/mailer.ts";
 import type { AccountDeps } from "../../users/commands.ts";
 import { appSecret } from "../../users/secret.ts";
-import { deleteExpiredSessions } from "../../users/sessions.ts";
 import { menuSlot } from "../accounts/menu.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
@@ -27,19 +26,22 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
     // Only the recipient and subject: the body carries a one-time link.
     onUnsent: (m) => deps.log.warn({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
   });
-  app.addHook("onClose", async () => mailer.close());
-  const acc: AccountDeps = { db: deps.db, secret, mailer, baseUrl: deps.config.baseUrl, now: deps.now };
+  const background = createBackgroundJobs(deps.log);
+  // Mail still in flight goes out before the mailer closes.
+  app.addHook("onClose", async () => {
+    await background.drain();
+    mailer.close();
+  });
+  const acc: AccountDeps = {
+    db: deps.db,
+    secret,
+    mailer,
+    baseUrl: deps.config.baseUrl,
+    now: deps.now,
+    background,
+  };
 
-  // Expired sessions and old rate-limit windows are swept hourly; any process may do it.
-  const sweep = setInterval(() => {
-    const now = deps.now();
-    Promise.all([deleteExpiredSessions(deps.db, now), expiredBucketsDeleted(deps.db, now)]).catch((err) =>
-      deps.log.warn({ err }, "sweeping expired sessions failed"),
-    );
-  }, 3_600_000);
-  sweep.unref();
-  app.addHook("onClose", async () => clearInterval(sweep));
-
+  // Expired sessions and rate-limit windows are swept by the scheduler (src/scheduler/jobs.ts).
   await installSessions(app, deps, secret);
   menuSlot();
   registerAccountRoutes(app, deps, acc);

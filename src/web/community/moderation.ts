@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { hideComment } from "../../community/comments.ts";
 import { modLogEntries } from "../../community/mod-log.ts";
 import {
@@ -9,17 +11,16 @@ import {
   suspendUser,
   unsuspendUser,
 } from "../../community/moderation.ts";
-import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { formString } from "../accounts/form.ts";
 import { currentUser, requireRole } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { arxivId, formText, oneOf, optionalDate, wholeNumber } from "../fields.ts";
 import { html } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
 import { formatDay } from "../views/format.ts";
-import { commentError } from "./comments.ts";
+import { CommentParams, commentError, commentId } from "./comments.ts";
 
 const ACTION_LABELS: Record<string, string> = {
   hide_feed_entry: "hid a paper from the feed",
@@ -69,9 +70,20 @@ function dashboard(ctx: PageContext) {
   </section>`;
 }
 
+const Reason = formText(1000);
+const Username = formText(100);
+const HideEntryForm = z.object({ arxiv_id: arxivId(), date: optionalDate(), reason: Reason });
+const UserForm = z.object({ username: Username, reason: Reason });
+const RoleForm = z.object({
+  username: Username,
+  role: oneOf(["user", "moderator", "admin"]),
+  reason: Reason,
+});
+
 /** Every moderator route lives under /mod, behind one guard. */
-async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
-  mod.addHook("preHandler", requireRole("moderator"));
+async function modRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
+  const mod = fastify.withTypeProvider<ZodTypeProvider>();
+  mod.addHook("preValidation", requireRole("moderator"));
   const done = (reply: FastifyReply) => reply.redirect("/moderation", 303);
 
   mod.get("/", async (req, reply) =>
@@ -79,74 +91,39 @@ async function modRoutes(mod: FastifyInstance, deps: AppDeps): Promise<void> {
       .type("text/html; charset=utf-8")
       .send(page({ title: "Moderation", body: dashboard(pageContext(req)), ctx: pageContext(req) })),
   );
-  mod.post("/feed/hide", async (req, reply) => {
-    const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
-    if (!parsed) throw new HttpError(400, "That is not an arXiv id.");
-    const date = formString(req.body, "date", 10).trim();
-    if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date))
-      throw new HttpError(400, "The day must look like 2024-08-09.");
-    await hideFeedEntries(
-      deps.db,
-      currentUser(req).id,
-      parsed.id,
-      date || null,
-      formString(req.body, "reason", 1000),
-      deps.now(),
-    ).catch(modError);
+  mod.post("/feed/hide", { schema: { body: HideEntryForm } }, async (req, reply) => {
+    const { arxiv_id: paperId, date, reason } = req.body;
+    await hideFeedEntries(deps.db, currentUser(req).id, paperId, date, reason, deps.now()).catch(modError);
     return done(reply);
   });
-  mod.post<{ Params: { id: string } }>("/comments/:id/hide", async (req, reply) => {
-    if (!/^\d{1,9}$/.test(req.params.id)) throw new HttpError(404, "There is no such comment.");
-    const reason = formString(req.body, "reason", 1000);
+  const hideCommentRoute = { schema: { params: CommentParams, body: z.object({ reason: Reason }) } };
+  mod.post("/comments/:id/hide", hideCommentRoute, async (req, reply) => {
+    const id = commentId(req.params.id);
+    const reason = req.body.reason;
     try {
       checkReason(reason);
     } catch (err) {
       modError(err);
     }
-    const arxivId = await hideComment(
-      deps.db,
-      currentUser(req).id,
-      Number(req.params.id),
-      reason.trim(),
-      deps.now(),
-    ).catch(commentError);
-    return reply.redirect(`/papers/${arxivId}#comment-${req.params.id}`, 303);
+    const paperId = await hideComment(deps.db, currentUser(req).id, id, reason.trim(), deps.now()).catch(
+      commentError,
+    );
+    return reply.redirect(`/papers/${paperId}#comment-${id}`, 303);
   });
-  mod.post("/users/suspend", async (req, reply) => {
-    const username = formString(req.body, "username", 100);
-    await suspendUser(
-      deps.db,
-      currentUser(req).id,
-      username,
-      formString(req.body, "reason", 1000),
-      deps.now(),
-    ).catch(modError);
+  mod.post("/users/suspend", { schema: { body: UserForm } }, async (req, reply) => {
+    const { username, reason } = req.body;
+    await suspendUser(deps.db, currentUser(req).id, username, reason, deps.now()).catch(modError);
     return done(reply);
   });
-  mod.post("/users/role", { preHandler: requireRole("admin") }, async (req, reply) => {
-    const role = formString(req.body, "role", 20);
-    if (role !== "user" && role !== "moderator" && role !== "admin")
-      throw new HttpError(400, "The role must be user, moderator or admin.");
-    const username = formString(req.body, "username", 100);
-    await setRole(
-      deps.db,
-      currentUser(req).id,
-      username,
-      role,
-      formString(req.body, "reason", 1000),
-      deps.now(),
-    ).catch(modError);
+  const roleRoute = { preValidation: requireRole("admin"), schema: { body: RoleForm } };
+  mod.post("/users/role", roleRoute, async (req, reply) => {
+    const { username, role, reason } = req.body;
+    await setRole(deps.db, currentUser(req).id, username, role, reason, deps.now()).catch(modError);
     return done(reply);
   });
-  mod.post("/users/unsuspend", async (req, reply) => {
-    const username = formString(req.body, "username", 100);
-    await unsuspendUser(
-      deps.db,
-      currentUser(req).id,
-      username,
-      formString(req.body, "reason", 1000),
-      deps.now(),
-    ).catch(modError);
+  mod.post("/users/unsuspend", { schema: { body: UserForm } }, async (req, reply) => {
+    const { username, reason } = req.body;
+    await unsuspendUser(deps.db, currentUser(req).id, username, reason, deps.now()).catch(modError);
     return done(reply);
   });
 }
@@ -181,18 +158,15 @@ export function registerModerationRoutes(app: FastifyInstance, deps: AppDeps): v
     { prefix: "/mod" },
   );
 
-  app.get<{ Querystring: { before?: string } }>(
-    "/moderation",
-    async (req: FastifyRequest<{ Querystring: { before?: string } }>, reply) => {
-      const before =
-        req.query.before && /^\d{1,9}$/.test(req.query.before) ? Number(req.query.before) : undefined;
-      const entries = await modLogEntries(deps.db, 51, before);
-      const next = entries.length > 50 ? entries[49].id : null;
-      return reply
-        .type("text/html; charset=utf-8")
-        .send(
-          page({ title: "Moderation log", body: logPage(entries.slice(0, 50), next), ctx: pageContext(req) }),
-        );
-    },
-  );
+  const schema = { querystring: z.object({ before: wholeNumber(1, 999_999_999).optional() }) };
+  app.withTypeProvider<ZodTypeProvider>().get("/moderation", { schema }, async (req, reply) => {
+    const before = req.query.before;
+    const entries = await modLogEntries(deps.db, 51, before);
+    const next = entries.length > 50 ? entries[49].id : null;
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(
+        page({ title: "Moderation log", body: logPage(entries.slice(0, 50), next), ctx: pageContext(req) }),
+      );
+  });
 }

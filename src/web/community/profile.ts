@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { commentsByUser } from "../../community/comments.ts";
 import { submissionsByUser } from "../../community/submissions.ts";
 import { upvotedPaperIds } from "../../community/upvotes.ts";
@@ -8,12 +10,14 @@ import { accountLinks } from "../accounts/menu.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { formatDay, snippet } from "../views/format.ts";
 
 export function registerProfileRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get<{ Params: { username: string } }>("/users/:username", async (req, reply) => {
+  const schema = { params: z.object({ username: text(200) }) };
+  app.withTypeProvider<ZodTypeProvider>().get("/users/:username", { schema }, async (req, reply) => {
     const user = req.params.username.length <= 60 ? await userByUsername(deps.db, req.params.username) : null;
     if (!user) throw new HttpError(404, "There is no such user.");
     const [submissions, comments, upvotedIds] = await Promise.all([

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { type SubmitDeps, SubmitError, type SubmitRules, submitPaper } from "../../community/submissions.ts";
 import { ArxivApiError, fetchArxivPapers } from "../../ingest/arxiv-api/client.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { formString } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
+import { formText } from "../fields.ts";
 import { html } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
 import { throttle } from "./throttle.ts";
@@ -41,7 +43,10 @@ function submitForm(
   </section>`;
 }
 
-export function registerSubmitRoutes(app: FastifyInstance, deps: AppDeps): void {
+const SubmitForm = z.object({ arxiv: formText(300) });
+
+export function registerSubmitRoutes(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const rules = submitRules(deps);
   const submitDeps: SubmitDeps = {
     db: deps.db,
@@ -69,13 +74,13 @@ export function registerSubmitRoutes(app: FastifyInstance, deps: AppDeps): void 
       .type("text/html; charset=utf-8")
       .send(page({ title: "Submit a paper", body, ctx: pageContext(req) }));
 
-  app.get("/submit", { preHandler: requireUser }, async (req, reply) =>
+  app.get("/submit", { preValidation: requireUser }, async (req, reply) =>
     show(req, reply, submitForm(pageContext(req), rules)),
   );
-  app.post("/submit", { preHandler: requireUser }, async (req, reply) => {
+  app.post("/submit", { preValidation: requireUser, schema: { body: SubmitForm } }, async (req, reply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "submit", deps.now());
-    const value = formString(req.body, "arxiv", 300);
+    const value = req.body.arxiv;
     try {
       const { arxivId } = await submitPaper(submitDeps, user, value);
       return reply.redirect(`/papers/${arxivId}`, 303);

@@ -1,12 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { upvotedAmong, upvoteSet } from "../../community/upvotes.ts";
-import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { totalUpvotes } from "../../papers/types.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { formString, wantsJson } from "../accounts/form.ts";
+import { wantsJson } from "../accounts/form.ts";
 import { currentUser, requireUser, safeNext } from "../accounts/guards.ts";
+import { errorResponse, jsonResponse, UpvoteResult } from "../api/shapes.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError, isApiRequest } from "../errors.ts";
+import { arxivId, oneOf } from "../fields.ts";
 import { html } from "../html.ts";
 import { setVoteControl, type VoteControl } from "../views/paper-card.ts";
 import { throttle } from "./throttle.ts";
@@ -41,24 +44,50 @@ export function backTo(req: FastifyRequest, fallback: string): string {
   return fallback;
 }
 
+const VoteForm = z.object({
+  arxiv_id: arxivId(),
+  vote: oneOf(["0", "1"]).describe("1 to upvote, 0 to take the upvote back."),
+});
+
 export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
   setVoteControl(voteControl, (db, req, ids) =>
     req.user ? upvotedAmong(db, req.user.id, ids) : Promise.resolve(new Set()),
   );
 
-  const handler = async (req: FastifyRequest, reply: import("fastify").FastifyReply) => {
+  const vote = async (form: z.output<typeof VoteForm>, req: FastifyRequest, reply: FastifyReply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "vote", deps.now());
-    const parsed = parseArxivId(formString(req.body, "arxiv_id", 100));
-    if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "arxiv_id");
-    const vote = formString(req.body, "vote", 5);
-    if (vote !== "0" && vote !== "1")
-      throw new HttpError(400, 'The field "vote" must be 1 (upvote) or 0 (undo).', "vote");
-    const result = await upvoteSet(deps.db, user.id, parsed.id, vote === "1");
+    const id = form.arxiv_id;
+    const result = await upvoteSet(deps.db, user.id, id, form.vote === "1");
     if (!result) throw new HttpError(404, "There is no such paper.");
-    if (isApiRequest(req) || wantsJson(req.headers.accept)) return { arxivId: parsed.id, ...result };
-    return reply.redirect(backTo(req, `/papers/${parsed.id}`), 303);
+    if (isApiRequest(req) || wantsJson(req.headers.accept)) return { arxivId: id, ...result };
+    return reply.redirect(backTo(req, `/papers/${id}`), 303);
   };
-  app.post("/upvote", { preHandler: requireUser }, handler);
-  app.post("/api/upvote", { preHandler: requireUser }, handler);
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.post("/upvote", { preValidation: requireUser, schema: { body: VoteForm } }, (req, reply) =>
+    vote(req.body, req, reply),
+  );
+  routes.post(
+    "/api/upvote",
+    {
+      preValidation: requireUser,
+      schema: {
+        operationId: "setUpvote",
+        summary: "Upvote a paper, or take the upvote back",
+        description:
+          "For the signed-in user (session cookie), with the CSRF token in the X-CSRF-Token header or the _csrf field. A form or JSON body.",
+        body: VoteForm,
+        consumes: ["application/x-www-form-urlencoded", "application/json"],
+        response: {
+          200: jsonResponse("The paper's upvotes after the vote.", UpvoteResult),
+          400: errorResponse("A field is invalid; `param` names it."),
+          401: errorResponse("Not signed in."),
+          403: errorResponse("The CSRF token is missing or wrong."),
+          404: errorResponse("No paper has this id."),
+          429: errorResponse("Too many votes for now; Retry-After says when to try again."),
+        },
+      },
+    },
+    (req, reply) => vote(req.body, req, reply),
+  );
 }

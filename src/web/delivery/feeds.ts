@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { feedQuery, latestFeedDate } from "../../feed/queries.ts";
 import { trendingPage } from "../../feed/trending.ts";
@@ -8,7 +9,7 @@ import { topicMatch } from "../../topics/query.ts";
 import { papersMatchingTopic, topicBySlug } from "../../topics/store.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
-import { validate } from "../validate.ts";
+import { text } from "../fields.ts";
 import { sendCacheable } from "./conditional.ts";
 
 type Format = "rss" | "atom";
@@ -34,9 +35,10 @@ function send(
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 const SearchFeedQuery = z.object({
-  q: z.string().max(250, "must be at most 250 characters"),
-  mode: z.string().optional(),
+  q: text(250, { tooLong: "must be at most 250 characters" }),
+  mode: text(20).optional(),
 });
+const TopicParams = z.object({ slug: text(200) });
 
 /**
  * RSS 2.0 and Atom for the daily feed, trending, each topic and any search. Search and topic
@@ -44,8 +46,9 @@ const SearchFeedQuery = z.object({
  */
 export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void {
   const base = deps.config.baseUrl;
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   for (const format of ["rss", "atom"] as const) {
-    app.get(`/papers.${format}`, async (req, reply) => {
+    routes.get(`/papers.${format}`, async (req, reply) => {
       const day = await latestFeedDate(deps.db);
       const items = day
         ? (await feedQuery().between(day, nextDay(day)).page(deps.db, 0, FEED_SIZE)).items
@@ -64,7 +67,7 @@ export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void
       );
     });
 
-    app.get(`/papers/trending.${format}`, async (req, reply) => {
+    routes.get(`/papers/trending.${format}`, async (req, reply) => {
       const page = await trendingPage(deps.db, { now: deps.now(), page: 0, limit: FEED_SIZE });
       return send(
         req,
@@ -80,7 +83,7 @@ export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void
       );
     });
 
-    app.get<{ Params: { slug: string } }>(`/topics/:slug/feed.${format}`, async (req, reply) => {
+    routes.get(`/topics/:slug/feed.${format}`, { schema: { params: TopicParams } }, async (req, reply) => {
       const topic = await topicBySlug(deps.db, req.params.slug);
       if (!topic) throw new HttpError(404, "There is no topic with this name.");
       const parsed = topicMatch(topic.query);
@@ -99,8 +102,8 @@ export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void
       );
     });
 
-    app.get(`/search.${format}`, async (req, reply) => {
-      const { q } = validate(SearchFeedQuery, req.query);
+    routes.get(`/search.${format}`, { schema: { querystring: SearchFeedQuery } }, async (req, reply) => {
+      const { q } = req.query;
       const parsed = topicMatch(q);
       if (!parsed.ok) throw new HttpError(400, parsed.error, "q");
       const papers = await papersMatchingTopic(deps.db, parsed.match, { limit: FEED_SIZE });

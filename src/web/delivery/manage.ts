@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { manageToken, unsubscribeUrl } from "../../email/links.ts";
 import { SettingsForm, updateSubscription } from "../../email/manage.ts";
@@ -16,6 +18,7 @@ import { topicsFeatured, topicsFollowedBy } from "../../topics/store.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import { pageContext } from "../context.ts";
+import { formText, text } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
 import { accountSubscription } from "./follow.ts";
@@ -40,7 +43,11 @@ async function topicChoices(d: DeliveryDeps, sub: Subscriber) {
  * Managing a subscription: by the signed link in every digest (no login), or, for account
  * holders, from /settings/digest. Both save through the same command.
  */
-export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): void {
+const TokenQuery = z.object({ token: text(1000).optional() });
+const TokenSettingsForm = SettingsForm.extend({ token: formText(1000) });
+
+export function registerManageRoutes(fastify: FastifyInstance, d: DeliveryDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const form = async (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -69,30 +76,18 @@ export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): voi
     return res.subscriber;
   };
 
-  app.get("/subscription", async (req, reply) => {
-    const token = (req.query as Record<string, unknown>).token;
+  app.get("/subscription", { schema: { querystring: TokenQuery } }, async (req, reply) => {
+    const token = req.query.token;
     const sub = await bySubscriptionToken(req, reply, token);
     if (!sub) return reply;
     return form(req, reply, sub, "/subscription", { token: String(token) });
   });
 
-  app.post("/subscription", async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const sub = await bySubscriptionToken(req, reply, body.token);
+  app.post("/subscription", { schema: { body: TokenSettingsForm } }, async (req, reply) => {
+    const { token, ...settings } = req.body;
+    const sub = await bySubscriptionToken(req, reply, token);
     if (!sub) return reply;
-    const parsed = SettingsForm.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return form(
-        req,
-        reply,
-        sub,
-        "/subscription",
-        { token: String(body.token), error: `${issue.path.join(".")} ${issue.message}` },
-        400,
-      );
-    }
-    await updateSubscription(d, sub.id, parsed.data);
+    await updateSubscription(d, sub.id, settings);
     const fresh = (await subscriberById(d.db, sub.id)) ?? sub;
     return form(req, reply, fresh, "/subscription", { token: manageToken(d, fresh), notice: "Saved." });
   });
@@ -101,34 +96,23 @@ export function registerManageRoutes(app: FastifyInstance, d: DeliveryDeps): voi
   const accountSubscriber = (req: FastifyRequest): Promise<Subscriber | null> =>
     accountSubscriptionIfAny(d, currentUser(req));
 
-  app.get("/settings/digest", { preHandler: requireUser }, async (req, reply) => {
+  app.get("/settings/digest", { preValidation: requireUser }, async (req, reply) => {
     const sub = await accountSubscriber(req);
     if (sub) return form(req, reply, sub, "/settings/digest", {});
     return show(req, reply, noSubscription(req));
   });
 
-  app.post("/settings/digest", { preHandler: requireUser }, async (req, reply) => {
+  const settingsRoute = { preValidation: requireUser, schema: { body: SettingsForm } };
+  app.post("/settings/digest", settingsRoute, async (req, reply) => {
     const sub = await accountSubscriber(req);
     if (!sub) return show(req, reply, noSubscription(req), 400);
-    const parsed = SettingsForm.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return form(
-        req,
-        reply,
-        sub,
-        "/settings/digest",
-        { error: `${issue.path.join(".")} ${issue.message}` },
-        400,
-      );
-    }
-    await updateSubscription(d, sub.id, parsed.data);
+    await updateSubscription(d, sub.id, req.body);
     return form(req, reply, (await subscriberById(d.db, sub.id)) ?? sub, "/settings/digest", {
       notice: "Saved.",
     });
   });
 
-  app.post("/settings/digest/subscribe", { preHandler: requireUser }, async (req, reply) => {
+  app.post("/settings/digest/subscribe", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     if (!user.email)
       return show(

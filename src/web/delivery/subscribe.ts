@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { manageUrl } from "../../email/links.ts";
 import { maskEmail } from "../../email/manage.ts";
@@ -7,6 +9,7 @@ import { confirmSubscription, requestSubscription, unsubscribeByToken } from "..
 import { verifyToken } from "../../email/tokens.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
+import { formTextCheckedByCapability, text } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
 import { CHECK_INBOX, messagePage, subscribePage, unsubscribeConfirm } from "./views.ts";
@@ -19,23 +22,24 @@ function show(req: FastifyRequest, reply: FastifyReply, title: string, body: Saf
     .send(page({ title, body, ctx: pageContext(req) }));
 }
 
-const field = (body: unknown, name: string): unknown =>
-  body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
+const TokenQuery = z.object({ token: text(1000).optional() });
+const EmailForm = z.object({ email: formTextCheckedByCapability(1000) });
 
 /** Subscribe (double opt-in), confirm, and unsubscribe (a page, and RFC 8058 one-click). */
-export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): void {
+export function registerSubscribeRoutes(fastify: FastifyInstance, d: DeliveryDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get("/subscribe", async (req, reply) => show(req, reply, "Subscribe", subscribePage(pageContext(req))));
 
-  app.post("/subscribe", async (req, reply) => {
+  app.post("/subscribe", { schema: { body: EmailForm } }, async (req, reply) => {
     await throttle(d.db, req, reply, "subscribe", d.now());
-    const res = await requestSubscription(d, { email: field(req.body, "email") });
+    const res = await requestSubscription(d, { email: req.body.email });
     if (!res.ok)
       return show(req, reply, "Subscribe", subscribePage(pageContext(req), { error: res.error }), 400);
     return show(req, reply, "Check your inbox", messagePage("Check your inbox", CHECK_INBOX));
   });
 
-  app.get("/subscribe/confirm", async (req, reply) => {
-    const res = await confirmSubscription(d, field(req.query, "token"));
+  app.get("/subscribe/confirm", { schema: { querystring: TokenQuery } }, async (req, reply) => {
+    const res = await confirmSubscription(d, req.query.token);
     if (!res.ok)
       return show(
         req,
@@ -60,8 +64,8 @@ export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): 
     );
   });
 
-  app.get("/unsubscribe", async (req, reply) => {
-    const token = field(req.query, "token");
+  app.get("/unsubscribe", { schema: { querystring: TokenQuery } }, async (req, reply) => {
+    const token = req.query.token;
     const check = verifyToken(d.secret, "unsubscribe", token, d.now());
     const sub = check.ok ? await subscriberById(d.db, check.payload.s) : null;
     if (!check.ok || !sub || sub.email.toLowerCase() !== check.payload.e) {
@@ -82,8 +86,9 @@ export function registerSubscribeRoutes(app: FastifyInstance, d: DeliveryDeps): 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the header's URL with no cookies,
   // so no CSRF token can come along. The signed token is the proof instead, and the worst a
   // forged request could do with a stolen token is unsubscribe its owner.
-  app.post("/unsubscribe", { config: { csrf: false } }, async (req, reply) => {
-    const token = field(req.query, "token") ?? field(req.body, "token");
+  const oneClick = { config: { csrf: false }, schema: { querystring: TokenQuery, body: TokenQuery } };
+  app.post("/unsubscribe", oneClick, async (req, reply) => {
+    const token = req.query.token ?? req.body.token;
     const res = await unsubscribeByToken(d, token);
     if (!res.ok) return show(req, reply, "Link not valid", messagePage("That did not work", res.error), 400);
     return show(

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { subscriberByUser } from "../../email/subscribers-store.ts";
@@ -21,18 +22,27 @@ import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { formText, formTextCheckedByCapability, pageNumber, text } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
-import { intParam, validate } from "../validate.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 import { accountSubscription, type FollowResult, followState } from "./follow.ts";
 import { feedLinks, followForm, followStatus, newTopicForm, topicList } from "./topic-views.ts";
 import { CHECK_INBOX } from "./views.ts";
 
 const PAGE_SIZE = 20;
-const TopicPageQuery = z.object({ p: intParam(1, 50).optional() });
+const TopicPageQuery = z.object({ p: pageNumber(1, 50).optional(), followed: text(10).optional() });
 // The search page allows longer queries than a topic; the form shows the start and says the limit.
-const NewTopicQuery = z.object({ q: z.string().max(5000).optional() });
+const NewTopicQuery = z.object({ q: text(5000, { multiline: true }).optional() });
+// Limits above the topic's own (topics/commands.ts), so that its clearer messages are the ones shown.
+const NewTopicForm = z.object({
+  q: formTextCheckedByCapability(5000),
+  name: formTextCheckedByCapability(1000),
+  email: formTextCheckedByCapability(1000),
+});
+const TopicParams = z.object({ slug: text(200) });
+const FollowForm = z.object({ email: formTextCheckedByCapability(1000) });
+const FeatureForm = z.object({ featured: formText(10) });
 
 function show(
   req: FastifyRequest,
@@ -47,23 +57,21 @@ function show(
     .send(page({ title, body, head: opts.head, ctx: pageContext(req) }));
 }
 
-const field = (body: unknown, name: string): unknown =>
-  body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
-
 /**
  * Topics: saved searches with their own page and feed, followed in digests. Anyone can save a
  * search as a topic; following one by email goes through the same double opt-in as subscribing.
  */
-export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: DeliveryDeps): void {
+export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: DeliveryDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   /**
    * Signed in, the account's own address is used: followed at once when the address is
    * confirmed (no second confirmation by mail), or kept as pending on the account's own
    * subscription until the address is confirmed. Anyone else (or another address) gets the
    * double opt-in mail, with the same answer for every address.
    */
-  const follow = async (req: FastifyRequest, topic: Topic, email: unknown): Promise<FollowResult> => {
+  const follow = async (req: FastifyRequest, topic: Topic, email: string): Promise<FollowResult> => {
     const user = req.user;
-    if (user?.email && (email === undefined || email === "")) {
+    if (user?.email && email === "") {
       const sub = await accountSubscription(d, user);
       if (sub) {
         await followTopic(d.db, sub.id, topic.id);
@@ -90,8 +98,8 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.get("/topics/new", async (req, reply) => {
-    const { q = "" } = validate(NewTopicQuery, req.query);
+  app.get("/topics/new", { schema: { querystring: NewTopicQuery } }, async (req, reply) => {
+    const { q = "" } = req.query;
     const short = q.slice(0, MAX_TOPIC_QUERY);
     return show(
       req,
@@ -101,14 +109,14 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.post("/topics", async (req, reply) => {
+  app.post("/topics", { schema: { body: NewTopicForm } }, async (req, reply) => {
     await throttle(d.db, req, reply, "subscribe", d.now());
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = req.body;
     const saved = await saveTopic(d.db, { query: body.q, name: body.name, createdBy: req.user?.id ?? null });
     const values = {
-      q: String(body.q ?? "").slice(0, 250),
-      name: String(body.name ?? "").slice(0, 80),
-      email: String(body.email ?? "").slice(0, 254),
+      q: body.q.slice(0, 250),
+      name: body.name.slice(0, 80),
+      email: body.email.slice(0, 254),
     };
     if (!saved.ok)
       return show(
@@ -118,7 +126,7 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
         newTopicForm(pageContext(req), { ...values, error: saved.error }),
         { status: 400 },
       );
-    const wantsFollow = (typeof body.email === "string" && body.email.trim() !== "") || !!req.user;
+    const wantsFollow = body.email.trim() !== "" || !!req.user;
     let state = "";
     if (wantsFollow) {
       const res = await follow(req, saved.topic, body.email);
@@ -135,10 +143,11 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     return reply.redirect(`/topics/${saved.topic.slug}${state ? `?followed=${state}` : ""}`, 303);
   });
 
-  app.get<{ Params: { slug: string } }>("/topics/:slug", async (req, reply) => {
+  const topicPage = { schema: { params: TopicParams, querystring: TopicPageQuery } };
+  app.get("/topics/:slug", topicPage, async (req, reply) => {
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
-    const { p = 1 } = validate(TopicPageQuery, req.query);
+    const { p = 1 } = req.query;
     const parsed = topicMatch(topic.query);
     const rows = parsed.ok
       ? await papersMatchingTopic(d.db, parsed.match, { limit: PAGE_SIZE + 1, offset: (p - 1) * PAGE_SIZE })
@@ -146,7 +155,7 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     const papers = rows.slice(0, PAGE_SIZE);
     const ctx = pageContext(req);
     const cards = await cardContext(deps.db, req, ctx, papers);
-    const followed = String(field(req.query, "followed") ?? "");
+    const followed = req.query.followed ?? "";
     const isAdmin = hasRole(req.user, "admin");
     const mine = req.user ? await followState(d, req.user, topic.id) : null;
     return show(
@@ -167,34 +176,32 @@ export function registerTopicRoutes(app: FastifyInstance, deps: AppDeps, d: Deli
     );
   });
 
-  app.post<{ Params: { slug: string } }>("/topics/:slug/follow", async (req, reply) => {
+  const followRoute = { schema: { params: TopicParams, body: FollowForm } };
+  app.post("/topics/:slug/follow", followRoute, async (req, reply) => {
     await throttle(d.db, req, reply, "subscribe", d.now());
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
-    const res = await follow(req, topic, field(req.body, "email"));
+    const res = await follow(req, topic, req.body.email);
     if (res.state === "error") throw new HttpError(400, res.error, "email");
     return reply.redirect(`/topics/${topic.slug}?followed=${res.state}`, 303);
   });
 
-  app.post<{ Params: { slug: string } }>(
-    "/topics/:slug/unfollow",
-    { preHandler: requireUser },
-    async (req, reply) => {
-      const topic = await topicBySlug(d.db, req.params.slug);
-      if (!topic) throw new HttpError(404, "There is no topic with this name.");
-      const sub = await subscriberByUser(d.db, currentUser(req).id);
-      if (sub) await unfollowTopic(d.db, sub.id, topic.id);
-      return reply.redirect(`/topics/${topic.slug}`, 303);
-    },
-  );
+  const unfollowRoute = { preValidation: requireUser, schema: { params: TopicParams } };
+  app.post("/topics/:slug/unfollow", unfollowRoute, async (req, reply) => {
+    const topic = await topicBySlug(d.db, req.params.slug);
+    if (!topic) throw new HttpError(404, "There is no topic with this name.");
+    const sub = await subscriberByUser(d.db, currentUser(req).id);
+    if (sub) await unfollowTopic(d.db, sub.id, topic.id);
+    return reply.redirect(`/topics/${topic.slug}`, 303);
+  });
 
-  app.post<{ Params: { slug: string } }>(
+  app.post(
     "/topics/:slug/feature",
-    { preHandler: requireRole("admin") },
+    { preValidation: requireRole("admin"), schema: { params: TopicParams, body: FeatureForm } },
     async (req, reply) => {
       const topic = await topicBySlug(d.db, req.params.slug);
       if (!topic) throw new HttpError(404, "There is no topic with this name.");
-      await setTopicFeatured(d.db, topic.id, field(req.body, "featured") === "1");
+      await setTopicFeatured(d.db, topic.id, req.body.featured === "1");
       return reply.redirect(`/topics/${topic.slug}`, 303);
     },
   );

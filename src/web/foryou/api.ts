@@ -1,22 +1,30 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CandidatePools } from "../../recommend/pools.ts";
 import { DEFAULT_WINDOW_DAYS, recommendFor, windowStart } from "../../recommend/service.ts";
 import { presentPaper } from "../api/presenters.ts";
 import type { AppDeps } from "../app.ts";
-import { intParam, validate } from "../validate.ts";
+import { wholeNumber } from "../fields.ts";
 import { bearerUserId } from "./tokens.ts";
 
 const Query = z.object({
-  limit: intParam(1, 100).optional(),
-  days: intParam(1, 365).optional(),
+  limit: wholeNumber(1, 100).optional().describe("How many papers, 1 to 100 (default 30)."),
+  days: wholeNumber(1, 365).optional().describe("How many days back to look for papers."),
 });
 
 /** GET /api/for-you: the same ranking as /for-you, for the holder of a personal API token. */
 export function registerForYouApi(app: FastifyInstance, deps: AppDeps, pools: CandidatePools): void {
-  app.get("/api/for-you", async (req, reply) => {
+  const schema = {
+    operationId: "forYou",
+    summary: "Papers recommended for the holder of a personal API token",
+    description:
+      "The same ranking as /for-you. Send `Authorization: Bearer TOKEN` (made at /settings/tokens).",
+    querystring: Query,
+  };
+  app.withTypeProvider<ZodTypeProvider>().get("/api/for-you", { schema }, async (req, reply) => {
     const userId = await bearerUserId(deps.db, req, deps.now());
-    const q = validate(Query, req.query);
+    const q = req.query;
     const now = deps.now();
     const result = await recommendFor(deps.db, pools, userId, {
       now,

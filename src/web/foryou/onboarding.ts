@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { AUTHOR_NAME_MAX, authorKey } from "../../authors/names.ts";
 import { followAuthor } from "../../authors/store.ts";
 import { trendingPage } from "../../feed/trending.ts";
@@ -7,35 +9,30 @@ import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { markOnboarded, userTopicIds, userTopicSet } from "../../recommend/store.ts";
 import { topicById, topicsList } from "../../topics/store.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { formString } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { formText, repeated } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 
 const MAX_PICKS = 50;
+const StartForm = z.object({
+  topic: repeated(12, MAX_PICKS),
+  paper: repeated(100, MAX_PICKS),
+  authors: formText(4000, { multiline: true }),
+});
 
 /** Checkbox groups arrive as one string or an array of strings. */
-function manyField(body: unknown, name: string, maxEach: number): string[] {
-  const v = body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
-  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  if (list.length > MAX_PICKS) throw new HttpError(400, `Pick at most ${MAX_PICKS} at once.`, name);
-  return list.map((x) => {
-    if (typeof x !== "string" || x.length > maxEach)
-      throw new HttpError(400, `The field "${name}" is not valid.`, name);
-    return x;
-  });
-}
-
 /**
  * The cold start: a new person picks a few topics, authors or trending papers (Scholar Inbox
  * asks for authors or papers the same way), and "for you" has something to learn from.
  */
-export function registerOnboarding(app: FastifyInstance, deps: AppDeps): void {
-  app.get("/for-you/start", { preHandler: requireUser }, async (req, reply) => {
+export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get("/for-you/start", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     const ctx = pageContext(req);
     const [topics, followed, trending] = await Promise.all([
@@ -74,34 +71,38 @@ export function registerOnboarding(app: FastifyInstance, deps: AppDeps): void {
     return reply.type("text/html; charset=utf-8").send(page({ title: "Get started", body, ctx }));
   });
 
-  app.post("/for-you/start", { preHandler: requireUser }, async (req, reply) => {
-    const user = currentUser(req);
-    await throttle(deps.db, req, reply, "library", deps.now());
-    const topicIds = manyField(req.body, "topic", 12).map((t) => {
-      if (!/^\d{1,9}$/.test(t)) throw new HttpError(400, "That is not a topic.", "topic");
-      return Number(t);
-    });
-    const papers = manyField(req.body, "paper", 100).map((p) => {
-      const parsed = parseArxivId(p);
-      if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "paper");
-      return parsed.id;
-    });
-    const authors = formString(req.body, "authors", 4000)
-      .split(/\r?\n/)
-      .map((a) => a.trim())
-      .filter((a) => authorKey(a));
-    if (authors.length > MAX_PICKS)
-      throw new HttpError(400, `Name at most ${MAX_PICKS} authors at once.`, "authors");
-    for (const a of authors)
-      if (a.length > AUTHOR_NAME_MAX)
-        throw new HttpError(400, `An author name has at most ${AUTHOR_NAME_MAX} characters.`, "authors");
-    for (const id of topicIds) {
-      if (!(await topicById(deps.db, id))) throw new HttpError(404, "There is no such topic.", "topic");
-    }
-    for (const id of topicIds) await userTopicSet(deps.db, user.id, id, true);
-    for (const a of authors) await followAuthor(deps.db, user.id, a);
-    for (const id of papers) await saveSet(deps.db, user.id, id, true);
-    await markOnboarded(deps.db, user.id);
-    return reply.redirect("/for-you", 303);
-  });
+  app.post(
+    "/for-you/start",
+    { preValidation: requireUser, schema: { body: StartForm } },
+    async (req, reply) => {
+      const user = currentUser(req);
+      await throttle(deps.db, req, reply, "library", deps.now());
+      const topicIds = req.body.topic.map((t) => {
+        if (!/^\d{1,9}$/.test(t)) throw new HttpError(400, "That is not a topic.", "topic");
+        return Number(t);
+      });
+      const papers = req.body.paper.map((p) => {
+        const parsed = parseArxivId(p);
+        if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "paper");
+        return parsed.id;
+      });
+      const authors = req.body.authors
+        .split(/\r?\n/)
+        .map((a) => a.trim())
+        .filter((a) => authorKey(a));
+      if (authors.length > MAX_PICKS)
+        throw new HttpError(400, `Name at most ${MAX_PICKS} authors at once.`, "authors");
+      for (const a of authors)
+        if (a.length > AUTHOR_NAME_MAX)
+          throw new HttpError(400, `An author name has at most ${AUTHOR_NAME_MAX} characters.`, "authors");
+      for (const id of topicIds) {
+        if (!(await topicById(deps.db, id))) throw new HttpError(404, "There is no such topic.", "topic");
+      }
+      for (const id of topicIds) await userTopicSet(deps.db, user.id, id, true);
+      for (const a of authors) await followAuthor(deps.db, user.id, a);
+      for (const id of papers) await saveSet(deps.db, user.id, id, true);
+      await markOnboarded(deps.db, user.id);
+      return reply.redirect("/for-you", 303);
+    },
+  );
 }

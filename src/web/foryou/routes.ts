@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CandidatePools } from "../../recommend/pools.ts";
 import { DEFAULT_WINDOW_DAYS, recommendFor, windowStart } from "../../recommend/service.ts";
@@ -6,22 +7,23 @@ import { onboardingDone } from "../../recommend/store.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
+import { wholeNumber } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { libraryStateFor } from "../library/state.ts";
-import { intParam, validate } from "../validate.ts";
 import { emptyFeed } from "../views/feed-view.ts";
 import { cardContext } from "../views/paper-card.ts";
 import { forYouCards, interestSummary } from "./views.ts";
 
 export const FOR_YOU_LIMIT = 30;
-const ForYouQuery = z.object({ days: intParam(1, 365).optional() });
+const ForYouQuery = z.object({ days: wholeNumber(1, 365).optional() });
 
 /** /for-you: the personal feed, with its reasons, or trending until the person has told us anything. */
 export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: CandidatePools): void {
-  app.get("/for-you", { preHandler: requireUser }, async (req, reply) => {
+  const route = { preValidation: requireUser, schema: { querystring: ForYouQuery } };
+  app.withTypeProvider<ZodTypeProvider>().get("/for-you", route, async (req, reply) => {
     const user = currentUser(req);
-    const days = validate(ForYouQuery, req.query).days ?? DEFAULT_WINDOW_DAYS;
+    const days = req.query.days ?? DEFAULT_WINDOW_DAYS;
     const now = deps.now();
     const result = await recommendFor(deps.db, pools, user.id, {
       now,

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import {
   activeTokenCount,
   apiTokensOf,
@@ -11,12 +13,12 @@ import {
 } from "../../api-tokens/store.ts";
 import type { Db } from "../../db/client.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { formString } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { formText, text } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
 import { formatDay } from "../views/format.ts";
@@ -39,7 +41,8 @@ export async function bearerUserId(db: Db, req: FastifyRequest, now: Date): Prom
 }
 
 /** Settings → API tokens: create (shown once), list, revoke. */
-export function registerTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerTokenRoutes(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const render = async (req: FastifyRequest, created?: { name: string; token: string }): Promise<string> => {
     const user = currentUser(req);
     const ctx = pageContext(req);
@@ -66,17 +69,21 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
     return page({ title: "API tokens", body, ctx });
   };
 
-  app.get("/settings/tokens", { preHandler: requireUser }, async (req, reply) =>
+  app.get("/settings/tokens", { preValidation: requireUser }, async (req, reply) =>
     reply
       .type("text/html; charset=utf-8")
       .header("cache-control", "no-store")
       .send(await render(req)),
   );
 
-  app.post("/settings/tokens", { preHandler: requireUser }, async (req, reply) => {
+  const createRoute = {
+    preValidation: requireUser,
+    schema: { body: z.object({ name: formText(TOKEN_NAME_MAX) }) },
+  };
+  app.post("/settings/tokens", createRoute, async (req, reply) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "api_token", deps.now());
-    const name = formString(req.body, "name", TOKEN_NAME_MAX).trim();
+    const name = req.body.name.trim();
     if (!name) throw new HttpError(400, "Give the token a name.", "name");
     if ((await activeTokenCount(deps.db, user.id)) >= TOKENS_PER_USER_MAX)
       throw new HttpError(400, `You have ${TOKENS_PER_USER_MAX} tokens; revoke one first.`);
@@ -88,9 +95,9 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
       .send(await render(req, { name, token }));
   });
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     "/settings/tokens/:id/revoke",
-    { preHandler: requireUser },
+    { preValidation: requireUser, schema: { params: z.object({ id: text(100) }) } },
     async (req, reply) => {
       const user = currentUser(req);
       const id = /^\d{1,9}$/.test(req.params.id) ? Number(req.params.id) : null;

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import {
   COLLECTION_DESCRIPTION_MAX,
   COLLECTION_NAME_MAX,
@@ -14,34 +16,51 @@ import {
   deleteCollection,
   updateCollection,
 } from "../../library/store.ts";
+import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { papersByIds } from "../../papers/store.ts";
 import type { Paper } from "../../papers/types.ts";
 import { feedItemOf, feedUpdated } from "../../syndication/items.ts";
 import { renderAtom, renderRss } from "../../syndication/xml.ts";
 import { userByUsername } from "../../users/store.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { formString, wantsJson } from "../accounts/form.ts";
+import { wantsJson } from "../accounts/form.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { backTo } from "../community/votes.ts";
 import { pageContext } from "../context.ts";
 import { HttpError, isApiRequest } from "../errors.ts";
+import { formText, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 import { libraryButtons } from "./buttons.ts";
-import { arxivIdField, onField } from "./form.ts";
+import { ToggleForm } from "./form.ts";
 import { libraryStateFor } from "./state.ts";
 
 const NOT_FOUND = "There is no such collection.";
 
-function collectionFields(body: unknown) {
-  const name = formString(body, "name", COLLECTION_NAME_MAX).trim();
+const CollectionForm = z.object({
+  name: formText(COLLECTION_NAME_MAX),
+  description: formText(COLLECTION_DESCRIPTION_MAX, { multiline: true }),
+  public: formText(5),
+});
+const NewCollectionForm = CollectionForm.extend({ arxiv_id: formText(300) });
+const SettingsForm = CollectionForm.extend({ delete: formText(5) });
+const MineParams = z.object({ slug: text(200) });
+const CollectionParams = z.object({ username: text(200), slug: text(200) });
+
+/** The optional paper of the "new collection" form on a paper page. */
+function arxivIdOrThrow(value: string): string {
+  const parsed = parseArxivId(value);
+  if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "arxiv_id");
+  return parsed.id;
+}
+
+function collectionFields(form: z.output<typeof CollectionForm>) {
+  const name = form.name.trim();
   if (!name) throw new HttpError(400, "Give the collection a name.", "name");
-  const description = formString(body, "description", COLLECTION_DESCRIPTION_MAX).trim();
-  const isPublic = formString(body, "public", 5) === "1";
-  return { name, description, isPublic };
+  return { name, description: form.description.trim(), isPublic: form.public === "1" };
 }
 
 export function collectionPath(username: string, slug: string): string {
@@ -52,10 +71,10 @@ export function collectionPath(username: string, slug: string): string {
  * Collections as on Hugging Face: named, private or public lists of papers. A private
  * collection exists only for its owner: anyone else gets the same 404 as for a missing one.
  */
-export function registerCollectionRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerCollectionRoutes(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   /** The collection at /users/NAME/collections/SLUG if the requester may see it. */
-  const visible = async (req: FastifyRequest<{ Params: { username: string; slug: string } }>) => {
-    const { username, slug } = req.params;
+  const visible = async (req: FastifyRequest, { username, slug }: z.output<typeof CollectionParams>) => {
     const owner = username.length <= 60 && slug.length <= 80 ? await userByUsername(deps.db, username) : null;
     const c = owner ? await collectionBySlug(deps.db, owner.id, slug) : null;
     if (!owner || !c || (!c.isPublic && req.user?.id !== owner.id)) throw new HttpError(404, NOT_FOUND);
@@ -71,14 +90,14 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: AppDeps): v
     return { owner, c, papers };
   };
 
-  const mine = async (req: FastifyRequest<{ Params: { slug: string } }>): Promise<Collection> => {
+  const mine = async (req: FastifyRequest, slug: string): Promise<Collection> => {
     const user = currentUser(req);
-    const c = req.params.slug.length <= 80 ? await collectionBySlug(deps.db, user.id, req.params.slug) : null;
+    const c = slug.length <= 80 ? await collectionBySlug(deps.db, user.id, slug) : null;
     if (!c) throw new HttpError(404, NOT_FOUND);
     return c;
   };
 
-  app.get("/collections", { preHandler: requireUser }, async (req, reply) => {
+  app.get("/collections", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     const ctx = pageContext(req);
     const list = await collectionsOf(deps.db, user.id, false);
@@ -103,33 +122,36 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: AppDeps): v
     return reply.type("text/html; charset=utf-8").send(page({ title: "Collections", body, ctx }));
   });
 
-  app.post("/collections", { preHandler: requireUser }, async (req, reply) => {
-    const user = currentUser(req);
-    await throttle(deps.db, req, reply, "library", deps.now());
-    const fields = collectionFields(req.body);
-    if ((await collectionsOf(deps.db, user.id, false)).length >= COLLECTIONS_PER_USER_MAX)
-      throw new HttpError(
-        400,
-        `You have ${COLLECTIONS_PER_USER_MAX} collections, the most one person can have.`,
-      );
-    const c = await createCollection(deps.db, { userId: user.id, ...fields });
-    // A paper page's "new collection" form adds its paper straight away.
-    const arxivId = formString(req.body, "arxiv_id", 100) ? arxivIdField(req.body) : null;
-    if (arxivId && !(await collectionPaperSet(deps.db, c.id, arxivId, true)))
-      throw new HttpError(404, "There is no such paper.", "arxiv_id");
-    if (isApiRequest(req) || wantsJson(req.headers.accept))
-      return reply.code(201).send({ slug: c.slug, name: c.name });
-    return reply.redirect(collectionPath(user.username, c.slug), 303);
-  });
+  app.post(
+    "/collections",
+    { preValidation: requireUser, schema: { body: NewCollectionForm } },
+    async (req, reply) => {
+      const user = currentUser(req);
+      await throttle(deps.db, req, reply, "library", deps.now());
+      const fields = collectionFields(req.body);
+      if ((await collectionsOf(deps.db, user.id, false)).length >= COLLECTIONS_PER_USER_MAX)
+        throw new HttpError(
+          400,
+          `You have ${COLLECTIONS_PER_USER_MAX} collections, the most one person can have.`,
+        );
+      const c = await createCollection(deps.db, { userId: user.id, ...fields });
+      // A paper page's "new collection" form adds its paper straight away.
+      const arxivId = req.body.arxiv_id ? arxivIdOrThrow(req.body.arxiv_id) : null;
+      if (arxivId && !(await collectionPaperSet(deps.db, c.id, arxivId, true)))
+        throw new HttpError(404, "There is no such paper.", "arxiv_id");
+      if (isApiRequest(req) || wantsJson(req.headers.accept))
+        return reply.code(201).send({ slug: c.slug, name: c.name });
+      return reply.redirect(collectionPath(user.username, c.slug), 303);
+    },
+  );
 
-  app.post<{ Params: { slug: string } }>(
+  app.post(
     "/collections/:slug/papers",
-    { preHandler: requireUser },
+    { preValidation: requireUser, schema: { params: MineParams, body: ToggleForm } },
     async (req, reply) => {
       await throttle(deps.db, req, reply, "library", deps.now());
-      const c = await mine(req);
-      const arxivId = arxivIdField(req.body);
-      const on = onField(req.body);
+      const c = await mine(req, req.params.slug);
+      const { arxiv_id: arxivId, on } = req.body;
       if (!(await collectionPaperSet(deps.db, c.id, arxivId, on)))
         throw new HttpError(404, "There is no such paper.", "arxiv_id");
       if (wantsJson(req.headers.accept)) return { slug: c.slug, arxivId, in: on };
@@ -137,13 +159,13 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: AppDeps): v
     },
   );
 
-  app.post<{ Params: { slug: string } }>(
+  app.post(
     "/collections/:slug/settings",
-    { preHandler: requireUser },
+    { preValidation: requireUser, schema: { params: MineParams, body: SettingsForm } },
     async (req, reply) => {
       await throttle(deps.db, req, reply, "library", deps.now());
-      const c = await mine(req);
-      if (formString(req.body, "delete", 5) === "1") {
+      const c = await mine(req, req.params.slug);
+      if (req.body.delete === "1") {
         await deleteCollection(deps.db, c.id);
         return reply.redirect("/collections", 303);
       }
@@ -152,10 +174,11 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: AppDeps): v
     },
   );
 
-  app.get<{ Params: { username: string; slug: string } }>(
+  app.get(
     "/users/:username/collections/:slug",
+    { schema: { params: CollectionParams } },
     async (req, reply) => {
-      const { owner, c, papers } = await visible(req);
+      const { owner, c, papers } = await visible(req, req.params);
       const ctx = pageContext(req);
       const list = papers.map((p) => p.paper);
       const cards = await cardContext(deps.db, req, ctx, list);
@@ -192,10 +215,11 @@ export function registerCollectionRoutes(app: FastifyInstance, deps: AppDeps): v
   );
 
   for (const format of ["atom", "rss"] as const)
-    app.get<{ Params: { username: string; slug: string } }>(
+    app.get(
       `/users/:username/collections/:slug/feed.${format}`,
+      { schema: { params: CollectionParams } },
       async (req, reply) => {
-        const { owner, c, papers } = await visible(req);
+        const { owner, c, papers } = await visible(req, req.params);
         // Feed readers fetch without a session: a private collection has no feed at all.
         if (!c.isPublic) throw new HttpError(404, NOT_FOUND);
         const base = deps.config.baseUrl;

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { z } from "zod";
 import { savesBibtex, savesJson } from "../../library/export.ts";
 import { dismissalSet, savedPapers, saveSet } from "../../library/store.ts";
 import { papersByIds } from "../../papers/store.ts";
@@ -13,16 +15,21 @@ import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 import { libraryButtons } from "./buttons.ts";
-import { arxivIdField, onField } from "./form.ts";
+import { ToggleForm } from "./form.ts";
 import { libraryStateFor } from "./state.ts";
 
 /** Save and "not interested" (forms and JSON), the reading list page and its exports. */
-export function registerLibraryRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const toggle = (what: "save" | "dismiss") => async (req: FastifyRequest, reply: FastifyReply) => {
+export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const toggle = async (
+    what: "save" | "dismiss",
+    form: z.output<typeof ToggleForm>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ) => {
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "library", deps.now());
-    const arxivId = arxivIdField(req.body);
-    const on = onField(req.body);
+    const { arxiv_id: arxivId, on } = form;
     const ok =
       what === "save"
         ? await saveSet(deps.db, user.id, arxivId, on)
@@ -32,12 +39,30 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: AppDeps): void
       return { arxivId, [what === "save" ? "saved" : "dismissed"]: on };
     return reply.redirect(backTo(req, `/papers/${arxivId}`), 303);
   };
-  app.post("/save", { preHandler: requireUser }, toggle("save"));
-  app.post("/api/save", { preHandler: requireUser }, toggle("save"));
-  app.post("/dismiss", { preHandler: requireUser }, toggle("dismiss"));
-  app.post("/api/dismiss", { preHandler: requireUser }, toggle("dismiss"));
+  const toggleRoute = { preValidation: requireUser, schema: { body: ToggleForm } };
+  const apiRoute = (operationId: string, summary: string) => ({
+    preValidation: requireUser,
+    schema: {
+      operationId,
+      summary,
+      body: ToggleForm,
+      consumes: ["application/x-www-form-urlencoded", "application/json"],
+    },
+  });
+  app.post("/save", toggleRoute, (req, reply) => toggle("save", req.body, req, reply));
+  app.post(
+    "/api/save",
+    apiRoute("setSaved", "Save a paper to the reading list (on=1) or take it off (on=0)"),
+    (req, reply) => toggle("save", req.body, req, reply),
+  );
+  app.post("/dismiss", toggleRoute, (req, reply) => toggle("dismiss", req.body, req, reply));
+  app.post(
+    "/api/dismiss",
+    apiRoute("setNotInterested", "Mark a paper as not interesting (on=1), or undo it (on=0)"),
+    (req, reply) => toggle("dismiss", req.body, req, reply),
+  );
 
-  app.get("/saves", { preHandler: requireUser }, async (req, reply) => {
+  app.get("/saves", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     const saves = await savedPapers(deps.db, user.id);
     const byId = await papersByIds(
@@ -77,14 +102,14 @@ export function registerLibraryRoutes(app: FastifyInstance, deps: AppDeps): void
       return paper ? [{ paper, savedAt: s.savedAt }] : [];
     });
   };
-  app.get("/saves.bib", { preHandler: requireUser }, async (req, reply) => {
+  app.get("/saves.bib", { preValidation: requireUser }, async (req, reply) => {
     const items = await exportSaves(req);
     return reply
       .type("application/x-bibtex; charset=utf-8")
       .header("content-disposition", 'attachment; filename="daily-papers-saves.bib"')
       .send(savesBibtex(items.map((i) => i.paper)));
   });
-  app.get("/saves.json", { preHandler: requireUser }, async (req, reply) => {
+  app.get("/saves.json", { preValidation: requireUser }, async (req, reply) => {
     const items = await exportSaves(req);
     return reply
       .type("application/json; charset=utf-8")

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type Period, type PeriodKind, periodContaining, periodLabel } from "../../feed/periods.ts";
 import { feedQuery, latestFeedDate, neighbourFeedDates } from "../../feed/queries.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
+import { pageNumber, period as periodField } from "../fields.ts";
 import { html } from "../html.ts";
 import { page, siteOf } from "../layout.ts";
-import { intParam, periodParam, validate } from "../validate.ts";
 import {
   emptyFeed,
   feedHeader,
@@ -20,23 +21,25 @@ import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 
 export const PAGE_SIZE = 50;
 
-const PageQuery = z.object({ page: intParam(1, 100_000).optional() });
+const PageQuery = z.object({ page: pageNumber(1, 100_000).optional() });
 
 const PARAM: Record<PeriodKind, string> = { day: "date", week: "week", month: "month" };
 
 /** The day, week and month feeds, and / showing the newest feed day. */
 export function registerFeedPages(app: FastifyInstance, deps: AppDeps): void {
-  app.get("/", async (req, reply) => {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get("/", { schema: { querystring: PageQuery } }, async (req, reply) => {
     const latest = await latestFeedDate(deps.db);
     if (!latest) return reply.type("text/html; charset=utf-8").send(emptySite(req));
-    return renderPeriod(req, reply, deps, periodContaining("day", latest), true);
+    return renderPeriod(req, reply, deps, periodContaining("day", latest), true, req.query.page);
   });
 
   for (const kind of ["day", "week", "month"] as const) {
     const param = PARAM[kind];
-    app.get<{ Params: Record<string, string> }>(`/papers/${param}/:${param}`, async (req, reply) => {
-      const period = validate(z.object({ [param]: periodParam(kind) }), req.params)[param] as Period;
-      return renderPeriod(req, reply, deps, period, false);
+    const schema = { params: z.object({ [param]: periodField(kind) }), querystring: PageQuery };
+    routes.get(`/papers/${param}/:${param}`, { schema }, async (req, reply) => {
+      const period = req.params[param] as Period;
+      return renderPeriod(req, reply, deps, period, false, req.query.page);
     });
   }
 
@@ -44,9 +47,9 @@ export function registerFeedPages(app: FastifyInstance, deps: AppDeps): void {
   // input, no JavaScript needed) arrives here with ?date=, ?week= or ?month=.
   for (const kind of ["day", "week", "month"] as const) {
     const param = PARAM[kind];
-    const Jump = z.object({ [param]: periodParam(kind).optional() });
-    app.get(`/papers/${param}`, async (req, reply) => {
-      const chosen = validate(Jump, req.query)[param] as Period | undefined;
+    const Jump = z.object({ [param]: periodField(kind).optional() });
+    routes.get(`/papers/${param}`, { schema: { querystring: Jump } }, async (req, reply) => {
+      const chosen = req.query[param] as Period | undefined;
       if (chosen) return reply.redirect(periodPath(chosen), 302);
       const latest = kind === "day" ? null : await latestFeedDate(deps.db);
       return reply.redirect(latest ? periodPath(periodContaining(kind, latest)) : "/", 302);
@@ -60,8 +63,9 @@ async function renderPeriod(
   deps: AppDeps,
   period: Period,
   isHome: boolean,
+  page1 = 1,
 ) {
-  const pageIndex = (validate(PageQuery, req.query).page ?? 1) - 1;
+  const pageIndex = page1 - 1;
   const [{ items, hasNext }, neighbours, total] = await Promise.all([
     feedQuery().between(period.start, period.end).page(deps.db, pageIndex, PAGE_SIZE),
     neighbourFeedDates(deps.db, period.start, period.end),

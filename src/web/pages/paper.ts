@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { feedEntriesOfPaper } from "../../feed/queries.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { paperById } from "../../papers/store.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
+import { text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { renderPaperSections } from "../paper-sections.ts";
@@ -26,7 +29,8 @@ const SUFFIXES: [Variant, string][] = [
  * URLs redirect to the one canonical address.
  */
 export function registerPaperPages(app: FastifyInstance, deps: AppDeps): void {
-  app.get<{ Params: { "*": string } }>("/papers/*", async (req, reply) => {
+  const route = { schema: { params: z.object({ "*": text(1000) }) }, config: { wildcardParam: "id" } };
+  app.withTypeProvider<ZodTypeProvider>().get("/papers/*", route, async (req, reply) => {
     const rest = req.params["*"];
     const [variant, suffix] = SUFFIXES.find(([, s]) => rest.endsWith(s)) ?? ["page", ""];
     const raw = rest.slice(0, rest.length - suffix.length);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { keywordSearcherFor } from "../../search/keyword.ts";
 import { hitsWithPapers } from "../../search/results.ts";
@@ -9,9 +10,9 @@ import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { feedLinks, searchTopicLinks } from "../delivery/topic-views.ts";
+import { oneOf, pageNumber, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
-import { intParam, validate } from "../validate.ts";
 import { cardContext } from "../views/paper-card.ts";
 import {
   expansionNote,
@@ -27,12 +28,12 @@ export const SEARCH_PAGE_SIZE = 20;
 const MAX_PAGE = 50;
 
 const SearchPageQuery = z.object({
-  // Any length is accepted: the parser keeps the first 1,000 characters and says so.
-  q: z.string().optional(),
-  p: intParam(1, MAX_PAGE).optional(),
-  mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
+  // Long queries are accepted: the parser keeps the first 1,000 characters and says so.
+  q: text(100_000, { multiline: true }).optional(),
+  p: pageNumber(1, MAX_PAGE).optional(),
+  mode: oneOf(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
   // expand=0: only the words typed, without the other form of their acronyms.
-  expand: z.enum(["0", "1"]).optional(),
+  expand: oneOf(["0", "1"]).optional(),
 });
 
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
@@ -48,13 +49,14 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
       .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
   });
   app.addHook("onClose", async () => keywordSearcherFor(deps.db).flush());
-  app.get("/search", async (req, reply) => {
+  const schema = { querystring: SearchPageQuery };
+  app.withTypeProvider<ZodTypeProvider>().get("/search", { schema }, async (req, reply) => {
     const modes = availableModes();
     // People come for "AI search": hybrid when this process can run it. It keeps the keyword
     // ranking in charge (so highlights still explain most results) and answers with keyword
     // results, with a notice, while no embedding model is ready.
     const defaultMode: SearchMode = modes.includes("hybrid") ? "hybrid" : "keyword";
-    const { q = "", p = 1, mode = defaultMode, expand = "1" } = validate(SearchPageQuery, req.query);
+    const { q = "", p = 1, mode = defaultMode, expand = "1" } = req.query;
     const ctx = pageContext(req);
     if (q.trim() === "") {
       return reply.type("text/html; charset=utf-8").send(
@@ -101,7 +103,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           ${expansionNote(q, mode, defaultMode, result, expand === "1")}
           ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
-          ${searchPager(q, mode, p, hasNext, defaultMode)}
+          ${searchPager(q, mode, p, hasNext, defaultMode, expand === "1")}
           ${searchTips()}
         </section>`,
       }),

@@ -1,18 +1,19 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { TRENDING_RULE, trendingPage } from "../../feed/trending.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { feedLinks } from "../delivery/topic-views.ts";
+import { pageNumber } from "../fields.ts";
 import { html } from "../html.ts";
 import { page, siteOf } from "../layout.ts";
-import { intParam, validate } from "../validate.ts";
 import { emptyFeed, feedHeader, pager } from "../views/feed-view.ts";
 import { formatDay } from "../views/format.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 import { PAGE_SIZE } from "./feed.ts";
 
-const Query = z.object({ page: intParam(1, 1000).optional() });
+const Query = z.object({ page: pageNumber(1, 1000).optional() });
 
 /** Explains the rule on the page itself: people asked Hugging Face what its trending means. */
 function howTrendingWorks() {
@@ -30,8 +31,9 @@ function howTrendingWorks() {
 }
 
 export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void {
-  app.get("/papers/trending", async (req, reply) => {
-    const pageIndex = (validate(Query, req.query).page ?? 1) - 1;
+  const schema = { querystring: Query };
+  app.withTypeProvider<ZodTypeProvider>().get("/papers/trending", { schema }, async (req, reply) => {
+    const pageIndex = (req.query.page ?? 1) - 1;
     const now = deps.now();
     const { items, hasNext, asOf } = await trendingPage(deps.db, { now, page: pageIndex, limit: PAGE_SIZE });
     const ctx = pageContext(req);

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { paperById, papersByIds } from "../../papers/store.ts";
 import type { Paper } from "../../papers/types.ts";
 import { indexDirOf } from "../../search/semantic.ts";
 import { semanticSearcher, useSemanticSearch } from "../../search/semantic-modes.ts";
-import { addApiPath, errorResponse, jsonResponse } from "../api/openapi.ts";
+import { errorResponse, jsonResponse, SimilarPapers } from "../api/shapes.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
+import { text, wholeNumber } from "../fields.ts";
 import { html } from "../html.ts";
 import { addPaperSection } from "../paper-sections.ts";
 
@@ -53,17 +56,10 @@ export function registerSimilarRoutes(app: FastifyInstance, deps: AppDeps): void
     }
   });
 
-  const handler = async (raw: string, limitRaw: string | undefined) => {
+  const handler = async (raw: string, limit: number) => {
     const parsed = parseArxivId(raw);
     if (!parsed)
       throw new HttpError(400, `Invalid parameter "id": "${raw.slice(0, 100)}" is not an arXiv id.`, "id");
-    const limit = limitRaw === undefined ? SIMILAR_DEFAULT : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > SIMILAR_MAX)
-      throw new HttpError(
-        400,
-        `Invalid parameter "limit": a whole number from 1 to ${SIMILAR_MAX}.`,
-        "limit",
-      );
     const paper = await paperById(deps.db, parsed.id);
     if (!paper) throw new HttpError(404, `Paper ${parsed.id} is not indexed.`, "id");
     const similar = await similarPapers(deps, paper.arxivId, limit);
@@ -79,54 +75,39 @@ export function registerSimilarRoutes(app: FastifyInstance, deps: AppDeps): void
       })),
     };
   };
-  type Req = { Params: { id: string; archive: string; num: string }; Querystring: { limit?: string } };
-  // Old-style ids hold a slash (hep-th/9901001), hence the second route.
-  app.get<Req>("/api/papers/:id/similar", (req) => handler(req.params.id, req.query.limit));
-  app.get<Req>("/api/papers/:archive/:num/similar", (req) =>
-    handler(`${req.params.archive}/${req.params.num}`, req.query.limit),
-  );
-
-  addApiPath("/api/papers/{id}/similar", {
-    get: {
-      operationId: "getSimilarPapers",
-      summary: "The papers nearest in meaning to one paper",
-      parameters: [
-        { name: "id", in: "path", required: true, description: "An arXiv id.", schema: { type: "string" } },
-        {
-          name: "limit",
-          in: "query",
-          required: false,
-          schema: { type: "integer", minimum: 1, maximum: SIMILAR_MAX, default: SIMILAR_DEFAULT },
-        },
-      ],
-      responses: {
-        "200": jsonResponse("Similar papers, best first (empty until an embedding model is active).", {
-          type: "object",
-          required: ["id", "similar"],
-          properties: {
-            id: { type: "string" },
-            similar: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["id", "title", "authors", "score", "url"],
-                properties: {
-                  id: { type: "string" },
-                  title: { type: "string" },
-                  authors: { type: "array", items: { type: "string" } },
-                  publishedAt: { type: ["string", "null"], format: "date-time" },
-                  score: { type: "number", description: "Cosine similarity, -1 to 1." },
-                  url: { type: "string" },
-                },
-              },
-            },
-          },
-        }),
-        "400": errorResponse("The id or limit is invalid."),
-        "404": errorResponse("No paper has this id."),
+  const querystring = z.object({
+    limit: wholeNumber(1, SIMILAR_MAX, { default: SIMILAR_DEFAULT }).optional(),
+  });
+  const response = {
+    200: jsonResponse(
+      "Similar papers, best first (empty until an embedding model is active).",
+      SimilarPapers,
+    ),
+    400: errorResponse("The id or limit is invalid."),
+    404: errorResponse("No paper has this id."),
+  };
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get(
+    "/api/papers/:id/similar",
+    {
+      schema: {
+        operationId: "getSimilarPapers",
+        summary: "The papers nearest in meaning to one paper",
+        params: z.object({ id: text(300).describe("An arXiv id.") }),
+        querystring,
+        response,
       },
     },
-  });
+    (req) => handler(req.params.id, req.query.limit ?? SIMILAR_DEFAULT),
+  );
+  // Old-style ids hold a slash (hep-th/9901001), hence the second route, documented by the first.
+  routes.get(
+    "/api/papers/:archive/:num/similar",
+    {
+      schema: { hide: true, params: z.object({ archive: text(100), num: text(100) }), querystring, response },
+    },
+    (req) => handler(`${req.params.archive}/${req.params.num}`, req.query.limit ?? SIMILAR_DEFAULT),
+  );
 
   addPaperSection({
     id: "similar-papers",

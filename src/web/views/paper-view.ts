@@ -4,6 +4,7 @@ import type { FeedEntryInfo } from "../../feed/types.ts";
 import { arxivAbsUrl, arxivPdfUrl } from "../../papers/arxiv-id.ts";
 import { type Paper, totalUpvotes } from "../../papers/types.ts";
 import { html, type SafeHtml } from "../html.ts";
+import { keywordChips } from "../summaries/section.ts";
 import { periodPath } from "./feed-view.ts";
 import { formatDay, submitterOrSource } from "./format.ts";
 import {
@@ -108,7 +109,7 @@ export function paperView(v: PaperViewInput): SafeHtml {
           ? html`<section class="ai-summary" aria-labelledby="ai-h">
         <h2 id="ai-h">AI-generated summary</h2>
         <p>${paper.aiSummary}</p>
-        ${paper.aiKeywords?.length ? html`<div class="chips">${paper.aiKeywords.map((k) => html`<span class="chip">${k}</span>`)}</div>` : ""}
+        ${keywordChips(paper.aiKeywords ?? [])}
       </section>`
           : ""
       }

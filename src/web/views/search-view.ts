@@ -61,9 +61,10 @@ export function searchTips(): SafeHtml {
   </details>`;
 }
 
-function pageHref(q: string, mode: SearchMode, p: number, defaultMode: SearchMode): string {
+function pageHref(q: string, mode: SearchMode, p: number, defaultMode: SearchMode, expand: boolean): string {
   const params = new URLSearchParams({ q });
   if (mode !== defaultMode) params.set("mode", mode);
+  if (!expand) params.set("expand", "0");
   if (p > 1) params.set("p", String(p));
   return `/search?${params}`;
 }
@@ -74,12 +75,13 @@ export function searchPager(
   p: number,
   hasNext: boolean,
   defaultMode: SearchMode = "keyword",
+  expand = true,
 ): SafeHtml {
   if (p === 1 && !hasNext) return html``;
   return html`<nav class="pagination" aria-label="Pages">
-    ${p > 1 ? html`<a href="${pageHref(q, mode, p - 1, defaultMode)}" rel="prev">← Previous page</a>` : ""}
+    ${p > 1 ? html`<a href="${pageHref(q, mode, p - 1, defaultMode, expand)}" rel="prev">← Previous page</a>` : ""}
     <span>Page ${p}</span>
-    ${hasNext ? html`<a href="${pageHref(q, mode, p + 1, defaultMode)}" rel="next">Next page →</a>` : ""}
+    ${hasNext ? html`<a href="${pageHref(q, mode, p + 1, defaultMode, expand)}" rel="next">Next page →</a>` : ""}
   </nav>`;
 }
 
