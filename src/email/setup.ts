@@ -35,6 +35,7 @@ export async function deliveryDeps(
       ...DEFAULT_POLICY,
       sendRatePerSecond: config.digestSendRate,
       maxBounces: config.digestMaxBounces,
+      leaseMs: config.digestLeaseSeconds * 1000,
     },
   };
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Queryable } from "../db/client.ts";
+import { yieldToEventLoop } from "../event-loop.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { loadEmbedder } from "./embed/embedder.ts";
 import { isZeroVector } from "./embed/floor.ts";
@@ -8,7 +9,8 @@ import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding 
 import { type FusionParams, feedbackQuery } from "./fusion.ts";
 import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
 
-const LOAD_PAGE = 5000;
+const LOAD_PAGE = 1000;
+const UPSERT_SLICE = 250;
 // A copy on disk is refreshed at most this often; it only saves work at the next start.
 const SAVE_EVERY_MS = 60_000;
 // The first search of a process waits this long for the vectors; past it, semantic and hybrid
@@ -152,7 +154,11 @@ export class SemanticSearcher {
     let added = 0;
     for (;;) {
       const rows = await embeddingsAfter(db, loaded.index.modelId, loaded.index.watermark, LOAD_PAGE);
-      loaded.index.upsert(rows);
+      // Adding to the graph is native but synchronous: in slices, with requests answered between.
+      for (let i = 0; i < rows.length; i += UPSERT_SLICE) {
+        loaded.index.upsert(rows.slice(i, i + UPSERT_SLICE));
+        await yieldToEventLoop();
+      }
       added += rows.length;
       if (rows.length < LOAD_PAGE) break;
     }
