@@ -71,6 +71,26 @@ export async function exportAccountData(db: Queryable, userId: number): Promise<
        from subscribers s where s.user_id = $1`),
     q(`select slug, name, query, created_at as "createdAt" from topics where created_by = $1 order by id`),
   ]);
+  const [saves, collections, dismissals, followedAuthors, followedTopics, apiTokens] = await Promise.all([
+    q(
+      `select arxiv_id as "arxivId", created_at as "savedAt" from saves where user_id = $1 order by created_at`,
+    ),
+    q(`select c.slug, c.name, c.description, c.is_public as "isPublic", c.created_at as "createdAt",
+        coalesce((select json_agg(cp.arxiv_id order by cp.added_at) from collection_papers cp
+                  where cp.collection_id = c.id), '[]') as papers
+       from collections c where c.user_id = $1 order by c.id`),
+    q(
+      `select arxiv_id as "arxivId", created_at as "createdAt" from dismissals where user_id = $1 order by created_at`,
+    ),
+    q(
+      `select author_name as name, created_at as "createdAt" from author_follows where user_id = $1 order by created_at`,
+    ),
+    q(`select t.slug, ut.created_at as "createdAt" from user_topics ut join topics t on t.id = ut.topic_id
+       where ut.user_id = $1 order by ut.created_at`),
+    // Names and dates only: the token itself was shown once and only its hash is kept.
+    q(`select name, created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
+       from api_tokens where user_id = $1 order by id`),
+  ]);
   return {
     exportedAt: new Date().toISOString(),
     account: {
@@ -86,6 +106,12 @@ export async function exportAccountData(db: Queryable, userId: number): Promise<
     submissions,
     subscriptions,
     topicsCreated: topics,
+    saves,
+    collections,
+    notInterested: dismissals,
+    followedAuthors,
+    followedTopics,
+    apiTokens,
   };
 }
 
@@ -94,7 +120,9 @@ export async function exportAccountData(db: Queryable, userId: number): Promise<
  * its id (comments, feed entries and the moderation log point at it) under a "deleted-N" name
  * with no email, password or profile, so nobody can log in as it or claim the name's history.
  * Removed: sessions, one-time tokens, upvotes (the counts go down), the email subscription and
- * its topics, the text of every comment (replies keep their place under "[deleted]").
+ * its topics, the text of every comment (replies keep their place under "[deleted]"), and every
+ * row that would go with the account if its row were deleted (deleteOwnedRows): saves,
+ * collections, dismissals, followed authors and topics, digest history, API tokens.
  */
 export async function deleteAccount(db: Db, userId: number, password: string, now: Date): Promise<void> {
   await checkedUser(db, userId, password);
@@ -118,8 +146,8 @@ export async function deleteAccount(db: Db, userId: number, password: string, no
     );
     await tx.query("delete from subscribers where user_id = $1", [userId]);
     await tx.query("update topics set created_by = null where created_by = $1", [userId]);
-    await tx.query("delete from user_tokens where user_id = $1", [userId]);
     await deleteUserSessions(tx, userId);
+    await deleteOwnedRows(tx, userId);
     await tx.query(
       `update users set username = 'deleted-' || id, display_name = null, email = null,
          email_verified_at = null, password_hash = null, avatar_url = null, role = 'user'
@@ -127,4 +155,22 @@ export async function deleteAccount(db: Db, userId: number, password: string, no
       [userId],
     );
   });
+}
+
+/**
+ * Rows that belong to one account are those whose reference to users cascades on delete
+ * (sessions, saves, collections, API tokens, …). The account row stays, so they are deleted
+ * here, found in the catalogue: a table added later with such a reference is covered too.
+ */
+async function deleteOwnedRows(tx: Queryable, userId: number): Promise<void> {
+  const owned = await tx.query<{ tableName: string; columnName: string }>(
+    `select c.conrelid::regclass::text as "tableName", quote_ident(a.attname) as "columnName"
+       from pg_constraint c
+       join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any (c.conkey)
+      where c.contype = 'f' and c.confrelid = 'users'::regclass and c.confdeltype = 'c'
+      order by 1, 2`,
+  );
+  // Both names come from the catalogue, quoted by Postgres (regclass::text, quote_ident).
+  for (const { tableName, columnName } of owned)
+    await tx.query(`delete from ${tableName} where ${columnName} = $1`, [userId]);
 }
