@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type Config, loadConfig } from "../config.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 import { runServer } from "./run-server.ts";
 
 export interface ListenOptions {

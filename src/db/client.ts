@@ -15,6 +15,11 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: "pglite" | "postgres";
+  /**
+   * A running server's PGlite reached through its socket: each statement holds the one session
+   * the site also needs, so long jobs use smaller transactions.
+   */
+  readonly sharedWithServer?: boolean;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
 
 const LOAD_PAGE = 1000;
 const UPSERT_SLICE = 250;
+const SIMILAR_ANSWERS_KEPT = 20_000;
 // A copy on disk is refreshed at most this often; it only saves work at the next start.
 const SAVE_EVERY_MS = 60_000;
 // The first search of a process waits this long for the vectors; past it, semantic and hybrid
@@ -50,6 +51,8 @@ export class SemanticSearcher {
   private dirty = false;
   /** Why the last index build failed, if it did; the next search tries again. */
   lastError: unknown = null;
+  private similarAnswers = new Map<string, VectorHit[]>();
+  private similarVersion = "";
 
   constructor(private readonly opts: SemanticOptions) {}
 
@@ -219,31 +222,36 @@ export class SemanticSearcher {
     };
   }
 
-  /** Papers nearest to a stored paper, itself excluded. */
+  /**
+   * Papers nearest to a stored paper, itself excluded. Every paper page asks, and below
+   * EXACT_LIMIT each answer is a scan of every vector: answers are kept until the index changes.
+   */
   async similar(db: Queryable, arxivId: string, k: number): Promise<VectorHit[]> {
     const cur = this.current;
     if (!cur) return [];
+    const version = `${cur.index.modelId}:${cur.index.watermark}:${cur.index.size}`;
+    if (version !== this.similarVersion) {
+      this.similarAnswers.clear();
+      this.similarVersion = version;
+    }
+    const key = `${k}:${arxivId}`;
+    const kept = this.similarAnswers.get(key);
+    if (kept) return kept;
     const v = await paperEmbedding(db, cur.embedder.modelId, arxivId);
     if (!v) return [];
-    return cur.index
+    const hits = cur.index
       .search(v, k + 1)
       .filter((h) => h.arxivId !== arxivId)
       .slice(0, k);
+    if (this.similarAnswers.size >= SIMILAR_ANSWERS_KEPT) {
+      const oldest = this.similarAnswers.keys().next().value;
+      if (oldest !== undefined) this.similarAnswers.delete(oldest);
+    }
+    this.similarAnswers.set(key, hits);
+    return hits;
   }
 }
-
-const searchers = new WeakMap<object, SemanticSearcher>();
 
 export function indexDirOf(config: Config): string {
   return path.join(config.dataDir, "index");
-}
-
-/** The semantic searcher of a database handle: one per process and database. */
-export function semanticSearcherFor(db: object, opts: SemanticOptions): SemanticSearcher {
-  let s = searchers.get(db);
-  if (!s) {
-    s = new SemanticSearcher(opts);
-    searchers.set(db, s);
-  }
-  return s;
 }

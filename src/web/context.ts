@@ -11,7 +11,7 @@ declare module "fastify" {
 export function installPageContext(app: FastifyInstance, site: { name: string; tagline: string }): void {
   app.decorateRequest("pageContext", null as unknown as PageContext);
   app.addHook("onRequest", async (req) => {
-    req.pageContext = { site, path: req.url };
+    req.pageContext = { site, path: req.url, layout: app.pageParts.layout };
   });
 }
 

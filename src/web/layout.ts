@@ -1,3 +1,4 @@
+import type { Role } from "../users/types.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { type FeedNav, feedTabs } from "./views/feed-tabs.ts";
 
@@ -21,7 +22,7 @@ export type Theme = "light" | "dark";
 export type FeedView = "grid" | "list";
 
 export interface PageContext {
-  user?: { username: string; role: string } | null;
+  user?: { id: number; username: string; role: Role } | null;
   csrfToken?: string;
   /** The operator's name and tagline for the site (SITE_NAME, SITE_TAGLINE). */
   site?: { name: string; tagline: string };
@@ -29,18 +30,14 @@ export interface PageContext {
   prefs?: { theme?: Theme; view: FeedView };
   /** The path and query of this request, for forms that come back to it. */
   path?: string;
+  /** The app's header and footer pieces (page-parts.ts), set for every request. */
+  layout?: LayoutSlots[];
 }
 
 /** Extra pieces of the header and footer that capabilities contribute (account menu, subscribe form). */
 export interface LayoutSlots {
   headerEnd?: (ctx: PageContext) => SafeHtml;
   beforeFooter?: (ctx: PageContext) => SafeHtml;
-}
-
-const slots: LayoutSlots[] = [];
-
-export function addLayoutSlots(s: LayoutSlots): void {
-  slots.push(s);
 }
 
 export const DEFAULT_SITE = { name: "Daily Papers", tagline: "" };
@@ -65,6 +62,7 @@ function themeToggle(ctx: PageContext): SafeHtml {
 
 export function page(opts: PageOptions): string {
   const ctx = opts.ctx ?? {};
+  const slots = ctx.layout ?? [];
   const site = siteOf(ctx);
   const theme = ctx.prefs?.theme;
   const title = opts.title === site.name ? site.name : `${opts.title} · ${site.name}`;

@@ -11,7 +11,6 @@ import { registerKeysPage } from "./pages/keys.ts";
 import { registerSearchPage } from "./pages/search.ts";
 import { registerPrefs } from "./prefs.ts";
 import { registerSimilarRoutes } from "./search/similar.ts";
-import { registerSummarySection } from "./summaries/section.ts";
 
 /**
  * The one route table: each capability registers its own routes from its web module, in this
@@ -28,7 +27,6 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSearchApi(app, deps);
   registerSuggestApi(app, deps);
   registerSimilarRoutes(app, deps);
-  registerSummarySection(app, deps);
   registerAdminStatus(app, deps);
   registerForYouRoutes(app, deps);
 }

@@ -1,5 +1,6 @@
+import { canModerate } from "../../users/policies.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { addLayoutSlots, type PageContext } from "../layout.ts";
+import type { PageContext } from "../layout.ts";
 import { csrfField } from "./csrf.ts";
 
 /** Where a signed-in person manages what is theirs; a <details>, so it opens without JavaScript. */
@@ -27,7 +28,7 @@ export function accountMenu(ctx: PageContext): SafeHtml {
       <a href="/login">Log in</a> <a class="button signup" href="/signup">Sign up</a>
     </nav>`;
   }
-  const mod = user.role === "moderator" || user.role === "admin";
+  const mod = canModerate(user);
   return html`<nav class="account-menu" aria-label="Account">
     <a class="button secondary signup" href="/submit">Submit</a>
     <details class="menu-root">
@@ -41,13 +42,4 @@ export function accountMenu(ctx: PageContext): SafeHtml {
       </ul>
     </details>
   </nav>`;
-}
-
-let installed = false;
-
-/** Adds the menu to the layout once per process (tests build many apps in one process). */
-export function menuSlot(): void {
-  if (installed) return;
-  installed = true;
-  addLayoutSlots({ headerEnd: accountMenu });
 }

@@ -5,7 +5,7 @@ import { loginSubject } from "../../community/throttle.ts";
 import { changeEmail, changePassword, deleteAccount, exportAccountData } from "../../users/account-data.ts";
 import { type AccountDeps, AccountError, sendVerification } from "../../users/commands.ts";
 import type { AppDeps } from "../app.ts";
-import { throttle } from "../community/throttle.ts";
+import { throttleBy } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { formText } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
@@ -87,10 +87,15 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
     form: Messages["form"],
     run: () => Promise<string | FastifyReply>,
   ) => {
-    // Password guesses count against the account as at the login form.
-    await throttle(deps.db, req, reply, "login", deps.now(), {
-      login: loginSubject(req.ip, currentUser(req).username),
-    });
+    // Password guesses count against the account as at the login form (the route counts
+    // the client and the user; this, the name).
+    await throttleBy(
+      deps.db,
+      reply,
+      "login",
+      { login: loginSubject(req.ip, currentUser(req).username) },
+      deps.now(),
+    );
     try {
       const out = await run();
       return typeof out === "string" ? show(req, reply, { form, notice: out }) : out;
@@ -102,7 +107,11 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
 
   app.get("/settings/account", { preValidation: requireUser }, (req, reply) => show(req, reply));
 
-  const emailRoute = { preValidation: requireUser, schema: { body: EmailForm } };
+  const emailRoute = {
+    preValidation: requireUser,
+    config: { throttle: "login" as const },
+    schema: { body: EmailForm },
+  };
   app.post("/settings/account/email", emailRoute, (req, reply) =>
     attempt(req, reply, "email", async () => {
       const user = currentUser(req);
@@ -114,7 +123,11 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
     }),
   );
 
-  const passwordRoute = { preValidation: requireUser, schema: { body: PasswordForm } };
+  const passwordRoute = {
+    preValidation: requireUser,
+    config: { throttle: "login" as const },
+    schema: { body: PasswordForm },
+  };
   app.post("/settings/account/password", passwordRoute, (req, reply) =>
     attempt(req, reply, "password", async () => {
       const user = currentUser(req);
@@ -135,7 +148,11 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
       .send(JSON.stringify(data, null, 2));
   });
 
-  const deleteRoute = { preValidation: requireUser, schema: { body: DeleteForm } };
+  const deleteRoute = {
+    preValidation: requireUser,
+    config: { throttle: "login" as const },
+    schema: { body: DeleteForm },
+  };
   app.post("/settings/account/delete", deleteRoute, (req, reply) =>
     attempt(req, reply, "delete", async () => {
       await deleteAccount(deps.db, currentUser(req).id, req.body.password, deps.now());

@@ -21,7 +21,6 @@ import { pageContext } from "../context.ts";
 import { formText, text } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
-import { accountSubscription } from "./follow.ts";
 import { messagePage, settingsForm } from "./views.ts";
 
 function show(req: FastifyRequest, reply: FastifyReply, body: SafeHtml, status = 200) {
@@ -92,19 +91,27 @@ export function registerManageRoutes(fastify: FastifyInstance, d: DeliveryDeps):
     return form(req, reply, fresh, "/subscription", { token: manageToken(d, fresh), notice: "Saved." });
   });
 
-  // Account holders: the subscription linked to the account, or the one for its verified address.
-  const accountSubscriber = (req: FastifyRequest): Promise<Subscriber | null> =>
-    accountSubscriptionIfAny(d, currentUser(req));
+  // Account holders: the subscription linked to the account, or the one for its verified
+  // address, which a change links to the account (a GET only reads: it must change nothing).
+  const accountSubscriber = async (req: FastifyRequest, link: boolean): Promise<Subscriber | null> => {
+    const user = currentUser(req);
+    const linked = await subscriberByUser(d.db, user.id);
+    if (linked) return linked;
+    if (!user.email || !user.emailVerifiedAt) return null;
+    const byEmail = await subscriberByEmail(d.db, user.email);
+    if (byEmail && link) await linkSubscriberToUser(d.db, byEmail.id, user.id);
+    return byEmail;
+  };
 
   app.get("/settings/digest", { preValidation: requireUser }, async (req, reply) => {
-    const sub = await accountSubscriber(req);
+    const sub = await accountSubscriber(req, false);
     if (sub) return form(req, reply, sub, "/settings/digest", {});
     return show(req, reply, noSubscription(req));
   });
 
   const settingsRoute = { preValidation: requireUser, schema: { body: SettingsForm } };
   app.post("/settings/digest", settingsRoute, async (req, reply) => {
-    const sub = await accountSubscriber(req);
+    const sub = await accountSubscriber(req, true);
     if (!sub) return show(req, reply, noSubscription(req), 400);
     await updateSubscription(d, sub.id, req.body);
     return form(req, reply, (await subscriberById(d.db, sub.id)) ?? sub, "/settings/digest", {
@@ -152,17 +159,4 @@ function noSubscription(req: FastifyRequest): SafeHtml {
         : html`<p>Add an email address to your account to subscribe.</p>`
     }
   </section>`;
-}
-
-/** Like accountSubscription, but makes nothing for an account that never subscribed. */
-async function accountSubscriptionIfAny(
-  d: DeliveryDeps,
-  user: ReturnType<typeof currentUser>,
-): Promise<Subscriber | null> {
-  const linked = await subscriberByUser(d.db, user.id);
-  if (linked) return linked;
-  if (!user.email || !user.emailVerifiedAt) return null;
-  const byEmail = await subscriberByEmail(d.db, user.email);
-  if (!byEmail) return null;
-  return accountSubscription(d, user);
 }
