@@ -26,7 +26,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof CliError || err instanceof ConfigError || err instanceof DataDirBusy) {
+  if (err instanceof CliError || err instanceof DataDirBusy || err instanceof ConfigError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(1);
   }
