@@ -1,4 +1,8 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config.ts";
 import { DataDirBusy } from "../db/lock.ts";
 import { registerCommands } from "./commands.ts";
 import { CliError } from "./errors.ts";
@@ -6,9 +10,13 @@ import { CliError } from "./errors.ts";
 // The entry point (bin/dailypapers.js imports it): nothing imports this module, so parsing argv
 // at load runs once, after every subcommand module has loaded.
 
+const PACKAGE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../package.json");
+const version = (JSON.parse(fs.readFileSync(PACKAGE, "utf8")) as { version: string }).version;
+
 const program = new Command()
   .name("dailypapers")
   .description("Daily Papers: a community-curated research paper feed with AI search and email digests")
+  .version(version, "-V, --version", "print the version")
   .showHelpAfterError()
   .exitOverride();
 
@@ -18,7 +26,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof CliError || err instanceof DataDirBusy) {
+  if (err instanceof CliError || err instanceof DataDirBusy || err instanceof ConfigError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(1);
   }

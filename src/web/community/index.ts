@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { createBackgroundJobs } from "../../email/background.ts";
 import type { AccountDeps } from "../../users/commands.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
+import { registerAccountSettings } from "../accounts/settings.ts";
 import type { AppDeps } from "../app.ts";
 import { registerCommentRoutes } from "./comments.ts";
 import { registerModerationRoutes } from "./moderation.ts";
@@ -15,8 +15,7 @@ import { registerVoteRoutes } from "./votes.ts";
  * comment, submission, profile and moderation routes.
  */
 export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { secret, mailer } = deps;
-  const background = createBackgroundJobs(deps.log);
+  const { secret, mailer, background } = deps;
   // Mail still in flight goes out before the app closes (the services close the mailer after).
   app.addHook("onClose", async () => background.drain());
   const acc: AccountDeps = {
@@ -31,6 +30,7 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
   // Expired sessions and rate-limit windows are swept by the scheduler (src/scheduler/jobs.ts).
   await installSessions(app, deps, secret);
   registerAccountRoutes(app, deps, acc);
+  registerAccountSettings(app, deps, acc);
   registerVoteRoutes(app, deps);
   registerCommentRoutes(app, deps);
   registerSubmitRoutes(app, deps);

@@ -2,12 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { TRENDING_RULE, trendingPage } from "../../feed/trending.ts";
+import { feedItemOf } from "../../syndication/items.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
+import { registerXmlFeed } from "../delivery/feeds.ts";
 import { feedLinks } from "../delivery/topic-views.ts";
 import { pageNumber } from "../fields.ts";
 import { html } from "../html.ts";
-import { page } from "../layout.ts";
+import { page, siteOf } from "../layout.ts";
 import { emptyFeed, feedHeader, pager } from "../views/feed-view.ts";
 import { formatDay } from "../views/format.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
@@ -31,6 +33,15 @@ function howTrendingWorks() {
 }
 
 export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void {
+  registerXmlFeed(app, deps, {
+    path: "/papers/trending",
+    title: "Daily Papers · Trending",
+    description: "Papers gaining upvotes fastest over the last week.",
+    async items(d, limit) {
+      const { items } = await trendingPage(d.db, { now: d.now(), page: 0, limit });
+      return items.map((i) => feedItemOf(i.paper, d.config.baseUrl, i.entry.submittedAt));
+    },
+  });
   const schema = { querystring: Query };
   app.withTypeProvider<ZodTypeProvider>().get("/papers/trending", { schema }, async (req, reply) => {
     const pageIndex = (req.query.page ?? 1) - 1;
@@ -44,7 +55,7 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
       items.map((i) => i.paper),
     );
     const stale = asOf && asOf.getTime() < now.getTime();
-    const body = html`${feedHeader({ active: "trending", heading: "Trending papers" })}
+    const body = html`${feedHeader({ heading: "Trending papers", summary: "Rising fastest this week", ctx })}
       ${howTrendingWorks()}
       ${stale ? html`<p class="notice">No papers entered the feed in the last ${TRENDING_RULE.windowDays} days, so this is the ranking as of ${formatDay(asOf)}.</p>` : ""}
       ${
@@ -53,7 +64,7 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
               items.map((i, n) =>
                 paperCard(i.paper, { ctx: cards, entry: i.entry, rank: pageIndex * PAGE_SIZE + n + 1 }),
               ),
-              "Trending papers",
+              { label: "Trending papers", view: ctx.prefs?.view ?? "grid" },
             )
           : emptyFeed("Nothing is trending yet: no papers have entered the feed.")
       }
@@ -64,7 +75,8 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
         description: "Papers trending in the community.",
         body,
         ctx,
-        head: feedLinks("Daily Papers · Trending", "/papers/trending"),
+        head: feedLinks(`${siteOf(ctx).name} · Trending`, "/papers/trending"),
+        feedNav: { active: "trending" },
       }),
     );
   });
