@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/client.ts";
 import { activeEmbeddingModel } from "../search/embedding-store.ts";
 import { CandidatePool } from "./pool.ts";
+import { RankerCache } from "./ranker-cache.ts";
 import { type CandidateRow, candidateRows, candidateWatermark } from "./store.ts";
 
 const PAGE = 5000;
@@ -24,6 +25,8 @@ interface Entry {
  */
 export class CandidatePools {
   private readonly entries = new Map<string, Entry>();
+  /** People's trained rankings over these pools. */
+  readonly rankers = new RankerCache();
 
   constructor(private readonly db: Queryable) {}
 

@@ -11,6 +11,7 @@ import type { Db } from "../db/client.ts";
 import { processMetrics } from "../metrics/index.ts";
 import type { IndexStatus } from "../metrics/indexes.ts";
 import type { Metrics } from "../metrics/registry.ts";
+import type { CandidatePools } from "../recommend/pools.ts";
 import { processIndexStatus } from "../search/index-status.ts";
 import { registerApiReference, registerOpenApi } from "./api/reference.ts";
 import { installPageContext } from "./context.ts";
@@ -32,6 +33,8 @@ export interface AppDeps {
   /** This process's metrics; an app built without them gets a registry of its own. */
   metrics?: Metrics;
   indexStatus?: IndexStatus;
+  /** "For you" candidate pools and trained rankings; an app built without them makes its own. */
+  forYouPools?: CandidatePools;
 }
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "static");

@@ -24,5 +24,5 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSimilarRoutes(app, deps);
   registerSummarySection(app, deps);
   registerAdminStatus(app, deps);
-  registerForYouRoutes(app, deps);
+  registerForYouRoutes(app, deps, deps.forYouPools);
 }
