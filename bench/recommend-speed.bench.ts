@@ -91,6 +91,7 @@ await activateEmbeddingModel(db, modelId);
 const seedS = (performance.now() - started) / 1000;
 console.log(`${PAPERS} papers and vectors stored in ${seedS.toFixed(0)} s`);
 
+console.log("building the app");
 const config = loadConfig({ SECRET: TEST_SECRET });
 const pools = new CandidatePools(db);
 const app = await buildApp({
@@ -113,11 +114,11 @@ for (let u = 0; u < USERS; u++) {
   await insertApiToken(db, client.userId, "bench", token);
   const r = rng(100 + u);
   const clusters = Array.from({ length: 4 }, () => Math.floor(r() * CLUSTERS));
+  const mine = ids.filter((_, i) => clusters.includes(clusterOf[i]));
+  if (mine.length < SIGNALS)
+    throw new Error(`too few papers for ${SIGNALS} saves on 4 subjects: set PAPERS higher`);
   const saves = new Set<string>();
-  while (saves.size < SIGNALS) {
-    const i = Math.floor(r() * PAPERS);
-    if (clusters.includes(clusterOf[i])) saves.add(ids[i]);
-  }
+  while (saves.size < SIGNALS) saves.add(mine[Math.floor(r() * mine.length)]);
   // Fixture rows in bulk; the timed part saves through the site.
   await db.query(
     "insert into saves (user_id, arxiv_id, created_at) select $1, x, $3 from unnest($2::text[]) x",
@@ -125,6 +126,7 @@ for (let u = 0; u < USERS; u++) {
   );
   people.push({ client, token, clusters });
 }
+console.log(`${USERS} people with ${SIGNALS} saves each`);
 
 const get = async (p: Person, api: boolean) => {
   const t0 = performance.now();

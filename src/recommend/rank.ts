@@ -54,7 +54,7 @@ export const DEFAULT_RANK_OPTIONS: RankOptions = {
   feedbackShare: 0.02,
   feedbackCost: 1,
   feedbackRounds: 1,
-  interestShare: 0.5,
+  interestShare: 0,
   nearestShare: 0,
   boostBonus: 0.5,
   maxIter: 200,

@@ -1,5 +1,5 @@
 import type { CandidatePool } from "./pool.ts";
-import type { Boost, Interest } from "./types.ts";
+import type { Boost, Interest, Reason } from "./types.ts";
 
 /**
  * A person's ranking over one candidate pool, as training left it: their interests, and every
@@ -14,6 +14,8 @@ export interface CachedRanking {
   interests: Interest[];
   scored: { index: number; score: number; interest: number }[];
   boosts: Map<string, Boost[]>;
+  /** Each shown candidate's reasons, worked out once (by pool index). */
+  reasons: Map<number, Reason[]>;
 }
 
 export const MAX_CACHED_PEOPLE = 2000;

@@ -22,6 +22,11 @@ export const MAX_POSITIVES = 200;
 export const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
 const GROUP_EXAMPLES = 10;
+/**
+ * Best candidates a trained ranking keeps: enough for the longest list (100) after everything
+ * the person sees meanwhile is dropped, and for every interest to take turns.
+ */
+const KEEP_SCORED = 3000;
 
 export interface ForYouItem {
   paper: Paper;
@@ -97,7 +102,11 @@ export async function recommendFor(
     const paper = papers.get(id);
     if (!paper) return [];
     const interest = s.interest >= 0 ? interests[s.interest] : null;
-    const reasons = reasonsFor(pool.features(s.candidate), interest, boosts.get(id) ?? []);
+    let reasons = ranking.reasons.get(s.candidate);
+    if (!reasons) {
+      reasons = reasonsFor(pool.features(s.candidate), interest, boosts.get(id) ?? []);
+      ranking.reasons.set(s.candidate, reasons);
+    }
     return [
       { paper, score: s.score, interest: interest?.label ?? null, reasons, why: reasons.map(reasonText) },
     ];
@@ -132,7 +141,7 @@ async function trainRanking(
   ]);
   const boosts = new Map<string, Boost[]>();
   if (signalRows.length === 0 && authors.length === 0 && topics.length === 0)
-    return { version, cold: true, interests: [], scored: [], boosts };
+    return { version, cold: true, interests: [], scored: [], boosts, reasons: new Map() };
 
   const groupRows: { arxivId: string; kind: PositiveKind; group: PositiveSignal["group"] }[] = [];
   const boost = (id: string, b: Boost) => boosts.set(id, [...(boosts.get(id) ?? []), b]);
@@ -188,8 +197,10 @@ async function trainRanking(
     interests,
     scored: scored
       .map((s) => ({ index: indices[s.candidate], score: s.score, interest: s.interest }))
-      .sort((a, b) => b.score - a.score || a.index - b.index),
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, KEEP_SCORED),
     boosts,
+    reasons: new Map(),
   };
 }
 
