@@ -2,9 +2,9 @@
  * Load: 200 concurrent connections for 60 s of mixed traffic (40 % feed pages, 30 % paper pages,
  * 20 % search, 10 % API, with upvotes by signed-in users within the API share) against real
  * `serve` processes on the full Hugging Face import: 2 nodes on Postgres (when TEST_DATABASE_URL
- * is set) and 1 node on PGlite. The reference, side by side in the same run, is the same
- * connections on /healthz: what the machine, Node and Fastify give with no work behind a route.
- * Writes bench/results/load.md.
+ * is set) and 1 node on PGlite, then each kind of page alone. The references, side by side in
+ * the same run, are the same connections on the static CSS file and on /healthz: what the
+ * machine, Node and Fastify give with no work behind a route. Writes bench/results/load.md.
  *
  *   node --import tsx bench/load.bench.ts [--seconds 60] [--connections 200] [--only pglite|postgres] [--hf DIR]
  *     [--database-url URL] [--data-dir DIR]   reuse a database loaded by an earlier run (loaded if empty)
@@ -131,9 +131,10 @@ async function targets(db: Db): Promise<Targets> {
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
 
 /** One request of the mix: 40 % feed, 30 % paper, 20 % search, 7 % API reads, 3 % upvotes. */
-function mixedRequest(t: Targets, ids: string[]) {
+function mixedRequest(t: Targets, ids: string[], only?: number) {
   return (req: autocannon.Request) => {
-    const r = Math.random();
+    // `only` pins the draw to one kind of page (feed 0, paper 0.5, search 0.8, API 0.95).
+    const r = only ?? Math.random();
     const headers: Record<string, string> = { accept: "text/html" };
     if (r < 0.97) {
       const p =
@@ -195,6 +196,19 @@ async function cannon(
   };
 }
 
+/**
+ * Requests still queued when a run ends (autocannon stops sending, the servers keep working)
+ * would be charged to the next run: wait until each node answers a static file promptly again.
+ */
+async function settle(urls: string[]): Promise<void> {
+  for (const u of urls)
+    await waitFor(async () => {
+      const started = performance.now();
+      await (await fetch(`${u}/static/app.css`)).arrayBuffer();
+      return performance.now() - started < 100 ? true : undefined;
+    }, 120_000);
+}
+
 async function measure(label: string, nodes: ServerProcess[], t: Targets): Promise<string[]> {
   const urls = nodes.map((n) => n.url);
   for (const u of urls)
@@ -209,30 +223,44 @@ async function measure(label: string, nodes: ServerProcess[], t: Targets): Promi
     ),
   );
   loads.push(`${label}: 1-minute load average ${os.loadavg()[0].toFixed(1)} before the run`);
-  const mixed = await cannon(
-    urls,
-    SECONDS,
-    mixedRequest(
-      t,
-      t.papers.map((p) => p.slice(8)),
+  const ids = t.papers.map((p) => p.slice(8));
+  const runs: [string, Figures][] = [];
+  // The references first and last, so that a machine getting busier shows in them.
+  await settle(urls);
+  runs.push([
+    "static CSS (reference)",
+    await cannon(
+      urls.map((u) => `${u}/static/app.css`),
+      SECONDS,
     ),
-  );
-  const reference = await cannon(
-    urls.map((u) => `${u}/healthz`),
-    Math.max(5, Math.round(SECONDS / 4)),
-  );
+  ]);
+  await settle(urls);
+  runs.push(["mixed", await cannon(urls, SECONDS, mixedRequest(t, ids))]);
+  for (const [what, at] of [
+    ["feed pages", 0],
+    ["paper pages", 0.5],
+    ["search", 0.8],
+    ["API reads", 0.95],
+  ] as const) {
+    await settle(urls);
+    runs.push([what, await cannon(urls, SECONDS, mixedRequest(t, ids, at))]);
+  }
+  await settle(urls);
+  runs.push([
+    "/healthz (reference)",
+    await cannon(
+      urls.map((u) => `${u}/healthz`),
+      SECONDS,
+    ),
+  ]);
   loads.push(`${label}: ${os.loadavg()[0].toFixed(1)} after`);
-  const row = (what: string, f: Figures) =>
-    `| ${label} | ${what} | ${f.requests.toLocaleString("en")} | ${f.rps.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.errors} | ${f.non2xx} |`;
-  console.log(`  mixed: ${JSON.stringify(mixed)}\n  /healthz: ${JSON.stringify(reference)}`);
-  return [
-    row("mixed", mixed),
-    row("/healthz (reference)", reference),
-    // A setup that answered nothing has no ratio.
-    reference.requests > 0 && mixed.requests > 0
-      ? `| ${label} | mixed / reference | | ${(mixed.rps / reference.rps).toFixed(3)} | ${(mixed.p50 / Math.max(1, reference.p50)).toFixed(1)}× | ${(mixed.p99 / Math.max(1, reference.p99)).toFixed(1)}× | | |`
-      : `| ${label} | mixed / reference | | – | – | – | | |`,
-  ];
+  const css = runs[0][1];
+  // A run that answered nothing has no ratio.
+  const ratio = (a: number, b: number, digits: number) => (b > 0 && a > 0 ? (a / b).toFixed(digits) : "–");
+  return runs.map(([what, f]) => {
+    console.log(`  ${what}: ${JSON.stringify(f)}`);
+    return `| ${label} | ${what} | ${f.requests.toLocaleString("en")} | ${f.rps.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.errors} | ${f.non2xx} | ${ratio(f.rps, css.rps, 3)} | ${ratio(f.p99, Math.max(1, css.p99), 1)}× |`;
+  });
 }
 
 async function onPostgres(): Promise<string[]> {
@@ -289,8 +317,9 @@ const uptimeAfter = (await run("uptime")).stdout.trim();
 
 const report = `# Load: mixed traffic against real serve processes
 
-\`node --import tsx bench/load.bench.ts\` (autocannon ${CONNECTIONS} connections, ${SECONDS} s per setup, after a 5 s
-warm-up; the reference is the same connections on \`/healthz\` for ${Math.max(5, Math.round(SECONDS / 4))} s right after).
+\`node --import tsx bench/load.bench.ts --seconds ${SECONDS} --connections ${CONNECTIONS}\` (autocannon, ${SECONDS} s per run, after a 5 s
+warm-up; the references are the same connections on the static CSS file, before, and on \`/healthz\`, after;
+ratios are to the static CSS run: throughput as a share of it, p99 as a multiple of it).
 Data: the full Hugging Face import (\`dailypapers import hf-daily ../shared/data/hf-daily\`), the built-in
 model trained and every paper embedded. Mix: 40 % feed pages (days and months), 30 % paper pages, 20 %
 search (\`/search\`, hybrid by default, a quarter of them keyword), 7 % API reads (daily papers, paper,
@@ -301,8 +330,8 @@ and timeouts (10 s); non-2xx are HTTP answers outside 200–299.
 Machine before: \`${uptimeBefore}\`
 Machine after: \`${uptimeAfter}\`
 
-| setup | traffic | requests | req/s | p50 ms | p99 ms | errors | non-2xx |
-|---|---|---|---|---|---|---|---|
+| setup | traffic | requests | req/s | p50 ms | p99 ms | errors | non-2xx | req/s ÷ CSS | p99 ÷ CSS |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
 ${loads.map((l) => `- ${l}`).join("\n")}

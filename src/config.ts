@@ -52,6 +52,8 @@ export interface Config {
   digestIntervalSeconds: number;
   digestSendRate: number;
   digestMaxBounces: number;
+  /** How long a worker holds a claimed digest without renewing it; a killed worker's digests go out again after this. */
+  digestLeaseSeconds: number;
   /** Paper submission rules, shown on the submit page. */
   submitMaxAgeDays: number;
   submitDailyLimit: number;
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digestIntervalSeconds: Math.max(10, intFrom(env.DIGEST_INTERVAL_SECONDS, 300, "DIGEST_INTERVAL_SECONDS")),
     digestSendRate: Math.max(1, intFrom(env.DIGEST_SEND_RATE, 10, "DIGEST_SEND_RATE")),
     digestMaxBounces: Math.max(1, intFrom(env.DIGEST_MAX_BOUNCES, 3, "DIGEST_MAX_BOUNCES")),
+    digestLeaseSeconds: Math.max(1, intFrom(env.DIGEST_LEASE_SECONDS, 15, "DIGEST_LEASE_SECONDS")),
     submitMaxAgeDays: intFrom(env.SUBMIT_MAX_AGE_DAYS, 14, "SUBMIT_MAX_AGE_DAYS"),
     submitDailyLimit: intFrom(env.SUBMIT_DAILY_LIMIT, 3, "SUBMIT_DAILY_LIMIT"),
     submitMinAccountAgeHours: intFrom(env.SUBMIT_MIN_ACCOUNT_AGE_HOURS, 72, "SUBMIT_MIN_ACCOUNT_AGE_HOURS"),

@@ -31,9 +31,9 @@ export function registerImportCommands(program: Command): void {
     .command("arxiv-snapshot")
     .description("import arXiv's metadata snapshot (JSON lines, plain or .gz)")
     .argument("<file>", "arxiv-metadata-oai-snapshot.json, or a .gz of it")
-    .option("--batch-size <n>", "records per transaction", "1000")
-    .action(async (file: string, opts: { batchSize: string }) => {
-      await runImport("arxiv-snapshot", file, opts.batchSize, async (db, options) => {
+    .option("--batch-size <n>", "records per transaction (default 1000; 100 through a running server)")
+    .action(async (file: string, opts: { batchSize?: string }) => {
+      await runImport("arxiv-snapshot", file, { given: opts.batchSize, alone: 1000 }, async (db, options) => {
         const s = await importSnapshot(db, file, options);
         const resumed = s.resumedAfterLine !== null ? ` (resumed after line ${s.resumedAfterLine})` : "";
         return { counts: s.counts, line: `${s.file}: ${s.lines} lines${resumed}` };
@@ -43,9 +43,9 @@ export function registerImportCommands(program: Command): void {
     .command("hf-daily")
     .description("import Hugging Face /api/daily_papers responses: a file, or a folder of YYYY-MM-DD.json")
     .argument("<path>", "a response file or a folder of them")
-    .option("--batch-size <n>", "entries per transaction", "500")
-    .action(async (input: string, opts: { batchSize: string }) => {
-      await runImport("hf-daily", input, opts.batchSize, async (db, options) => {
+    .option("--batch-size <n>", "entries per transaction (default 500; 100 through a running server)")
+    .action(async (input: string, opts: { batchSize?: string }) => {
+      await runImport("hf-daily", input, { given: opts.batchSize, alone: 500 }, async (db, options) => {
         const s = await importHfDaily(db, input, options);
         const resumed = s.resumedAfterFile !== null ? ` (resumed after file ${s.resumedAfterFile})` : "";
         const f = s.feedEntries;
@@ -66,16 +66,26 @@ const IMPORT_SUMMARY_LIMIT = 20_000;
 
 type Run = (db: Db, options: ImportOptions) => Promise<{ counts: ImportCounts; line: string }>;
 
-async function runImport(label: string, input: string, batchSize: string, run: Run): Promise<void> {
-  const size = Number(batchSize);
+// Through a server's socket, each batch holds the site's one PGlite session: pages wait up to one
+// batch, so batches are small there (bench/results/ops-socket.md).
+const SHARED_BATCH = 100;
+
+async function runImport(
+  label: string,
+  input: string,
+  batchSize: { given: string | undefined; alone: number },
+  run: Run,
+): Promise<void> {
+  const givenSize = batchSize.given === undefined ? undefined : Number(batchSize.given);
   // A batch is one transaction, and running web processes re-read changes only 10 s back from
   // their last look (src/search/keyword.ts): a batch must commit well within that.
-  if (!Number.isInteger(size) || size < 1 || size > 5_000)
-    throw new CliError(`--batch-size must be an integer from 1 to 5000, got "${batchSize}"`);
+  if (givenSize !== undefined && (!Number.isInteger(givenSize) || givenSize < 1 || givenSize > 5_000))
+    throw new CliError(`--batch-size must be an integer from 1 to 5000, got "${batchSize.given}"`);
   // Fail before opening (and perhaps migrating) the database.
   if (!fs.existsSync(input)) throw new CliError(`no such file or folder: ${path.resolve(input)}`);
   const config = loadConfig();
   const db = await openDatabase(config);
+  const size = givenSize ?? (db.sharedWithServer ? SHARED_BATCH : batchSize.alone);
   const progress = createProgress({ label });
   const controller = new AbortController();
   const onSigint = () => {

@@ -52,7 +52,7 @@ async function throughSocket(socketDir: string): Promise<Db> {
     await db.close();
     throw err;
   }
-  return { ...db, kind: "pglite" };
+  return { ...db, kind: "pglite", sharedWithServer: true };
 }
 
 async function ownFiles(dataDir: string, command: string, prepare: (db: Db) => Promise<Db>): Promise<Db> {

@@ -34,6 +34,7 @@ export async function deliveryDeps(
       ...DEFAULT_POLICY,
       sendRatePerSecond: config.digestSendRate,
       maxBounces: config.digestMaxBounces,
+      leaseMs: config.digestLeaseSeconds * 1000,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { yieldToEventLoop } from "../event-loop.ts";
 
 /** All SQL of semantic search: embedding models and the stored paper vectors. */
 
@@ -89,15 +90,30 @@ export async function pendingEmbeddingModel(db: Queryable): Promise<EmbeddingMod
   return rows[0] ? modelFromRow(rows[0]) : null;
 }
 
+// A model's weights (17 MB at 10k papers) are read in slices, with requests answered between.
+const WEIGHTS_SLICE = 2 * 1024 * 1024;
+
 export async function embeddingModelWeights(
   db: Queryable,
   id: number,
-): Promise<{ vocab: string[]; weights: Uint8Array }> {
-  const [row] = await db.query<{ vocab: string[]; weights: Uint8Array }>(
-    "select vocab, weights from embedding_models where id = $1",
+): Promise<{ vocab: string[] | null; weights: Uint8Array | null }> {
+  const [row] = await db.query<{ vocab: string[] | null; size: number | null }>(
+    "select vocab, octet_length(weights) as size from embedding_models where id = $1",
     [id],
   );
-  return row;
+  if (!row || row.size === null) return { vocab: row?.vocab ?? null, weights: null };
+  const weights = new Uint8Array(row.size);
+  for (let at = 0; at < row.size; at += WEIGHTS_SLICE) {
+    await yieldToEventLoop();
+    const [part] = await db.query<{ bytes: Uint8Array | null }>(
+      "select substring(weights from $2 for $3) as bytes from embedding_models where id = $1",
+      [id, at + 1, WEIGHTS_SLICE],
+    );
+    // Retired meanwhile (its weights deleted): as if it had none.
+    if (!part?.bytes) return { vocab: row.vocab, weights: null };
+    weights.set(part.bytes, at);
+  }
+  return { vocab: row.vocab, weights };
 }
 
 // Serialises model switches between processes; any constant shared by all of them works.

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { forEachSliced, yieldToEventLoop } from "../event-loop.ts";
 import { KeywordIndex } from "./keyword-index.ts";
 import { loadKeywordIndex, saveKeywordIndex } from "./keyword-index-file.ts";
 import {
@@ -11,7 +12,7 @@ import {
   searchModifiedOf,
 } from "./store.ts";
 
-const LOAD_PAGE = 5000;
+const LOAD_PAGE = 1000;
 // Rows are read back this far behind the watermark, so a write whose transaction committed a
 // little after a later one (modified_at is the transaction's start) is still picked up.
 const OVERLAP_MS = 10_000;
@@ -23,6 +24,8 @@ const DEFAULT_BUILD_WAIT_MS = 3000;
 // that a restart has little to catch up, rarely enough not to show in page latency.
 const DEFAULT_SAVE_EVERY_MS = 10 * 60_000;
 const SAMPLE_CHECKS = 64;
+// Analysing a paper's text takes about 0.1 ms: a slice stays a few ms even on a busy machine.
+const ADD_SLICE = 200;
 
 export interface KeywordSearcherOptions {
   /** Where the index is kept between runs (DATA_DIR/index/keyword.idx); none: rebuilt at each start. */
@@ -154,7 +157,8 @@ export class KeywordSearcher {
     let after = "";
     for (;;) {
       const docs = await searchDocsAfter(db, after, LOAD_PAGE);
-      for (const d of docs) fresh.add(d);
+      await forEachSliced(docs, ADD_SLICE, (d) => fresh.add(d));
+      await yieldToEventLoop();
       if (docs.length < LOAD_PAGE) break;
       after = docs[docs.length - 1].arxivId;
     }
@@ -189,7 +193,9 @@ export class KeywordSearcher {
       .filter((c) => this.index.modifiedMsOf(c.arxivId) !== c.modifiedMs)
       .map((c) => c.arxivId);
     for (let i = 0; i < stale.length; i += LOAD_PAGE)
-      for (const d of await searchDocsByIds(db, stale.slice(i, i + LOAD_PAGE))) this.index.add(d);
+      await forEachSliced(await searchDocsByIds(db, stale.slice(i, i + LOAD_PAGE)), ADD_SLICE, (d) =>
+        this.index.add(d),
+      );
     let removed = 0;
     const deleted = await searchDeletionsSince(db, since);
     if (deleted.length > 0) {

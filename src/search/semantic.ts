@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Queryable } from "../db/client.ts";
+import { yieldToEventLoop } from "../event-loop.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { loadEmbedder } from "./embed/embedder.ts";
 import { isZeroVector } from "./embed/floor.ts";
@@ -8,7 +9,9 @@ import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding 
 import { type FusionParams, feedbackQuery } from "./fusion.ts";
 import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
 
-const LOAD_PAGE = 5000;
+const LOAD_PAGE = 1000;
+const UPSERT_SLICE = 250;
+const SIMILAR_ANSWERS_KEPT = 20_000;
 // A copy on disk is refreshed at most this often; it only saves work at the next start.
 const SAVE_EVERY_MS = 60_000;
 // The first search of a process waits this long for the vectors; past it, semantic and hybrid
@@ -48,6 +51,8 @@ export class SemanticSearcher {
   private dirty = false;
   /** Why the last index build failed, if it did; the next search tries again. */
   lastError: unknown = null;
+  private similarAnswers = new Map<string, VectorHit[]>();
+  private similarVersion = "";
 
   constructor(private readonly opts: SemanticOptions) {}
 
@@ -152,7 +157,11 @@ export class SemanticSearcher {
     let added = 0;
     for (;;) {
       const rows = await embeddingsAfter(db, loaded.index.modelId, loaded.index.watermark, LOAD_PAGE);
-      loaded.index.upsert(rows);
+      // Adding to the graph is native but synchronous: in slices, with requests answered between.
+      for (let i = 0; i < rows.length; i += UPSERT_SLICE) {
+        loaded.index.upsert(rows.slice(i, i + UPSERT_SLICE));
+        await yieldToEventLoop();
+      }
       added += rows.length;
       if (rows.length < LOAD_PAGE) break;
     }
@@ -213,16 +222,33 @@ export class SemanticSearcher {
     };
   }
 
-  /** Papers nearest to a stored paper, itself excluded. */
+  /**
+   * Papers nearest to a stored paper, itself excluded. Every paper page asks, and below
+   * EXACT_LIMIT each answer is a scan of every vector: answers are kept until the index changes.
+   */
   async similar(db: Queryable, arxivId: string, k: number): Promise<VectorHit[]> {
     const cur = this.current;
     if (!cur) return [];
+    const version = `${cur.index.modelId}:${cur.index.watermark}:${cur.index.size}`;
+    if (version !== this.similarVersion) {
+      this.similarAnswers.clear();
+      this.similarVersion = version;
+    }
+    const key = `${k}:${arxivId}`;
+    const kept = this.similarAnswers.get(key);
+    if (kept) return kept;
     const v = await paperEmbedding(db, cur.embedder.modelId, arxivId);
     if (!v) return [];
-    return cur.index
+    const hits = cur.index
       .search(v, k + 1)
       .filter((h) => h.arxivId !== arxivId)
       .slice(0, k);
+    if (this.similarAnswers.size >= SIMILAR_ANSWERS_KEPT) {
+      const oldest = this.similarAnswers.keys().next().value;
+      if (oldest !== undefined) this.similarAnswers.delete(oldest);
+    }
+    this.similarAnswers.set(key, hits);
+    return hits;
   }
 }
 

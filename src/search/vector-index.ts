@@ -209,13 +209,17 @@ export class VectorIndex {
     for (let slot = 0; slot < this.ids.length; slot++) {
       const arxivId = this.ids[slot];
       if (arxivId === null) continue;
-      const hit = { arxivId, score: this.dot(slot, q) };
+      const score = this.dot(slot, q);
       if (heap.length < k) {
-        heap.push(hit);
+        heap.push({ arxivId, score });
         siftUp(heap, heap.length - 1, worse);
-      } else if (worse(heap[0], hit)) {
-        heap[0] = hit;
-        siftDown(heap, 0, worse);
+      } else if (score >= heap[0].score) {
+        // Most papers score below the worst kept hit: only a possible entrant costs an object.
+        const hit = { arxivId, score };
+        if (worse(heap[0], hit)) {
+          heap[0] = hit;
+          siftDown(heap, 0, worse);
+        }
       }
     }
     return heap.sort(byScore);

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { yieldToEventLoop } from "../event-loop.ts";
 import { keywordSearcherFor } from "../search/keyword.ts";
 import { type CorpusStats, extract } from "./extract.ts";
 import { papersToSummarize, saveExtracted } from "./store.ts";
@@ -37,7 +38,7 @@ export async function summarizePending(
     after = batch[batch.length - 1].arxivId;
     done += batch.length;
     opts.onProgress?.(done);
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return done;
 }

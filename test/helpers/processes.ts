@@ -29,13 +29,22 @@ export function cli(
   args: string[],
   opts: { input?: string; env?: Record<string, string>; cwd?: string } = {},
 ) {
+  return startCli(dataDir, args, opts).exit;
+}
+
+/** Starts `dailypapers ARGS`, for a test that signals it before it ends. */
+export function startCli(
+  dataDir: string,
+  args: string[],
+  opts: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+): { child: ChildProcess; exit: Promise<Exit> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: opts.cwd,
     env: childEnv(dataDir, opts.env),
     stdio: ["pipe", "pipe", "pipe"],
   });
-  child.stdin.end(opts.input ?? "");
-  return exited(child);
+  child.stdin?.end(opts.input ?? "");
+  return { child, exit: exited(child) };
 }
 
 function exited(child: ChildProcess): Promise<Exit> {

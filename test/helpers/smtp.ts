@@ -9,6 +9,11 @@ export interface TestSmtp {
   nextMessage(timeoutMs?: number): Promise<ParsedMail>;
   /** Makes the server answer RCPT TO for an address with this code (e.g. 550, 451). */
   rejectRecipient(address: string, code: number): void;
+  /**
+   * Runs before the server answers "250 OK" to each message (already kept in `messages`): a slow
+   * server, or a test that kills the sender while it waits for the acknowledgement.
+   */
+  beforeAccept(hook: ((mail: ParsedMail) => Promise<void>) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   let taken = 0;
   const waiters: (() => void)[] = [];
   const rejects = new Map<string, number>();
+  let acceptHook: ((mail: ParsedMail) => Promise<void>) | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -35,9 +41,10 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     onData(stream, _session, cb) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
           messages.push(mail);
           for (const w of waiters.splice(0)) w();
+          await acceptHook?.(mail);
           cb();
         })
         .catch(cb);
@@ -65,6 +72,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     rejectRecipient(address, code) {
       rejects.set(address.toLowerCase(), code);
+    },
+    beforeAccept(hook) {
+      acceptHook = hook;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

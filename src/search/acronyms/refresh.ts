@@ -1,9 +1,11 @@
 import type { Db } from "../../db/client.ts";
+import { forEachSliced, yieldToEventLoop } from "../../event-loop.ts";
 import { paperCount } from "../../papers/store.ts";
 import { AcronymLearner } from "./learn.ts";
 import { acronymRefreshState, paperTextsAfter, replaceAcronyms } from "./store.ts";
 
 const PAGE = 2000;
+const LEARN_SLICE = 100;
 /** The corpus grows by this share before the pairs are learned again. */
 export const REFRESH_GROWTH = 0.1;
 
@@ -18,11 +20,11 @@ export async function refreshAcronyms(
   for (;;) {
     if (opts.shouldStop?.()) return null;
     const page = await paperTextsAfter(db, after, PAGE);
-    for (const p of page) learner.add(p.text);
+    await forEachSliced(page, LEARN_SLICE, (p) => learner.add(p.text));
     if (page.length < PAGE) break;
     after = page[page.length - 1].arxivId;
     // A long scan must not starve the event loop of a server.
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   const pairs = learner.pairs();
   await replaceAcronyms(db, pairs, learner.papers);

@@ -165,7 +165,8 @@ export async function runEmbedding(
   }
   let embedded = 0;
   const progress = (id: number) => (n: number) => opts.onProgress?.(id, n);
-  if (active && !remoteGone) {
+  // Loading a built-in model reads its weights (17 MB at 10k papers): only when there is work.
+  if (active && !remoteGone && (await papersToEmbed(db, active.id, 1)).length > 0) {
     const e = await loadEmbedder(db, active, config);
     embedded += await embedPending(db, e, { onProgress: progress(active.id), shouldStop: opts.shouldStop });
   }
