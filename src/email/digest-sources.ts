@@ -4,6 +4,7 @@ import { rankTrending } from "../feed/trending.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
+import { DIGEST_RANK_OPTIONS } from "../recommend/rank.ts";
 import { recommendFor } from "../recommend/service.ts";
 import { topicMatch } from "../topics/query.ts";
 import { papersMatchingTopic, type Topic, topicById } from "../topics/store.ts";
@@ -127,6 +128,7 @@ export class DigestSources {
       since: start,
       limit: PER_TOPIC_IN_DIGEST,
       exclude: shown,
+      rank: DIGEST_RANK_OPTIONS,
     });
     if (result.mode !== "personal") return null;
     return {

@@ -61,6 +61,18 @@ export const DEFAULT_RANK_OPTIONS: RankOptions = {
   interests: DEFAULT_INTEREST_OPTIONS,
 };
 
+/**
+ * For digests: thousands of people are ranked in one run, each once, so no trained ranking is
+ * reused. A smaller background sample and fewer solver epochs cost a fraction of the training;
+ * on the tuning draws, mean AP at k = 5 was 0.649 / 0.175 / 0.343 against the defaults' 0.667 /
+ * 0.180 / 0.337 (without the feedback round as well: 0.567 / 0.160 / 0.275).
+ */
+export const DIGEST_RANK_OPTIONS: RankOptions = {
+  ...DEFAULT_RANK_OPTIONS,
+  backgroundSample: 500,
+  maxIter: 30,
+};
+
 export interface Scored {
   /** Index into the candidates. */
   candidate: number;

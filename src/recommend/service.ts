@@ -81,7 +81,7 @@ export async function recommendFor(
   const cacheable = opts.rank === undefined;
   let ranking = cacheable ? pools.rankers.get(pool, userId, version) : undefined;
   if (!ranking) {
-    ranking = await trainRanking(db, pool, modelId, userId, opts, seen, version);
+    ranking = await trainRanking(db, pools, pool, modelId, userId, opts, seen, version);
     if (cacheable) pools.rankers.set(pool, userId, ranking);
   }
   if (ranking.cold) return trending(db, opts, seen);
@@ -126,6 +126,7 @@ export async function recommendFor(
  */
 async function trainRanking(
   db: Queryable,
+  pools: CandidatePools,
   pool: CandidatePool,
   modelId: number | null,
   userId: number,
@@ -166,10 +167,9 @@ async function trainRanking(
   for (const t of topics) {
     const parsed = topicMatch(t.query);
     if (!parsed.ok) continue;
-    const matches = await papersMatchingTopic(db, parsed.match, {
-      since: opts.since ?? undefined,
-      limit: 200,
-    });
+    const matches = await pools.memo(pool, `topic:${t.id}:${t.query}`, () =>
+      papersMatchingTopic(db, parsed.match, { since: opts.since ?? undefined, limit: 200 }),
+    );
     for (const p of matches) {
       if (pool.indexOf(p.arxivId) !== undefined) boost(p.arxivId, { kind: "topic", label: t.name });
     }
