@@ -25,6 +25,7 @@ import { runDigestWorker, type WorkerStats } from "../src/email/worker.ts";
 import { upsertFeedEntries } from "../src/feed/store.ts";
 import { upsertPapers } from "../src/papers/store.ts";
 import type { PaperInput } from "../src/papers/types.ts";
+import { createSearchService } from "../src/search/service.ts";
 import { saveTopic } from "../src/topics/commands.ts";
 import { type Backend, openTestDb, testBackends } from "../test/helpers/db.ts";
 
@@ -196,6 +197,7 @@ for (const { backend, forYou } of runs) {
   const deps: DeliveryDeps = {
     db,
     mailer: createMailer({ smtpUrl: sink.url, from: "Daily Papers <papers@bench.test>" }),
+    search: createSearchService({ db }),
     secret: "bench-secret",
     baseUrl: "http://papers.test",
     mailFrom: "Daily Papers <papers@bench.test>",

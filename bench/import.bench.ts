@@ -168,7 +168,8 @@ async function breakdown(backend: "pglite" | "postgres"): Promise<[string, numbe
   const out: [string, number][] = [];
   for (const variant of ["schema as is", "without search_vector and its GIN index"]) {
     const db = await openBenchDb(backend, dir);
-    if (variant !== "schema as is") await db.exec("alter table papers drop column search_vector cascade");
+    if (variant !== "schema as is")
+      await db.exec("alter table papers drop column if exists search_vector cascade");
     const t = performance.now();
     for (let i = 0; i < papers.length; i += 1000)
       await db.transaction((tx) => upsertPapers(tx, papers.slice(i, i + 1000)));

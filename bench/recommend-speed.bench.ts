@@ -17,7 +17,6 @@ import { openPglite } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { upsertPapers } from "../src/papers/store.ts";
 import type { PaperInput } from "../src/papers/types.ts";
-import { CandidatePools } from "../src/recommend/pools.ts";
 import { DEFAULT_RANK_OPTIONS } from "../src/recommend/rank.ts";
 import { recommendFor, windowStart } from "../src/recommend/service.ts";
 import {
@@ -25,6 +24,7 @@ import {
   insertEmbeddingModel,
   upsertPaperEmbeddings,
 } from "../src/search/embedding-store.ts";
+import { buildServices } from "../src/services.ts";
 import { buildApp } from "../src/web/app.ts";
 import { makeUser, TEST_SECRET } from "../test/community/helpers.ts";
 import { generatePapers, rng } from "./search-corpus.ts";
@@ -93,14 +93,14 @@ console.log(`${PAPERS} papers and vectors stored in ${seedS.toFixed(0)} s`);
 
 console.log("building the app");
 const config = loadConfig({ SECRET: TEST_SECRET });
-const pools = new CandidatePools(db);
-const app = await buildApp({
+const services = await buildServices(config, {
   db,
-  config,
   log: pino({ level: "silent" }),
   now: () => now,
-  forYouPools: pools,
+  indexDir: null,
 });
+const pools = services.forYouPools;
+const app = await buildApp(services);
 
 interface Person {
   client: Awaited<ReturnType<typeof makeUser>>;
@@ -181,6 +181,7 @@ for (let k = 0; k < REFERENCE_RUNS; k++) {
     since: windowStart(now),
     limit: 30,
     rank: { ...DEFAULT_RANK_OPTIONS },
+    search: services.search,
   });
   reference.push(performance.now() - t);
 }
@@ -207,4 +208,5 @@ if (!fs.existsSync(file) || !fs.readFileSync(file, "utf8").includes("ranker cach
   fs.writeFileSync(file, header);
 fs.appendFileSync(file, `${line}\n`);
 await app.close();
+await services.close();
 await db.close();

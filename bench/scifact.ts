@@ -16,8 +16,7 @@ import { loadEmbedder, lsaEmbedder } from "../src/search/embed/embedder.ts";
 import { embedPending, trainBuiltinModel } from "../src/search/embed/jobs.ts";
 import { activateEmbeddingModel, embeddingModelById } from "../src/search/embedding-store.ts";
 import { DEFAULT_FUSION, type FusionParams } from "../src/search/fusion.ts";
-import { semanticSearcher, useSemanticSearch } from "../src/search/semantic-modes.ts";
-import { searchPapers } from "../src/search/service.ts";
+import { createSearchService } from "../src/search/service.ts";
 import type { SearchMode } from "../src/search/types.ts";
 import { scifactCorpus, scifactQrels, scifactQueries } from "./scifact/data.ts";
 import { mean, ndcgAt, recallAt } from "./scifact/metrics.ts";
@@ -46,13 +45,14 @@ await embedPending(db, await loadEmbedder(db, row, config));
 const embedMs = performance.now() - t;
 await db.transaction((tx) => activateEmbeddingModel(tx, trained.modelId));
 await refreshAcronyms(db);
-useSemanticSearch({ indexDir: undefined, config });
-await semanticSearcher(db).settled(db);
+const base = createSearchService({ db, semantic: { indexDir: undefined, config } });
+let search = base;
+await base.semantic?.settled(db);
 void lsaEmbedder;
 
 const queries = scifactQueries();
 async function ranking(q: string, mode: SearchMode, limit: number): Promise<{ id: string; score: number }[]> {
-  const r = await searchPapers({ db }, { q, mode, limit });
+  const r = await search.search({ q, mode, limit });
   return r.hits.map((h) => ({ id: h.arxivId, score: h.score }));
 }
 
@@ -82,7 +82,7 @@ if (tune) {
       [5, 2],
     ]) {
       const p = { ...DEFAULT_FUSION, semanticWeight, feedbackDocs, feedbackWeight };
-      useSemanticSearch({ indexDir: undefined, config }, p);
+      search = createSearchService({ db, semantic: base.semantic ?? undefined, fusion: p });
       results.push({ p, ndcg: await score("hybrid") });
     }
   results.sort((a, b) => b.ndcg - a.ndcg);

@@ -15,11 +15,10 @@ import { openPglite, openPostgres } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { upsertPapers } from "../src/papers/store.ts";
 import type { PaperInput } from "../src/papers/types.ts";
-import { keywordSearcherFor } from "../src/search/keyword.ts";
 import { KeywordIndex } from "../src/search/keyword-index.ts";
 import { parseQuery } from "../src/search/query.ts";
 import { hitsWithPapers } from "../src/search/results.ts";
-import { searchPapers } from "../src/search/service.ts";
+import { buildServices } from "../src/services.ts";
 import { buildApp } from "../src/web/app.ts";
 import { benchQueries, generatePapers } from "./search-corpus.ts";
 
@@ -143,19 +142,20 @@ if (!indexOnly) {
     `- Database (${url ? "Postgres" : "PGlite, in memory"}): inserted in ${((performance.now() - t) / 1000).toFixed(1)} s.`,
   );
   papers = [];
-  t = performance.now();
-  await keywordSearcherFor(db).sync(db);
-  say(`- Index load from the papers table at start: ${((performance.now() - t) / 1000).toFixed(1)} s.`);
-  const service = await timeAll((q) => searchPapers({ db }, { q, limit: 20 }));
-  say(`- searchPapers (sync check + ranking): ${percentiles(service)}.`);
-  const full = await timeAll(async (q) => hitsWithPapers(db, await searchPapers({ db }, { q, limit: 20 })));
-  say(`- Plus loading and highlighting the 20 hits (the API's work): ${percentiles(full)}.`);
-  const app = await buildApp({
+  const services = await buildServices(loadConfig({}), {
     db,
-    config: loadConfig({}),
     log: pino({ level: "silent" }),
-    now: () => new Date(),
+    indexDir: null,
   });
+  const { search } = services;
+  t = performance.now();
+  await search.keyword.sync(db);
+  say(`- Index load from the papers table at start: ${((performance.now() - t) / 1000).toFixed(1)} s.`);
+  const service = await timeAll((q) => search.search({ q, limit: 20 }));
+  say(`- searchPapers (sync check + ranking): ${percentiles(service)}.`);
+  const full = await timeAll(async (q) => hitsWithPapers(db, await search.search({ q, limit: 20 })));
+  say(`- Plus loading and highlighting the 20 hits (the API's work): ${percentiles(full)}.`);
+  const app = await buildApp(services);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;

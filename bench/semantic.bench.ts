@@ -19,11 +19,9 @@ import type { PaperInput } from "../src/papers/types.ts";
 import { loadEmbedder, paperText } from "../src/search/embed/embedder.ts";
 import { embedPending, trainBuiltinModel } from "../src/search/embed/jobs.ts";
 import { activateEmbeddingModel, embeddingModelById } from "../src/search/embedding-store.ts";
-import { keywordSearcherFor } from "../src/search/keyword.ts";
 import { SemanticSearcher } from "../src/search/semantic.ts";
-import { semanticSearcher, useSemanticSearch } from "../src/search/semantic-modes.ts";
-import { searchPapers } from "../src/search/service.ts";
 import type { SearchMode } from "../src/search/types.ts";
+import { buildServices } from "../src/services.ts";
 import { buildApp } from "../src/web/app.ts";
 import { benchQueries, generatePapers } from "./search-corpus.ts";
 
@@ -142,10 +140,15 @@ const reloaded = new SemanticSearcher({ indexDir: path.join(dataDir, "index"), c
 await reloaded.settled(db);
 say(`- vector index load from disk at restart: ${secs(t)}`);
 
-useSemanticSearch({ indexDir: path.join(dataDir, "index"), config });
+const services = await buildServices(config, {
+  db,
+  log: pino({ level: "silent" }),
+  indexDir: path.join(dataDir, "index"),
+});
+const { search } = services;
 t = performance.now();
-await keywordSearcherFor(db).sync(db);
-await semanticSearcher(db).settled(db);
+await search.keyword.sync(db);
+await search.semantic?.settled(db);
 say(`- keyword index load + semantic searcher ready: ${secs(t)}`);
 say(`- process RSS with both indexes: ${mib(process.memoryUsage().rss)}\n`);
 
@@ -154,12 +157,12 @@ say(
 );
 say("| mode | in-process | over HTTP (GET /api/papers/search) |");
 say("|---|---|---|");
-const app = await buildApp({ db, config, log: pino({ level: "silent" }), now: () => new Date() });
+const app = await buildApp(services);
 await app.listen({ port: 0, host: "127.0.0.1" });
 const addr = app.server.address();
 const base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
 for (const mode of ["keyword", "semantic", "hybrid"] as SearchMode[]) {
-  const inProcess = await timeAll((q) => searchPapers({ db }, { q, mode, limit: 20 }));
+  const inProcess = await timeAll((q) => search.search({ q, mode, limit: 20 }));
   const overHttp = await timeAll(async (q) => {
     const res = await fetch(
       `${base}/api/papers/search?q=${encodeURIComponent(q.slice(0, 250))}&limit=20&mode=${mode}`,

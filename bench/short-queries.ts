@@ -13,8 +13,7 @@ import { migrate } from "../src/db/migrate.ts";
 import { upsertPapers } from "../src/papers/store.ts";
 import { refreshAcronyms } from "../src/search/acronyms/refresh.ts";
 import { runEmbedding } from "../src/search/embed/jobs.ts";
-import { semanticSearcher, useSemanticSearch } from "../src/search/semantic-modes.ts";
-import { searchPapers } from "../src/search/service.ts";
+import { createSearchService } from "../src/search/service.ts";
 import type { SearchMode } from "../src/search/types.ts";
 import { mean, ndcgAt, recallAt } from "./scifact/metrics.ts";
 import { hfCorpus, shortQueryProxy } from "./short-queries/data.ts";
@@ -42,8 +41,8 @@ const embedMs = performance.now() - t;
 t = performance.now();
 const acronyms = await refreshAcronyms(db);
 const acronymMs = performance.now() - t;
-useSemanticSearch({ indexDir: undefined, config });
-await semanticSearcher(db).settled(db);
+const search = createSearchService({ db, semantic: { indexDir: undefined, config } });
+await search.semantic?.settled(db);
 
 const summary: Record<string, { ndcg10: number; recall100: number }> = {};
 const variants: [string, SearchMode, boolean][] = [
@@ -57,7 +56,7 @@ for (const [name, mode, expand] of variants) {
   const nd: number[] = [];
   const rc: number[] = [];
   for (const [qid, rel] of proxy.qrels) {
-    const r = await searchPapers({ db }, { q: proxy.queries.get(qid) ?? "", mode, limit: 100, expand });
+    const r = await search.search({ q: proxy.queries.get(qid) ?? "", mode, limit: 100, expand });
     const ids = r.hits.map((h) => h.arxivId);
     nd.push(ndcgAt(ids, rel, 10));
     rc.push(recallAt(ids, rel, 100));

@@ -3,9 +3,8 @@ import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { openServerDatabase } from "./db/owner.ts";
 import { createLogger } from "./log.ts";
-import { processMetrics } from "./metrics/index.ts";
 import { startJobs } from "./scheduler/index.ts";
-import { processIndexStatus, refreshSearchIndexes } from "./search/index-status.ts";
+import { buildServices, type Services } from "./services.ts";
 import { buildApp } from "./web/app.ts";
 
 export interface RunningServer {
@@ -42,19 +41,21 @@ export async function startServer(
     onSocketError: (err) => log.warn({ err }, "database socket client failed"),
   });
   const db = owned.db;
-  const indexStatus = processIndexStatus(db);
-  const metrics = processMetrics(db, indexStatus);
   let app: FastifyInstance | undefined;
+  let services: Services | undefined;
   try {
     signal?.throwIfAborted();
     await opts.prepare?.(db);
     signal?.throwIfAborted();
-    app = await buildApp({ db, config, log, now: () => new Date(), metrics, indexStatus });
+    // The composition root: the app and the workers get the same services.
+    services = await buildServices(config, { db, log });
+    app = await buildApp(services);
     signal?.throwIfAborted();
     await app.listen({ port: config.port, host: config.host });
     signal?.throwIfAborted();
   } catch (err) {
     await app?.close();
+    await services?.close();
     await owned.close();
     throw err;
   }
@@ -62,7 +63,8 @@ export async function startServer(
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   // Every recurring job (arXiv sync, embeddings, digests, sweeps, index top-ups): src/scheduler/jobs.ts.
-  const jobs = await startJobs({ config, db, log, metrics, refreshIndexes: () => refreshSearchIndexes(db) });
+  const jobs = startJobs(services);
+  const built = services;
   const server = app;
   let closing: Promise<void> | undefined;
   return {
@@ -79,6 +81,8 @@ export async function startServer(
         await within(jobs.stop(), SHUTDOWN_BOUNDS.jobsMs, () =>
           log.warn("background jobs did not stop in time; closing the database between their transactions"),
         );
+        // Index copies are written out, the mailer closed; the database is the owner's to close.
+        await built.close();
         await owned.close(SHUTDOWN_BOUNDS.socketClientsMs);
       })();
       return closing;

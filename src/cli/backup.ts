@@ -6,7 +6,7 @@ import { backupDatabase } from "../db/backup.ts";
 import { readOwner } from "../db/lock.ts";
 import { openDatabase } from "../db/open.ts";
 import { RestoreRefused, restoreDatabase } from "../db/restore.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 /** `backup FILE` and `restore FILE`: see src/db/backup.ts for the format. */
 export function registerBackupCommands(program: Command): void {

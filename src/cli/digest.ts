@@ -4,10 +4,10 @@ import { loadConfig } from "../config.ts";
 import { DigestSources } from "../email/digest-sources.ts";
 import { dueDigests, enqueueDueDigests } from "../email/enqueue.ts";
 import { previewDigest } from "../email/preview.ts";
-import { setupDelivery } from "../email/setup.ts";
 import { type Frequency, subscriberByEmail, subscribersByIds } from "../email/subscribers-store.ts";
 import { runDigestWorker } from "../email/worker.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
+import { withDelivery } from "./services.ts";
 
 function atOption(value: string | undefined): (() => Date) | undefined {
   if (value === undefined) return undefined;
@@ -36,18 +36,21 @@ export function registerDigestCommands(program: Command): void {
     .action(async (opts: { email: string; period?: string; out?: string; at?: string }) => {
       const frequency = frequencyOption(opts.period);
       const now = atOption(opts.at);
-      await setupDelivery(loadConfig(), { now }, async (d) => {
-        const sub = await subscriberByEmail(d.db, opts.email);
-        if (!sub) throw new CliError(`no subscriber with the address ${opts.email}`);
-        const p = await previewDigest(d, sub, { frequency });
-        process.stderr.write(
-          `${p.rendered.subject} · ${p.period.period} · ${p.period.windowStart.toISOString()} to ${p.period.windowEnd.toISOString()}${p.empty ? " · empty (would not be sent)" : ""}\n`,
-        );
-        if (opts.out) {
-          fs.writeFileSync(opts.out, p.rendered.html);
-          process.stdout.write(`wrote ${opts.out}\n`);
-        } else process.stdout.write(p.rendered.text);
-      });
+      await withDelivery(
+        async (d) => {
+          const sub = await subscriberByEmail(d.db, opts.email);
+          if (!sub) throw new CliError(`no subscriber with the address ${opts.email}`);
+          const p = await previewDigest(d, sub, { frequency });
+          process.stderr.write(
+            `${p.rendered.subject} · ${p.period.period} · ${p.period.windowStart.toISOString()} to ${p.period.windowEnd.toISOString()}${p.empty ? " · empty (would not be sent)" : ""}\n`,
+          );
+          if (opts.out) {
+            fs.writeFileSync(opts.out, p.rendered.html);
+            process.stdout.write(`wrote ${opts.out}\n`);
+          } else process.stdout.write(p.rendered.text);
+        },
+        { now },
+      );
     });
 
   digest
@@ -63,32 +66,35 @@ export function registerDigestCommands(program: Command): void {
       const config = loadConfig();
       if (!config.smtpUrl && !opts.dryRun)
         process.stderr.write("SMTP_URL is not set: digests go to the log, not to anyone\n");
-      await setupDelivery(config, { now }, async (d) => {
-        const due = { frequency, ignoreSchedule: !!opts.now };
-        if (opts.dryRun) {
-          const entries = await dueDigests(d.db, d.now(), due);
-          const subs = await subscribersByIds(
-            d.db,
-            entries.map((e) => e.subscriberId),
-          );
-          const sources = new DigestSources(d.db);
-          for (const e of entries) {
-            const sub = subs.get(e.subscriberId);
-            if (!sub) continue;
-            const p = await previewDigest(d, sub, { period: e, sources });
-            const papers =
-              p.content.trending.length + p.content.topics.reduce((n, s) => n + s.papers.length, 0);
-            const verdict = p.empty && !sub.sendEmpty ? "empty, not sent" : `${papers} papers`;
-            process.stdout.write(`${sub.email}\t${e.period}\t${verdict}\n`);
+      await withDelivery(
+        async (d) => {
+          const due = { frequency, ignoreSchedule: !!opts.now };
+          if (opts.dryRun) {
+            const entries = await dueDigests(d.db, d.now(), due);
+            const subs = await subscribersByIds(
+              d.db,
+              entries.map((e) => e.subscriberId),
+            );
+            const sources = new DigestSources(d.db, d.search);
+            for (const e of entries) {
+              const sub = subs.get(e.subscriberId);
+              if (!sub) continue;
+              const p = await previewDigest(d, sub, { period: e, sources });
+              const papers =
+                p.content.trending.length + p.content.topics.reduce((n, s) => n + s.papers.length, 0);
+              const verdict = p.empty && !sub.sendEmpty ? "empty, not sent" : `${papers} papers`;
+              process.stdout.write(`${sub.email}\t${e.period}\t${verdict}\n`);
+            }
+            process.stdout.write(`${entries.length} digests due (dry run: nothing queued or sent)\n`);
+            return;
           }
-          process.stdout.write(`${entries.length} digests due (dry run: nothing queued or sent)\n`);
-          return;
-        }
-        const queued = await enqueueDueDigests(d.db, d.now(), due);
-        const stats = await runDigestWorker(d);
-        process.stdout.write(
-          `queued ${queued}; sent ${stats.sent}, skipped ${stats.skipped} (empty or unsubscribed), retrying ${stats.retried}, failed ${stats.failed}\n`,
-        );
-      });
+          const queued = await enqueueDueDigests(d.db, d.now(), due);
+          const stats = await runDigestWorker(d);
+          process.stdout.write(
+            `queued ${queued}; sent ${stats.sent}, skipped ${stats.skipped} (empty or unsubscribed), retrying ${stats.retried}, failed ${stats.failed}\n`,
+          );
+        },
+        { config, now },
+      );
     });
 }

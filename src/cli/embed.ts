@@ -3,7 +3,7 @@ import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import { runEmbedding, trainBuiltinModel } from "../search/embed/jobs.ts";
 import { embeddingMaxSeq, embeddingModels, pendingEmbeddingCount } from "../search/embedding-store.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 export function registerEmbedCommands(program: Command): void {
   const embed = program

@@ -16,7 +16,7 @@ import {
 } from "../ingest/report.ts";
 import { importSnapshot } from "../ingest/snapshot.ts";
 import { summarizePending } from "../summaries/jobs.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 /**
  * `import arxiv-snapshot FILE` and `import hf-daily PATH`.

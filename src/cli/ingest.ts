@@ -10,7 +10,7 @@ import { createProgress } from "../ingest/progress.ts";
 import { syncRunsRecent } from "../ingest/sync/store.ts";
 import { upsertPapers } from "../papers/store.ts";
 import { nextSyncRun } from "../scheduler/jobs.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 /** `harvest`, `fetch` and `status`: live arXiv ingestion from the command line. */
 export function registerIngestCommands(program: Command): void {

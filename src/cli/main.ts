@@ -1,9 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { DataDirBusy } from "../db/lock.ts";
 import { registerCommands } from "./commands.ts";
+import { CliError } from "./errors.ts";
 
-/** Errors a user can act on: printed as one line, no stack trace. */
-export class CliError extends Error {}
+// The entry point (bin/dailypapers.js imports it): nothing imports this module, so parsing argv
+// at load runs once, after every subcommand module has loaded.
 
 const program = new Command()
   .name("dailypapers")

@@ -3,8 +3,9 @@ import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import { CandidatePools } from "../recommend/pools.ts";
 import { DEFAULT_WINDOW_DAYS, recommendFor, windowStart } from "../recommend/service.ts";
+import { createSearchService } from "../search/service.ts";
 import { userByUsername } from "../users/store.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 const MAX_LIMIT = 200;
 
@@ -38,7 +39,12 @@ export function registerRecommendCommands(program: Command): void {
       try {
         const user = await userByUsername(db, opts.user);
         if (!user) throw new CliError(`there is no user "${opts.user}"`);
-        const result = await recommendFor(db, new CandidatePools(db), user.id, { now, since, limit });
+        const result = await recommendFor(db, new CandidatePools(db), user.id, {
+          now,
+          since,
+          limit,
+          search: createSearchService({ db }),
+        });
         if (opts.json) {
           const out = {
             user: user.username,

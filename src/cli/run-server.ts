@@ -2,7 +2,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { DataDirBusy } from "../db/lock.ts";
 import { type RunningServer, startServer } from "../server.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 // Past every bound of a graceful shutdown (server.ts SHUTDOWN_BOUNDS) something is stuck.
 const HARD_EXIT_MS = 30_000;

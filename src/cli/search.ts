@@ -1,14 +1,11 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config.ts";
-import { openDatabase } from "../db/open.ts";
 import { paperById } from "../papers/store.ts";
 import type { Span } from "../search/highlight.ts";
 import { hitsWithPapers } from "../search/results.ts";
-import { indexDirOf } from "../search/semantic.ts";
-import { useSemanticSearch } from "../search/semantic-modes.ts";
-import { MAX_LIMIT, searchPapers } from "../search/service.ts";
+import { MAX_LIMIT } from "../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../search/types.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
+import { withServices } from "./services.ts";
 
 const BOLD = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[22m` : s);
 
@@ -31,14 +28,13 @@ export function registerSearchCommands(program: Command): void {
         throw new CliError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${opts.limit}"`);
       if (!(SEARCH_MODES as readonly string[]).includes(opts.mode))
         throw new CliError(`--mode must be one of ${SEARCH_MODES.join(", ")}, got "${opts.mode}"`);
-      const config = loadConfig();
-      useSemanticSearch({ indexDir: indexDirOf(config), config });
-      const db = await openDatabase(config);
-      try {
-        const result = await searchPapers(
-          { db },
-          { q: query, limit, mode: opts.mode as SearchMode, expand: opts.expand },
-        );
+      await withServices(async ({ db, search }) => {
+        const result = await search.search({
+          q: query,
+          limit,
+          mode: opts.mode as SearchMode,
+          expand: opts.expand,
+        });
         if (result.query.errors.length > 0) throw new CliError(result.query.errors.join(" "));
         for (const n of result.query.notices) process.stderr.write(`note: ${n}\n`);
         if (result.query.expansions.length > 0)
@@ -83,8 +79,6 @@ export function registerSearchCommands(program: Command): void {
             `${i + 1}. ${spansText(r.title, true)}\n   arXiv ${r.paper.arxivId} · ${authors}${r.paper.authors.length > 4 ? ", et al." : ""} · score ${r.hit.score.toFixed(3)}\n   ${spansText(r.snippet, true)}\n\n`,
           );
         });
-      } finally {
-        await db.close();
-      }
+      });
     });
 }

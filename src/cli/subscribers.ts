@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config.ts";
 import { parseEmail } from "../email/address.ts";
-import { setupDelivery } from "../email/setup.ts";
 import {
   confirmSubscriber,
   deleteSubscriber,
@@ -13,7 +11,8 @@ import {
 import { requestSubscription } from "../email/subscription.ts";
 import { saveTopic } from "../topics/commands.ts";
 import { followTopic, setTopicFeatured, topicBySlug, topicsList } from "../topics/store.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
+import { withDelivery } from "./services.ts";
 
 const STATUSES = ["pending", "confirmed", "unsubscribed", "suspended"];
 
@@ -27,7 +26,7 @@ export function registerSubscriberCommands(program: Command): void {
     .action(async (opts: { status?: string }) => {
       if (opts.status && !STATUSES.includes(opts.status))
         throw new CliError(`--status must be one of ${STATUSES.join(", ")}`);
-      await setupDelivery(loadConfig(), {}, async (d) => {
+      await withDelivery(async (d) => {
         const rows = await subscribersList(d.db, {
           status: opts.status as SubscriberStatus | undefined,
           limit: 1_000_000,
@@ -48,7 +47,7 @@ export function registerSubscriberCommands(program: Command): void {
     .action(async (email: string, opts: { confirmed?: boolean; topic?: string[] }) => {
       const parsed = parseEmail(email);
       if (!parsed.ok) throw new CliError(parsed.error);
-      await setupDelivery(loadConfig(), {}, async (d) => {
+      await withDelivery(async (d) => {
         const topics = [];
         for (const slug of opts.topic ?? []) {
           const t = await topicBySlug(d.db, slug);
@@ -75,7 +74,7 @@ export function registerSubscriberCommands(program: Command): void {
     .command("remove <email>")
     .description("delete a subscriber and its digest history")
     .action(async (email: string) => {
-      await setupDelivery(loadConfig(), {}, async (d) => {
+      await withDelivery(async (d) => {
         const sub = await subscriberByEmail(d.db, email);
         if (!sub) throw new CliError(`no subscriber with the address ${email}`);
         await deleteSubscriber(d.db, sub.id);
@@ -88,7 +87,7 @@ export function registerSubscriberCommands(program: Command): void {
     .command("list")
     .description("list topics (tab-separated: slug, name, query, featured)")
     .action(async () => {
-      await setupDelivery(loadConfig(), {}, async (d) => {
+      await withDelivery(async (d) => {
         for (const t of await topicsList(d.db)) {
           process.stdout.write(`${t.slug}\t${t.name}\t${t.query}\t${t.featured ? "featured" : ""}\n`);
         }
@@ -100,7 +99,7 @@ export function registerSubscriberCommands(program: Command): void {
     .option("--name <name>", "display name (default: the query)")
     .option("--featured", "feature it: offered to every subscriber")
     .action(async (query: string, opts: { name?: string; featured?: boolean }) => {
-      await setupDelivery(loadConfig(), {}, async (d) => {
+      await withDelivery(async (d) => {
         const res = await saveTopic(d.db, { query, name: opts.name, featured: !!opts.featured });
         if (!res.ok) throw new CliError(res.error);
         if (opts.featured && !res.topic.featured) await setTopicFeatured(d.db, res.topic.id, true);

@@ -3,7 +3,7 @@ import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import { summarizePending } from "../summaries/jobs.ts";
 import { llmClientFrom, runLlmSummaries } from "../summaries/llm-job.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 export function registerSummaryCommands(program: Command): void {
   const summaries = program

@@ -7,7 +7,7 @@ import { openDatabase } from "../db/open.ts";
 import { AccountError, createAccount } from "../users/commands.ts";
 import { userByUsername, userRoleSet } from "../users/store.ts";
 import type { Role } from "../users/types.ts";
-import { CliError } from "./main.ts";
+import { CliError } from "./errors.ts";
 
 /** Hidden prompt on a terminal; otherwise the first line of stdin (for scripts and pipes). */
 async function readPassword(file: string | undefined): Promise<string> {

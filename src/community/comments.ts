@@ -1,4 +1,6 @@
 import type { Db, Queryable } from "../db/client.ts";
+import { UserError } from "../user-error.ts";
+import { commentChangeRefusal } from "../users/policies.ts";
 import { record } from "./mod-log.ts";
 
 export const COMMENT_MAX = 10_000;
@@ -18,12 +20,9 @@ export interface CommentRow {
 }
 
 /** A refusal the commenter can act on. */
-export class CommentError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
+export class CommentError extends UserError {
+  constructor(message: string, status = 400) {
+    super(status, message);
   }
 }
 
@@ -110,8 +109,8 @@ async function ownLiveComment(tx: Queryable, userId: number, id: number): Promis
   }>(`select arxiv_id, user_id, deleted_at, hidden_at from comments where id = $1 for update`, [id]);
   const c = rows[0];
   if (!c || c.deleted_at) throw new CommentError("There is no such comment.", 404);
-  if (c.user_id !== userId) throw new CommentError("You can only change your own comments.", 403);
-  if (c.hidden_at) throw new CommentError("A moderator hid this comment; it cannot be changed.", 403);
+  const refusal = commentChangeRefusal({ id: userId }, { userId: c.user_id, hidden: !!c.hidden_at });
+  if (refusal) throw new CommentError(refusal.message, refusal.status);
   return c;
 }
 

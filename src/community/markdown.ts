@@ -1,6 +1,6 @@
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
-import { escapeHtml } from "../web/html.ts";
+import { escapeHtml } from "../render/html.ts";
 
 /**
  * Comment Markdown: links, emphasis, code, lists and quotes. Raw HTML in the source is shown

@@ -1,11 +1,17 @@
 import type { Db } from "../db/client.ts";
+import { UserError } from "../user-error.ts";
+import { suspendRefusal } from "../users/policies.ts";
 import { deleteUserSessions } from "../users/sessions.ts";
 import { userByUsername, userRoleSet, userSuspensionSet } from "../users/store.ts";
 import type { Role } from "../users/types.ts";
 import { record } from "./mod-log.ts";
 
 /** A moderation request that cannot be carried out, in words for the moderator. */
-export class ModerationError extends Error {}
+export class ModerationError extends UserError {
+  constructor(message: string) {
+    super(400, message);
+  }
+}
 
 export const REASON_MAX = 500;
 
@@ -66,10 +72,8 @@ export async function suspendUser(
   await db.transaction(async (tx) => {
     const user = await userByUsername(tx, username);
     if (!user) throw new ModerationError("There is no such user.");
-    if (user.id === moderatorId) throw new ModerationError("You cannot suspend yourself.");
-    if (user.role === "admin")
-      throw new ModerationError("Admins cannot be suspended here; change their role first.");
-    if (user.suspendedAt) throw new ModerationError("That user is already suspended.");
+    const refusal = suspendRefusal({ id: moderatorId }, user);
+    if (refusal) throw new ModerationError(refusal);
     await userSuspensionSet(tx, user.id, now, reason);
     await deleteUserSessions(tx, user.id);
     await record(

@@ -1,11 +1,14 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/client.ts";
+import type { TopicSearch } from "../topics/papers.ts";
 import type { Mailer } from "./mailer.ts";
 
 /** What the delivery commands and the worker use; built once by the server, the CLI or a test. */
 export interface DeliveryDeps {
   db: Db;
   mailer: Mailer;
+  /** The search service: digest topic sections run each topic's search through it. */
+  search: TopicSearch;
   secret: string;
   baseUrl: string;
   mailFrom: string;

@@ -1,7 +1,7 @@
 import type { Paper } from "../papers/types.ts";
 import { totalUpvotes } from "../papers/types.ts";
-import { html, type SafeHtml } from "../web/html.ts";
-import { shortAuthors, snippet } from "../web/views/format.ts";
+import { shortAuthors, snippet } from "../render/format.ts";
+import { html, type SafeHtml } from "../render/html.ts";
 import type { DigestContent } from "./digest-content.ts";
 
 export interface DigestLinks {

@@ -6,8 +6,8 @@ import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
 import { DIGEST_RANK_OPTIONS } from "../recommend/rank.ts";
 import { recommendFor } from "../recommend/service.ts";
-import { topicMatch } from "../topics/query.ts";
-import { papersMatchingTopic, type Topic, topicById } from "../topics/store.ts";
+import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
+import { type Topic, topicById } from "../topics/store.ts";
 import {
   assembleDigest,
   type DigestContent,
@@ -26,6 +26,7 @@ export class DigestSources {
 
   constructor(
     private readonly db: Queryable,
+    private readonly search: TopicSearch,
     /** One set of candidate pools per run: every subscriber's "for you" ranks from the same pools. */
     private readonly pools = new CandidatePools(db),
   ) {}
@@ -65,14 +66,12 @@ export class DigestSources {
     const key = `${topic.id}|${start.toISOString()}|${end.toISOString()}`;
     let hit = this.topicPapers.get(key);
     if (!hit) {
-      const parsed = topicMatch(topic.query);
-      hit = parsed.ok
-        ? papersMatchingTopic(this.db, parsed.match, {
-            since: start,
-            until: end,
-            limit: PER_TOPIC_IN_DIGEST + TRENDING_IN_DIGEST * 2,
-          })
-        : Promise.resolve([]);
+      hit = savedSearchPapers({ db: this.db, search: this.search }, topic.query, {
+        mode: topic.mode,
+        since: start,
+        until: end,
+        limit: PER_TOPIC_IN_DIGEST + TRENDING_IN_DIGEST * 2,
+      });
       this.topicPapers.set(key, hit);
     }
     return hit;
@@ -129,6 +128,7 @@ export class DigestSources {
       limit: PER_TOPIC_IN_DIGEST,
       exclude: shown,
       rank: DIGEST_RANK_OPTIONS,
+      search: this.search,
     });
     if (result.mode !== "personal") return null;
     return {

@@ -18,13 +18,13 @@ export interface DigestPreview {
 
 /** The digest a subscriber would get for the period ending now (the CLI's preview and dry run). */
 export async function previewDigest(
-  deps: Pick<DeliveryDeps, "secret" | "baseUrl" | "now"> & { db: Queryable },
+  deps: Pick<DeliveryDeps, "secret" | "baseUrl" | "now" | "search"> & { db: Queryable },
   sub: Subscriber,
   opts: { frequency?: Frequency; period?: DigestPeriod; sources?: DigestSources } = {},
 ): Promise<DigestPreview> {
   const frequency = opts.frequency ?? sub.frequency;
   const period = opts.period ?? periodAsOfNow({ ...sub, frequency }, deps.now());
-  const sources = opts.sources ?? new DigestSources(deps.db);
+  const sources = opts.sources ?? new DigestSources(deps.db, deps.search);
   const follows = await topicIdsFollowedBy(deps.db, [sub.id]);
   const content = await sources.digestFor({
     frequency,

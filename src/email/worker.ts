@@ -54,7 +54,7 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
  */
 export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = {}): Promise<WorkerStats> {
   const stats: WorkerStats = { sent: 0, skipped: 0, failed: 0, retried: 0, lost: 0 };
-  const sources = new DigestSources(deps.db);
+  const sources = new DigestSources(deps.db, deps.search);
   const sleep = opts.sleep ?? systemClock.sleep;
   const gapMs = 1000 / Math.max(deps.policy.sendRatePerSecond, 0.001);
   let nextSendAt = 0;

@@ -4,8 +4,7 @@ import { trendingPage } from "../feed/trending.ts";
 import { dismissedPaperIds } from "../library/store.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
-import { topicMatch } from "../topics/query.ts";
-import { papersMatchingTopic } from "../topics/store.ts";
+import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
 import type { CandidatePool } from "./pool.ts";
@@ -54,6 +53,8 @@ export interface ForYouOptions {
   /** Papers not to offer (already in an earlier section of the same digest). */
   exclude?: Set<string>;
   rank?: RankOptions;
+  /** The search service: a followed topic's papers are what its search finds. */
+  search: TopicSearch;
 }
 
 export function windowStart(now: Date, days = DEFAULT_WINDOW_DAYS): Date {
@@ -165,10 +166,12 @@ async function trainRanking(
       }
     });
   for (const t of topics) {
-    const parsed = topicMatch(t.query);
-    if (!parsed.ok) continue;
-    const matches = await pools.memo(pool, `topic:${t.id}:${t.query}`, () =>
-      papersMatchingTopic(db, parsed.match, { since: opts.since ?? undefined, limit: 200 }),
+    const matches = await pools.memo(pool, `topic:${t.id}:${t.mode}:${t.query}`, () =>
+      savedSearchPapers({ db, search: opts.search }, t.query, {
+        mode: t.mode,
+        since: opts.since ?? undefined,
+        limit: 120,
+      }),
     );
     for (const p of matches) {
       if (pool.indexOf(p.arxivId) !== undefined) boost(p.arxivId, { kind: "topic", label: t.name });

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import type { TopicMode } from "../topics/store.ts";
 import type { PositiveKind } from "./types.ts";
 
 /** All SQL of "for you": a person's signals, what they have already seen, onboarding, topics. */
@@ -67,12 +68,13 @@ export interface FollowedTopicRow {
   slug: string;
   name: string;
   query: string;
+  mode: TopicMode;
 }
 
 /** Topics followed on the site or in the person's digest. */
 export async function topicsFollowedByUser(db: Queryable, userId: number): Promise<FollowedTopicRow[]> {
   return db.query<FollowedTopicRow>(
-    `select t.id, t.slug, t.name, t.query from topics t where t.id in (
+    `select t.id, t.slug, t.name, t.query, t.mode from topics t where t.id in (
        select topic_id from user_topics where user_id = $1
        union select st.topic_id from subscriber_topics st join subscribers s on s.id = st.subscriber_id
          where s.user_id = $1 and s.status = 'confirmed')

@@ -1,37 +1,23 @@
-import type { Logger } from "pino";
-import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
 import { deliveryDeps } from "../email/setup.ts";
-import type { Metrics } from "../metrics/registry.ts";
+import type { Services } from "../services.ts";
 import { recurringJobs } from "./jobs.ts";
 import { createScheduler, type Scheduler } from "./scheduler.ts";
 
 /**
- * Builds the server's recurring jobs and starts them. The search indexes are loaded at once
+ * The background work of a server process, started from the same services as its web app:
+ * every recurring job of jobs.ts on one scheduler. The search indexes are loaded at once
  * (readiness waits for them); everything else waits for its schedule.
  */
-export async function startJobs(deps: {
-  config: Config;
-  db: Db;
-  log: Logger;
-  metrics: Metrics;
-  refreshIndexes: () => Promise<void>;
-}): Promise<Scheduler> {
-  const { config, db, log, metrics } = deps;
-  const delivery = config.digestScheduler ? await deliveryDeps(config, db, { log }) : null;
-  const scheduler = createScheduler(
-    recurringJobs({ config, db, log, delivery, refreshIndexes: deps.refreshIndexes, metrics }),
-    { db, log, leaseMs: config.jobLeaseSeconds * 1000, observer: metrics.jobs },
-  );
+export function startJobs(services: Services): Scheduler {
+  const { config, db, log, metrics } = services;
+  const delivery = config.digestScheduler ? deliveryDeps(services) : null;
+  const scheduler = createScheduler(recurringJobs({ ...services, delivery }), {
+    db,
+    log,
+    leaseMs: config.jobLeaseSeconds * 1000,
+    observer: metrics.jobs,
+  });
   scheduler.start();
   void scheduler.trigger("search-indexes");
-  return {
-    holder: scheduler.holder,
-    start: () => scheduler.start(),
-    trigger: (name) => scheduler.trigger(name),
-    async stop() {
-      await scheduler.stop();
-      delivery?.mailer.close();
-    },
-  };
+  return scheduler;
 }

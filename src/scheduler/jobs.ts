@@ -1,31 +1,23 @@
 import { Cron } from "croner";
-import type { Logger } from "pino";
 import { expiredBucketsDeleted } from "../community/throttle.ts";
 import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
 import type { DeliveryDeps } from "../email/deps.ts";
 import { enqueueDueDigests } from "../email/enqueue.ts";
 import { runDigestWorker, type WorkerStats } from "../email/worker.ts";
 import { runDailySync } from "../ingest/sync/daily.ts";
 import { refreshAcronymsIfGrown } from "../search/acronyms/refresh.ts";
-import { runEmbedding } from "../search/embed/jobs.ts";
+import type { Services } from "../services.ts";
 import { summarizePending } from "../summaries/jobs.ts";
 import { llmClientFrom, runLlmSummaries } from "../summaries/llm-job.ts";
 import { deleteExpiredSessions } from "../users/sessions.ts";
 import { jobRunsPrune } from "./lease-store.ts";
 import type { Job, JobSchedule } from "./scheduler.ts";
 
-/** What the recurring jobs use, built once by the server. */
-export interface JobDeps {
-  config: Config;
-  db: Db;
-  log: Logger;
+/** What the recurring jobs use: the process's services (src/services.ts) and its delivery. */
+export interface JobDeps extends Pick<Services, "config" | "db" | "log" | "now" | "embeddings" | "search"> {
   /** Set when this server queues and sends digests (DIGEST_SCHEDULER=true). */
   delivery: DeliveryDeps | null;
-  /** Tops this process's search indexes up from the tables. */
-  refreshIndexes: () => Promise<void>;
   metrics?: { countDigestSends(stats: WorkerStats): void };
-  now?: () => Date;
 }
 
 /** The daily sync's schedule: SYNC_CRON if set, else every day at SYNC_TIME, both in SYNC_TZ. */
@@ -51,7 +43,7 @@ export function nextSyncRun(
  */
 export function recurringJobs(deps: JobDeps): Job[] {
   const { config, db, log } = deps;
-  const now = deps.now ?? (() => new Date());
+  const { now } = deps;
   const every = (seconds: number): JobSchedule => ({ everySeconds: seconds });
   const jobs: (Job & { enabled: boolean })[] = [
     {
@@ -80,7 +72,7 @@ export function recurringJobs(deps: JobDeps): Job[] {
       scope: "cluster",
       schedule: every(config.embedIntervalSeconds),
       async run({ signal }) {
-        const r = await runEmbedding(db, config, { shouldStop: () => signal.aborted });
+        const r = await deps.embeddings.run({ shouldStop: () => signal.aborted });
         return r.embedded > 0 || r.switchedTo ? r : undefined;
       },
     },
@@ -102,7 +94,11 @@ export function recurringJobs(deps: JobDeps): Job[] {
       schedule: every(config.embedIntervalSeconds),
       async run({ signal }) {
         const shouldStop = () => signal.aborted;
-        const summarized = await summarizePending(db, { max: 2_000, shouldStop });
+        const summarized = await summarizePending(db, {
+          max: 2_000,
+          shouldStop,
+          keyword: deps.search.keyword,
+        });
         const llm = llmClientFrom(config);
         const r = llm ? await runLlmSummaries(db, llm, { shouldStop }) : null;
         return summarized > 0 || (r && r.written + r.failed > 0) ? { summarized, llm: r } : undefined;
@@ -135,7 +131,7 @@ export function recurringJobs(deps: JobDeps): Job[] {
       enabled: true,
       scope: "node",
       schedule: every(config.searchSyncSeconds),
-      run: () => deps.refreshIndexes(),
+      run: () => deps.search.warm(),
     },
   ];
   return jobs.filter((j) => j.enabled);

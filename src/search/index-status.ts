@@ -1,24 +1,16 @@
-import type { Queryable } from "../db/client.ts";
 import type { IndexStatus } from "../metrics/indexes.ts";
-import { keywordSearcherFor } from "./keyword.ts";
-import { semanticSearcherIfConfigured } from "./semantic-modes.ts";
+import type { SearchService } from "./service.ts";
 
-/** The state of this process's search indexes for `db`, as readiness and metrics see it. */
-export function processIndexStatus(db: Queryable): IndexStatus {
+/** The state of a search service's indexes, as readiness and metrics see it. */
+export function searchIndexStatus(search: SearchService): IndexStatus {
   return {
     keywordSyncedAt() {
-      const s = keywordSearcherFor(db).status();
+      const s = search.keyword.status();
       return s.state === "ready" ? s.watermarkMs : null;
     },
     vector() {
-      const s = semanticSearcherIfConfigured(db);
+      const s = search.semantic;
       return s ? { modelId: s.modelId, watermark: s.watermark } : null;
     },
   };
-}
-
-/** Brings this process's indexes up to date with the tables (the scheduler's per-node job). */
-export async function refreshSearchIndexes(db: Queryable): Promise<void> {
-  await keywordSearcherFor(db).sync(db);
-  await semanticSearcherIfConfigured(db)?.sync(db);
 }

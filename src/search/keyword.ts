@@ -1,6 +1,6 @@
 import type { Queryable } from "../db/client.ts";
 import { EXPANSION_WEIGHT } from "./acronyms/expand.ts";
-import { KeywordSearcher, type KeywordSearcherOptions } from "./keyword-searcher.ts";
+import type { KeywordSearcher } from "./keyword-searcher.ts";
 import { paperTextsByIds } from "./store.ts";
 import { analyze, isDisplayStopTerm, phraseTokens } from "./text.ts";
 import type { ParsedQuery, SearchHit } from "./types.ts";
@@ -8,23 +8,6 @@ import type { ParsedQuery, SearchHit } from "./types.ts";
 // Phrases are verified on the stored text of the best candidates, at most this many.
 export const PHRASE_CANDIDATES = 1000;
 const PHRASE_BATCH = 200;
-
-const searchers = new WeakMap<object, KeywordSearcher>();
-
-export { KeywordSearcher };
-
-/**
- * The keyword searcher of a database handle: one per process and database. The first caller's
- * options (where the index file lives) are the ones kept.
- */
-export function keywordSearcherFor(db: object, opts?: KeywordSearcherOptions): KeywordSearcher {
-  let s = searchers.get(db);
-  if (!s) {
-    s = new KeywordSearcher(opts);
-    searchers.set(db, s);
-  }
-  return s;
-}
 
 function containsSequence(haystack: string[], needle: string[]): boolean {
   outer: for (let i = 0; i + needle.length <= haystack.length; i++) {

@@ -1,35 +1,24 @@
 import type { Queryable } from "../db/client.ts";
 import { filterFactsByIds } from "./embedding-store.ts";
 import { DEFAULT_FUSION, type FusionParams, fuseScores } from "./fusion.ts";
-import { type SemanticOptions, type SemanticSearcher, semanticSearcherFor } from "./semantic.ts";
+import type { SemanticSearcher } from "./semantic.ts";
 import { hasConstraints, passesQuery } from "./semantic-filter.ts";
-import { type ModeContext, modeRunners } from "./service.ts";
-import type { ParsedQuery, SearchHit } from "./types.ts";
+import type { ModeContext, ModeRunners, ParsedQuery, SearchHit } from "./types.ts";
 import type { VectorHit } from "./vector-index.ts";
 
 /**
- * Plugs the semantic and hybrid modes into the search service. Until an embedding model is
- * active (a fresh install before its first training run), both answer with keyword results
- * and a notice that says so, rather than an error.
+ * The semantic and hybrid modes of the search service, over one SemanticSearcher. Until an
+ * embedding model is active (a fresh install before its first training run), both answer with
+ * keyword results and a notice that says so, rather than an error.
  */
-let options: SemanticOptions | null = null;
-let fusion: FusionParams = DEFAULT_FUSION;
-
-export function useSemanticSearch(opts: SemanticOptions, fusionParams: FusionParams = DEFAULT_FUSION): void {
-  options = opts;
-  fusion = fusionParams;
-  modeRunners.semantic = runSemantic;
-  modeRunners.hybrid = runHybrid;
-}
-
-/** This process's semantic searcher, or null when semantic search was not set up here. */
-export function semanticSearcherIfConfigured(db: Queryable): SemanticSearcher | null {
-  return options ? semanticSearcherFor(db, options) : null;
-}
-
-export function semanticSearcher(db: Queryable): SemanticSearcher {
-  if (!options) throw new Error("semantic search is not configured (useSemanticSearch)");
-  return semanticSearcherFor(db, options);
+export function semanticModes(
+  searcher: SemanticSearcher,
+  fusion: FusionParams = DEFAULT_FUSION,
+): ModeRunners {
+  return {
+    semantic: (ctx) => runSemantic(searcher, ctx),
+    hybrid: (ctx) => runHybrid(searcher, fusion, ctx),
+  };
 }
 
 // With filters, more nearest neighbours are fetched so enough survive them.
@@ -49,10 +38,9 @@ async function constrained(db: Queryable, q: ParsedQuery, hits: VectorHit[]): Pr
   });
 }
 
-async function readySearcher(ctx: ModeContext): Promise<SemanticSearcher | null> {
-  const searcher = semanticSearcher(ctx.deps.db);
+async function readySearcher(searcher: SemanticSearcher, ctx: ModeContext): Promise<SemanticSearcher | null> {
   try {
-    await searcher.sync(ctx.deps.db);
+    await searcher.sync(ctx.db);
   } catch (err) {
     // A remote model that is down or no longer configured must not take search down with it.
     ctx.query.notices.push(
@@ -86,17 +74,20 @@ function nothingSimilar(unknownWords: boolean): string {
     : "No semantic matches: no paper is close enough in meaning to this query. Showing keyword matches, if any.";
 }
 
-async function runSemantic(ctx: ModeContext): Promise<{ total: number; hits: SearchHit[] }> {
+async function runSemantic(
+  semantic: SemanticSearcher,
+  ctx: ModeContext,
+): Promise<{ total: number; hits: SearchHit[] }> {
   // A filter-only query has nothing to embed: it lists the matching papers, as keyword mode does.
   if (ctx.query.text.trim() === "") return ctx.keyword(ctx.k);
-  const searcher = await readySearcher(ctx);
+  const searcher = await readySearcher(semantic, ctx);
   if (!searcher) return ctx.keyword(ctx.k);
   const want = hasConstraints(ctx.query)
     ? Math.max(ctx.k * FILTER_OVERFETCH, MIN_FILTERED_CANDIDATES)
     : ctx.k;
   const answer = await fallBack(ctx, () => searcher.search(ctx.query.text, want));
   if (!answer) return ctx.keyword(ctx.k);
-  const found = await constrained(ctx.deps.db, ctx.query, answer.hits);
+  const found = await constrained(ctx.db, ctx.query, answer.hits);
   if (found.length === 0) {
     ctx.query.notices.push(nothingSimilar(answer.unknownWords));
     return ctx.keyword(ctx.k);
@@ -107,9 +98,13 @@ async function runSemantic(ctx: ModeContext): Promise<{ total: number; hits: Sea
   return { total: found.length, hits };
 }
 
-async function runHybrid(ctx: ModeContext): Promise<{ total: number; hits: SearchHit[] }> {
+async function runHybrid(
+  semantic: SemanticSearcher,
+  fusion: FusionParams,
+  ctx: ModeContext,
+): Promise<{ total: number; hits: SearchHit[] }> {
   if (ctx.query.text.trim() === "") return ctx.keyword(ctx.k);
-  const searcher = await readySearcher(ctx);
+  const searcher = await readySearcher(semantic, ctx);
   if (!searcher) return ctx.keyword(ctx.k);
   const depth = Math.max(fusion.depth, ctx.k);
   const kw = await ctx.keyword(depth);
@@ -117,7 +112,7 @@ async function runHybrid(ctx: ModeContext): Promise<{ total: number; hits: Searc
   const side = await fallBack(ctx, () => searcher.hybridSide(ctx.query.text, kwIds, { ...fusion, depth }));
   if (!side) return { total: kw.total, hits: kw.hits.slice(0, ctx.k) };
   if (side.unknownWords) ctx.query.notices.push(nothingSimilar(true));
-  const nearest = await constrained(ctx.deps.db, ctx.query, side.nearest);
+  const nearest = await constrained(ctx.db, ctx.query, side.nearest);
   const cosines = new Map(side.cosines);
   for (const h of nearest) cosines.set(h.arxivId, h.score);
   const nearIds = new Set(nearest.map((h) => h.arxivId));

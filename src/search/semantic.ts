@@ -252,18 +252,6 @@ export class SemanticSearcher {
   }
 }
 
-const searchers = new WeakMap<object, SemanticSearcher>();
-
 export function indexDirOf(config: Config): string {
   return path.join(config.dataDir, "index");
-}
-
-/** The semantic searcher of a database handle: one per process and database. */
-export function semanticSearcherFor(db: object, opts: SemanticOptions): SemanticSearcher {
-  let s = searchers.get(db);
-  if (!s) {
-    s = new SemanticSearcher(opts);
-    searchers.set(db, s);
-  }
-  return s;
 }

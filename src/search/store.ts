@@ -113,3 +113,13 @@ export async function paperCount(db: Queryable): Promise<number> {
   const [{ n }] = await db.query<{ n: number }>("select count(*)::int as n from papers");
   return n;
 }
+
+/** When each paper appeared: its first publication, or when it was first seen here without one. */
+export async function paperAppearedAt(db: Queryable, arxivIds: string[]): Promise<Map<string, Date>> {
+  if (arxivIds.length === 0) return new Map();
+  const rows = await db.query<{ arxiv_id: string; at: Date }>(
+    "select arxiv_id, coalesce(published_at, first_seen_at) as at from papers where arxiv_id = any($1::text[])",
+    [arxivIds],
+  );
+  return new Map(rows.map((r) => [r.arxiv_id, new Date(r.at)]));
+}

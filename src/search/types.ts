@@ -1,3 +1,5 @@
+import type { Queryable } from "../db/client.ts";
+
 /**
  * The shared vocabulary of search. The keyword side (query parser, BM25 index, highlighting) and
  * the semantic side (embeddings, vector index, fusion) both speak it; change it only with reason,
@@ -67,4 +69,25 @@ export interface SearchRequest {
   mode?: SearchMode;
   limit?: number;
   offset?: number;
+  /**
+   * "relevance" (the default) ranks best first; "newest" lists the papers the same search finds
+   * (its best NEWEST_CANDIDATES), newest first: topics, their feeds and digest sections.
+   */
+  order?: "relevance" | "newest";
+  /** Only papers that appeared (first publication) at or after `since` and before `until`. */
+  since?: Date;
+  until?: Date;
 }
+
+/** What a ranking mode other than keyword gets from the search service for one query. */
+export interface ModeContext {
+  db: Queryable;
+  query: ParsedQuery;
+  /** How many of the best hits to return (offset + limit). */
+  k: number;
+  /** Keyword ranking for the same query, for fusion. */
+  keyword(k: number): Promise<{ total: number; hits: SearchHit[] }>;
+}
+
+export type ModeRunner = (ctx: ModeContext) => Promise<{ total: number; hits: SearchHit[] }>;
+export type ModeRunners = Partial<Record<Exclude<SearchMode, "keyword">, ModeRunner>>;

@@ -1,14 +1,17 @@
 import type { Queryable } from "../db/client.ts";
 import { yieldToEventLoop } from "../event-loop.ts";
-import { keywordSearcherFor } from "../search/keyword.ts";
+import { KeywordSearcher } from "../search/keyword-searcher.ts";
 import { type CorpusStats, extract } from "./extract.ts";
 import { papersToSummarize, saveExtracted } from "./store.ts";
 
 const BATCH = 200;
 
-/** Corpus statistics from the process's keyword index (the same df that ranks searches). */
-export async function corpusStats(db: Queryable): Promise<CorpusStats> {
-  const searcher = keywordSearcherFor(db);
+/**
+ * Corpus statistics from the process's keyword index (the same df that ranks searches): the
+ * search service's searcher when given (the server), else one built for this run (the CLI).
+ */
+export async function corpusStats(db: Queryable, keyword?: KeywordSearcher): Promise<CorpusStats> {
+  const searcher = keyword ?? new KeywordSearcher();
   await searcher.sync(db);
   const index = searcher.index;
   return { docs: Math.max(1, index.size), docFreq: (t) => index.docFreq(t) };
@@ -20,7 +23,13 @@ export async function corpusStats(db: Queryable): Promise<CorpusStats> {
  */
 export async function summarizePending(
   db: Queryable,
-  opts: { max?: number; shouldStop?: () => boolean; onProgress?: (done: number) => void } = {},
+  opts: {
+    max?: number;
+    shouldStop?: () => boolean;
+    onProgress?: (done: number) => void;
+    /** The search service's keyword searcher, so its index is not built twice. */
+    keyword?: KeywordSearcher;
+  } = {},
 ): Promise<number> {
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   let corpus: CorpusStats | null = null;
@@ -29,7 +38,7 @@ export async function summarizePending(
   while (done < max && !opts.shouldStop?.()) {
     const batch = await papersToSummarize(db, Math.min(BATCH, max - done), after);
     if (batch.length === 0) break;
-    corpus ??= await corpusStats(db);
+    corpus ??= await corpusStats(db, opts.keyword);
     const stats = corpus;
     await saveExtracted(
       db,

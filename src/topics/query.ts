@@ -2,14 +2,12 @@ import { parseQuery } from "../search/query.ts";
 import type { ParsedQuery } from "../search/types.ts";
 
 /**
- * A topic is a saved search, read with the search page's own parser, so `category:cs.CV
- * segmentation`, "quoted phrases", author: and -word mean the same in both places. The
- * matcher (store.ts) differs in one deliberate way: every word must match. A topic's page is
- * newest first, not best first, so an any-word match would bury "medical AI" under every
- * paper that mentions AI.
+ * A topic is a saved search, read with the search page's own parser and answered by the same
+ * search service (papers.ts), so a topic finds what the same search finds. This is the query's
+ * canonical content, from which `topicQueryKey` makes one topic of equivalent searches.
  */
 export interface TopicMatch {
-  /** free words, all required */
+  /** free words */
   text: string;
   phrases: string[];
   excludedWords: string[];

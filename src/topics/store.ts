@@ -1,7 +1,4 @@
 import type { Queryable } from "../db/client.ts";
-import { PAPER_COLUMNS, type PaperRow, paperFromRow } from "../papers/store.ts";
-import type { Paper } from "../papers/types.ts";
-import type { TopicMatch } from "./query.ts";
 
 export type TopicMode = "keyword" | "semantic" | "hybrid";
 
@@ -127,46 +124,4 @@ export async function topicIdsFollowedBy(
   const out = new Map<number, number[]>();
   for (const r of rows) out.set(r.subscriber_id, [...(out.get(r.subscriber_id) ?? []), r.topic_id]);
   return out;
-}
-
-/**
- * Papers matching a topic, newest first ("new" = published, or first seen here when the
- * publication date is unknown), optionally within a time window. Postgres full-text search
- * over the stored search_vector: every word and phrase must match.
- */
-export async function papersMatchingTopic(
-  db: Queryable,
-  m: TopicMatch,
-  opts: { since?: Date; until?: Date; limit: number; offset?: number },
-): Promise<Paper[]> {
-  const rows = await db.query<PaperRow>(
-    `select ${PAPER_COLUMNS} from papers
-     where (numnode(plainto_tsquery('english', $1)) = 0 or search_vector @@ plainto_tsquery('english', $1))
-       and not exists (select 1 from unnest($2::text[]) ph
-                       where numnode(phraseto_tsquery('english', ph)) > 0 and not search_vector @@ phraseto_tsquery('english', ph))
-       and not exists (select 1 from unnest($3::text[]) w
-                       where numnode(plainto_tsquery('english', w)) > 0 and search_vector @@ plainto_tsquery('english', w))
-       and (cardinality($4::text[]) = 0 or exists (select 1 from unnest(categories) c where lower(c) = any($4::text[])))
-       and not exists (select 1 from unnest($5::text[]) a where authors_text not ilike '%' || a || '%')
-       and ($6::date is null or published_at >= $6::date)
-       and ($7::date is null or published_at < $7::date)
-       and ($8::timestamptz is null or coalesce(published_at, first_seen_at) >= $8)
-       and ($9::timestamptz is null or coalesce(published_at, first_seen_at) < $9)
-     order by coalesce(published_at, first_seen_at) desc, arxiv_id desc
-     limit $10 offset $11`,
-    [
-      m.text,
-      m.phrases,
-      m.excludedWords,
-      m.categories,
-      m.authors.map((a) => a.replace(/[\\%_]/g, (c) => `\\${c}`)),
-      m.after,
-      m.before,
-      opts.since ?? null,
-      opts.until ?? null,
-      opts.limit,
-      opts.offset ?? 0,
-    ],
-  );
-  return rows.map(paperFromRow);
 }

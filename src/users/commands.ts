@@ -2,6 +2,7 @@ import type { Db } from "../db/client.ts";
 import { parseEmail } from "../email/address.ts";
 import type { BackgroundJobs } from "../email/background.ts";
 import type { Mailer } from "../email/mailer.ts";
+import { UserError } from "../user-error.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
 import {
@@ -18,12 +19,9 @@ import type { Role } from "./types.ts";
 import { checkPassword, normalizeUsername } from "./username.ts";
 
 /** A refusal the person can act on; `field` names the form field at fault. */
-export class AccountError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+export class AccountError extends UserError {
+  constructor(message: string, field?: string) {
+    super(400, message, field);
   }
 }
 

@@ -4,37 +4,31 @@ import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import type { Logger } from "pino";
 import { z } from "zod";
 import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
-import { processMetrics } from "../metrics/index.ts";
-import type { IndexStatus } from "../metrics/indexes.ts";
-import type { Metrics } from "../metrics/registry.ts";
-import type { CandidatePools } from "../recommend/pools.ts";
-import { processIndexStatus } from "../search/index-status.ts";
+import type { Services } from "../services.ts";
+import { UserError } from "../user-error.ts";
 import { registerApiReference, registerOpenApi } from "./api/reference.ts";
+import { installThrottles } from "./community/throttle.ts";
 import { installPageContext } from "./context.ts";
 import { HttpError, sendError } from "./errors.ts";
 import { text } from "./fields.ts";
 import { registerOpsRoutes } from "./ops.ts";
 import { CACHEABLE_ROUTES, registerPageCache } from "./page-cache.ts";
+import { defaultPageParts, type PageParts } from "./page-parts.ts";
 import { installRouteTable } from "./route-table.ts";
 import { registerRoutes } from "./routes.ts";
 import { plainJsonSerializerCompiler, validationFailure, zodValidatorCompiler } from "./validation.ts";
 
-/** What route handlers may use. Each handler takes only what it needs from here. */
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  log: Logger;
-  /** Injectable clock, so tests can fix "today". */
-  now: () => Date;
-  /** This process's metrics; an app built without them gets a registry of its own. */
-  metrics?: Metrics;
-  indexStatus?: IndexStatus;
-  /** "For you" candidate pools and trained rankings; an app built without them makes its own. */
-  forYouPools?: CandidatePools;
+/**
+ * What route handlers may use: the process's services, built by the composition root
+ * (src/services.ts). Each handler takes only what it needs from here.
+ */
+export type AppDeps = Services;
+
+export interface AppOptions {
+  /** What capabilities contribute to shared pages; defaults to page-parts.ts. */
+  parts?: PageParts;
 }
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "static");
@@ -52,16 +46,15 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
-export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
-  const indexStatus = given.indexStatus ?? processIndexStatus(given.db);
-  const metrics = given.metrics ?? processMetrics(given.db, indexStatus);
-  const deps: AppDeps = { ...given, metrics, indexStatus };
+/** The web app over the given services. Closing it leaves the services open: their owner closes them. */
+export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Forms and API bodies are small; anything bigger is refused before it is parsed.
     bodyLimit: 256 * 1024,
     trustProxy: trustProxyOption(deps.config.trustProxy),
   });
+  app.decorate("pageParts", opts.parts ?? defaultPageParts());
   installRouteTable(app);
   // Every route declares its params, query string and body with zod (fields.ts).
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -75,6 +68,7 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
     done(null, {}),
   );
   installPageContext(app);
+  installThrottles(app, deps);
 
   app.addHook("onSend", async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
@@ -83,8 +77,9 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const invalid = validationFailure(err, req.routeOptions.config?.wildcardParam);
-    if (invalid) return sendError(req, reply, invalid.statusCode, invalid.message, invalid.param);
-    if (err instanceof HttpError) return sendError(req, reply, err.statusCode, err.message, err.param);
+    if (invalid) return sendError(req, reply, invalid.status, invalid.message, invalid.field);
+    // Every refusal a capability or handler explains to the person, mapped here and only here.
+    if (err instanceof UserError) return sendError(req, reply, err.status, err.message, err.field);
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       req.log.error({ err }, "request failed");
@@ -111,10 +106,14 @@ export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
     if (!file?.type) throw new HttpError(404, "No such file.");
     return reply.type(file.type).header("cache-control", "public, max-age=3600").send(file.body);
   });
-  registerOpsRoutes(app, { db: deps.db, metrics, indexStatus });
+  registerOpsRoutes(app, deps);
 
   await registerRoutes(app, deps);
   await registerApiReference(app);
+  // A listening server loads its search indexes at once, not on the first query.
+  app.addHook("onListen", async () => {
+    deps.search.warm().catch((err) => deps.log.error({ err }, "could not load the search indexes"));
+  });
   // Last: its hooks must run after the session hook has said who is asking.
   if (deps.config.pageCache)
     await registerPageCache(app, { db: deps.db, routes: CACHEABLE_ROUTES, now: () => deps.now().getTime() });

@@ -11,7 +11,7 @@ declare module "fastify" {
 export function installPageContext(app: FastifyInstance): void {
   app.decorateRequest("pageContext", null as unknown as PageContext);
   app.addHook("onRequest", async (req) => {
-    req.pageContext = {};
+    req.pageContext = { layout: app.pageParts.layout };
   });
 }
 

@@ -2,17 +2,8 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { html } from "./html.ts";
 import { page } from "./layout.ts";
 
-/** An error whose message is meant for the person who made the request. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    /** Which parameter was wrong, for API clients. */
-    readonly param?: string,
-  ) {
-    super(message);
-  }
-}
+// Web code throws the one user-facing error type under the name it reads best as here.
+export { UserError as HttpError } from "../user-error.ts";
 
 const TITLES: Record<number, string> = {
   400: "Bad request",

@@ -1,3 +1,4 @@
+import type { Role } from "../users/types.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 export interface PageOptions {
@@ -13,8 +14,10 @@ export interface PageOptions {
 }
 
 export interface PageContext {
-  user?: { username: string; role: string } | null;
+  user?: { id: number; username: string; role: Role } | null;
   csrfToken?: string;
+  /** The app's header and footer pieces (page-parts.ts), set for every request. */
+  layout?: LayoutSlots[];
 }
 
 /** Extra pieces of the header and footer that capabilities contribute (account menu, subscribe form). */
@@ -23,14 +26,9 @@ export interface LayoutSlots {
   beforeFooter?: (ctx: PageContext) => SafeHtml;
 }
 
-const slots: LayoutSlots[] = [];
-
-export function addLayoutSlots(s: LayoutSlots): void {
-  slots.push(s);
-}
-
 export function page(opts: PageOptions): string {
   const ctx = opts.ctx ?? {};
+  const slots = ctx.layout ?? [];
   return html`<!doctype html>
 <html lang="en">
 <head>

@@ -8,7 +8,6 @@ import { registerFeedRoutes } from "./feed-routes.ts";
 import { registerForYouRoutes } from "./foryou/index.ts";
 import { registerSearchPage } from "./pages/search.ts";
 import { registerSimilarRoutes } from "./search/similar.ts";
-import { registerSummarySection } from "./summaries/section.ts";
 
 /**
  * The one route table: each capability registers its own routes from its web module, in this
@@ -22,7 +21,6 @@ export async function registerRoutes(app: FastifyInstance, deps: AppDeps): Promi
   registerSearchPage(app, deps);
   registerSearchApi(app, deps);
   registerSimilarRoutes(app, deps);
-  registerSummarySection(app, deps);
   registerAdminStatus(app, deps);
-  registerForYouRoutes(app, deps, deps.forYouPools);
+  registerForYouRoutes(app, deps);
 }

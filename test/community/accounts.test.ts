@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
+import { buildServices, type Services } from "../../src/services.ts";
 import { buildApp } from "../../src/web/app.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
@@ -57,6 +58,7 @@ for (const backend of testBackends()) {
   describe(`accounts on ${backend}`, () => {
     let db: TestDb;
     let app: FastifyInstance;
+    let services: Services;
     let smtp: TestSmtp;
     const logLines: string[] = [];
     const secrets: string[] = [PASSWORD];
@@ -77,10 +79,12 @@ for (const backend of testBackends()) {
         // The test's own proxy; the visitors below come from other addresses.
         TRUST_PROXY: "127.0.0.1",
       });
-      app = await buildApp({ db, config, log: createLogger("trace", stream), now: () => new Date() });
+      services = await buildServices(config, { db, log: createLogger("trace", stream) });
+      app = await buildApp(services);
     });
     after(async () => {
       await app.close();
+      await services.close();
       await db.close();
       await smtp.close();
     });

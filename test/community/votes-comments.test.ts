@@ -249,6 +249,15 @@ for (const backend of testBackends()) {
       );
       assert.ok(Number(last.headers["retry-after"]) > 0);
       assert.match(last.body, /429 · Too many requests/);
+      // The route's limit applies before its body is read: a body the parser refuses still gets 429.
+      const unparsed = await t.app.inject({
+        method: "POST",
+        url: "/comments",
+        headers: { cookie: u.cookie, "content-type": "application/json" },
+        payload: "{not json",
+        remoteAddress: "10.8.0.1",
+      });
+      assert.equal(unparsed.statusCode, 429);
     });
 
     test("the profile lists submissions, comments and upvoted papers", async () => {

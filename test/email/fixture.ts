@@ -1,6 +1,7 @@
 import type { Db, Queryable } from "../../src/db/client.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "../../src/email/deps.ts";
 import { createMailer } from "../../src/email/mailer.ts";
+import { createSearchService } from "../../src/search/service.ts";
 import { insertEntry, insertPapers, makePaper } from "../helpers/factories.ts";
 
 export const TEST_SECRET = "test-secret-not-for-production";
@@ -80,6 +81,7 @@ export function testDelivery(
     db,
     // a pooled transport, as production should use (SMTP_URL=...?pool=true): one connection, many messages
     mailer: createMailer({ smtpUrl: `${smtpUrl}/?pool=true`, from: "Daily Papers <papers@papers.test>" }),
+    search: createSearchService({ db }),
     secret: TEST_SECRET,
     baseUrl: BASE_URL,
     mailFrom: "Daily Papers <papers@papers.test>",

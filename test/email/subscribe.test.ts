@@ -112,6 +112,7 @@ for (const backend of testBackends()) {
 
     test("at most one mail per hour per address, whatever is submitted", async () => {
       for (let i = 0; i < 4; i++) await subscribe("Hourly@Limit.test");
+      await mailTo("hourly@limit.test", 1);
       await settle();
       assert.equal(mailsTo("hourly@limit.test").length, 1);
       clock.now = new Date(clock.now.getTime() + 59 * 60_000);
@@ -120,6 +121,7 @@ for (const backend of testBackends()) {
       assert.equal(mailsTo("hourly@limit.test").length, 1);
       clock.now = new Date(clock.now.getTime() + 2 * 60_000);
       await subscribe("hourly@limit.test");
+      await mailTo("hourly@limit.test", 2);
       await settle();
       assert.equal(mailsTo("hourly@limit.test").length, 2);
       // A confirmed address learns of the attempt by mail, at most hourly too.
@@ -128,6 +130,7 @@ for (const backend of testBackends()) {
       clock.now = new Date(clock.now.getTime() + 61 * 60_000);
       await subscribe("hourly@limit.test");
       await subscribe("hourly@limit.test");
+      await mailTo("hourly@limit.test", 3);
       await settle();
       const mails = mailsTo("hourly@limit.test");
       assert.equal(mails.length, 3);
@@ -263,6 +266,22 @@ for (const backend of testBackends()) {
         { ip },
       );
       assert.equal(again.headers.location, "/topics/vision-segmentation");
+    });
+
+    test("opening the settings page changes nothing; saving links the address's subscription", async () => {
+      await subscribe("linker@example.com");
+      const user = await makeUser(t.db, { username: "linker", now: clock.now });
+      const unlinked = async () => (await subscriberByEmail(t.db, "linker@example.com"))?.userId ?? null;
+      const page = await t.app.inject({ url: "/settings/digest", headers: { cookie: user.cookie } });
+      assert.equal(page.statusCode, 200);
+      assert.equal(await unlinked(), null, "GET wrote nothing");
+      const save = await post(t.app, user, "/settings/digest", {
+        frequency: "daily",
+        send_hour: "8",
+        time_zone: "UTC",
+      });
+      assert.equal(save.statusCode, 200);
+      assert.notEqual(await unlinked(), null, "the change linked it");
     });
 
     test("account holders manage the subscription from their settings", async () => {

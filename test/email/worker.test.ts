@@ -13,6 +13,7 @@ import {
 import { retryDelayMs, runDigestWorker } from "../../src/email/worker.ts";
 import { recurringJobs } from "../../src/scheduler/jobs.ts";
 import { createScheduler } from "../../src/scheduler/scheduler.ts";
+import { buildServices } from "../../src/services.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
 import { paperOnFeed } from "../helpers/factories.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
@@ -208,13 +209,14 @@ for (const backend of testBackends()) {
       clock.now = new Date("2026-12-09T09:00:00Z");
       await newsBefore(clock.now);
       const log = pino({ level: "silent" });
-      const jobs = recurringJobs({
-        config: loadConfig({ DIGEST_SCHEDULER: "true" }),
+      const services = await buildServices(loadConfig({ DIGEST_SCHEDULER: "true" }), {
         db,
         log,
-        delivery: d,
-        refreshIndexes: async () => {},
-      }).filter((j) => j.name === "digests");
+        now: () => clock.now,
+        mailer: d.mailer,
+        indexDir: null,
+      });
+      const jobs = recurringJobs({ ...services, delivery: d }).filter((j) => j.name === "digests");
       const scheduler = createScheduler(jobs, { db, log });
       try {
         await scheduler.trigger("digests");

@@ -8,6 +8,7 @@ import { saveSet } from "../../src/library/store.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
 import { CandidatePools } from "../../src/recommend/pools.ts";
 import { recommendFor } from "../../src/recommend/service.ts";
+import { createSearchService } from "../../src/search/service.ts";
 import { makeUser } from "../community/helpers.ts";
 import { seedPapers, TUESDAY, testDelivery } from "../email/fixture.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
@@ -84,6 +85,7 @@ for (const backend of testBackends()) {
         now: clock.now,
         since: new Date("2026-11-20T00:00:00Z"),
         limit: 20,
+        search: createSearchService({ db }),
       });
       assert.ok(again.items.every((i) => !shownIds.has(i.paper.arxivId)));
     });

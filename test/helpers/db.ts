@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Db, openPglite, openPostgres } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
+import { type Migration, migrate } from "../../src/db/migrate.ts";
 
 export type Backend = "pglite" | "postgres";
 
@@ -18,10 +18,11 @@ export interface TestDb extends Db {
   url?: string;
 }
 
-export async function openTestDb(backend: Backend): Promise<TestDb> {
+/** A fresh database with every migration applied, or only those given (to test a later one). */
+export async function openTestDb(backend: Backend, migrations?: Migration[]): Promise<TestDb> {
   if (backend === "pglite") {
     const db = await openPglite(undefined);
-    await migrate(db);
+    await migrate(db, migrations);
     return db;
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -34,7 +35,7 @@ export async function openTestDb(backend: Backend): Promise<TestDb> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = await openPostgres(url.toString());
-  await migrate(db);
+  await migrate(db, migrations);
   return {
     ...db,
     url: url.toString(),

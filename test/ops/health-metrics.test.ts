@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ensureSubscriber } from "../../src/email/subscribers-store.ts";
 import { importSampleIfEmpty } from "../../src/ingest/sample.ts";
-import { refreshSearchIndexes } from "../../src/search/index-status.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
 import { insertPapers, makePaper } from "../helpers/factories.ts";
@@ -34,7 +33,7 @@ for (const backend of testBackends()) {
       assert.equal(before.statusCode, 503);
       assert.equal(before.json().checks.keywordIndex, "loading");
       assert.equal(before.json().checks.database, "ok");
-      await refreshSearchIndexes(t.db);
+      await t.services.search.warm();
       const ready = await t.app.inject("/readyz");
       assert.equal(ready.statusCode, 200, ready.body);
       assert.deepEqual(ready.json().checks, {
@@ -101,7 +100,7 @@ for (const backend of testBackends()) {
     });
 
     test("index lag, outbox depth and import counters are read from the database", async () => {
-      await refreshSearchIndexes(t.db);
+      await t.services.search.warm();
       let body = (await t.app.inject("/metrics")).body;
       assert.equal(sample(body, 'dailypapers_search_index_lag_rows{index="keyword"}'), 0);
       assert.equal(sample(body, 'dailypapers_search_index_lag_seconds{index="keyword"}'), 0);
@@ -124,7 +123,7 @@ for (const backend of testBackends()) {
         sample(body, 'dailypapers_import_records{kind="arxiv-snapshot",outcome="inserted"}'),
         cp.inserted,
       );
-      await refreshSearchIndexes(t.db);
+      await t.services.search.warm();
       body = (await t.app.inject("/metrics")).body;
       assert.equal(sample(body, 'dailypapers_search_index_lag_rows{index="keyword"}'), 0);
     });

@@ -7,7 +7,6 @@ import { AcronymLearner, isReliable } from "../../src/search/acronyms/learn.ts";
 import { refreshAcronyms, refreshAcronymsIfGrown } from "../../src/search/acronyms/refresh.ts";
 import { storedAcronyms } from "../../src/search/acronyms/store.ts";
 import { parseQuery } from "../../src/search/query.ts";
-import { searchPapers } from "../../src/search/service.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
 import { hfDailyPapers } from "./corpus.ts";
@@ -102,25 +101,22 @@ for (const backend of testBackends()) {
     });
 
     test("an acronym finds the paper that only spells it out, and the other way round", async () => {
-      const short = await searchPapers({ db: t.db }, { q: "RAG", mode: "keyword" });
+      const short = await t.services.search.search({ q: "RAG", mode: "keyword" });
       assert.ok(short.hits.some((h) => h.arxivId === LONG_ONLY.arxivId));
       assert.deepEqual(
         short.query.expansions.map(({ typed, added }) => ({ typed, added })),
         [{ typed: "RAG", added: "retrieval-augmented generation" }],
       );
-      const long = await searchPapers({ db: t.db }, { q: "retrieval augmented generation", mode: "keyword" });
+      const long = await t.services.search.search({ q: "retrieval augmented generation", mode: "keyword" });
       assert.ok(long.hits.some((h) => h.arxivId === SHORT_ONLY.arxivId));
       assert.deepEqual(
         long.query.expansions.map(({ typed, added }) => ({ typed, added })),
         [{ typed: "retrieval-augmented generation", added: "RAG" }],
       );
-      const off = await searchPapers({ db: t.db }, { q: "RAG", mode: "keyword", expand: false });
+      const off = await t.services.search.search({ q: "RAG", mode: "keyword", expand: false });
       assert.ok(!off.hits.some((h) => h.arxivId === LONG_ONLY.arxivId));
       assert.deepEqual(off.query.expansions, []);
-      const longOff = await searchPapers(
-        { db: t.db },
-        { q: "retrieval augmented generation", expand: false },
-      );
+      const longOff = await t.services.search.search({ q: "retrieval augmented generation", expand: false });
       assert.ok(!longOff.hits.some((h) => h.arxivId === SHORT_ONLY.arxivId));
     });
 

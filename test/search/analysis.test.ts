@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { upsertPapers } from "../../src/papers/store.ts";
-import { searchPapers } from "../../src/search/service.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
 import { hfDailyPapers } from "./corpus.ts";
@@ -21,7 +20,7 @@ for (const backend of testBackends()) {
     });
 
     test('"medical benchmark" does not match "medication"', async () => {
-      const r = await searchPapers({ db: t.db }, { q: "medical benchmark", mode: "keyword", limit: 120 });
+      const r = await t.services.search.search({ q: "medical benchmark", mode: "keyword", limit: 120 });
       assert.equal(r.hits[0].arxivId, "2408.03361");
       const combodied = r.hits.findIndex((h) => h.arxivId === COMBODIED);
       assert.ok(combodied >= 0, "it does say benchmark");
@@ -29,7 +28,7 @@ for (const backend of testBackends()) {
       // Every paper that says "medical" and "benchmark" ranks above it.
       const both = r.hits.findIndex((h) => h.matchedTerms.length === 2 && h.arxivId !== "2408.03361");
       assert.ok(both === -1 || both < combodied);
-      const medication = await searchPapers({ db: t.db }, { q: "medication", mode: "keyword", limit: 10 });
+      const medication = await t.services.search.search({ q: "medication", mode: "keyword", limit: 10 });
       assert.deepEqual(
         medication.hits.map((h) => h.arxivId),
         [COMBODIED],

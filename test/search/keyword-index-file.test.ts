@@ -6,7 +6,7 @@ import { after, describe, test } from "node:test";
 import { type IndexDoc, KeywordIndex } from "../../src/search/keyword-index.ts";
 import { loadKeywordIndex, saveKeywordIndex } from "../../src/search/keyword-index-file.ts";
 import { KeywordSearcher } from "../../src/search/keyword-searcher.ts";
-import { searchPapers } from "../../src/search/service.ts";
+import { createSearchService } from "../../src/search/service.ts";
 import { analyze } from "../../src/search/text.ts";
 import { openTestDb, testBackends } from "../helpers/db.ts";
 import { insertPapers, makePaper } from "../helpers/factories.ts";
@@ -119,7 +119,7 @@ for (const backend of testBackends()) {
         const first = new KeywordSearcher({ file });
         const q = { q: "quokka", limit: 100 };
 
-        assert.equal((await searchPapers({ db, keyword: first }, q)).total, 40);
+        assert.equal((await createSearchService({ db, keyword: first }).search(q)).total, 40);
         assert.equal(first.status().source, "table");
         assert.ok(fs.existsSync(file), "the first build is written out");
 
@@ -127,7 +127,7 @@ for (const backend of testBackends()) {
         await insertPapers(db, [makePaper({ arxivId: "2405.99999", title: "Quokka latecomer" })]);
         await db.query("delete from papers where arxiv_id = $1", ["2405.00100"]);
         const second = new KeywordSearcher({ file });
-        const r = await searchPapers({ db, keyword: second }, q);
+        const r = await createSearchService({ db, keyword: second }).search(q);
         assert.equal(second.status().source, "file");
         assert.equal(r.total, 40);
         const ids = r.hits.map((h) => h.arxivId);
@@ -140,14 +140,14 @@ for (const backend of testBackends()) {
         fs.writeFileSync(file, bytes);
         const events: string[] = [];
         const third = new KeywordSearcher({ file, buildWaitMs: 0, onEvent: (m) => events.push(m) });
-        const during = await searchPapers({ db, keyword: third }, q);
+        const during = await createSearchService({ db, keyword: third }).search(q);
         assert.match(events.join("\n"), /checksum mismatch/);
         if (third.status().state === "building")
           assert.match(during.query.notices.join(" "), /still being built/);
         const deadline = Date.now() + 10_000;
         while (third.status().state !== "ready" && Date.now() < deadline)
           await new Promise((r) => setImmediate(r));
-        assert.equal((await searchPapers({ db, keyword: third }, q)).total, 40);
+        assert.equal((await createSearchService({ db, keyword: third }).search(q)).total, 40);
         assert.ok(loadKeywordIndex(file, third.index.params).ok, "the rebuilt index was written back");
 
         // A file from another database (here: the table emptied behind its back) is not trusted.
@@ -155,12 +155,12 @@ for (const backend of testBackends()) {
         await db.query("delete from papers where title like 'Quokka study 1%'");
         await db.query("delete from paper_deletions");
         const fourth = new KeywordSearcher({ file, onEvent: (m) => events.push(m) });
-        await searchPapers({ db, keyword: fourth }, q);
+        await createSearchService({ db, keyword: fourth }).search(q);
         const until = Date.now() + 10_000;
         while (!events.some((e) => e.includes("rebuilt")) && Date.now() < until)
           await new Promise((r) => setTimeout(r, 5));
         assert.match(events.join("\n"), /disagrees with the table/);
-        assert.equal((await searchPapers({ db, keyword: fourth }, q)).total, 29);
+        assert.equal((await createSearchService({ db, keyword: fourth }).search(q)).total, 29);
       } finally {
         await db.close();
       }

@@ -12,8 +12,8 @@ import { upsertPapers } from "../../src/papers/store.ts";
 import { runEmbedding } from "../../src/search/embed/jobs.ts";
 import { activeEmbeddingModel } from "../../src/search/embedding-store.ts";
 import { DEFAULT_FUSION } from "../../src/search/fusion.ts";
-import { searchPapers } from "../../src/search/service.ts";
 import { isDisplayStopTerm, STOP_WORDS } from "../../src/search/text.ts";
+import { buildServices, type Services } from "../../src/services.ts";
 import { buildApp } from "../../src/web/app.ts";
 import { hfDailyPapers } from "./corpus.ts";
 
@@ -29,6 +29,7 @@ const STOPS = new Set(["how", "from", "the", "of", "and", "to", "with", "what", 
 describe("nothing similar, nothing shown", () => {
   let db: Db;
   let app: Awaited<ReturnType<typeof buildApp>>;
+  let services: Services;
   before(async () => {
     db = await openPglite(path.join(dir, "pglite"));
     await migrate(db);
@@ -36,15 +37,18 @@ describe("nothing similar, nothing shown", () => {
     const config = loadConfig({ DATA_DIR: dir, SECRET: "test-secret-not-for-production" });
     const report = await runEmbedding(db, config);
     assert.ok(report.switchedTo, "the built-in model is trained and active");
-    app = await buildApp({ db, config, log: pino({ level: "silent" }), now: () => new Date() });
+    services = await buildServices(config, { db, log: pino({ level: "silent" }) });
+    app = await buildApp(services);
   });
   after(async () => {
+    await app.close();
+    await services.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test("a nonsense query gets no semantic hits from the service, with a reason", async () => {
     for (const mode of ["semantic", "hybrid"] as const) {
-      const r = await searchPapers({ db }, { q: NONSENSE, mode });
+      const r = await services.search.search({ q: NONSENSE, mode });
       assert.equal(r.hits.length, 0, mode);
       assert.match(
         r.query.notices.join(" "),
@@ -52,7 +56,7 @@ describe("nothing similar, nothing shown", () => {
       );
     }
     // Real words still find papers by meaning, so the floor is not simply "nothing".
-    const real = await searchPapers({ db }, { q: "robot manipulation", mode: "semantic" });
+    const real = await services.search.search({ q: "robot manipulation", mode: "semantic" });
     assert.ok(real.hits.length > 0);
     assert.ok(real.hits.length < 40, `the floor keeps unrelated papers out (${real.hits.length})`);
   });
@@ -62,8 +66,8 @@ describe("nothing similar, nothing shown", () => {
     const floor = Number(model?.params.similarityFloor);
     assert.ok(floor > 0 && floor < 1, `a calibrated floor (${floor})`);
     const q = `${NONSENSE} diffusion`;
-    const kw = await searchPapers({ db }, { q, mode: "keyword", limit: 120 });
-    const hy = await searchPapers({ db }, { q, mode: "hybrid", limit: 120 });
+    const kw = await services.search.search({ q, mode: "keyword", limit: 120 });
+    const hy = await services.search.search({ q, mode: "hybrid", limit: 120 });
     const kwIds = new Set(kw.hits.map((h) => h.arxivId));
     assert.ok(kwIds.size > 0);
     for (const h of hy.hits) {
@@ -109,7 +113,7 @@ describe("nothing similar, nothing shown", () => {
         for (const w of m[1].split(",").map((x) => x.trim()))
           assert.ok(!STOPS.has(w), `${mode}: "Matched:" lists "${w}"`);
     }
-    const r = await searchPapers({ db }, { q, mode: "keyword", limit: 50 });
+    const r = await services.search.search({ q, mode: "keyword", limit: 50 });
     for (const h of r.hits) for (const t of h.matchedTerms) assert.ok(!isDisplayStopTerm(t), t);
     assert.ok(!STOP_WORDS.has("from"), "ranking still uses the short list");
   });

@@ -11,8 +11,7 @@ import { loadConfig } from "../../src/config.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
 import { runEmbedding, trainBuiltinModel } from "../../src/search/embed/jobs.ts";
 import { activeEmbeddingModel, embeddingModels } from "../../src/search/embedding-store.ts";
-import { useSemanticSearch } from "../../src/search/semantic-modes.ts";
-import { searchPapers } from "../../src/search/service.ts";
+import { createSearchService, type SearchService } from "../../src/search/service.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
 
 // A stand-in embeddings server: 8 dimensions from a hash of the text, so equal texts get equal
@@ -31,6 +30,7 @@ for (const backend of testBackends()) {
     let url: string;
     let dataDir: string;
     let requests = 0;
+    let search: SearchService;
 
     before(async () => {
       db = await openTestDb(backend);
@@ -78,14 +78,14 @@ for (const backend of testBackends()) {
       assert.equal(report.embedded, docs.length);
       assert.equal((await embeddingModels(db)).find((m) => m.id === builtin?.id)?.status, "retired");
 
-      useSemanticSearch({ indexDir: path.join(dataDir, "index"), config });
+      search = createSearchService({ db, semantic: { indexDir: path.join(dataDir, "index"), config } });
       // The nearest paper to the query under the server's vectors, computed here independently.
       const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
       const q = unit(vectorOf("tumor growth"));
       const cos = (d: (typeof docs)[number]) =>
         unit(vectorOf(`${d.title}. ${d.text}`)).reduce((s, x, i) => s + x * q[i], 0);
       const best = docs.reduce((a, d) => (cos(d) > cos(a) ? d : a));
-      const r = await searchPapers({ db }, { q: "tumor growth", mode: "semantic", limit: 3 });
+      const r = await search.search({ q: "tumor growth", mode: "semantic", limit: 3 });
       assert.equal(r.hits[0].arxivId, best.id);
       assert.ok(requests > 1);
     });
@@ -93,7 +93,7 @@ for (const backend of testBackends()) {
     test("when the endpoint goes down, semantic search answers with keyword results and says why", async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      const r = await searchPapers({ db }, { q: "tumor growth", mode: "hybrid", limit: 5 });
+      const r = await search.search({ q: "tumor growth", mode: "hybrid", limit: 5 });
       assert.match(
         r.query.notices.join(" "),
         /Semantic search is unavailable \(embeddings endpoint .* is unreachable/,

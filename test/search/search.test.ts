@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { upsertPapers } from "../../src/papers/store.ts";
-import { searchPapers } from "../../src/search/service.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
 import { hfDailyPapers, TEST_DAYS } from "./corpus.ts";
@@ -76,7 +75,7 @@ for (const backend of testBackends()) {
         byAuthor.map((i) => i.paper.id),
         ["2408.03361"],
       );
-      const r = await searchPapers({ db: t.db }, { q: "model after:2024-09 before:2025-01", limit: 120 });
+      const r = await t.services.search.search({ q: "model after:2024-09 before:2025-01", limit: 120 });
       assert.ok(r.total > 0);
       const ids = new Set(
         papers
@@ -90,7 +89,7 @@ for (const backend of testBackends()) {
       );
       for (const h of r.hits) assert.ok(ids.has(h.arxivId), h.arxivId);
       // Hugging Face data has no categories; a snapshot import adds them and search follows.
-      assert.equal((await searchPapers({ db: t.db }, { q: "category:cs.CV" })).total, 0);
+      assert.equal((await t.services.search.search({ q: "category:cs.CV" })).total, 0);
       await upsertPapers(t.db, [
         {
           ...papers.find((p) => p.arxivId === "2408.03361")!,
@@ -98,13 +97,13 @@ for (const backend of testBackends()) {
           source: "arxiv-snapshot",
         },
       ]);
-      const cv = await searchPapers({ db: t.db }, { q: "category:cs.CV" });
+      const cv = await t.services.search.search({ q: "category:cs.CV" });
       assert.deepEqual(
         cv.hits.map((h) => h.arxivId),
         ["2408.03361"],
       );
       assert.equal(
-        (await searchPapers({ db: t.db }, { q: "benchmark category:cs" })).hits[0].arxivId,
+        (await t.services.search.search({ q: "benchmark category:cs" })).hits[0].arxivId,
         "2408.03361",
       );
     });
@@ -173,7 +172,7 @@ for (const backend of testBackends()) {
     });
 
     test("the index follows papers added and updated after it was built", async () => {
-      assert.equal((await searchPapers({ db: t.db }, { q: "zorblax" })).total, 0);
+      assert.equal((await t.services.search.search({ q: "zorblax" })).total, 0);
       const paper = {
         arxivId: "2501.99999",
         title: "Zorblax networks",
@@ -183,7 +182,7 @@ for (const backend of testBackends()) {
         version: 1,
       };
       await upsertPapers(t.db, [paper]);
-      const found = await searchPapers({ db: t.db }, { q: "zorblax" });
+      const found = await t.services.search.search({ q: "zorblax" });
       assert.deepEqual(
         found.hits.map((h) => [h.arxivId, h.matchedTerms]),
         [["2501.99999", ["zorblax"]]],
@@ -191,9 +190,9 @@ for (const backend of testBackends()) {
       await upsertPapers(t.db, [
         { ...paper, title: "Quuxified networks", abstract: "We study quux.", version: 2 },
       ]);
-      assert.equal((await searchPapers({ db: t.db }, { q: "zorblax" })).total, 0);
+      assert.equal((await t.services.search.search({ q: "zorblax" })).total, 0);
       assert.deepEqual(
-        (await searchPapers({ db: t.db }, { q: "quuxified" })).hits.map((h) => h.arxivId),
+        (await t.services.search.search({ q: "quuxified" })).hits.map((h) => h.arxivId),
         ["2501.99999"],
       );
     });

@@ -14,8 +14,7 @@ import {
   pendingEmbeddingCount,
 } from "../../src/search/embedding-store.ts";
 import { SemanticSearcher } from "../../src/search/semantic.ts";
-import { semanticSearcher, useSemanticSearch } from "../../src/search/semantic-modes.ts";
-import { searchPapers } from "../../src/search/service.ts";
+import { createSearchService, type SearchService } from "../../src/search/service.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
 
 /**
@@ -47,6 +46,7 @@ for (const backend of testBackends()) {
     let dataDir: string;
     let config: ReturnType<typeof loadConfig>;
     let indexDir: string;
+    let search: SearchService;
 
     before(async () => {
       db = await openTestDb(backend);
@@ -54,7 +54,7 @@ for (const backend of testBackends()) {
       config = loadConfig({ DATA_DIR: dataDir });
       indexDir = path.join(dataDir, "index");
       await upsertPapers(db, corpus.map(asPaper));
-      useSemanticSearch({ indexDir, config });
+      search = createSearchService({ db, semantic: { indexDir, config } });
     });
     after(async () => {
       await db.close();
@@ -62,7 +62,7 @@ for (const backend of testBackends()) {
     });
 
     test("before any model exists, semantic mode answers with keyword results and says so", async () => {
-      const r = await searchPapers({ db }, { q: "breast tumor", mode: "semantic" });
+      const r = await search.search({ q: "breast tumor", mode: "semantic" });
       assert.ok(r.hits.length > 0);
       assert.match(r.query.notices.join(" "), /not ready yet/);
     });
@@ -76,16 +76,16 @@ for (const backend of testBackends()) {
     });
 
     test("finds a paper by a paraphrase that shares no word with it", async () => {
-      const keyword = await searchPapers({ db }, { q: PARAPHRASE, mode: "keyword", limit: 120 });
+      const keyword = await search.search({ q: PARAPHRASE, mode: "keyword", limit: 120 });
       assert.ok(!keyword.hits.some((h) => h.arxivId === TARGET), "keyword search should not reach it");
-      const semantic = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
+      const semantic = await search.search({ q: PARAPHRASE, mode: "semantic", limit: 5 });
       assert.ok(
         semantic.hits.some((h) => h.arxivId === TARGET),
         JSON.stringify(semantic.hits),
       );
       // Hybrid keeps BM25 in charge (fusion.ts), so a paper with no keyword match ranks after
       // the keyword matches, but it is still found.
-      const hybrid = await searchPapers({ db }, { q: PARAPHRASE, mode: "hybrid", limit: 120 });
+      const hybrid = await search.search({ q: PARAPHRASE, mode: "hybrid", limit: 120 });
       const hit = hybrid.hits.find((h) => h.arxivId === TARGET);
       assert.ok(hit, "hybrid search should find it too");
       assert.equal(hit.why, "semantic");
@@ -93,21 +93,15 @@ for (const backend of testBackends()) {
     });
 
     test("hybrid marks papers found both ways, and filters hold in every mode", async () => {
-      const r = await searchPapers(
-        { db },
-        { q: "breast tumor metastasis calcium", mode: "hybrid", limit: 10 },
-      );
+      const r = await search.search({ q: "breast tumor metastasis calcium", mode: "hybrid", limit: 10 });
       assert.equal(r.hits[0].arxivId, TARGET);
       assert.equal(r.hits[0].why, "both");
       for (const mode of ["semantic", "hybrid"] as const) {
-        const excluded = await searchPapers({ db }, { q: `${PARAPHRASE} -metastasis`, mode, limit: 50 });
+        const excluded = await search.search({ q: `${PARAPHRASE} -metastasis`, mode, limit: 50 });
         assert.ok(!excluded.hits.some((h) => h.arxivId === TARGET), `${mode}: -metastasis must drop it`);
-        const filtered = await searchPapers({ db }, { q: `${PARAPHRASE} category:cs.CV`, mode });
+        const filtered = await search.search({ q: `${PARAPHRASE} category:cs.CV`, mode });
         assert.equal(filtered.hits.length, 0, `${mode}: no SciFact paper is in cs.CV`);
-        const phrase = await searchPapers(
-          { db },
-          { q: `${PARAPHRASE} "store-operated calcium"`, mode, limit: 5 },
-        );
+        const phrase = await search.search({ q: `${PARAPHRASE} "store-operated calcium"`, mode, limit: 5 });
         assert.ok(phrase.hits.length > 0);
         assert.ok(
           phrase.hits.every((h) =>
@@ -121,7 +115,7 @@ for (const backend of testBackends()) {
     });
 
     test("the index survives a restart, and a deleted index file is rebuilt from the database", async () => {
-      const s = semanticSearcher(db);
+      const s = search.semantic!;
       s.save();
       const files = fs.readdirSync(indexDir).sort();
       assert.ok(
@@ -152,14 +146,14 @@ for (const backend of testBackends()) {
     });
 
     test("a paper that arrives later is embedded and found without a rebuild", async () => {
-      const s = semanticSearcher(db);
+      const s = search.semantic!;
       const extra = all.find((d) => d.id === LATE)!;
       await upsertPapers(db, [asPaper(extra)]);
       const r = await runEmbedding(db, config);
       assert.equal(r.embedded, 1);
       await s.sync(db);
       assert.equal(s.indexSize, corpus.length + 1);
-      const found = await searchPapers({ db }, { q: extra.title, mode: "semantic", limit: 10 });
+      const found = await search.search({ q: extra.title, mode: "semantic", limit: 10 });
       assert.ok(found.hits.some((h) => h.arxivId === extra.id));
       const similar = await s.similar(db, extra.id, 5);
       assert.equal(similar.length, 5);
@@ -167,7 +161,7 @@ for (const backend of testBackends()) {
     });
 
     test("search keeps answering during re-embedding with a new model, then switches to it", async () => {
-      const s = semanticSearcher(db);
+      const s = search.semantic!;
       const oldModel = s.modelId!;
       const trained = await trainBuiltinModel(db, { dims: 32, seed: 7 });
       const pending = (await embeddingModelById(db, trained.modelId))!;
@@ -179,14 +173,14 @@ for (const backend of testBackends()) {
       });
       assert.ok((await pendingEmbeddingCount(db, pending.id)) > 0);
 
-      const during = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
+      const during = await search.search({ q: PARAPHRASE, mode: "semantic", limit: 5 });
       assert.ok(during.hits.length > 0);
       assert.equal(s.modelId, oldModel, "the half-embedded model is not used yet");
 
       const r = await runEmbedding(db, config);
       assert.equal(r.switchedTo, pending.id);
       // The next query still answers (from the old index) while the new one is built behind it.
-      const switching = await searchPapers({ db }, { q: PARAPHRASE, mode: "hybrid", limit: 5 });
+      const switching = await search.search({ q: PARAPHRASE, mode: "hybrid", limit: 5 });
       assert.ok(switching.hits.length > 0);
       await s.settled(db);
       assert.equal(s.modelId, pending.id);
@@ -195,7 +189,7 @@ for (const backend of testBackends()) {
         0,
         "old vectors are deleted after the switch",
       );
-      const after = await searchPapers({ db }, { q: PARAPHRASE, mode: "semantic", limit: 5 });
+      const after = await search.search({ q: PARAPHRASE, mode: "semantic", limit: 5 });
       assert.equal(after.hits.length, 5);
       assert.ok(
         !fs.readdirSync(indexDir).some((f) => f.startsWith(`vectors-${oldModel}.`)),

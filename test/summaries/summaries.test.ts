@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import pino from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { type Db, openPglite } from "../../src/db/client.ts";
+import { buildServices } from "../../src/services.ts";
 import { LlmClient } from "../../src/summaries/llm.ts";
 import { runLlmSummaries } from "../../src/summaries/llm-job.ts";
 import { paperSummary } from "../../src/summaries/store.ts";
@@ -50,11 +51,13 @@ describe("summaries and keyphrases for every paper", () => {
   /** The paper page as the real app renders it from this database. */
   const pageOf = async (url: string) => {
     const config = loadConfig({ DATA_DIR: dir, SECRET: "test-secret-not-for-production" });
-    const app = await buildApp({ db, config, log: pino({ level: "silent" }), now: () => new Date() });
+    const services = await buildServices(config, { db, log: pino({ level: "silent" }), indexDir: null });
+    const app = await buildApp(services);
     try {
       return await app.inject({ url });
     } finally {
       await app.close();
+      await services.close();
     }
   };
   const chat = chatServer();

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { html } from "../../src/web/html.ts";
-import { addPaperSection } from "../../src/web/paper-sections.ts";
+import { defaultPageParts } from "../../src/web/page-parts.ts";
+import type { PaperSection } from "../../src/web/paper-sections.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
 import { insertEntry, insertPapers, makePaper } from "../helpers/factories.ts";
@@ -12,11 +13,25 @@ function listed(body: string): string[] {
   return [...body.matchAll(/<li class="paper-card" data-arxiv-id="([^"]+)"/g)].map((m) => m[1]);
 }
 
+/** Extra sections given to the app, beside the default ones, in scrambled order. */
+const testSections: PaperSection[] = [
+  { id: "test-b", order: 20, place: "main", render: async () => html`<p>section B</p>` },
+  {
+    id: "test-a",
+    order: 10,
+    place: "main",
+    render: async (paper) => html`<p>section A of ${paper.arxivId}</p>`,
+  },
+  { id: "test-side", order: 1, place: "side", render: async () => html`<p>side note</p>` },
+];
+
 for (const backend of testBackends()) {
   describe(`feed and paper pages on ${backend}`, () => {
     let t: TestApp;
     before(async () => {
-      t = await openTestApp(backend, { now: () => new Date("2024-08-12T12:00:00Z") });
+      const parts = defaultPageParts();
+      parts.paperSections.push(...testSections);
+      t = await openTestApp(backend, { now: () => new Date("2024-08-12T12:00:00Z"), parts });
       await seedFeed(t.db);
     });
     after(async () => {
@@ -141,27 +156,12 @@ for (const backend of testBackends()) {
       assert.match(b, /href="\/search\?q=category%3Aeess.IV"/);
     });
 
-    test("registered sections render in order, in their place", async () => {
-      addPaperSection({ id: "test-b", order: 20, place: "main", render: async () => html`<p>section B</p>` });
-      addPaperSection({
-        id: "test-a",
-        order: 10,
-        place: "main",
-        render: async (paper) => html`<p>section A of ${paper.arxivId}</p>`,
-      });
-      addPaperSection({
-        id: "test-side",
-        order: 1,
-        place: "side",
-        render: async () => html`<p>side note</p>`,
-      });
-      // A URL of its own: the page as rendered before these sections exists in the page cache.
+    test("the app's paper sections render in order, in their place", async () => {
+      // A URL of its own: the page as rendered before the test's sections exists in the page cache.
       const b = (await get(`/papers/${IDS.A}?with-sections`)).body;
       const a = b.indexOf(`section A of ${IDS.A}`);
       assert.ok(a > b.indexOf("Abstract") && a < b.indexOf("section B"));
       assert.ok(b.indexOf("side note") > b.indexOf('<aside class="paper-side">'));
-      for (const id of ["test-a", "test-b", "test-side"])
-        addPaperSection({ id, order: 0, place: "main", render: async () => html`` });
     });
 
     test("old-style ids, versions and pasted URLs reach the one canonical page", async () => {

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import pino from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { openPostgres } from "../../src/db/client.ts";
+import { buildServices } from "../../src/services.ts";
 import { buildApp } from "../../src/web/app.ts";
 import { anonymous, makePaper, makeUser, post, TEST_SECRET } from "../community/helpers.ts";
 import { openTestApp } from "../helpers/app.ts";
@@ -64,12 +65,12 @@ for (const backend of testBackends()) {
       test("a comment made through one web node shows on the next anonymous load of another", async () => {
         const a = await openTestApp(backend, { env: { SECRET: TEST_SECRET } });
         const dbB = await openPostgres(a.db.url as string, 4);
-        const b = await buildApp({
+        const servicesB = await buildServices(loadConfig({ SECRET: TEST_SECRET }), {
           db: dbB,
-          config: loadConfig({ SECRET: TEST_SECRET }),
           log: pino({ level: "silent" }),
-          now: () => new Date(),
+          indexDir: null,
         });
+        const b = await buildApp(servicesB);
         try {
           const paper = await makePaper(a.db, { title: "Two nodes" });
           const today = new Date().toISOString().slice(0, 10);
@@ -89,6 +90,7 @@ for (const backend of testBackends()) {
           assert.match(fresh.body, /Seen from node B\?/);
         } finally {
           await b.close();
+          await servicesB.close();
           await dbB.close();
           await a.close();
         }

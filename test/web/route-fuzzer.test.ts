@@ -231,7 +231,17 @@ describe("route fuzzer", () => {
         const batch: Promise<void>[] = [];
         for (const [part, fields, isDeclared] of targets) {
           const full = client.name === "admin" && isDeclared;
-          for (const v of full ? vectors : vectors.filter((x) => x.core)) {
+          // Rate limits count before a body is parsed, so the admin's quota for a route runs out
+          // part-way through its vectors: the NUL probe goes first, alone, on fresh windows.
+          if (full) {
+            await Promise.all(batch.splice(0));
+            await t.db.query("delete from rate_buckets");
+          }
+          const order = full
+            ? [...vectors].sort((a, b) => Number(b.name === "NUL") - Number(a.name === "NUL"))
+            : vectors.filter((x) => x.core);
+          for (const [i, v] of order.entries()) {
+            if (full && i === 1) await Promise.all(batch.splice(0));
             const ip = `10.77.${Math.floor(sent / 250) % 250}.${sent % 250}`;
             const opts = request(route, part, fields, v, client, fixtures, ip);
             if (!opts) continue;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { hasRole, type Role, type SessionUser } from "../../users/types.ts";
+import { allows, POLICY_ROLES, type RolePolicy } from "../../users/policies.ts";
+import type { SessionUser } from "../../users/types.ts";
 import { HttpError, isApiRequest } from "../errors.ts";
 import { isLocalPath } from "../fields.ts";
 
@@ -17,11 +18,11 @@ export async function requireUser(req: FastifyRequest, reply: FastifyReply): Pro
   throw new HttpError(401, "Log in to do this.");
 }
 
-/** Route guard factory: the signed-in user must hold at least this role. */
-export function requireRole(role: Role) {
+/** preHandler factory: the signed-in user must be allowed by this policy (users/policies.ts). */
+export function requirePolicy(policy: RolePolicy) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!req.user) return requireUser(req, reply);
-    if (!hasRole(req.user, role)) throw new HttpError(403, `Only a ${role} can do this.`);
+    if (!allows(policy, req.user)) throw new HttpError(403, `Only a ${POLICY_ROLES[policy]} can do this.`);
   };
 }
 

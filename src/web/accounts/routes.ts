@@ -15,7 +15,7 @@ import {
 } from "../../users/commands.ts";
 import { tokenUserId } from "../../users/tokens.ts";
 import type { AppDeps } from "../app.ts";
-import { throttle } from "../community/throttle.ts";
+import { throttleBy } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { formText, localPath, text } from "../fields.ts";
 import type { SafeHtml } from "../html.ts";
@@ -44,26 +44,29 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
   const db: Db = deps.db;
 
   app.get("/signup", async (req, reply) => show(req, reply, "Sign up", views.signupForm(pageContext(req))));
-  app.post("/signup", { schema: { body: SignupForm } }, async (req, reply) => {
-    await throttle(db, req, reply, "signup", deps.now());
-    const input = req.body;
-    try {
-      // No session yet: a new address and one that already has an account get the same answer
-      // (the mail says which). The confirmation link signs the new account in.
-      await signUp(acc, input);
-      return reply.redirect("/signup/done", 303);
-    } catch (err) {
-      if (!(err instanceof AccountError)) throw err;
-      const values = { username: input.username, email: input.email };
-      return show(
-        req,
-        reply,
-        "Sign up",
-        views.signupForm(pageContext(req), { error: err.message, values }),
-        400,
-      );
-    }
-  });
+  app.post(
+    "/signup",
+    { config: { throttle: "signup" }, schema: { body: SignupForm } },
+    async (req, reply) => {
+      const input = req.body;
+      try {
+        // No session yet: a new address and one that already has an account get the same answer
+        // (the mail says which). The confirmation link signs the new account in.
+        await signUp(acc, input);
+        return reply.redirect("/signup/done", 303);
+      } catch (err) {
+        if (!(err instanceof AccountError)) throw err;
+        const values = { username: input.username, email: input.email };
+        return show(
+          req,
+          reply,
+          "Sign up",
+          views.signupForm(pageContext(req), { error: err.message, values }),
+          400,
+        );
+      }
+    },
+  );
   app.get("/signup/done", async (req, reply) =>
     show(
       req,
@@ -80,11 +83,11 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
   app.get("/login", { schema: { querystring: NextQuery } }, async (req, reply) =>
     show(req, reply, "Log in", views.loginForm(pageContext(req), safeNext(req.query.next))),
   );
-  app.post("/login", { schema: { body: LoginForm } }, async (req, reply) => {
+  app.post("/login", { config: { throttle: "login" }, schema: { body: LoginForm } }, async (req, reply) => {
     const login = req.body.login.normalize("NFKC").trim();
     const next = safeNext(req.body.next);
     const perName = loginSubject(req.ip, login);
-    await throttle(db, req, reply, "login", deps.now(), { login: perName });
+    await throttleBy(db, reply, "login", { login: perName }, deps.now());
     let user: Awaited<ReturnType<typeof authenticate>>;
     try {
       user = await authenticate(db, login, req.body.password);
@@ -140,15 +143,15 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
   app.get("/verify-email/resend", { preValidation: requireUser }, async (req, reply) =>
     show(req, reply, "Send a new link", views.resendForm(pageContext(req))),
   );
-  app.post("/verify-email/resend", { preValidation: requireUser }, async (req, reply) => {
+  const resendRoute = { preValidation: requireUser, config: { throttle: "verify_resend" as const } };
+  app.post("/verify-email/resend", resendRoute, async (req, reply) => {
     const user = currentUser(req);
-    await throttle(db, req, reply, "verify_resend", deps.now());
     if (user.emailVerifiedAt || !user.email) {
       return show(
         req,
         reply,
-        "Confirmed",
-        views.messagePage("Already confirmed", "Your email address is already confirmed."),
+        "Check your email",
+        views.messagePage("Check your email", "We sent you a new link."),
       );
     }
     const email = user.email;
@@ -164,9 +167,10 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
   app.get("/forgot-password", async (req, reply) =>
     show(req, reply, "Reset your password", views.forgotForm(pageContext(req))),
   );
-  app.post("/forgot-password", { schema: { body: EmailForm } }, async (req, reply) => {
+  const forgotRoute = { config: { throttle: "password_reset" as const }, schema: { body: EmailForm } };
+  app.post("/forgot-password", forgotRoute, async (req, reply) => {
     const email = req.body.email;
-    await throttle(db, req, reply, "password_reset", deps.now(), { email: email.trim() });
+    await throttleBy(db, reply, "password_reset", { email: email.trim() }, deps.now());
     try {
       await requestPasswordReset(acc, email);
     } catch (err) {

@@ -55,7 +55,7 @@ export async function installSessions(app: FastifyInstance, deps: AppDeps, secre
     }
     req.pageContext = {
       ...req.pageContext,
-      user: req.user ? { username: req.user.username, role: req.user.role } : null,
+      user: req.user ? { id: req.user.id, username: req.user.username, role: req.user.role } : null,
       csrfToken: csrfTokenFor(secret, nonce, boundSession(req)),
     };
   });

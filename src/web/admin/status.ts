@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { harvestStates } from "../../ingest/oai/store.ts";
 import { syncRunsRecent } from "../../ingest/sync/store.ts";
 import { nextSyncRun } from "../../scheduler/jobs.ts";
-import { requireRole } from "../accounts/guards.ts";
+import { requirePolicy } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { html } from "../html.ts";
@@ -13,7 +13,7 @@ export function registerAdminStatus(
   app: FastifyInstance,
   deps: Pick<AppDeps, "db" | "config" | "now">,
 ): void {
-  app.get("/admin/status", { preValidation: requireRole("admin") }, async (req, reply) => {
+  app.get("/admin/status", { preValidation: requirePolicy("administer") }, async (req, reply) => {
     const { config } = deps;
     const [runs, states] = await Promise.all([syncRunsRecent(deps.db, 10), harvestStates(deps.db)]);
     const next = config.syncEnabled ? nextSyncRun(config, deps.now()) : null;

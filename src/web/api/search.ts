@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { paperById } from "../../papers/store.ts";
 import { hitsWithPapers } from "../../search/results.ts";
-import { searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
@@ -42,7 +41,7 @@ const schema = {
 export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
   app.withTypeProvider<ZodTypeProvider>().get("/api/papers/search", { schema }, async (req) => {
     const { q, limit = 50, mode, expand = "1" } = req.query;
-    const result = await searchPapers(deps, { q, limit, mode, expand: expand === "1" || expand === "true" });
+    const result = await deps.search.search({ q, limit, mode, expand: expand === "1" || expand === "true" });
     if (result.query.errors.length > 0)
       throw new HttpError(400, `Invalid parameter "q": ${result.query.errors[0]}`, "q");
     const base = deps.config.baseUrl;

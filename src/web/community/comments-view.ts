@@ -1,6 +1,6 @@
 import type { CommentRow } from "../../community/comments.ts";
 import { renderMarkdown } from "../../community/markdown.ts";
-import { hasRole } from "../../users/types.ts";
+import { canChangeComment, canModerate } from "../../users/policies.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { html, raw, type SafeHtml } from "../html.ts";
 import type { PageContext } from "../layout.ts";
@@ -45,7 +45,7 @@ function actions(n: Node, ctx: PageContext): SafeHtml {
   const { c } = n;
   const user = ctx.user;
   if (!user || c.deletedAt || c.hiddenAt) return html``;
-  const own = user.username.toLowerCase() === c.username.toLowerCase();
+  const own = canChangeComment(user, { userId: c.userId, hidden: !!c.hiddenAt });
   return html`<div class="comment-actions">
     <details><summary>Reply</summary>${commentForm(ctx, c.arxivId, c.id)}</details>
     ${
@@ -57,7 +57,7 @@ function actions(n: Node, ctx: PageContext): SafeHtml {
         : ""
     }
     ${
-      hasRole(user as { role: "user" | "moderator" | "admin" }, "moderator")
+      canModerate(user)
         ? html`<details><summary>Hide</summary><form method="post" action="/mod/comments/${c.id}/hide">${csrfField(ctx)}
       <input name="reason" required maxlength="500" placeholder="Reason (public)" aria-label="Reason"><button type="submit">Hide comment</button></form></details>`
         : ""

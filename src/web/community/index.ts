@@ -1,9 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { createBackgroundJobs } from "../../email/background.ts";
-import { createMailer } from "../../email/mailer.ts";
 import type { AccountDeps } from "../../users/commands.ts";
-import { appSecret } from "../../users/secret.ts";
-import { menuSlot } from "../accounts/menu.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
 import type { AppDeps } from "../app.ts";
@@ -18,19 +15,10 @@ import { registerVoteRoutes } from "./votes.ts";
  * comment, submission, profile and moderation routes.
  */
 export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const secret = await appSecret(deps.db, deps.config.secret);
-  const mailer = createMailer({
-    smtpUrl: deps.config.smtpUrl,
-    from: deps.config.mailFrom,
-    // Only the recipient and subject: the body carries a one-time link.
-    onUnsent: (m) => deps.log.warn({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
-  });
+  const { secret, mailer } = deps;
   const background = createBackgroundJobs(deps.log);
-  // Mail still in flight goes out before the mailer closes.
-  app.addHook("onClose", async () => {
-    await background.drain();
-    mailer.close();
-  });
+  // Mail still in flight goes out before the app closes (the services close the mailer after).
+  app.addHook("onClose", async () => background.drain());
   const acc: AccountDeps = {
     db: deps.db,
     secret,
@@ -42,7 +30,6 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
 
   // Expired sessions and rate-limit windows are swept by the scheduler (src/scheduler/jobs.ts).
   await installSessions(app, deps, secret);
-  menuSlot();
   registerAccountRoutes(app, deps, acc);
   registerVoteRoutes(app, deps);
   registerCommentRoutes(app, deps);

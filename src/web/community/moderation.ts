@@ -6,21 +6,20 @@ import { modLogEntries } from "../../community/mod-log.ts";
 import {
   checkReason,
   hideFeedEntries,
-  ModerationError,
   setRole,
   suspendUser,
   unsuspendUser,
 } from "../../community/moderation.ts";
+import { canAdminister } from "../../users/policies.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { currentUser, requireRole } from "../accounts/guards.ts";
+import { currentUser, requirePolicy } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
-import { HttpError } from "../errors.ts";
 import { arxivId, formText, oneOf, optionalDate, wholeNumber } from "../fields.ts";
 import { html } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
 import { formatDay } from "../views/format.ts";
-import { CommentParams, commentError, commentId } from "./comments.ts";
+import { CommentParams, commentId } from "./comments.ts";
 
 const ACTION_LABELS: Record<string, string> = {
   hide_feed_entry: "hid a paper from the feed",
@@ -31,13 +30,8 @@ const ACTION_LABELS: Record<string, string> = {
   set_role: "changed the role of",
 };
 
-function modError(err: unknown): never {
-  if (err instanceof ModerationError) throw new HttpError(400, err.message);
-  throw err;
-}
-
 function roleForm(ctx: PageContext) {
-  if (ctx.user?.role !== "admin") return html``;
+  if (!canAdminister(ctx.user)) return html``;
   return html`<h2>Change a role (admins)</h2>
     <form method="post" action="/mod/users/role">${csrfField(ctx)}
       <label>Username <input name="username" required maxlength="30"></label>
@@ -83,7 +77,7 @@ const RoleForm = z.object({
 /** Every moderator route lives under /mod, behind one guard. */
 async function modRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const mod = fastify.withTypeProvider<ZodTypeProvider>();
-  mod.addHook("preValidation", requireRole("moderator"));
+  mod.addHook("preValidation", requirePolicy("moderate"));
   const done = (reply: FastifyReply) => reply.redirect("/moderation", 303);
 
   mod.get("/", async (req, reply) =>
@@ -93,37 +87,31 @@ async function modRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void>
   );
   mod.post("/feed/hide", { schema: { body: HideEntryForm } }, async (req, reply) => {
     const { arxiv_id: paperId, date, reason } = req.body;
-    await hideFeedEntries(deps.db, currentUser(req).id, paperId, date, reason, deps.now()).catch(modError);
+    await hideFeedEntries(deps.db, currentUser(req).id, paperId, date, reason, deps.now());
     return done(reply);
   });
   const hideCommentRoute = { schema: { params: CommentParams, body: z.object({ reason: Reason }) } };
   mod.post("/comments/:id/hide", hideCommentRoute, async (req, reply) => {
     const id = commentId(req.params.id);
     const reason = req.body.reason;
-    try {
-      checkReason(reason);
-    } catch (err) {
-      modError(err);
-    }
-    const paperId = await hideComment(deps.db, currentUser(req).id, id, reason.trim(), deps.now()).catch(
-      commentError,
-    );
+    checkReason(reason);
+    const paperId = await hideComment(deps.db, currentUser(req).id, id, reason.trim(), deps.now());
     return reply.redirect(`/papers/${paperId}#comment-${id}`, 303);
   });
   mod.post("/users/suspend", { schema: { body: UserForm } }, async (req, reply) => {
     const { username, reason } = req.body;
-    await suspendUser(deps.db, currentUser(req).id, username, reason, deps.now()).catch(modError);
+    await suspendUser(deps.db, currentUser(req).id, username, reason, deps.now());
     return done(reply);
   });
-  const roleRoute = { preValidation: requireRole("admin"), schema: { body: RoleForm } };
+  const roleRoute = { preValidation: requirePolicy("administer"), schema: { body: RoleForm } };
   mod.post("/users/role", roleRoute, async (req, reply) => {
     const { username, role, reason } = req.body;
-    await setRole(deps.db, currentUser(req).id, username, role, reason, deps.now()).catch(modError);
+    await setRole(deps.db, currentUser(req).id, username, role, reason, deps.now());
     return done(reply);
   });
   mod.post("/users/unsuspend", { schema: { body: UserForm } }, async (req, reply) => {
     const { username, reason } = req.body;
-    await unsuspendUser(deps.db, currentUser(req).id, username, reason, deps.now()).catch(modError);
+    await unsuspendUser(deps.db, currentUser(req).id, username, reason, deps.now());
     return done(reply);
   });
 }

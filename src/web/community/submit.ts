@@ -10,7 +10,6 @@ import { pageContext } from "../context.ts";
 import { formText } from "../fields.ts";
 import { html } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
-import { throttle } from "./throttle.ts";
 
 export function submitRules(deps: AppDeps): SubmitRules {
   return {
@@ -77,31 +76,35 @@ export function registerSubmitRoutes(fastify: FastifyInstance, deps: AppDeps): v
   app.get("/submit", { preValidation: requireUser }, async (req, reply) =>
     show(req, reply, submitForm(pageContext(req), rules)),
   );
-  app.post("/submit", { preValidation: requireUser, schema: { body: SubmitForm } }, async (req, reply) => {
-    const user = currentUser(req);
-    await throttle(deps.db, req, reply, "submit", deps.now());
-    const value = req.body.arxiv;
-    try {
-      const { arxivId } = await submitPaper(submitDeps, user, value);
-      return reply.redirect(`/papers/${arxivId}`, 303);
-    } catch (err) {
-      let error: string;
-      let existing: string | undefined;
-      if (err instanceof SubmitError) {
-        error = err.message;
-        existing = err.existing;
-      } else if (err instanceof ArxivApiError) {
-        error = `arXiv refused the lookup: ${err.message}`;
-      } else {
-        req.log.warn({ err }, "arXiv lookup for a submission failed");
-        error = "arXiv could not be reached just now. Nothing was saved; please try again in a few minutes.";
+  app.post(
+    "/submit",
+    { preValidation: requireUser, config: { throttle: "submit" }, schema: { body: SubmitForm } },
+    async (req, reply) => {
+      const user = currentUser(req);
+      const value = req.body.arxiv;
+      try {
+        const { arxivId } = await submitPaper(submitDeps, user, value);
+        return reply.redirect(`/papers/${arxivId}`, 303);
+      } catch (err) {
+        let error: string;
+        let existing: string | undefined;
+        if (err instanceof SubmitError) {
+          error = err.message;
+          existing = err.existing;
+        } else if (err instanceof ArxivApiError) {
+          error = `arXiv refused the lookup: ${err.message}`;
+        } else {
+          req.log.warn({ err }, "arXiv lookup for a submission failed");
+          error =
+            "arXiv could not be reached just now. Nothing was saved; please try again in a few minutes.";
+        }
+        return show(
+          req,
+          reply,
+          submitForm(pageContext(req), rules, { error, existing, value }),
+          existing ? 409 : 400,
+        );
       }
-      return show(
-        req,
-        reply,
-        submitForm(pageContext(req), rules, { error, existing, value }),
-        existing ? 409 : 400,
-      );
-    }
-  });
+    },
+  );
 }

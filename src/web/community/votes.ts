@@ -11,8 +11,7 @@ import type { AppDeps } from "../app.ts";
 import { HttpError, isApiRequest } from "../errors.ts";
 import { arxivId, oneOf } from "../fields.ts";
 import { html } from "../html.ts";
-import { setVoteControl, type VoteControl } from "../views/paper-card.ts";
-import { throttle } from "./throttle.ts";
+import type { UpvotedLookup, VoteControl } from "../views/paper-card.ts";
 
 /** The upvote button: a plain form (works without JS) that app.js upgrades to a fetch. */
 export const voteControl: VoteControl = (paper, ctx) => {
@@ -49,14 +48,13 @@ const VoteForm = z.object({
   vote: oneOf(["0", "1"]).describe("1 to upvote, 0 to take the upvote back."),
 });
 
-export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
-  setVoteControl(voteControl, (db, req, ids) =>
-    req.user ? upvotedAmong(db, req.user.id, ids) : Promise.resolve(new Set()),
-  );
+/** Which of the listed papers the signed-in requester has upvoted. */
+export const upvotedByRequester: UpvotedLookup = (db, req, ids) =>
+  req.user ? upvotedAmong(db, req.user.id, ids) : Promise.resolve(new Set());
 
+export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
   const vote = async (form: z.output<typeof VoteForm>, req: FastifyRequest, reply: FastifyReply) => {
     const user = currentUser(req);
-    await throttle(deps.db, req, reply, "vote", deps.now());
     const id = form.arxiv_id;
     const result = await upvoteSet(deps.db, user.id, id, form.vote === "1");
     if (!result) throw new HttpError(404, "There is no such paper.");
@@ -64,13 +62,16 @@ export function registerVoteRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(backTo(req, `/papers/${id}`), 303);
   };
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  routes.post("/upvote", { preValidation: requireUser, schema: { body: VoteForm } }, (req, reply) =>
-    vote(req.body, req, reply),
+  routes.post(
+    "/upvote",
+    { preValidation: requireUser, config: { throttle: "vote" }, schema: { body: VoteForm } },
+    (req, reply) => vote(req.body, req, reply),
   );
   routes.post(
     "/api/upvote",
     {
       preValidation: requireUser,
+      config: { throttle: "vote" },
       schema: {
         operationId: "setUpvote",
         summary: "Upvote a paper, or take the upvote back",

@@ -3,10 +3,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { feedQuery, latestFeedDate } from "../../feed/queries.ts";
 import { trendingPage } from "../../feed/trending.ts";
+import { parseQuery } from "../../search/query.ts";
+import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import { feedItemOf, feedUpdated } from "../../syndication/items.ts";
 import { type FeedItem, type FeedMeta, renderAtom, renderRss } from "../../syndication/xml.ts";
-import { topicMatch } from "../../topics/query.ts";
-import { papersMatchingTopic, topicBySlug } from "../../topics/store.ts";
+import { savedSearchPapers } from "../../topics/papers.ts";
+import { topicBySlug } from "../../topics/store.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
 import { text } from "../fields.ts";
@@ -36,7 +38,7 @@ const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_00
 
 const SearchFeedQuery = z.object({
   q: text(250, { tooLong: "must be at most 250 characters" }),
-  mode: text(20).optional(),
+  mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]).optional(),
 });
 const TopicParams = z.object({ slug: text(200) });
 
@@ -86,8 +88,7 @@ export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void
     routes.get(`/topics/:slug/feed.${format}`, { schema: { params: TopicParams } }, async (req, reply) => {
       const topic = await topicBySlug(deps.db, req.params.slug);
       if (!topic) throw new HttpError(404, "There is no topic with this name.");
-      const parsed = topicMatch(topic.query);
-      const papers = parsed.ok ? await papersMatchingTopic(deps.db, parsed.match, { limit: FEED_SIZE }) : [];
+      const papers = await savedSearchPapers(deps, topic.query, { mode: topic.mode, limit: FEED_SIZE });
       return send(
         req,
         reply,
@@ -103,11 +104,12 @@ export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void
     });
 
     routes.get(`/search.${format}`, { schema: { querystring: SearchFeedQuery } }, async (req, reply) => {
-      const { q } = req.query;
-      const parsed = topicMatch(q);
-      if (!parsed.ok) throw new HttpError(400, parsed.error, "q");
-      const papers = await papersMatchingTopic(deps.db, parsed.match, { limit: FEED_SIZE });
-      const qs = `?q=${encodeURIComponent(q)}`;
+      const { q, mode = "keyword" } = req.query;
+      const query = parseQuery(q);
+      const problem = query.errors[0] ?? (query.arxivId ? "A feed is a search, not a single paper." : null);
+      if (problem) throw new HttpError(400, problem, "q");
+      const papers = await savedSearchPapers(deps, q, { mode, limit: FEED_SIZE });
+      const qs = `?q=${encodeURIComponent(q)}${mode === "keyword" ? "" : `&mode=${mode}`}`;
       return send(
         req,
         reply,

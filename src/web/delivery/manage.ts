@@ -91,26 +91,27 @@ export function registerManageRoutes(fastify: FastifyInstance, d: DeliveryDeps):
     return form(req, reply, fresh, "/subscription", { token: manageToken(d, fresh), notice: "Saved." });
   });
 
-  // Account holders: the subscription linked to the account, or the one for its verified address.
-  const accountSubscriber = async (req: FastifyRequest): Promise<Subscriber | null> => {
+  // Account holders: the subscription linked to the account, or the one for its verified
+  // address, which a change links to the account (a GET only reads: it must change nothing).
+  const accountSubscriber = async (req: FastifyRequest, link: boolean): Promise<Subscriber | null> => {
     const user = currentUser(req);
     const linked = await subscriberByUser(d.db, user.id);
     if (linked) return linked;
     if (!user.email || !user.emailVerifiedAt) return null;
     const byEmail = await subscriberByEmail(d.db, user.email);
-    if (byEmail) await linkSubscriberToUser(d.db, byEmail.id, user.id);
+    if (byEmail && link) await linkSubscriberToUser(d.db, byEmail.id, user.id);
     return byEmail;
   };
 
   app.get("/settings/digest", { preValidation: requireUser }, async (req, reply) => {
-    const sub = await accountSubscriber(req);
+    const sub = await accountSubscriber(req, false);
     if (sub) return form(req, reply, sub, "/settings/digest", {});
     return show(req, reply, noSubscription(req));
   });
 
   const settingsRoute = { preValidation: requireUser, schema: { body: SettingsForm } };
   app.post("/settings/digest", settingsRoute, async (req, reply) => {
-    const sub = await accountSubscriber(req);
+    const sub = await accountSubscriber(req, true);
     if (!sub) return show(req, reply, noSubscription(req), 400);
     await updateSubscription(d, sub.id, req.body);
     return form(req, reply, (await subscriberById(d.db, sub.id)) ?? sub, "/settings/digest", {

@@ -7,7 +7,6 @@ import { maskEmail } from "../../email/manage.ts";
 import { subscriberById } from "../../email/subscribers-store.ts";
 import { confirmSubscription, requestSubscription, unsubscribeByToken } from "../../email/subscription.ts";
 import { verifyToken } from "../../email/tokens.ts";
-import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { formTextCheckedByCapability, text } from "../fields.ts";
 import { html, type SafeHtml } from "../html.ts";
@@ -30,13 +29,16 @@ export function registerSubscribeRoutes(fastify: FastifyInstance, d: DeliveryDep
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get("/subscribe", async (req, reply) => show(req, reply, "Subscribe", subscribePage(pageContext(req))));
 
-  app.post("/subscribe", { schema: { body: EmailForm } }, async (req, reply) => {
-    await throttle(d.db, req, reply, "subscribe", d.now());
-    const res = await requestSubscription(d, { email: req.body.email });
-    if (!res.ok)
-      return show(req, reply, "Subscribe", subscribePage(pageContext(req), { error: res.error }), 400);
-    return show(req, reply, "Check your inbox", messagePage("Check your inbox", CHECK_INBOX));
-  });
+  app.post(
+    "/subscribe",
+    { config: { throttle: "subscribe" }, schema: { body: EmailForm } },
+    async (req, reply) => {
+      const res = await requestSubscription(d, { email: req.body.email });
+      if (!res.ok)
+        return show(req, reply, "Subscribe", subscribePage(pageContext(req), { error: res.error }), 400);
+      return show(req, reply, "Check your inbox", messagePage("Check your inbox", CHECK_INBOX));
+    },
+  );
 
   app.get("/subscribe/confirm", { schema: { querystring: TokenQuery } }, async (req, reply) => {
     const res = await confirmSubscription(d, req.query.token);

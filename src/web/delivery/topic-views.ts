@@ -1,6 +1,7 @@
+import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { Topic } from "../../topics/store.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { html, type SafeHtml } from "../html.ts";
+import { html, raw, type SafeHtml } from "../html.ts";
 import type { PageContext } from "../layout.ts";
 
 /** <link rel="alternate"> for a page's RSS and Atom feeds. */
@@ -32,8 +33,9 @@ export function followForm(ctx: PageContext, topic: Topic, signedIn: boolean): S
 
 export function newTopicForm(
   ctx: PageContext,
-  v: { q?: string; name?: string; email?: string; error?: string },
+  v: { q?: string; name?: string; email?: string; mode?: SearchMode; error?: string },
 ): SafeHtml {
+  const mode = v.mode ?? "keyword";
   return html`<section class="form-narrow">
     <h1>Save a search as a topic</h1>
     ${v.error ? html`<p class="notice error" role="alert">${v.error}</p>` : ""}
@@ -41,16 +43,17 @@ export function newTopicForm(
       ${csrfField(ctx)}
       <label>Search <input name="q" required maxlength="250" value="${v.q ?? ""}" placeholder="category:cs.CV segmentation"></label>
       <label>Name <input name="name" maxlength="80" value="${v.name ?? ""}" placeholder="Medical AI"></label>
+      <label>Ranking <select name="mode">${SEARCH_MODES.map((m) => html`<option value="${m}"${m === mode ? raw(" selected") : ""}>${m}</option>`)}</select></label>
       ${ctx.user ? "" : html`<label>Email, to follow it in your digest (optional) <input type="email" name="email" maxlength="254" value="${v.email ?? ""}"></label>`}
       <button type="submit" class="button primary">Save topic</button>
     </form>
-    <p class="hint">Every word must appear. Filters work as in search: category:cs.CV, author:name, "a phrase", -word.</p>
+    <p class="hint">The topic finds what the same search finds, newest first. Filters work as in search: category:cs.CV, author:name, "a phrase", -word.</p>
   </section>`;
 }
 
 /** The search page's "save as topic" and feed links for a query. */
-export function searchTopicLinks(q: string): SafeHtml {
-  const qs = encodeURIComponent(q);
+export function searchTopicLinks(q: string, mode: SearchMode): SafeHtml {
+  const qs = `${encodeURIComponent(q)}${mode === "keyword" ? "" : `&mode=${mode}`}`;
   return html`<p class="search-topic-links"><a href="/topics/new?q=${qs}">Save this search as a topic</a> ·
     follow new matches by <a href="/search.rss?q=${qs}">RSS</a> or <a href="/search.atom?q=${qs}">Atom</a></p>`;
 }

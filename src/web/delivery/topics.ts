@@ -4,21 +4,14 @@ import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
 import { subscriberByUser } from "../../email/subscribers-store.ts";
 import { requestSubscription } from "../../email/subscription.ts";
+import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import { MAX_TOPIC_NAME, MAX_TOPIC_QUERY, saveTopic } from "../../topics/commands.ts";
-import { topicMatch } from "../../topics/query.ts";
-import {
-  followTopic,
-  papersMatchingTopic,
-  setTopicFeatured,
-  type Topic,
-  topicBySlug,
-  topicsList,
-} from "../../topics/store.ts";
-import { hasRole } from "../../users/types.ts";
+import { savedSearchPapers } from "../../topics/papers.ts";
+import { followTopic, setTopicFeatured, type Topic, topicBySlug, topicsList } from "../../topics/store.ts";
+import { canAdminister } from "../../users/policies.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { requireRole } from "../accounts/guards.ts";
+import { requirePolicy } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
-import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
 import { formText, formTextCheckedByCapability, pageNumber, text } from "../fields.ts";
@@ -31,12 +24,14 @@ import { CHECK_INBOX } from "./views.ts";
 const PAGE_SIZE = 20;
 const TopicPageQuery = z.object({ p: pageNumber(1, 50).optional(), followed: text(10).optional() });
 // The search page allows longer queries than a topic; the form shows the start and says the limit.
-const NewTopicQuery = z.object({ q: text(5000, { multiline: true }).optional() });
+const Mode = z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]]);
+const NewTopicQuery = z.object({ q: text(5000, { multiline: true }).optional(), mode: Mode.optional() });
 // Limits above the topic's own (topics/commands.ts), so that its clearer messages are the ones shown.
 const NewTopicForm = z.object({
   q: formTextCheckedByCapability(5000),
   name: formTextCheckedByCapability(1000),
   email: formTextCheckedByCapability(1000),
+  mode: Mode.optional(),
 });
 const TopicParams = z.object({ slug: text(200) });
 const FollowForm = z.object({ email: formTextCheckedByCapability(1000) });
@@ -93,62 +88,73 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
   });
 
   app.get("/topics/new", { schema: { querystring: NewTopicQuery } }, async (req, reply) => {
-    const { q = "" } = req.query;
+    const { q = "", mode } = req.query;
     const short = q.slice(0, MAX_TOPIC_QUERY);
     return show(
       req,
       reply,
       "New topic",
-      newTopicForm(pageContext(req), { q: short, name: short.slice(0, MAX_TOPIC_NAME) }),
+      newTopicForm(pageContext(req), { q: short, name: short.slice(0, MAX_TOPIC_NAME), mode }),
     );
   });
 
-  app.post("/topics", { schema: { body: NewTopicForm } }, async (req, reply) => {
-    await throttle(d.db, req, reply, "subscribe", d.now());
-    const body = req.body;
-    const saved = await saveTopic(d.db, { query: body.q, name: body.name, createdBy: req.user?.id ?? null });
-    const values = {
-      q: body.q.slice(0, 250),
-      name: body.name.slice(0, 80),
-      email: body.email.slice(0, 254),
-    };
-    if (!saved.ok)
-      return show(
-        req,
-        reply,
-        "New topic",
-        newTopicForm(pageContext(req), { ...values, error: saved.error }),
-        { status: 400 },
-      );
-    const wantsFollow = body.email.trim() !== "" || !!req.user;
-    if (wantsFollow) {
-      const res = await follow(req, saved.topic, body.email);
-      if (res.error)
+  app.post(
+    "/topics",
+    { config: { throttle: "subscribe" }, schema: { body: NewTopicForm } },
+    async (req, reply) => {
+      const body = req.body;
+      const mode = body.mode;
+      const saved = await saveTopic(d.db, {
+        query: body.q,
+        name: body.name,
+        mode,
+        createdBy: req.user?.id ?? null,
+      });
+      const values = {
+        mode,
+        q: body.q.slice(0, 250),
+        name: body.name.slice(0, 80),
+        email: body.email.slice(0, 254),
+      };
+      if (!saved.ok)
         return show(
           req,
           reply,
           "New topic",
-          newTopicForm(pageContext(req), { ...values, error: res.error }),
+          newTopicForm(pageContext(req), { ...values, error: saved.error }),
           { status: 400 },
         );
-    }
-    return reply.redirect(`/topics/${saved.topic.slug}${wantsFollow ? "?followed=1" : ""}`, 303);
-  });
+      const wantsFollow = body.email.trim() !== "" || !!req.user;
+      if (wantsFollow) {
+        const res = await follow(req, saved.topic, body.email);
+        if (res.error)
+          return show(
+            req,
+            reply,
+            "New topic",
+            newTopicForm(pageContext(req), { ...values, error: res.error }),
+            { status: 400 },
+          );
+      }
+      return reply.redirect(`/topics/${saved.topic.slug}${wantsFollow ? "?followed=1" : ""}`, 303);
+    },
+  );
 
   const topicPage = { schema: { params: TopicParams, querystring: TopicPageQuery } };
   app.get("/topics/:slug", topicPage, async (req, reply) => {
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
     const { p = 1 } = req.query;
-    const parsed = topicMatch(topic.query);
-    const rows = parsed.ok
-      ? await papersMatchingTopic(d.db, parsed.match, { limit: PAGE_SIZE + 1, offset: (p - 1) * PAGE_SIZE })
-      : [];
+    const rows = await savedSearchPapers(deps, topic.query, {
+      mode: topic.mode,
+      limit: PAGE_SIZE + 1,
+      offset: (p - 1) * PAGE_SIZE,
+    });
     const papers = rows.slice(0, PAGE_SIZE);
     const ctx = pageContext(req);
     const cards = await cardContext(deps.db, req, ctx, papers);
     const followed = req.query.followed === "1";
-    const isAdmin = hasRole(req.user, "admin");
+    const isAdmin = canAdminister(req.user);
     return show(
       req,
       reply,
@@ -167,9 +173,11 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
     );
   });
 
-  const followRoute = { schema: { params: TopicParams, body: FollowForm } };
+  const followRoute = {
+    config: { throttle: "subscribe" as const },
+    schema: { params: TopicParams, body: FollowForm },
+  };
   app.post("/topics/:slug/follow", followRoute, async (req, reply) => {
-    await throttle(d.db, req, reply, "subscribe", d.now());
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
     const res = await follow(req, topic, req.body.email);
@@ -179,7 +187,7 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
 
   app.post(
     "/topics/:slug/feature",
-    { preValidation: requireRole("admin"), schema: { params: TopicParams, body: FeatureForm } },
+    { preValidation: requirePolicy("administer"), schema: { params: TopicParams, body: FeatureForm } },
     async (req, reply) => {
       const topic = await topicBySlug(d.db, req.params.slug);
       if (!topic) throw new HttpError(404, "There is no topic with this name.");

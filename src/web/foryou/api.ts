@@ -30,6 +30,7 @@ export function registerForYouApi(app: FastifyInstance, deps: AppDeps, pools: Ca
       now,
       since: windowStart(now, q.days ?? DEFAULT_WINDOW_DAYS),
       limit: q.limit ?? 30,
+      search: deps.search,
     });
     reply.header("cache-control", "private, no-store");
     return {

@@ -29,6 +29,7 @@ export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: C
       now,
       since: windowStart(now, days),
       limit: FOR_YOU_LIMIT,
+      search: deps.search,
     });
     const ctx = pageContext(req);
     const papers = result.items.map((i) => i.paper);

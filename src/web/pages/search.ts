@@ -1,11 +1,7 @@
-import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { keywordSearcherFor } from "../../search/keyword.ts";
 import { hitsWithPapers } from "../../search/results.ts";
-import { indexDirOf } from "../../search/semantic.ts";
-import { availableModes, searchPapers } from "../../search/service.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
@@ -38,20 +34,9 @@ const SearchPageQuery = z.object({
 
 /** GET /search: the results page; an arXiv id or link as the query goes to that paper. */
 export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
-  // A listening server loads its keyword index at once, so the first search is not the slow one.
-  // It keeps the index in DATA_DIR/index between runs and writes it once more on the way out.
-  app.addHook("onListen", async () => {
-    keywordSearcherFor(deps.db, {
-      file: path.join(indexDirOf(deps.config), "keyword.idx"),
-      onEvent: (message) => deps.log.info(message),
-    })
-      .sync(deps.db)
-      .catch((err) => deps.log.error({ err }, "could not load the keyword index"));
-  });
-  app.addHook("onClose", async () => keywordSearcherFor(deps.db).flush());
   const schema = { querystring: SearchPageQuery };
   app.withTypeProvider<ZodTypeProvider>().get("/search", { schema }, async (req, reply) => {
-    const modes = availableModes();
+    const modes = deps.search.modes();
     // People come for "AI search": hybrid when this process can run it. It keeps the keyword
     // ranking in charge (so highlights still explain most results) and answers with keyword
     // results, with a notice, while no embedding model is ready.
@@ -67,7 +52,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
         }),
       );
     }
-    const result = await searchPapers(deps, {
+    const result = await deps.search.search({
       q,
       mode,
       limit: SEARCH_PAGE_SIZE,
@@ -90,7 +75,11 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
         title: `${q.slice(0, 80)} · Search`,
         head:
           result.query.errors.length === 0
-            ? feedLinks(`Search: ${q.slice(0, 80)}`, "/search", `?q=${encodeURIComponent(q)}`)
+            ? feedLinks(
+                `Search: ${q.slice(0, 80)}`,
+                "/search",
+                `?q=${encodeURIComponent(q)}${result.mode === "keyword" ? "" : `&mode=${result.mode}`}`,
+              )
             : undefined,
         query: q.slice(0, 500),
         ctx,
@@ -99,7 +88,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
           ${searchForm(q, result.mode, modes)}
           ${searchMessages(result)}
           ${expansionNote(q, mode, defaultMode, result, expand === "1")}
-          ${result.query.errors.length === 0 ? searchTopicLinks(q) : ""}
+          ${result.query.errors.length === 0 ? searchTopicLinks(q, result.mode) : ""}
           ${searchResults({ q, result, rows, page: p, pageSize: SEARCH_PAGE_SIZE, cards })}
           ${searchPager(q, mode, p, hasNext, defaultMode, expand === "1")}
           ${searchTips()}

@@ -4,14 +4,12 @@ import { z } from "zod";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import { paperById, papersByIds } from "../../papers/store.ts";
 import type { Paper } from "../../papers/types.ts";
-import { indexDirOf } from "../../search/semantic.ts";
-import { semanticSearcher, useSemanticSearch } from "../../search/semantic-modes.ts";
 import { errorResponse, jsonResponse, SimilarPapers } from "../api/shapes.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
 import { text, wholeNumber } from "../fields.ts";
 import { html } from "../html.ts";
-import { addPaperSection } from "../paper-sections.ts";
+import type { PaperSection } from "../paper-sections.ts";
 
 export const SIMILAR_DEFAULT = 8;
 export const SIMILAR_MAX = 50;
@@ -22,9 +20,7 @@ export async function similarPapers(
   arxivId: string,
   k: number,
 ): Promise<{ paper: Paper; score: number }[]> {
-  const searcher = semanticSearcher(deps.db);
-  await searcher.sync(deps.db);
-  const hits = await searcher.similar(deps.db, arxivId, k);
+  const hits = await deps.search.similar(arxivId, k);
   const papers = await papersByIds(
     deps.db,
     hits.map((h) => h.arxivId),
@@ -35,27 +31,23 @@ export async function similarPapers(
   });
 }
 
-/**
- * Semantic search for this app (the search service's semantic and hybrid modes), similar
- * papers as an API and as a section of the paper page.
- */
-export function registerSimilarRoutes(app: FastifyInstance, deps: AppDeps): void {
-  useSemanticSearch({ indexDir: indexDirOf(deps.config), config: deps.config });
-  // A listening server loads (or rebuilds) its vector index at once, not on the first query,
-  // and leaves an up-to-date copy on disk when it stops, so the next start only tops it up.
-  app.addHook("onListen", async () => {
-    semanticSearcher(deps.db)
-      .sync(deps.db)
-      .catch((err) => deps.log.error({ err }, "could not load the vector index"));
-  });
-  app.addHook("onClose", async () => {
-    try {
-      semanticSearcher(deps.db).save();
-    } catch (err) {
-      deps.log.error({ err }, "could not save the vector index");
-    }
-  });
+/** The nearest papers in the paper page's sidebar. */
+export const similarPaperSection: PaperSection = {
+  id: "similar-papers",
+  order: 20,
+  place: "side",
+  render: async (paper, _req, d) => {
+    const similar = await similarPapers(d, paper.arxivId, SIMILAR_DEFAULT).catch(() => []);
+    if (similar.length === 0) return html``;
+    return html`<section class="similar-papers" aria-labelledby="similar-heading">
+  <h2 id="similar-heading">Similar papers</h2>
+  <ol>${similar.map((s) => html`<li><a href="/papers/${s.paper.arxivId}">${s.paper.title}</a></li>`)}</ol>
+</section>`;
+  },
+};
 
+/** Similar papers as an API (the paper page's section is `similarPaperSection`). */
+export function registerSimilarRoutes(app: FastifyInstance, deps: AppDeps): void {
   const handler = async (raw: string, limit: number) => {
     const parsed = parseArxivId(raw);
     if (!parsed)
@@ -108,18 +100,4 @@ export function registerSimilarRoutes(app: FastifyInstance, deps: AppDeps): void
     },
     (req) => handler(`${req.params.archive}/${req.params.num}`, req.query.limit ?? SIMILAR_DEFAULT),
   );
-
-  addPaperSection({
-    id: "similar-papers",
-    order: 20,
-    place: "side",
-    render: async (paper, _req, d) => {
-      const similar = await similarPapers(d, paper.arxivId, SIMILAR_DEFAULT).catch(() => []);
-      if (similar.length === 0) return html``;
-      return html`<section class="similar-papers" aria-labelledby="similar-heading">
-  <h2 id="similar-heading">Similar papers</h2>
-  <ol>${similar.map((s) => html`<li><a href="/papers/${s.paper.arxivId}">${s.paper.title}</a></li>`)}</ol>
-</section>`;
-    },
-  });
 }

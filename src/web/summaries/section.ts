@@ -1,8 +1,6 @@
-import type { FastifyInstance } from "fastify";
 import { paperSummary } from "../../summaries/store.ts";
-import type { AppDeps } from "../app.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { addPaperSection } from "../paper-sections.ts";
+import type { PaperSection } from "../paper-sections.ts";
 
 /** Keyword chips that search for themselves. */
 export function keywordChips(keywords: string[]): SafeHtml {
@@ -17,26 +15,24 @@ export function keywordChips(keywords: string[]): SafeHtml {
  * ("AI-generated"), or chosen from the abstract ("Extracted"), with its keyphrases. Papers
  * with HF's summary show that one instead (paper-view.ts).
  */
-export function registerSummarySection(_app: FastifyInstance, _deps: AppDeps): void {
-  addPaperSection({
-    id: "paper-summary",
-    order: 0,
-    place: "main",
-    render: async (paper, _req, d) => {
-      if (paper.aiSummary) return html``;
-      const s = await paperSummary(d.db, paper.arxivId);
-      if (!s) return html``;
-      const label = s.kind === "llm" ? "AI-generated summary" : "Extracted summary";
-      const how =
-        s.kind === "llm"
-          ? "Written by a language model from the abstract."
-          : "The abstract's most representative sentence and keyphrases, chosen automatically.";
-      return html`<section class="ai-summary" aria-labelledby="summary-h">
+export const summaryPaperSection: PaperSection = {
+  id: "paper-summary",
+  order: 0,
+  place: "main",
+  render: async (paper, _req, d) => {
+    if (paper.aiSummary) return html``;
+    const s = await paperSummary(d.db, paper.arxivId);
+    if (!s) return html``;
+    const label = s.kind === "llm" ? "AI-generated summary" : "Extracted summary";
+    const how =
+      s.kind === "llm"
+        ? "Written by a language model from the abstract."
+        : "The abstract's most representative sentence and keyphrases, chosen automatically.";
+    return html`<section class="ai-summary" aria-labelledby="summary-h">
         <h2 id="summary-h">${label}</h2>
         <p>${s.summary}</p>
         ${keywordChips(s.keyphrases)}
         <p class="summary-note">${how}</p>
       </section>`;
-    },
-  });
-}
+  },
+};

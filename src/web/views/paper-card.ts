@@ -17,10 +17,17 @@ export type VoteControl = (paper: Paper, ctx: VoteContext) => SafeHtml;
 /** Which of these papers the requester has upvoted; called once per rendered list. */
 export type UpvotedLookup = (db: Db, req: FastifyRequest, arxivIds: string[]) => Promise<Set<string>>;
 
+/** How cards show votes: the accounts capability renders an upvote form in place of the bare count. */
+export interface VoteParts {
+  control: VoteControl;
+  upvoted?: UpvotedLookup;
+}
+
 /** Per-request state shared by every card of a list. Build it with `cardContext`. */
 export interface CardContext {
   page: PageContext;
   upvoted: Set<string>;
+  vote: VoteControl;
 }
 
 export function voteCount(paper: Paper): SafeHtml {
@@ -30,20 +37,8 @@ export function voteCount(paper: Paper): SafeHtml {
   </div>`;
 }
 
-let voteControl: VoteControl = (paper) => voteCount(paper);
-let upvotedLookup: UpvotedLookup | null = null;
-
-/**
- * Lets the accounts capability render an upvote form in place of the bare count, everywhere a
- * paper is shown. Setting it again replaces it (each test app registers its routes anew).
- */
-export function setVoteControl(render: VoteControl, lookup?: UpvotedLookup): void {
-  voteControl = render;
-  upvotedLookup = lookup ?? null;
-}
-
 export function renderVoteControl(paper: Paper, ctx: CardContext): SafeHtml {
-  return voteControl(paper, { page: ctx.page, upvoted: ctx.upvoted.has(paper.arxivId) });
+  return ctx.vote(paper, { page: ctx.page, upvoted: ctx.upvoted.has(paper.arxivId) });
 }
 
 export async function cardContext(
@@ -52,15 +47,17 @@ export async function cardContext(
   page: PageContext,
   papers: Paper[],
 ): Promise<CardContext> {
+  // The app's page parts (page-parts.ts) say how votes render; an app without them shows counts.
+  const votes: VoteParts | undefined = req.server.pageParts?.votes;
   const upvoted =
-    upvotedLookup && page.user && papers.length > 0
-      ? await upvotedLookup(
+    votes?.upvoted && page.user && papers.length > 0
+      ? await votes.upvoted(
           db,
           req,
           papers.map((p) => p.arxivId),
         )
       : new Set<string>();
-  return { page, upvoted };
+  return { page, upvoted, vote: votes?.control ?? voteCount };
 }
 
 export interface CardOptions {
