@@ -44,7 +44,13 @@ export interface RankOptions {
   interests: InterestOptions;
 }
 
-/** Tuned on bench/recommend's tuning draws (not the reported ones); see bench/results/recommend.md. */
+/**
+ * Chosen on bench/recommend/tune.ts's draws (not the reported ones), mean AP at k = 5 over
+ * Bannach-Brown / Kitchenham / Nagtegaal: per-interest models blended in at 0.5 lost on every
+ * file (0.671 / 0.156 / 0.306 against the global model's 0.667 / 0.180 / 0.337), so the global
+ * model scores and interests only name and take turns; C 0.02 lost on Kitchenham (0.160); a
+ * second feedback round, a nearest-positive term and a heavier embedding changed little.
+ */
 export const DEFAULT_RANK_OPTIONS: RankOptions = {
   c: 0.01,
   denseWeight: 0.1,
