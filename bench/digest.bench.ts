@@ -18,6 +18,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Db } from "../src/db/client.ts";
+import { createBackgroundJobs } from "../src/email/background.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "../src/email/deps.ts";
 import { enqueueDueDigests } from "../src/email/enqueue.ts";
 import { createMailer } from "../src/email/mailer.ts";
@@ -202,6 +203,7 @@ for (const { backend, forYou } of runs) {
     baseUrl: "http://papers.test",
     mailFrom: "Daily Papers <papers@bench.test>",
     now: () => NOW,
+    background: createBackgroundJobs(console),
     policy: { ...DEFAULT_POLICY, sendRatePerSecond: 1_000_000 },
   };
   peakRss = process.memoryUsage().rss;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { Cron } from "croner";
+import { isValidTimeZone } from "./dates.ts";
 
 /**
  * Everything configurable comes from the environment once, here, and is passed down
@@ -79,11 +80,8 @@ function syncTimeFrom(value: string | undefined): string {
 
 function syncTzFrom(value: string | undefined): string {
   const tz = value || "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-  } catch {
+  if (!isValidTimeZone(tz))
     throw new Error(`SYNC_TZ must be an IANA time zone such as Europe/Paris, got "${tz}"`);
-  }
   return tz;
 }
 

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
+import { type BackgroundJobs, createBackgroundJobs } from "./email/background.ts";
 import { createMailer, type Mailer } from "./email/mailer.ts";
 import { createLogger } from "./log.ts";
 import { processMetrics } from "./metrics/index.ts";
@@ -35,6 +36,8 @@ export interface Services {
   secret: string;
   /** The one mailer: SMTP_URL, or the log when it is unset. */
   mailer: Mailer;
+  /** Mail a request starts but does not wait for (no enumeration by stopwatch); drained on close. */
+  background: BackgroundJobs;
   /** Search with all its modes (keyword, semantic, hybrid), for pages, API, CLI and digests. */
   search: SearchService;
   embeddings: Embeddings;
@@ -77,6 +80,7 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
         // Only the recipient and subject: bodies carry one-time links.
         onUnsent: (m) => log.info({ to: m.to, subject: m.subject }, "SMTP_URL is not set; mail not sent"),
       });
+    const background = createBackgroundJobs(log);
     const indexDir = over.indexDir === undefined ? indexDirOf(config) : (over.indexDir ?? undefined);
     // The registry reads the search's index status, and the search reports its timings to the
     // registry: the search gets a forwarder, the registry the finished service.
@@ -101,6 +105,7 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
       secret,
       mailer,
       search,
+      background,
       embeddings: { run: (opts = {}) => runEmbedding(db, config, opts) },
       metrics,
       indexStatus,
@@ -111,6 +116,7 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
         } catch (err) {
           log.error({ err }, "could not save the search indexes");
         }
+        await background.drain();
         if (!over.mailer) mailer.close();
         if (!over.db) await db.close();
       },

@@ -63,7 +63,7 @@ export function registerSubscriberCommands(program: Command): void {
         }
         const res = await requestSubscription(d, { email: parsed.email, topicId: topics[0]?.id });
         if (!res.ok) throw new CliError(res.error);
-        await res.delivery;
+        await d.background.drain();
         process.stdout.write(
           `asked ${parsed.email} to confirm (at most one mail an hour goes to an address)\n`,
         );

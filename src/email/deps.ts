@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/client.ts";
 import type { TopicSearch } from "../topics/papers.ts";
+import type { BackgroundJobs } from "./background.ts";
 import type { Mailer } from "./mailer.ts";
 
 /** What the delivery commands and the worker use; built once by the server, the CLI or a test. */
@@ -14,6 +15,8 @@ export interface DeliveryDeps {
   mailFrom: string;
   now: () => Date;
   log?: Logger;
+  /** Confirmation mails leave after the answer (src/email/background.ts). */
+  background: BackgroundJobs;
   policy: DeliveryPolicy;
 }
 

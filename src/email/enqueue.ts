@@ -1,6 +1,7 @@
+import { wallClock } from "../dates.ts";
 import type { Queryable } from "../db/client.ts";
 import { enqueueDigests, type OutboxEntry } from "./outbox-store.ts";
-import { type DigestPeriod, dueDigestPeriod, isoWeek, localTime, type ScheduleSettings } from "./schedule.ts";
+import { type DigestPeriod, dueDigestPeriod, isoWeek, type ScheduleSettings } from "./schedule.ts";
 import { confirmedSubscriberSchedules, type Frequency } from "./subscribers-store.ts";
 
 export interface DueOptions {
@@ -12,7 +13,7 @@ export interface DueOptions {
 
 /** A period as if the digest were due right now, for sending by hand outside the schedule. */
 export function periodAsOfNow(s: ScheduleSettings, now: Date): DigestPeriod {
-  const t = localTime(now, s.timeZone);
+  const t = wallClock(now, s.timeZone);
   const day = `${t.year}-${String(t.month).padStart(2, "0")}-${String(t.day).padStart(2, "0")}`;
   const weekly = s.frequency === "weekly";
   return {

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { isValidTimeZone } from "../dates.ts";
 import { followTopic, topicsFeatured, topicsFollowedBy, unfollowTopic } from "../topics/store.ts";
 import type { DeliveryDeps } from "./deps.ts";
-import { isValidTimeZone } from "./schedule.ts";
 import { updateDeliverySettings } from "./subscribers-store.ts";
 
 const checkbox = z

@@ -47,3 +47,23 @@ test("time zones are validated", () => {
   assert.equal(isValidTimeZone("Europe/Paris"), true);
   assert.equal(isValidTimeZone("Mars/Olympus"), false);
 });
+
+test("across DST changes the windows follow local days and still meet end to end", () => {
+  const ny = { ...daily, timeZone: "America/New_York", weekdaysOnly: false };
+  // US clocks go forward on Sunday 2026-03-08: 08:00 EST Saturday to 08:00 EDT Sunday is 23 hours
+  const sunday = dueDigestPeriod(ny, new Date("2026-03-08T12:30:00Z"));
+  assert.equal(sunday?.windowStart.toISOString(), "2026-03-07T13:00:00.000Z");
+  assert.equal(sunday?.windowEnd.toISOString(), "2026-03-08T12:00:00.000Z");
+  const monday = dueDigestPeriod(ny, new Date("2026-03-09T12:30:00Z"));
+  assert.equal(monday?.windowStart.toISOString(), sunday?.windowEnd.toISOString());
+  // and back on Sunday 2026-11-01: 25 hours
+  const fallBack = dueDigestPeriod(ny, new Date("2026-11-01T13:30:00Z"));
+  assert.equal(fallBack?.windowStart.toISOString(), "2026-10-31T12:00:00.000Z");
+  assert.equal(fallBack?.windowEnd.toISOString(), "2026-11-01T13:00:00.000Z");
+  // 12:30 UTC that Sunday is 07:30 EST: not yet due
+  assert.equal(dueDigestPeriod(ny, new Date("2026-11-01T12:30:00Z")), null);
+  // a weekly digest's window spans the change in local days too
+  const weekly = dueDigestPeriod({ ...ny, frequency: "weekly" }, new Date("2026-03-09T12:30:00Z"));
+  assert.equal(weekly?.windowStart.toISOString(), "2026-03-02T13:00:00.000Z");
+  assert.equal(weekly?.period, "weekly:2026-W11");
+});

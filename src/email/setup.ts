@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { TopicSearch } from "../topics/papers.ts";
+import type { BackgroundJobs } from "./background.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "./deps.ts";
 import type { Mailer } from "./mailer.ts";
 
@@ -17,6 +18,7 @@ export function deliveryDeps(s: {
   secret: string;
   now: () => Date;
   log?: Logger;
+  background: BackgroundJobs;
 }): DeliveryDeps {
   return {
     db: s.db,
@@ -27,6 +29,7 @@ export function deliveryDeps(s: {
     mailFrom: s.config.mailFrom,
     now: s.now,
     log: s.log,
+    background: s.background,
     policy: {
       ...DEFAULT_POLICY,
       sendRatePerSecond: s.config.digestSendRate,

@@ -15,11 +15,9 @@ import {
 } from "./subscribers-store.ts";
 import { type TokenPurpose, verifyToken } from "./tokens.ts";
 
-type Deps = Pick<DeliveryDeps, "db" | "mailer" | "secret" | "baseUrl" | "now" | "log">;
+type Deps = Pick<DeliveryDeps, "db" | "mailer" | "secret" | "baseUrl" | "now" | "log" | "background">;
 
-export type SubscribeResult =
-  | { ok: true /** settles when the mail (if any) has been handed to SMTP */; delivery: Promise<void> }
-  | { ok: false; error: string };
+export type SubscribeResult = { ok: true } | { ok: false; error: string };
 
 /**
  * The subscribe form's command. Every valid address gets the same answer, whether it is new,
@@ -38,12 +36,8 @@ export async function requestSubscription(
   if (input.topicId && !topic) return { ok: false, error: "That topic does not exist." };
   const sub = await ensureSubscriber(deps.db, parsed.email, { now });
   const mail = await mailFor(deps, sub, topic, now);
-  if (!mail) return { ok: true, delivery: Promise.resolve() };
-  const delivery = deps.mailer.send(mail).then(
-    () => {},
-    (err: Error) => deps.log?.warn({ err: err.message, subscriber: sub.id }, "confirmation mail not sent"),
-  );
-  return { ok: true, delivery };
+  if (mail) deps.background.run(`confirmation mail to subscriber ${sub.id}`, () => deps.mailer.send(mail));
+  return { ok: true };
 }
 
 async function mailFor(

@@ -1,8 +1,12 @@
 /**
  * Feed periods: a day (YYYY-MM-DD), an ISO week (YYYY-Www) or a month (YYYY-MM). Each is a
  * half-open range of feed days [start, end). Pure date arithmetic in UTC on day numbers, so
- * no time zone or daylight-saving change can shift a day.
+ * no time zone or daylight-saving change can shift a day. ISO weeks come from ../dates.ts.
  */
+import { isoWeekKey, isoWeekMonday, isoWeekOf as isoWeekOfDay, isoWeeksInYear } from "../dates.ts";
+
+export { isoWeeksInYear };
+
 export type PeriodKind = "day" | "week" | "month";
 
 export interface Period {
@@ -42,27 +46,9 @@ export function daysInMonth(year: number, month: number): number {
   return dayNumber(year, month + 1, 1) - dayNumber(year, month, 1);
 }
 
-/** Monday = 1 ... Sunday = 7. */
-function isoWeekday(n: number): number {
-  return ((((n + 3) % 7) + 7) % 7) + 1;
-}
-
-/** The Monday of ISO week 1: the week that holds the year's first Thursday (4 January). */
-function isoWeekOneMonday(year: number): number {
-  const jan4 = dayNumber(year, 1, 4);
-  return jan4 - isoWeekday(jan4) + 1;
-}
-
-/** 53 when the year starts on a Thursday, or is a leap year starting on a Wednesday; else 52. */
-export function isoWeeksInYear(year: number): number {
-  return (isoWeekOneMonday(year + 1) - isoWeekOneMonday(year)) / 7;
-}
-
-/** The ISO week-numbering year and week of a day (29 Dec 2025 is in 2026-W01). */
+/** The ISO week-numbering year and week of a day number (29 Dec 2025 is in 2026-W01). */
 export function isoWeekOf(n: number): { year: number; week: number } {
-  const thursday = n - isoWeekday(n) + 4;
-  const year = fromDayNumber(thursday).year;
-  return { year, week: Math.floor((thursday - isoWeekOneMonday(year)) / 7) + 1 };
+  return isoWeekOfDay(fromDayNumber(n));
 }
 
 function checkYear(year: number, input: string, what: string): void {
@@ -115,10 +101,11 @@ function dayPeriod(n: number): Period {
 }
 
 function weekPeriod(year: number, week: number): Period {
-  const monday = isoWeekOneMonday(year) + (week - 1) * 7;
+  const m = isoWeekMonday(year, week);
+  const monday = dayNumber(m.year, m.month, m.day);
   return {
     kind: "week",
-    key: `${pad(year, 4)}-W${pad(week)}`,
+    key: isoWeekKey({ year, week }),
     start: formatDayNumber(monday),
     end: formatDayNumber(monday + 7),
   };

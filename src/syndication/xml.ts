@@ -1,5 +1,5 @@
 import { XMLBuilder } from "fast-xml-parser";
-import { escapeHtml } from "../web/html.ts";
+import { escapeHtml } from "../render/html.ts";
 
 /** A feed, independent of its format. */
 export interface FeedMeta {

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from "../../src/db/client.ts";
+import { createBackgroundJobs } from "../../src/email/background.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "../../src/email/deps.ts";
 import { createMailer } from "../../src/email/mailer.ts";
 import { createSearchService } from "../../src/search/service.ts";
@@ -86,6 +87,7 @@ export function testDelivery(
     baseUrl: BASE_URL,
     mailFrom: "Daily Papers <papers@papers.test>",
     now: () => clock.now,
+    background: createBackgroundJobs(console),
     policy: { ...DEFAULT_POLICY, sendRatePerSecond: 1000, retryBaseMs: 60_000, ...over },
   };
 }

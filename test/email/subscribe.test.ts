@@ -14,7 +14,6 @@ import { testBackends } from "../helpers/db.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
 import { BASE_URL, linkPath, TEST_SECRET } from "./fixture.ts";
 
-const settle = () => new Promise((r) => setTimeout(r, 300));
 let ipSeq = 0;
 const freshIp = () => `10.0.${Math.floor(++ipSeq / 200)}.${ipSeq % 200}`;
 
@@ -30,9 +29,9 @@ for (const backend of testBackends()) {
         (m) => (m.to && !Array.isArray(m.to) ? m.to.text : "").toLowerCase() === addr.toLowerCase(),
       );
 
-    /** Waits for the n-th mail to an address (confirmation mails leave in the background). */
+    /** The n-th mail to an address, once the mails a request started have left. */
     const mailTo = async (addr: string, n = 1) => {
-      for (let i = 0; i < 100 && mailsTo(addr).length < n; i++) await new Promise((r) => setTimeout(r, 50));
+      await t.services.background.drain();
       const m = mailsTo(addr)[n - 1];
       if (!m) throw new Error(`no mail ${n} to ${addr}`);
       return m;
@@ -64,7 +63,7 @@ for (const backend of testBackends()) {
       }
       const huge = await subscribe("x".repeat(300_000));
       assert.equal(huge.statusCode, 413);
-      await settle();
+      await t.services.background.drain();
       assert.equal((await subscribersList(t.db)).length, 0);
       assert.equal(smtp.messages.length, 0);
     });
@@ -83,7 +82,7 @@ for (const backend of testBackends()) {
     test("new, pending, confirmed, unsubscribed and suspended addresses all get the same answer", async () => {
       for (const e of ["pending@enum.test", "confirmed@enum.test", "gone@enum.test", "bounced@enum.test"])
         await subscribe(e);
-      await settle();
+      await t.services.background.drain();
       const confirmMail = await mailTo("confirmed@enum.test");
       assert.equal(
         (await t.app.inject(linkPath(confirmMail.text ?? "", "/subscribe/confirm?token="))).statusCode,
@@ -113,16 +112,16 @@ for (const backend of testBackends()) {
     test("at most one mail per hour per address, whatever is submitted", async () => {
       for (let i = 0; i < 4; i++) await subscribe("Hourly@Limit.test");
       await mailTo("hourly@limit.test", 1);
-      await settle();
+      await t.services.background.drain();
       assert.equal(mailsTo("hourly@limit.test").length, 1);
       clock.now = new Date(clock.now.getTime() + 59 * 60_000);
       await subscribe("hourly@limit.test");
-      await settle();
+      await t.services.background.drain();
       assert.equal(mailsTo("hourly@limit.test").length, 1);
       clock.now = new Date(clock.now.getTime() + 2 * 60_000);
       await subscribe("hourly@limit.test");
       await mailTo("hourly@limit.test", 2);
-      await settle();
+      await t.services.background.drain();
       assert.equal(mailsTo("hourly@limit.test").length, 2);
       // A confirmed address learns of the attempt by mail, at most hourly too.
       const link = linkPath((await mailTo("hourly@limit.test", 2)).text ?? "", "/subscribe/confirm?token=");
@@ -131,7 +130,7 @@ for (const backend of testBackends()) {
       await subscribe("hourly@limit.test");
       await subscribe("hourly@limit.test");
       await mailTo("hourly@limit.test", 3);
-      await settle();
+      await t.services.background.drain();
       const mails = mailsTo("hourly@limit.test");
       assert.equal(mails.length, 3);
       assert.match(mails[2].subject ?? "", /already subscribed/);
@@ -139,7 +138,7 @@ for (const backend of testBackends()) {
 
     test("tampered, expired and misused tokens are refused and change nothing", async () => {
       await subscribe("token@check.test");
-      await settle();
+      await t.services.background.drain();
       const link = linkPath((await mailTo("token@check.test")).text ?? "", "/subscribe/confirm?token=");
       const token = decodeURIComponent(link.split("token=")[1]);
       const sub = await subscriberByEmail(t.db, "token@check.test");
@@ -169,7 +168,7 @@ for (const backend of testBackends()) {
 
     test("unsubscribe: GET asks, POST (one-click, no cookies) does it", async () => {
       await subscribe("leave@unsub.test");
-      await settle();
+      await t.services.background.drain();
       assert.equal(
         (
           await t.app.inject(
@@ -198,7 +197,7 @@ for (const backend of testBackends()) {
       assert.equal((await subscriberByEmail(t.db, "leave@unsub.test"))?.status, "unsubscribed");
       // RFC 8058 says mail clients SHOULD send it as multipart/form-data: that works too.
       await subscribe("multi@unsub.test");
-      await settle();
+      await t.services.background.drain();
       await t.app.inject(
         linkPath((await mailTo("multi@unsub.test")).text ?? "", "/subscribe/confirm?token="),
       );

@@ -1,13 +1,21 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { loadConfig } from "../../src/config.ts";
+import { localDate } from "../../src/dates.ts";
 import { harvestLockAcquire } from "../../src/ingest/oai/store.ts";
-import { localDate, nextRunAt } from "../../src/ingest/sync/clock-time.ts";
 import { runDailySync } from "../../src/ingest/sync/daily.ts";
 import { syncRunsRecent } from "../../src/ingest/sync/store.ts";
+import { nextSyncRun } from "../../src/scheduler/jobs.ts";
 import { type ArxivReplay, startArxivReplay } from "../helpers/arxiv-replay.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
 import { fakeClock } from "../helpers/fake-clock.ts";
+
+/** When the scheduler next runs a daily sync at HH:MM in a zone (croner, scheduler/jobs.ts). */
+function nextRunAt(syncTime: string, syncTz: string, after: number): Date {
+  const next = nextSyncRun({ syncTime, syncTz, syncCron: undefined }, new Date(after));
+  assert.ok(next);
+  return next;
+}
 
 describe("sync schedule times", () => {
   test("next run at HH:MM in a time zone, across days and DST", () => {

@@ -1,8 +1,8 @@
 import type { Clock } from "../../clock.ts";
+import { localDate } from "../../dates.ts";
 import type { Db } from "../../db/client.ts";
 import { HarvestError, harvest } from "../oai/harvest.ts";
 import type { OaiFormat } from "../oai/parse.ts";
-import { localDate } from "./clock-time.ts";
 import { type SyncRun, syncRunFinish, syncRunStart } from "./store.ts";
 
 /**

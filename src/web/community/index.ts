@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import { createBackgroundJobs } from "../../email/background.ts";
 import type { AccountDeps } from "../../users/commands.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
@@ -15,8 +14,7 @@ import { registerVoteRoutes } from "./votes.ts";
  * comment, submission, profile and moderation routes.
  */
 export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const { secret, mailer } = deps;
-  const background = createBackgroundJobs(deps.log);
+  const { secret, mailer, background } = deps;
   // Mail still in flight goes out before the app closes (the services close the mailer after).
   app.addHook("onClose", async () => background.drain());
   const acc: AccountDeps = {

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { feedQuery, latestFeedDate } from "../../feed/queries.ts";
-import { trendingPage } from "../../feed/trending.ts";
 import { parseQuery } from "../../search/query.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import { feedItemOf, feedUpdated } from "../../syndication/items.ts";
@@ -42,49 +41,61 @@ const SearchFeedQuery = z.object({
 });
 const TopicParams = z.object({ slug: text(200) });
 
+/** A feed page's RSS 2.0 and Atom copies, at `${path}.rss` and `${path}.atom`. */
+export interface XmlFeed {
+  /** The page's path; the feeds sit beside it. */
+  path: string;
+  /** Where a reader opens the page (defaults to `path`). */
+  pageUrl?: string;
+  title: string;
+  description: string;
+  /** The newest items, at most `limit`. */
+  items(deps: AppDeps, limit: number): Promise<FeedItem[]>;
+}
+
 /**
- * RSS 2.0 and Atom for the daily feed, trending, each topic and any search. Search and topic
+ * Registers both formats of one feed. A feed page calls it next to its own route (see
+ * pages/trending.ts), so that a new feed type brings its RSS and Atom in its own module.
+ */
+export function registerXmlFeed(app: FastifyInstance, deps: AppDeps, feed: XmlFeed): void {
+  const base = deps.config.baseUrl;
+  for (const format of ["rss", "atom"] as const)
+    app.get(`${feed.path}.${format}`, async (req, reply) =>
+      send(
+        req,
+        reply,
+        format,
+        {
+          title: feed.title,
+          description: feed.description,
+          pageUrl: `${base}${feed.pageUrl ?? feed.path}`,
+          selfUrl: `${base}${feed.path}.${format}`,
+        },
+        await feed.items(deps, FEED_SIZE),
+      ),
+    );
+}
+
+/**
+ * RSS 2.0 and Atom for the daily feed, each topic and any search (trending registers its own). Search and topic
  * feeds list matches newest first (a feed reader wants what is new, not what is most relevant).
  */
 export function registerFeedXmlRoutes(app: FastifyInstance, deps: AppDeps): void {
   const base = deps.config.baseUrl;
+  registerXmlFeed(app, deps, {
+    path: "/papers",
+    pageUrl: "/",
+    title: "Daily Papers",
+    description: "The day's papers, chosen by the research community, most upvoted first.",
+    async items(d, limit) {
+      const day = await latestFeedDate(d.db);
+      if (!day) return [];
+      const { items } = await feedQuery().between(day, nextDay(day)).page(d.db, 0, limit);
+      return items.map((i) => feedItemOf(i.paper, d.config.baseUrl, i.entry.submittedAt));
+    },
+  });
   const routes = app.withTypeProvider<ZodTypeProvider>();
   for (const format of ["rss", "atom"] as const) {
-    routes.get(`/papers.${format}`, async (req, reply) => {
-      const day = await latestFeedDate(deps.db);
-      const items = day
-        ? (await feedQuery().between(day, nextDay(day)).page(deps.db, 0, FEED_SIZE)).items
-        : [];
-      return send(
-        req,
-        reply,
-        format,
-        {
-          title: "Daily Papers",
-          description: "The day's papers, chosen by the research community, most upvoted first.",
-          pageUrl: `${base}/`,
-          selfUrl: `${base}/papers.${format}`,
-        },
-        items.map((i) => feedItemOf(i.paper, base, i.entry.submittedAt)),
-      );
-    });
-
-    routes.get(`/papers/trending.${format}`, async (req, reply) => {
-      const page = await trendingPage(deps.db, { now: deps.now(), page: 0, limit: FEED_SIZE });
-      return send(
-        req,
-        reply,
-        format,
-        {
-          title: "Daily Papers · Trending",
-          description: "Papers gaining upvotes fastest over the last week.",
-          pageUrl: `${base}/papers/trending`,
-          selfUrl: `${base}/papers/trending.${format}`,
-        },
-        page.items.map((i) => feedItemOf(i.paper, base, i.entry.submittedAt)),
-      );
-    });
-
     routes.get(`/topics/:slug/feed.${format}`, { schema: { params: TopicParams } }, async (req, reply) => {
       const topic = await topicBySlug(deps.db, req.params.slug);
       if (!topic) throw new HttpError(404, "There is no topic with this name.");

@@ -2,8 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { TRENDING_RULE, trendingPage } from "../../feed/trending.ts";
+import { feedItemOf } from "../../syndication/items.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
+import { registerXmlFeed } from "../delivery/feeds.ts";
 import { feedLinks } from "../delivery/topic-views.ts";
 import { pageNumber } from "../fields.ts";
 import { html } from "../html.ts";
@@ -31,6 +33,15 @@ function howTrendingWorks() {
 }
 
 export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void {
+  registerXmlFeed(app, deps, {
+    path: "/papers/trending",
+    title: "Daily Papers · Trending",
+    description: "Papers gaining upvotes fastest over the last week.",
+    async items(d, limit) {
+      const { items } = await trendingPage(d.db, { now: d.now(), page: 0, limit });
+      return items.map((i) => feedItemOf(i.paper, d.config.baseUrl, i.entry.submittedAt));
+    },
+  });
   const schema = { querystring: Query };
   app.withTypeProvider<ZodTypeProvider>().get("/papers/trending", { schema }, async (req, reply) => {
     const pageIndex = (req.query.page ?? 1) - 1;
