@@ -1,5 +1,6 @@
 import path from "node:path";
 import { Cron } from "croner";
+import { z } from "zod";
 import { isValidTimeZone } from "./dates.ts";
 
 /**
@@ -62,94 +63,196 @@ export interface Config {
   submitMinAccountAgeHours: number;
 }
 
-function intFrom(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
+/** A bad configuration value: one line per variable, naming it; the CLI prints it without a stack. */
+export class ConfigError extends Error {}
+
+// An empty variable counts as unset, as shells make `X=` easy to leave behind.
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+function bad(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER;
 }
 
-function syncTimeFrom(value: string | undefined): string {
+/** A whole number; values below `atLeast` are raised to it (the floor keeps a worker from spinning). */
+function wholeNumber(name: string, fallback: number, opts: { max?: number; atLeast?: number } = {}) {
+  const range = opts.max === undefined ? "of 0 or more" : `from 0 to ${opts.max}`;
+  return optional.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n) || (opts.max !== undefined && n > opts.max))
+      return bad(ctx, `${name} must be a whole number ${range}, got "${v}"`);
+    return Math.max(opts.atLeast ?? 0, n);
+  });
+}
+
+const TRUE = /^(1|true|yes|on)$/i;
+const FALSE = /^(0|false|no|off)$/i;
+
+/** Every on/off variable reads the same words. */
+function flag(name: string, fallback: boolean) {
+  return optional.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    if (TRUE.test(v)) return true;
+    if (FALSE.test(v)) return false;
+    return bad(ctx, `${name} must be true or false (or 1/0, yes/no, on/off), got "${v}"`);
+  });
+}
+
+function url(name: string, protocols: string[]) {
+  return optional.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(v);
+    } catch {}
+    if (!parsed || !protocols.includes(parsed.protocol))
+      return bad(ctx, `${name} must be a ${protocols.map((p) => `${p}//`).join(" or ")} URL, got "${v}"`);
+    return v;
+  });
+}
+
+const text = (fallback: string) => optional.transform((v) => v ?? fallback);
+const HTTP = ["http:", "https:"];
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+const syncTime = optional.transform((value, ctx) => {
   // arXiv announces at 20:00 US Eastern (about 00:00-01:00 UTC); 02:00 UTC leaves a margin.
-  const v = value || "02:00";
+  const v = value ?? "02:00";
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
-  if (!m) throw new Error(`SYNC_TIME must be HH:MM (24-hour), got "${v}"`);
+  if (!m) return bad(ctx, `SYNC_TIME must be HH:MM (24-hour), got "${v}"`);
   return `${m[1].padStart(2, "0")}:${m[2]}`;
-}
+});
 
-function syncTzFrom(value: string | undefined): string {
-  const tz = value || "UTC";
+const syncTz = optional.transform((value, ctx) => {
+  const tz = value ?? "UTC";
   if (!isValidTimeZone(tz))
-    throw new Error(`SYNC_TZ must be an IANA time zone such as Europe/Paris, got "${tz}"`);
+    return bad(ctx, `SYNC_TZ must be an IANA time zone such as Europe/Paris, got "${tz}"`);
   return tz;
-}
+});
 
-function syncCronFrom(value: string | undefined): string | undefined {
-  if (!value) return undefined;
+const syncCron = optional.transform((value, ctx) => {
+  if (value === undefined) return undefined;
   try {
     new Cron(value, { paused: true });
   } catch (err) {
-    throw new Error(
+    return bad(
+      ctx,
       `SYNC_CRON must be a cron pattern such as "0 2 * * *", got "${value}": ${(err as Error).message}`,
     );
   }
   return value;
-}
+});
 
-function trustProxyFrom(value: string | undefined): boolean | number | string[] {
-  const v = (value ?? "").trim();
-  if (v === "" || v === "false") return false;
+const trustProxy = optional.transform((v): boolean | number | string[] => {
+  if (v === undefined || v === "false") return false;
   if (v === "true") return true;
   if (/^\d+$/.test(v)) return Number(v);
   return v
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-}
+});
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = intFrom(env.PORT, 3000, "PORT");
-  const host = env.HOST || "127.0.0.1";
-  return {
-    dataDir: path.resolve(env.DATA_DIR || "./data"),
-    databaseUrl: env.DATABASE_URL || undefined,
-    host,
-    port,
-    baseUrl: (env.BASE_URL || `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`).replace(/\/$/, ""),
-    secret: env.SECRET || undefined,
-    arxivOaiUrl: env.ARXIV_OAI_URL || "https://oaipmh.arxiv.org/oai",
-    arxivApiUrl: env.ARXIV_API_URL || "https://export.arxiv.org/api/query",
-    arxivDelayMs: intFrom(env.ARXIV_DELAY_MS, 3000, "ARXIV_DELAY_MS"),
-    syncEnabled: /^(1|true|yes|on)$/i.test(env.SYNC_ENABLED ?? ""),
-    syncSets: (env.SYNC_SETS || "cs")
+const list = (fallback: string) =>
+  optional.transform((v) =>
+    (v ?? fallback)
       .split(",")
       .map((x) => x.trim())
       .filter(Boolean),
-    syncTime: syncTimeFrom(env.SYNC_TIME),
-    syncTz: syncTzFrom(env.SYNC_TZ),
-    syncCron: syncCronFrom(env.SYNC_CRON),
-    jobLeaseSeconds: Math.max(2, intFrom(env.JOB_LEASE_SECONDS, 15, "JOB_LEASE_SECONDS")),
-    embedIntervalSeconds: Math.max(1, intFrom(env.EMBED_INTERVAL_SECONDS, 30, "EMBED_INTERVAL_SECONDS")),
-    searchSyncSeconds: Math.max(1, intFrom(env.SEARCH_SYNC_SECONDS, 5, "SEARCH_SYNC_SECONDS")),
-    smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.MAIL_FROM || "Daily Papers <papers@localhost>",
-    logLevel: env.LOG_LEVEL || "info",
-    trustProxy: trustProxyFrom(env.TRUST_PROXY),
-    embeddingUrl: env.EMBEDDING_URL || undefined,
-    embeddingModel: env.EMBEDDING_MODEL || undefined,
-    embeddingApiKey: env.EMBEDDING_API_KEY || undefined,
-    llmUrl: env.LLM_URL || undefined,
-    llmModel: env.LLM_MODEL || undefined,
-    llmApiKey: env.LLM_API_KEY || undefined,
-    digestScheduler: env.DIGEST_SCHEDULER === "true" || env.DIGEST_SCHEDULER === "1",
-    pageCache: env.PAGE_CACHE !== "false" && env.PAGE_CACHE !== "0",
-    digestIntervalSeconds: Math.max(10, intFrom(env.DIGEST_INTERVAL_SECONDS, 300, "DIGEST_INTERVAL_SECONDS")),
-    digestSendRate: Math.max(1, intFrom(env.DIGEST_SEND_RATE, 10, "DIGEST_SEND_RATE")),
-    digestMaxBounces: Math.max(1, intFrom(env.DIGEST_MAX_BOUNCES, 3, "DIGEST_MAX_BOUNCES")),
-    digestLeaseSeconds: Math.max(1, intFrom(env.DIGEST_LEASE_SECONDS, 15, "DIGEST_LEASE_SECONDS")),
-    submitMaxAgeDays: intFrom(env.SUBMIT_MAX_AGE_DAYS, 14, "SUBMIT_MAX_AGE_DAYS"),
-    submitDailyLimit: intFrom(env.SUBMIT_DAILY_LIMIT, 3, "SUBMIT_DAILY_LIMIT"),
-    submitMinAccountAgeHours: intFrom(env.SUBMIT_MIN_ACCOUNT_AGE_HOURS, 72, "SUBMIT_MIN_ACCOUNT_AGE_HOURS"),
+  );
+
+/** The environment, variable by variable, with the defaults of the README's configuration table. */
+const envSchema = z.object({
+  DATA_DIR: text("./data"),
+  DATABASE_URL: optional,
+  HOST: text("127.0.0.1"),
+  PORT: wholeNumber("PORT", 3000, { max: 65535 }),
+  BASE_URL: url("BASE_URL", HTTP),
+  SECRET: optional,
+  ARXIV_OAI_URL: url("ARXIV_OAI_URL", HTTP),
+  ARXIV_API_URL: url("ARXIV_API_URL", HTTP),
+  ARXIV_DELAY_MS: wholeNumber("ARXIV_DELAY_MS", 3000),
+  SYNC_ENABLED: flag("SYNC_ENABLED", false),
+  SYNC_SETS: list("cs"),
+  SYNC_TIME: syncTime,
+  SYNC_TZ: syncTz,
+  SYNC_CRON: syncCron,
+  JOB_LEASE_SECONDS: wholeNumber("JOB_LEASE_SECONDS", 15, { atLeast: 2 }),
+  EMBED_INTERVAL_SECONDS: wholeNumber("EMBED_INTERVAL_SECONDS", 30, { atLeast: 1 }),
+  SEARCH_SYNC_SECONDS: wholeNumber("SEARCH_SYNC_SECONDS", 5, { atLeast: 1 }),
+  SMTP_URL: url("SMTP_URL", ["smtp:", "smtps:"]),
+  MAIL_FROM: text("Daily Papers <papers@localhost>"),
+  LOG_LEVEL: optional.transform((v, ctx) =>
+    v === undefined || LOG_LEVELS.includes(v)
+      ? (v ?? "info")
+      : bad(ctx, `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${v}"`),
+  ),
+  TRUST_PROXY: trustProxy,
+  EMBEDDING_URL: url("EMBEDDING_URL", HTTP),
+  EMBEDDING_MODEL: optional,
+  EMBEDDING_API_KEY: optional,
+  LLM_URL: url("LLM_URL", HTTP),
+  LLM_MODEL: optional,
+  LLM_API_KEY: optional,
+  DIGEST_SCHEDULER: flag("DIGEST_SCHEDULER", false),
+  PAGE_CACHE: flag("PAGE_CACHE", true),
+  DIGEST_INTERVAL_SECONDS: wholeNumber("DIGEST_INTERVAL_SECONDS", 300, { atLeast: 10 }),
+  DIGEST_SEND_RATE: wholeNumber("DIGEST_SEND_RATE", 10, { atLeast: 1 }),
+  DIGEST_MAX_BOUNCES: wholeNumber("DIGEST_MAX_BOUNCES", 3, { atLeast: 1 }),
+  DIGEST_LEASE_SECONDS: wholeNumber("DIGEST_LEASE_SECONDS", 15, { atLeast: 1 }),
+  SUBMIT_MAX_AGE_DAYS: wholeNumber("SUBMIT_MAX_AGE_DAYS", 14),
+  SUBMIT_DAILY_LIMIT: wholeNumber("SUBMIT_DAILY_LIMIT", 3),
+  SUBMIT_MIN_ACCOUNT_AGE_HOURS: wholeNumber("SUBMIT_MIN_ACCOUNT_AGE_HOURS", 72),
+});
+
+/** Reads the configuration, or throws a ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message).join("\n"));
+  const e = parsed.data;
+  return {
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    host: e.HOST,
+    port: e.PORT,
+    baseUrl: (e.BASE_URL ?? `http://${e.HOST === "0.0.0.0" ? "localhost" : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      "",
+    ),
+    secret: e.SECRET,
+    arxivOaiUrl: e.ARXIV_OAI_URL ?? "https://oaipmh.arxiv.org/oai",
+    arxivApiUrl: e.ARXIV_API_URL ?? "https://export.arxiv.org/api/query",
+    arxivDelayMs: e.ARXIV_DELAY_MS,
+    syncEnabled: e.SYNC_ENABLED,
+    syncSets: e.SYNC_SETS,
+    syncTime: e.SYNC_TIME,
+    syncTz: e.SYNC_TZ,
+    syncCron: e.SYNC_CRON,
+    jobLeaseSeconds: e.JOB_LEASE_SECONDS,
+    embedIntervalSeconds: e.EMBED_INTERVAL_SECONDS,
+    searchSyncSeconds: e.SEARCH_SYNC_SECONDS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    embeddingUrl: e.EMBEDDING_URL,
+    embeddingModel: e.EMBEDDING_MODEL,
+    embeddingApiKey: e.EMBEDDING_API_KEY,
+    llmUrl: e.LLM_URL,
+    llmModel: e.LLM_MODEL,
+    llmApiKey: e.LLM_API_KEY,
+    digestScheduler: e.DIGEST_SCHEDULER,
+    pageCache: e.PAGE_CACHE,
+    digestIntervalSeconds: e.DIGEST_INTERVAL_SECONDS,
+    digestSendRate: e.DIGEST_SEND_RATE,
+    digestMaxBounces: e.DIGEST_MAX_BOUNCES,
+    digestLeaseSeconds: e.DIGEST_LEASE_SECONDS,
+    submitMaxAgeDays: e.SUBMIT_MAX_AGE_DAYS,
+    submitDailyLimit: e.SUBMIT_DAILY_LIMIT,
+    submitMinAccountAgeHours: e.SUBMIT_MIN_ACCOUNT_AGE_HOURS,
   };
 }

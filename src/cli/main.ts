@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config.ts";
 import { DataDirBusy } from "../db/lock.ts";
 import { registerCommands } from "./commands.ts";
 import { CliError } from "./errors.ts";
@@ -18,7 +19,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof CliError || err instanceof DataDirBusy) {
+  if (err instanceof CliError || err instanceof DataDirBusy || err instanceof ConfigError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(1);
   }
