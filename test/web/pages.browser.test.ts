@@ -74,19 +74,26 @@ describe("the site in Chromium", () => {
     return ctx;
   }
 
+  /**
+   * One load per page and width: the two themes are the same page under another
+   * prefers-color-scheme (emulateMedia), which is all the dark theme depends on without a cookie.
+   */
   test("every page has no axe violations in both themes at desktop and phone widths", async () => {
     const failures: string[] = [];
-    for (const theme of THEMES) {
-      for (const size of WIDTHS) {
-        const contexts: Record<string, BrowserContext> = {
-          anon: await contextFor(theme, size, false),
-          user: await contextFor(theme, size, true),
-        };
-        const tabs = { anon: await contexts.anon.newPage(), user: await contexts.user.newPage() };
-        for (const p of PAGES) {
-          const page = p.signedIn ? tabs.user : tabs.anon;
-          const res = await page.goto(`${base}${p.path}`);
-          assert.equal(res?.status(), p.status ?? 200, `${p.name}: ${p.path}`);
+    for (const size of WIDTHS) {
+      const contexts: Record<string, BrowserContext> = {
+        anon: await contextFor("light", size, false),
+        user: await contextFor("light", size, true),
+      };
+      const tabs = { anon: await contexts.anon.newPage(), user: await contexts.user.newPage() };
+      for (const p of PAGES) {
+        const page = p.signedIn ? tabs.user : tabs.anon;
+        const res = await page.goto(`${base}${p.path}`);
+        assert.equal(res?.status(), p.status ?? 200, `${p.name}: ${p.path}`);
+        for (const theme of THEMES) {
+          await page.emulateMedia({ colorScheme: theme });
+          const background = await page.evaluate("getComputedStyle(document.body).backgroundColor");
+          assert.equal(background === "rgb(255, 255, 255)", theme === "light", `${p.name} in ${theme}`);
           const result = await new AxeBuilder({ page }).analyze();
           for (const v of result.violations)
             failures.push(
@@ -97,9 +104,10 @@ describe("the site in Chromium", () => {
             );
           await page.screenshot({ path: screenshotPath(`${p.name}-${theme}-${size.name}`), fullPage: true });
         }
-        await contexts.anon.close();
-        await contexts.user.close();
+        await page.emulateMedia({ colorScheme: "light" });
       }
+      await contexts.anon.close();
+      await contexts.user.close();
     }
     assert.deepEqual(failures, []);
   });
@@ -179,6 +187,79 @@ describe("the site in Chromium", () => {
       assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
       await page.click(".theme-toggle .to-light");
       await page.waitForSelector("html[data-theme=light]", { state: "attached" });
+    });
+
+    test("keys: j/k move with a visible focus, u upvotes, o opens, / searches, ? lists them", async () => {
+      const signedIn = await contextFor("light", { width: 1280, height: 900 }, true);
+      const tab = await signedIn.newPage();
+      await tab.goto(`${base}/papers/date/2024-08-09`);
+      const current = () =>
+        tab.evaluate(`({
+          card: document.querySelector(".paper-card.kb-current")?.getAttribute("data-arxiv-id") ?? null,
+          focused: document.activeElement?.closest(".paper-card")?.getAttribute("data-arxiv-id") ?? null,
+          outline: getComputedStyle(document.activeElement ?? document.body).outlineStyle,
+        })`) as Promise<{ card: string | null; focused: string | null; outline: string }>;
+      const ids = await tab
+        .locator(".paper-card")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-arxiv-id")));
+      await tab.keyboard.press("j");
+      assert.deepEqual(
+        await current(),
+        { card: ids[0], focused: ids[0], outline: "solid" },
+        "focus is visible",
+      );
+      await tab.keyboard.press("j");
+      await tab.keyboard.press("j");
+      assert.equal((await current()).card, ids[2]);
+      await tab.keyboard.press("k");
+      assert.equal((await current()).focused, ids[1]);
+      await tab.keyboard.press("k");
+      assert.equal((await current()).card, ids[0]);
+
+      const count = tab.locator(`.paper-card[data-arxiv-id="${IDS.A}"] .votes .count`);
+      const voteForm = `document.querySelector('.paper-card[data-arxiv-id="${IDS.A}"] form.vote-form')`;
+      await tab.keyboard.press("u");
+      await tab.waitForFunction(
+        `${voteForm}.classList.contains("upvoted") && ${voteForm}.querySelector(".count").textContent === "58"`,
+      );
+      await tab.keyboard.press("u");
+      await tab.waitForFunction(`!${voteForm}.classList.contains("upvoted")`);
+      assert.equal(await count.textContent(), "57", "u again takes the upvote back");
+
+      await tab.keyboard.press("?");
+      const dialog = tab.locator("dialog#keys-dialog");
+      await dialog.waitFor({ state: "visible" });
+      assert.equal(await dialog.locator("tr").count(), 7);
+      await tab.keyboard.press("Escape");
+      await dialog.waitFor({ state: "hidden" });
+
+      await tab.keyboard.press("/");
+      assert.equal(await tab.evaluate(`document.activeElement?.matches("input[data-suggest]")`), true);
+      await tab.keyboard.type("jk");
+      assert.equal(await tab.inputValue("input[data-suggest]"), "jk", "keys typed in a field are text");
+      assert.equal((await current()).card, ids[0], "and move nothing");
+      await tab.keyboard.press("Escape");
+      assert.equal(await tab.evaluate("document.activeElement === document.body"), true);
+
+      await tab.keyboard.press("j");
+      await tab.keyboard.press("o");
+      await tab.waitForURL(`${base}/papers/${ids[1]}`);
+      await signedIn.close();
+
+      // Without JavaScript the keys do nothing, and the page and its links still work.
+      const plain = await browser.newContext({
+        javaScriptEnabled: false,
+        viewport: { width: 1280, height: 900 },
+      });
+      const noJs = await plain.newPage();
+      await noJs.goto(`${base}/papers/date/2024-08-09`);
+      await noJs.keyboard.press("j");
+      assert.equal(await noJs.locator(".kb-current").count(), 0);
+      await noJs.click(`.paper-card[data-arxiv-id="${IDS.A}"] h2 a`);
+      assert.equal(new URL(noJs.url()).pathname, `/papers/${IDS.A}`);
+      await noJs.goto(`${base}/keys`);
+      assert.equal(await noJs.locator(".keys-table tr").count(), 7);
+      await plain.close();
     });
 
     test("unknown papers and bad dates get readable error pages", async () => {
