@@ -19,6 +19,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+
+# The throwaway Postgres is stopped when the run ends, passed or failed (or interrupted),
+# unless KEEP_TEST_POSTGRES=1 asks to keep it for another run or for a look at its log.
+stop_postgres() {
+  if [ "${KEEP_TEST_POSTGRES:-0}" = 1 ]; then
+    echo "Keeping the test Postgres running (KEEP_TEST_POSTGRES=1): scripts/stop-test-postgres.sh stops it"
+  else
+    scripts/stop-test-postgres.sh
+  fi
+}
+trap stop_postgres EXIT
 TEST_DATABASE_URL="$(scripts/start-test-postgres.sh)"
 export TEST_DATABASE_URL
 echo "Postgres for tests: $TEST_DATABASE_URL"

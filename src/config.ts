@@ -14,6 +14,11 @@ export interface Config {
   port: number;
   /** Public base URL, used in emails, feeds and absolute links. */
   baseUrl: string;
+  /** BASE_URL was set explicitly (otherwise baseUrl is derived from HOST and PORT). */
+  baseUrlFromEnv: boolean;
+  /** The operator's site name and tagline, shown in the header, titles and feeds. */
+  siteName: string;
+  siteTagline: string;
   /** Secret for signing tokens and cookies. Generated and stored in the data dir when unset. */
   secret: string | undefined;
   arxivOaiUrl: string;
@@ -165,6 +170,9 @@ const list = (fallback: string) =>
       .filter(Boolean),
   );
 
+/** Neutral: the operator names their own community with SITE_TAGLINE. */
+export const DEFAULT_TAGLINE = "New research papers, ranked by the people who read them";
+
 /** The environment, variable by variable, with the defaults of the README's configuration table. */
 const envSchema = z.object({
   DATA_DIR: text("./data"),
@@ -172,6 +180,12 @@ const envSchema = z.object({
   HOST: text("127.0.0.1"),
   PORT: wholeNumber("PORT", 3000, { max: 65535 }),
   BASE_URL: url("BASE_URL", HTTP),
+  SITE_NAME: optional.transform((v) => (v ?? "Daily Papers").slice(0, 60)),
+  // Set but empty means no tagline, unlike the other variables.
+  SITE_TAGLINE: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? DEFAULT_TAGLINE).trim().slice(0, 160)),
   SECRET: optional,
   ARXIV_OAI_URL: url("ARXIV_OAI_URL", HTTP),
   ARXIV_API_URL: url("ARXIV_API_URL", HTTP),
@@ -223,6 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       /\/$/,
       "",
     ),
+    baseUrlFromEnv: e.BASE_URL !== undefined,
+    siteName: e.SITE_NAME,
+    siteTagline: e.SITE_TAGLINE,
     secret: e.SECRET,
     arxivOaiUrl: e.ARXIV_OAI_URL ?? "https://oaipmh.arxiv.org/oai",
     arxivApiUrl: e.ARXIV_API_URL ?? "https://export.arxiv.org/api/query",

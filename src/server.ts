@@ -5,6 +5,7 @@ import { openServerDatabase } from "./db/owner.ts";
 import { createLogger } from "./log.ts";
 import { startJobs } from "./scheduler/index.ts";
 import { buildServices, type Services } from "./services.ts";
+import { recordPublicUrl } from "./site-settings.ts";
 import { buildApp } from "./web/app.ts";
 
 export interface RunningServer {
@@ -62,6 +63,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  // The CLI (digest previews and sends) links to the server as it really runs.
+  await recordPublicUrl(db, config.baseUrlFromEnv ? config.baseUrl : url, new Date());
   // Every recurring job (arXiv sync, embeddings, digests, sweeps, index top-ups): src/scheduler/jobs.ts.
   const jobs = startJobs(services);
   const built = services;

@@ -30,6 +30,13 @@ export function registerIngestCommands(program: Command): void {
     .action(async (opts: { set?: string; from?: string; until?: string; format: string }) => {
       if (opts.format !== "arXiv" && opts.format !== "arXivRaw")
         throw new CliError(`--format must be arXiv or arXivRaw, got "${opts.format}"`);
+      // Checked before anything is printed or opened, so a typo costs one clear line.
+      for (const [flag, value] of [
+        ["--from", opts.from],
+        ["--until", opts.until],
+      ] as const)
+        if (value !== undefined && !isCalendarDate(value))
+          throw new CliError(`${flag} must be a date as YYYY-MM-DD, got "${value}"`);
       const config = loadConfig();
       const db = await openDatabase(config);
       const progress = createProgress({ label: `harvest ${opts.set ?? "all"} (${opts.format})` });
@@ -121,4 +128,10 @@ export function registerIngestCommands(program: Command): void {
         await db.close();
       }
     });
+}
+
+function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config.ts";
 import { DataDirBusy } from "../db/lock.ts";
@@ -7,9 +10,13 @@ import { CliError } from "./errors.ts";
 // The entry point (bin/dailypapers.js imports it): nothing imports this module, so parsing argv
 // at load runs once, after every subcommand module has loaded.
 
+const PACKAGE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../package.json");
+const version = (JSON.parse(fs.readFileSync(PACKAGE, "utf8")) as { version: string }).version;
+
 const program = new Command()
   .name("dailypapers")
   .description("Daily Papers: a community-curated research paper feed with AI search and email digests")
+  .version(version, "-V, --version", "print the version")
   .showHelpAfterError()
   .exitOverride();
 

@@ -44,8 +44,20 @@ export async function runServer(
   } catch (err) {
     if (controller.signal.aborted) process.exit(0);
     if (err instanceof DataDirBusy) throw new CliError(err.message);
-    throw err;
+    throw listenError(err, config);
   }
   if (stopping) return stop();
   process.stdout.write(opts.banner(server));
+}
+
+/** A busy or forbidden address is a one-line error, not a stack trace. */
+function listenError(err: unknown, config: Config): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === "EADDRINUSE")
+    return new CliError(`${where} is already in use: stop the other server or pick another --port`);
+  if (code === "EACCES") return new CliError(`not allowed to listen on ${where}: pick a port above 1023`);
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new CliError(`cannot listen on ${config.host}: no such address on this machine (--host)`);
+  return err;
 }

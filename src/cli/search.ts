@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Queryable } from "../db/client.ts";
 import { paperById } from "../papers/store.ts";
 import type { Span } from "../search/highlight.ts";
 import { hitsWithPapers } from "../search/results.ts";
@@ -70,6 +71,9 @@ export function registerSearchCommands(program: Command): void {
           return;
         }
         process.stdout.write(`${result.total} papers (${result.mode}, ${result.tookMs} ms)\n\n`);
+        if (result.total === 0)
+          for (const hint of await unknownCategoryHints(db, result.query.filters.categories))
+            process.stderr.write(`note: ${hint}\n`);
         rows.forEach((r, i) => {
           const authors = r.paper.authors
             .slice(0, 4)
@@ -81,4 +85,27 @@ export function registerSearchCommands(program: Command): void {
         });
       });
     });
+}
+
+/**
+ * "0 papers" for category:cs.XX should say why: no paper here has that category. Runs only on
+ * an empty result, so the scan over the categories costs nothing the rest of the time.
+ */
+async function unknownCategoryHints(db: Queryable, categories: string[]): Promise<string[]> {
+  const hints: string[] = [];
+  for (const category of categories) {
+    const rows = await db.query<{ c: string }>(
+      `select distinct c from (select unnest(categories) as c from papers) x
+       where lower(c) = $1 or lower(c) like $1 || '.%' or lower(c) like split_part($1, '.', 1) || '.%'
+       order by c limit 12`,
+      [category],
+    );
+    if (rows.some((r) => r.c.toLowerCase() === category || r.c.toLowerCase().startsWith(`${category}.`)))
+      continue;
+    const near = rows.map((r) => r.c);
+    hints.push(
+      `no paper here has the category "${category}": is it spelt right?${near.length ? ` Known here: ${near.join(", ")}` : ""}`,
+    );
+  }
+  return hints;
 }

@@ -2,6 +2,7 @@ import { type Config, loadConfig } from "../config.ts";
 import type { DeliveryDeps } from "../email/deps.ts";
 import { deliveryDeps } from "../email/setup.ts";
 import { buildServices, type Services } from "../services.ts";
+import { publicUrl } from "../site-settings.ts";
 
 /**
  * Runs a command with the same services the server builds (src/services.ts): search with all
@@ -19,10 +20,16 @@ export async function withServices<T>(
   }
 }
 
-/** The delivery commands' view of the services (digests, subscribers). */
+/**
+ * The delivery commands' view of the services (digests, subscribers). Links point at the server
+ * as it runs (it records its URL when it starts), not at the CLI's own HOST and PORT defaults.
+ */
 export function withDelivery<T>(
   fn: (d: DeliveryDeps) => Promise<T>,
   opts: { config?: Config; now?: () => Date } = {},
 ): Promise<T> {
-  return withServices((s) => fn(deliveryDeps(s)), opts);
+  return withServices(
+    async (s) => fn({ ...deliveryDeps(s), baseUrl: await publicUrl(s.db, s.config) }),
+    opts,
+  );
 }

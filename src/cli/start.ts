@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config.ts";
 import { importSampleIfEmpty } from "../ingest/sample.ts";
 import type { RunningServer } from "../server.ts";
 import { runServer } from "./run-server.ts";
+import { listenConfig } from "./serve.ts";
 
 /** What to do next, in another terminal: those commands work through this server. */
 function nextSteps(server: RunningServer, dataDir: string): string {
@@ -32,11 +32,7 @@ export function registerStartCommands(program: Command): void {
     .option("--host <h>", "address to bind (default $HOST or 127.0.0.1)")
     .option("--no-sample", "do not load the sample into an empty database")
     .action(async (opts: { port?: string; host?: string; sample: boolean }) => {
-      const config = loadConfig({
-        ...process.env,
-        ...(opts.port ? { PORT: opts.port } : {}),
-        ...(opts.host ? { HOST: opts.host } : {}),
-      });
+      const config = listenConfig(opts);
       await runServer(config, {
         command: "dailypapers start",
         // Before the app loads, so the first page anyone sees is already populated.

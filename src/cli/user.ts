@@ -11,7 +11,16 @@ import { CliError } from "./errors.ts";
 
 /** Hidden prompt on a terminal; otherwise the first line of stdin (for scripts and pipes). */
 async function readPassword(file: string | undefined): Promise<string> {
-  if (file) return fs.readFileSync(file, "utf8").split(/\r?\n/)[0];
+  if (file) {
+    try {
+      return fs.readFileSync(file, "utf8").split(/\r?\n/)[0];
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new CliError(
+        `cannot read --password-file ${file}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a folder" : (err as Error).message}`,
+      );
+    }
+  }
   if (!process.stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);

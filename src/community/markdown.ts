@@ -59,27 +59,34 @@ export function plainText(source: string): string {
   return `<p class="plain">${escapeHtml(source.trim()).replace(/\n/g, "<br>\n")}</p>\n`;
 }
 
+/** One math span (as written, with its delimiters) as markup. */
+export type MathRenderer = (tex: string) => string;
+
+const plainMath: MathRenderer = (tex) => `<span class="math">${escapeHtml(tex)}</span>`;
+
 /**
  * Never throws: a comment too deeply nested, or one that still defeats the parser (inline
  * emphasis nests by recursion too), becomes escaped plain text rather than a failed page.
+ * `math` renders math spans; by default they are shown as plain text. The web layer passes a
+ * server-side TeX renderer.
  */
-export function renderMarkdown(source: string): string {
+export function renderMarkdown(source: string, math: MathRenderer = plainMath): string {
   if (nestingDepth(source) > MAX_NESTING) return plainText(source);
   try {
-    return renderSafeSubset(source);
+    return renderSafeSubset(source, math);
   } catch (err) {
     if (err instanceof RangeError) return plainText(source);
     throw err;
   }
 }
 
-function renderSafeSubset(source: string): string {
-  const math: string[] = [];
+function renderSafeSubset(source: string, math: MathRenderer): string {
+  const spans: string[] = [];
   // A marker with no Markdown meaning and nothing a user could type by accident.
   const marker = (i: number) => `MATHXq${i}qX`;
   const text = source.replace(MATH, (m) => {
-    math.push(m);
-    return marker(math.length - 1);
+    spans.push(m);
+    return marker(spans.length - 1);
   });
   const rendered = marked.parse(text) as string;
   const clean = sanitizeHtml(rendered, ALLOWED);
@@ -90,9 +97,9 @@ function renderSafeSubset(source: string): string {
     .split(/(<[^>]*>)/)
     .map((piece, i) =>
       piece.replace(/MATHXq(\d+)qX/g, (m, n) => {
-        const tex = math[Number(n)];
+        const tex = spans[Number(n)];
         if (tex === undefined) return m;
-        return i % 2 === 1 ? escapeHtml(encodeURI(tex)) : `<span class="math">${escapeHtml(tex)}</span>`;
+        return i % 2 === 1 ? escapeHtml(encodeURI(tex)) : math(tex);
       }),
     )
     .join("");

@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   app.addContentTypeParser("multipart/form-data", { parseAs: "buffer" }, (_req, _body, done) =>
     done(null, {}),
   );
-  installPageContext(app);
+  installPageContext(app, { name: deps.config.siteName, tagline: deps.config.siteTagline });
   installThrottles(app, deps);
 
   app.addHook("onSend", async (_req, reply, payload) => {

@@ -8,10 +8,10 @@ declare module "fastify" {
   }
 }
 
-export function installPageContext(app: FastifyInstance): void {
+export function installPageContext(app: FastifyInstance, site: { name: string; tagline: string }): void {
   app.decorateRequest("pageContext", null as unknown as PageContext);
   app.addHook("onRequest", async (req) => {
-    req.pageContext = { layout: app.pageParts.layout };
+    req.pageContext = { site, path: req.url, layout: app.pageParts.layout };
   });
 }
 

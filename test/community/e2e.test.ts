@@ -66,13 +66,14 @@ describe("community end to end in Chromium (PGlite)", () => {
     await page.click('button:has-text("Confirm my email address")');
     await page.waitForSelector("text=Email confirmed");
 
+    await page.click(".account-menu summary");
     await page.click('.account-menu button:has-text("Log out")');
     await page.waitForSelector('.account-menu a:has-text("Log in")');
     await page.click('.account-menu a:has-text("Log in")');
     await page.fill('input[name="login"]', "ada");
     await page.fill('input[name="password"]', "analytical engine 1843");
     await page.click('form button:has-text("Log in")');
-    await page.waitForSelector('.account-menu a.user-link:has-text("ada")');
+    await page.waitForSelector('.account-menu .user-link:has-text("ada")');
 
     await page.goto(`${base}/papers/${paper.arxivId}`);
     await page.evaluate(() => {
@@ -106,7 +107,7 @@ describe("community end to end in Chromium (PGlite)", () => {
     await page.waitForSelector(".replies .comment-body strong:has-text('appendix')");
     await page.screenshot({ path: screenshotPath("community-2-discussion"), fullPage: true });
 
-    await page.click('.account-menu a:has-text("Submit")');
+    await page.click('.account-menu a.button:has-text("Submit")');
     await page.waitForSelector("text=Papers first published on arXiv within the last 14 days");
     await page.fill('input[name="arxiv"]', "https://arxiv.org/abs/1707.08567");
     await page.click('form button:has-text("Submit")');
@@ -121,6 +122,7 @@ describe("community end to end in Chromium (PGlite)", () => {
 
     await page.goto(`${base}/users/ada`);
     await page.waitForSelector("text=Upvoted papers (1)");
+    await page.click(".account-menu summary");
     await page.click('.account-menu button:has-text("Log out")');
     await page.waitForSelector('.account-menu a:has-text("Sign up")');
     await page.screenshot({ path: screenshotPath("community-4-logged-out") });

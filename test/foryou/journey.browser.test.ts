@@ -41,7 +41,7 @@ describe("for you in Chromium", () => {
     await page.fill("input[name=username]", "reader");
     await page.fill("input[name=email]", "reader@example.com");
     await page.fill("input[name=password]", "a long enough password");
-    await page.click("form button[type=submit]");
+    await page.click(".auth-form form button[type=submit]");
     await page.waitForURL(/\/signup\/done/);
     // Sign-up does not sign in (the confirmation link does, or logging in): log in.
     await page.goto(`${base}/login`);

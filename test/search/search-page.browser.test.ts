@@ -32,10 +32,10 @@ describe("search page in Chromium", () => {
     await page.waitForURL(/\/search\?q=medical\+benchmark/);
     const first = page.locator(".paper-card").first();
     assert.equal(
-      await first.locator("h3 a").textContent(),
+      await first.locator("h2 a").textContent(),
       "GMAI-MMBench: A Comprehensive Multimodal Evaluation Benchmark Towards General Medical AI",
     );
-    assert.deepEqual(await first.locator("h3 mark").allTextContents(), ["Benchmark", "Medical"]);
+    assert.deepEqual(await first.locator("h2 mark").allTextContents(), ["Benchmark", "Medical"]);
     assert.ok((await first.locator(".abstract-snippet mark").count()) > 0);
     assert.match((await first.locator(".why").textContent()) ?? "", /^Matched: benchmark, medical/);
     assert.match((await page.locator(".result-count").textContent()) ?? "", /^18 papers/);

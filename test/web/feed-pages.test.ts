@@ -39,11 +39,12 @@ for (const backend of testBackends()) {
     });
     const get = (url: string) => t.app.inject({ method: "GET", url });
 
-    test("/ shows the newest feed day with the Hugging Face-style header", async () => {
+    test("/ shows the newest feed day under the site's name and neutral default tagline", async () => {
       const res = await get("/");
       assert.equal(res.statusCode, 200);
-      assert.match(res.body, /<h1>Daily Papers<\/h1>/);
-      assert.match(res.body, /by AK and the research community/);
+      assert.match(res.body, /<h1>Daily Papers · 12 Aug 2024<\/h1>/);
+      assert.match(res.body, /New research papers, ranked by the people who read them/);
+      assert.doesNotMatch(res.body, /by AK and the research community/);
       assert.match(res.body, /12 Aug 2024/);
       assert.deepEqual(listed(res.body), [IDS.G]);
     });
@@ -148,7 +149,9 @@ for (const backend of testBackends()) {
       assert.match(b, /Published on 6 Aug 2024/);
       assert.match(b, /Submitted by <strong>AK<\/strong> on 9 Aug 2024/);
       assert.match(b, /<span class="big">57<\/span> upvotes/);
-      assert.match(b, /<span class="big">2<\/span> comments/);
+      // Two comments on Hugging Face, none here: the page counts what it shows and links to HF's.
+      assert.match(b, /<span class="big">0<\/span> comments/);
+      assert.match(b, />2 on Hugging Face<\/a>/);
       assert.match(b, /href="https:\/\/doi.org\/10.48550\/arXiv.2408.03361"/);
       assert.match(b, /NeurIPS 2024 Datasets and Benchmarks/);
       assert.match(b, /v2: 21 Oct 2024/);

@@ -22,7 +22,7 @@ export function signupForm(ctx: PageContext, s: FormState = {}): SafeHtml {
     ${messages(s)}
     <form method="post" action="/signup">
       ${csrfField(ctx)}
-      <label>Username <input name="username" required maxlength="30" autocomplete="username" value="${v.username ?? ""}"></label>
+      <label>Username <input type="text" name="username" required maxlength="30" autocomplete="username" value="${v.username ?? ""}"></label>
       <p class="hint">${USERNAME_RULE}.</p>
       <label>Email <input name="email" type="email" required maxlength="254" autocomplete="email" value="${v.email ?? ""}"></label>
       <label>Password <input name="password" type="password" required minlength="${PASSWORD_MIN}" maxlength="200" autocomplete="new-password"></label>
@@ -39,7 +39,7 @@ export function loginForm(ctx: PageContext, next: string, s: FormState = {}): Sa
     <form method="post" action="/login">
       ${csrfField(ctx)}
       <input type="hidden" name="next" value="${next}">
-      <label>Username or email <input name="login" required maxlength="254" autocomplete="username" value="${s.values?.login ?? ""}"></label>
+      <label>Username or email <input type="text" name="login" required maxlength="254" autocomplete="username" value="${s.values?.login ?? ""}"></label>
       <label>Password <input name="password" type="password" required maxlength="200" autocomplete="current-password"></label>
       <button type="submit">Log in</button>
     </form>

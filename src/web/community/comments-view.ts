@@ -5,6 +5,8 @@ import { csrfField } from "../accounts/csrf.ts";
 import { html, raw, type SafeHtml } from "../html.ts";
 import type { PageContext } from "../layout.ts";
 import { formatDay } from "../views/format.ts";
+import { hfCommentsLink } from "../views/paper-card.ts";
+import { mathSpan } from "../views/tex.ts";
 
 interface Node {
   c: CommentRow;
@@ -36,7 +38,7 @@ export function commentForm(ctx: PageContext, arxivId: string, parentId: number 
     ${csrfField(ctx)}
     <input type="hidden" name="arxiv_id" value="${arxivId}">
     ${parentId !== null ? html`<input type="hidden" name="parent_id" value="${parentId}">` : ""}
-    <textarea name="body" required maxlength="10000" rows="${parentId === null ? 4 : 3}" aria-label="${parentId === null ? "Your comment" : "Your reply"}" placeholder="Markdown: *emphasis*, \`code\`, [links](https://…), lists, > quotes; $TeX$ stays as written"></textarea>
+    <textarea name="body" required maxlength="10000" rows="${parentId === null ? 4 : 3}" aria-label="${parentId === null ? "Your comment" : "Your reply"}" placeholder="Markdown: *emphasis*, \`code\`, [links](https://…), lists, > quotes; $TeX$ math"></textarea>
     <button type="submit">${parentId === null ? "Comment" : "Reply"}</button>
   </form>`;
 }
@@ -59,7 +61,7 @@ function actions(n: Node, ctx: PageContext): SafeHtml {
     ${
       canModerate(user)
         ? html`<details><summary>Hide</summary><form method="post" action="/mod/comments/${c.id}/hide">${csrfField(ctx)}
-      <input name="reason" required maxlength="500" placeholder="Reason (public)" aria-label="Reason"><button type="submit">Hide comment</button></form></details>`
+      <input type="text" name="reason" required maxlength="500" placeholder="Reason (public)" aria-label="Reason"><button type="submit">Hide comment</button></form></details>`
         : ""
     }
   </div>`;
@@ -71,7 +73,7 @@ function commentHtml(n: Node, ctx: PageContext): SafeHtml {
   if (c.hiddenAt)
     body = html`<p class="removed">[hidden by a moderator: ${c.hiddenReason ?? "no reason given"}]</p>`;
   else if (c.deletedAt) body = html`<p class="removed">[deleted]</p>`;
-  else body = raw(renderMarkdown(c.body));
+  else body = raw(renderMarkdown(c.body, mathSpan));
   const byline =
     c.hiddenAt || c.deletedAt
       ? html``
@@ -85,15 +87,18 @@ function commentHtml(n: Node, ctx: PageContext): SafeHtml {
   </article>`;
 }
 
+/** Comments shown here, counted as shown; Hugging Face's own count is only linked to. */
 export function discussionSection(
   arxivId: string,
-  count: number,
+  onHuggingFace: number,
   rows: CommentRow[],
   ctx: PageContext,
 ): SafeHtml {
   const tree = commentTree(rows);
+  const shown = rows.filter((c) => !c.deletedAt && !c.hiddenAt).length;
   return html`<section class="discussion" id="discussion">
-    <h2>Discussion <span class="muted">(${count})</span></h2>
+    <h2>Discussion <span class="muted">(${shown})</span></h2>
+    ${onHuggingFace > 0 ? html`<p class="muted">${hfCommentsLink(arxivId, onHuggingFace)}</p>` : ""}
     ${ctx.user ? commentForm(ctx, arxivId, null) : html`<p><a href="/login?next=${encodeURIComponent(`/papers/${arxivId}#discussion`)}">Log in</a> or <a href="/signup">sign up</a> to comment.</p>`}
     ${tree.length === 0 ? html`<p class="muted">No comments yet.</p>` : tree.map((n) => commentHtml(n, ctx))}
   </section>`;

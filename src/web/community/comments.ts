@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { commentsForPaper, deleteComment, editComment, postComment } from "../../community/comments.ts";
-import { totalComments } from "../../papers/types.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
@@ -25,7 +24,7 @@ export const discussionPaperSection: PaperSection = {
   render: async (paper, req, deps) =>
     discussionSection(
       paper.arxivId,
-      totalComments(paper),
+      paper.importedComments,
       await commentsForPaper(deps.db, paper.arxivId),
       pageContext(req),
     ),

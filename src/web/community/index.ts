@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { AccountDeps } from "../../users/commands.ts";
 import { registerAccountRoutes } from "../accounts/routes.ts";
 import { installSessions } from "../accounts/session.ts";
+import { registerAccountSettings } from "../accounts/settings.ts";
 import type { AppDeps } from "../app.ts";
 import { registerCommentRoutes } from "./comments.ts";
 import { registerModerationRoutes } from "./moderation.ts";
@@ -29,6 +30,7 @@ export async function registerCommunityRoutes(app: FastifyInstance, deps: AppDep
   // Expired sessions and rate-limit windows are swept by the scheduler (src/scheduler/jobs.ts).
   await installSessions(app, deps, secret);
   registerAccountRoutes(app, deps, acc);
+  registerAccountSettings(app, deps, acc);
   registerVoteRoutes(app, deps);
   registerCommentRoutes(app, deps);
   registerSubmitRoutes(app, deps);

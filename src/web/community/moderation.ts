@@ -34,9 +34,9 @@ function roleForm(ctx: PageContext) {
   if (!canAdminister(ctx.user)) return html``;
   return html`<h2>Change a role (admins)</h2>
     <form method="post" action="/mod/users/role">${csrfField(ctx)}
-      <label>Username <input name="username" required maxlength="30"></label>
+      <label>Username <input type="text" name="username" required maxlength="30"></label>
       <label>Role <select name="role"><option>user</option><option>moderator</option><option>admin</option></select></label>
-      <label>Reason <input name="reason" required maxlength="500"></label>
+      <label>Reason <input type="text" name="reason" required maxlength="500"></label>
       <button type="submit">Set role</button></form>`;
 }
 
@@ -46,19 +46,19 @@ function dashboard(ctx: PageContext) {
     <p>Every action here is recorded with your name and reason in the public <a href="/moderation">moderation log</a>.</p>
     <h2>Hide a paper from the feed</h2>
     <form method="post" action="/mod/feed/hide">${csrfField(ctx)}
-      <label>arXiv id <input name="arxiv_id" required maxlength="100"></label>
+      <label>arXiv id <input type="text" name="arxiv_id" required maxlength="100"></label>
       <label>Feed day (empty: every day) <input name="date" type="date"></label>
-      <label>Reason <input name="reason" required maxlength="500"></label>
+      <label>Reason <input type="text" name="reason" required maxlength="500"></label>
       <button type="submit">Hide</button></form>
     <h2>Suspend a user</h2>
     <form method="post" action="/mod/users/suspend">${csrfField(ctx)}
-      <label>Username <input name="username" required maxlength="30"></label>
-      <label>Reason <input name="reason" required maxlength="500"></label>
+      <label>Username <input type="text" name="username" required maxlength="30"></label>
+      <label>Reason <input type="text" name="reason" required maxlength="500"></label>
       <button type="submit">Suspend</button></form>
     <h2>Lift a suspension</h2>
     <form method="post" action="/mod/users/unsuspend">${csrfField(ctx)}
-      <label>Username <input name="username" required maxlength="30"></label>
-      <label>Reason <input name="reason" required maxlength="500"></label>
+      <label>Username <input type="text" name="username" required maxlength="30"></label>
+      <label>Reason <input type="text" name="reason" required maxlength="500"></label>
       <button type="submit">Lift suspension</button></form>
     ${roleForm(ctx)}
   </section>`;

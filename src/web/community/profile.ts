@@ -6,6 +6,7 @@ import { submissionsByUser } from "../../community/submissions.ts";
 import { upvotedPaperIds } from "../../community/upvotes.ts";
 import { papersByIds } from "../../papers/store.ts";
 import { userByUsername } from "../../users/store.ts";
+import { accountLinks } from "../accounts/menu.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
@@ -30,6 +31,13 @@ export function registerProfileRoutes(app: FastifyInstance, deps: AppDeps): void
       <p class="muted">@${user.username}${user.role !== "user" ? html` · <span class="role">${user.role}</span>` : ""}
         ${user.origin === "hf" ? " · submitter on Hugging Face Daily Papers" : html` · joined ${formatDay(user.createdAt)}`}
         ${user.suspendedAt ? html` · <strong>suspended</strong>` : ""}</p>
+      ${
+        req.user?.id === user.id
+          ? html`<nav class="settings-links" aria-label="Your settings">${accountLinks(user.username)
+              .slice(1)
+              .map(([href, label]) => html`<a class="button secondary" href="${href}">${label}</a>`)}</nav>`
+          : ""
+      }
       <h2>Submissions (${submissions.length})</h2>
       ${
         submissions.length === 0

@@ -29,7 +29,7 @@ function submitForm(
     ${s.error ? html`<p class="form-error" role="alert">${s.error}${s.existing ? html` <a href="${s.existing}">See the existing entry</a>.` : ""}</p>` : ""}
     <form method="post" action="/submit">
       ${csrfField(ctx)}
-      <label>arXiv id or URL <input name="arxiv" required maxlength="300" value="${s.value ?? ""}" placeholder="2408.03361 or https://arxiv.org/abs/2408.03361"></label>
+      <label>arXiv id or URL <input type="text" name="arxiv" required maxlength="300" value="${s.value ?? ""}" placeholder="2408.03361 or https://arxiv.org/abs/2408.03361"></label>
       <button type="submit">Submit</button>
     </form>
     <h2>Rules</h2>

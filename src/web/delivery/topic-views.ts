@@ -41,8 +41,8 @@ export function newTopicForm(
     ${v.error ? html`<p class="notice error" role="alert">${v.error}</p>` : ""}
     <form method="post" action="/topics">
       ${csrfField(ctx)}
-      <label>Search <input name="q" required maxlength="250" value="${v.q ?? ""}" placeholder="category:cs.CV segmentation"></label>
-      <label>Name <input name="name" maxlength="80" value="${v.name ?? ""}" placeholder="Medical AI"></label>
+      <label>Search <input type="search" name="q" required maxlength="250" value="${v.q ?? ""}" placeholder="category:cs.CV segmentation"></label>
+      <label>Name <input type="text" name="name" maxlength="80" value="${v.name ?? ""}" placeholder="Medical AI"></label>
       <label>Ranking <select name="mode">${SEARCH_MODES.map((m) => html`<option value="${m}"${m === mode ? raw(" selected") : ""}>${m}</option>`)}</select></label>
       ${ctx.user ? "" : html`<label>Email, to follow it in your digest (optional) <input type="email" name="email" maxlength="254" value="${v.email ?? ""}"></label>`}
       <button type="submit" class="button primary">Save topic</button>
@@ -56,4 +56,19 @@ export function searchTopicLinks(q: string, mode: SearchMode): SafeHtml {
   const qs = `${encodeURIComponent(q)}${mode === "keyword" ? "" : `&mode=${mode}`}`;
   return html`<p class="search-topic-links"><a href="/topics/new?q=${qs}">Save this search as a topic</a> ·
     follow new matches by <a href="/search.rss?q=${qs}">RSS</a> or <a href="/search.atom?q=${qs}">Atom</a></p>`;
+}
+
+/** A signed-in follower's view of a topic: in the digest, or waiting for the address. */
+export function followStatus(ctx: PageContext, topic: Topic, state: { status: string }): SafeHtml {
+  const message =
+    state.status === "confirmed"
+      ? html`<strong>✓ In your digest.</strong>`
+      : state.status === "pending"
+        ? html`<strong>Saved to your digest (pending).</strong> It starts once you confirm your address with the link we emailed you.`
+        : html`<strong>Saved to your digest,</strong> but your digest is off.`;
+  return html`<div class="follow-status notice" role="status">
+    <p>${message} <a href="/settings/digest">Digest settings</a></p>
+    <form method="post" action="/topics/${topic.slug}/unfollow" class="inline">${csrfField(ctx)}
+      <button type="submit" class="secondary">Stop following</button></form>
+  </div>`;
 }

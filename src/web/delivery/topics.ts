@@ -7,10 +7,17 @@ import { requestSubscription } from "../../email/subscription.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import { MAX_TOPIC_NAME, MAX_TOPIC_QUERY, saveTopic } from "../../topics/commands.ts";
 import { savedSearchPapers } from "../../topics/papers.ts";
-import { followTopic, setTopicFeatured, type Topic, topicBySlug, topicsList } from "../../topics/store.ts";
+import {
+  followTopic,
+  setTopicFeatured,
+  type Topic,
+  topicBySlug,
+  topicsList,
+  unfollowTopic,
+} from "../../topics/store.ts";
 import { canAdminister } from "../../users/policies.ts";
 import { csrfField } from "../accounts/csrf.ts";
-import { requirePolicy } from "../accounts/guards.ts";
+import { currentUser, requirePolicy, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
@@ -18,7 +25,8 @@ import { formText, formTextCheckedByCapability, pageNumber, text } from "../fiel
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
-import { feedLinks, followForm, newTopicForm, topicList } from "./topic-views.ts";
+import { accountSubscription, type FollowResult, followState } from "./follow.ts";
+import { feedLinks, followForm, followStatus, newTopicForm, topicList } from "./topic-views.ts";
 import { CHECK_INBOX } from "./views.ts";
 
 const PAGE_SIZE = 20;
@@ -56,22 +64,26 @@ function show(
  */
 export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: DeliveryDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  /** Follows at once for a signed-in subscriber, else mails a confirmation link (same answer for every address). */
-  const follow = async (
-    req: FastifyRequest,
-    topic: Topic,
-    email: string,
-  ): Promise<{ error?: string; notice: string }> => {
-    if (req.user && email === "") {
-      const sub = await subscriberByUser(d.db, req.user.id);
-      if (sub?.status === "confirmed") {
+  /**
+   * Signed in, the account's own address is used: followed at once when the address is
+   * confirmed (no second confirmation by mail), or kept as pending on the account's own
+   * subscription until the address is confirmed. Anyone else (or another address) gets the
+   * double opt-in mail, with the same answer for every address.
+   */
+  const follow = async (req: FastifyRequest, topic: Topic, email: string): Promise<FollowResult> => {
+    const user = req.user;
+    if (user?.email && email === "") {
+      const sub = await accountSubscription(d, user);
+      if (sub) {
         await followTopic(d.db, sub.id, topic.id);
-        return { notice: `“${topic.name}” is now in your digest.` };
+        if (sub.status === "confirmed") return { state: "following" };
+        await requestSubscription(d, { email: user.email });
+        return { state: "pending" };
       }
-      email = req.user.email ?? "";
+      email = user.email;
     }
     const res = await requestSubscription(d, { email, topicId: topic.id });
-    return res.ok ? { notice: CHECK_INBOX } : { error: res.error, notice: "" };
+    return res.ok ? { state: "mailed" } : { state: "error", error: res.error };
   };
 
   app.get("/topics", async (req, reply) => {
@@ -125,9 +137,10 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
           { status: 400 },
         );
       const wantsFollow = body.email.trim() !== "" || !!req.user;
+      let state = "";
       if (wantsFollow) {
         const res = await follow(req, saved.topic, body.email);
-        if (res.error)
+        if (res.state === "error")
           return show(
             req,
             reply,
@@ -135,8 +148,9 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
             newTopicForm(pageContext(req), { ...values, error: res.error }),
             { status: 400 },
           );
+        state = res.state;
       }
-      return reply.redirect(`/topics/${saved.topic.slug}${wantsFollow ? "?followed=1" : ""}`, 303);
+      return reply.redirect(`/topics/${saved.topic.slug}${state ? `?followed=${state}` : ""}`, 303);
     },
   );
 
@@ -153,8 +167,9 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
     const papers = rows.slice(0, PAGE_SIZE);
     const ctx = pageContext(req);
     const cards = await cardContext(deps.db, req, ctx, papers);
-    const followed = req.query.followed === "1";
+    const followed = req.query.followed ?? "";
     const isAdmin = canAdminister(req.user);
+    const mine = req.user ? await followState(d, req.user, topic.id) : null;
     return show(
       req,
       reply,
@@ -162,8 +177,8 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
       html`<section class="topic-page">
         <div class="page-head"><h1>${topic.name}</h1>
         <p class="tagline">New papers matching <a href="/search?q=${encodeURIComponent(topic.query)}"><code>${topic.query}</code></a>, newest first${topic.featured ? " · featured topic" : ""}.</p></div>
-        ${followed ? html`<p class="notice" role="status">${req.user ? "Done. If a confirmation was needed, check your inbox." : CHECK_INBOX}</p>` : ""}
-        ${followForm(ctx, topic, !!req.user)}
+        ${followed === "mailed" ? html`<p class="notice" role="status">${CHECK_INBOX}</p>` : ""}
+        ${mine ? followStatus(ctx, topic, mine) : followForm(ctx, topic, !!req.user)}
         ${isAdmin ? adminForm(ctx, topic) : ""}
         ${papers.length === 0 ? html`<p class="empty">No papers match this topic yet.</p>` : paperList(papers.map((paper) => paperCard(paper, { ctx: cards })))}
         <nav class="pagination">${p > 1 ? html`<a href="?p=${p - 1}">Newer</a>` : ""} ${rows.length > PAGE_SIZE ? html`<a href="?p=${p + 1}">Older</a>` : ""}</nav>
@@ -181,8 +196,17 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
     const res = await follow(req, topic, req.body.email);
-    if (res.error) throw new HttpError(400, res.error, "email");
-    return reply.redirect(`/topics/${topic.slug}?followed=1`, 303);
+    if (res.state === "error") throw new HttpError(400, res.error, "email");
+    return reply.redirect(`/topics/${topic.slug}?followed=${res.state}`, 303);
+  });
+
+  const unfollowRoute = { preValidation: requireUser, schema: { params: TopicParams } };
+  app.post("/topics/:slug/unfollow", unfollowRoute, async (req, reply) => {
+    const topic = await topicBySlug(d.db, req.params.slug);
+    if (!topic) throw new HttpError(404, "There is no topic with this name.");
+    const sub = await subscriberByUser(d.db, currentUser(req).id);
+    if (sub) await unfollowTopic(d.db, sub.id, topic.id);
+    return reply.redirect(`/topics/${topic.slug}`, 303);
   });
 
   app.post(

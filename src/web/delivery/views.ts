@@ -83,14 +83,14 @@ export function settingsForm(
       <label>At <select name="send_hour">${HOURS.map(
         (h) => html`<option value="${h}"${sel(h === sub.sendHour)}>${String(h).padStart(2, "0")}:00</option>`,
       )}</select></label>
-      <label>Time zone <input name="time_zone" value="${sub.timeZone}" maxlength="64" list="time-zones"></label>
+      <label>Time zone <input type="text" name="time_zone" value="${sub.timeZone}" maxlength="64" list="time-zones"></label>
       <datalist id="time-zones">${Intl.supportedValuesOf("timeZone").map((z) => html`<option value="${z}">`)}</datalist>
       <label><input type="checkbox" name="send_empty" value="on"${chk(sub.sendEmpty)}> Send a short “nothing new” note when there is nothing</label>
       <fieldset><legend>Topics</legend>
         ${topics.offered.length === 0 ? html`<p class="hint">No topics yet. Save any search as a topic from the search page.</p>` : ""}
         ${topics.offered.map(
           (t) =>
-            html`<label><input type="checkbox" name="topic" value="${t.id}"${chk(topics.followed.has(t.id))}> <a href="/topics/${t.slug}">${t.name}</a>${t.featured ? html` <span class="chip">featured</span>` : ""}</label>`,
+            html`<label><input type="checkbox" name="topic" value="${t.id}"${chk(topics.followed.has(t.id))}> <a href="/topics/${t.slug}">${t.name}</a>${t.featured ? html` <span class="chip">featured</span>` : ""}${sub.status === "pending" && topics.followed.has(t.id) ? html` <span class="chip">pending</span>` : ""}</label>`,
         )}
       </fieldset>
       <button type="submit" class="button primary">Save</button>

@@ -7,8 +7,16 @@ import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { pageNumber, period as periodField } from "../fields.ts";
 import { html } from "../html.ts";
-import { page } from "../layout.ts";
-import { emptyFeed, feedHeader, jumpForm, pager, periodNav, periodPath } from "../views/feed-view.ts";
+import { page, siteOf } from "../layout.ts";
+import {
+  emptyFeed,
+  feedHeader,
+  feedNavFor,
+  jumpForm,
+  pager,
+  periodNav,
+  periodPath,
+} from "../views/feed-view.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 
 export const PAGE_SIZE = 50;
@@ -77,7 +85,7 @@ async function renderPeriod(
     items.length > 0
       ? paperList(
           items.map((i) => paperCard(i.paper, { ctx: cards, entry: i.entry })),
-          `Papers of ${label}`,
+          { label: `Papers of ${label}`, view: ctx.prefs?.view ?? "grid" },
         )
       : emptyFeed(
           pageIndex > 0
@@ -87,36 +95,40 @@ async function renderPeriod(
             ? html`Try ${prev ? html`<a href="${periodPath(prev)}">${periodLabel(prev)}</a>` : ""}${prev && next ? " or " : ""}${next ? html`<a href="${periodPath(next)}">${periodLabel(next)}</a>` : ""}.`
             : undefined,
         );
+  const site = siteOf(ctx);
   const body = html`${feedHeader({
-    active: period.kind,
-    day: period.kind === "day" ? period.start : undefined,
-    heading: label,
+    heading: isHome ? `${site.name} · ${label}` : label,
+    summary: `${total} paper${total === 1 ? "" : "s"}, ordered by upvotes`,
+    tagline: isHome ? site.tagline : undefined,
     nav: html`${jumpForm(period)}${periodNav(prev, next)}`,
+    ctx,
   })}
-    <p class="result-count">${total} paper${total === 1 ? "" : "s"}, ordered by upvotes</p>
     ${list}
     ${pager(periodPath(period), pageIndex, hasNext)}`;
   const canonical = isHome ? "/" : periodPath(period);
   return reply.type("text/html; charset=utf-8").send(
     page({
-      title: isHome ? "Daily Papers" : `Papers of ${label}`,
+      title: isHome ? site.name : `Papers of ${label}`,
       description: `Papers of ${label}, ordered by the community's upvotes.`,
       head: html`<link rel="alternate" type="application/json" href="/api/daily_papers?${PARAM[period.kind]}=${period.key}">
         <link rel="canonical" href="${deps.config.baseUrl}${canonical}">`,
       body,
       ctx,
+      feedNav: feedNavFor(period.kind, period.start),
     }),
   );
 }
 
 function emptySite(req: FastifyRequest): string {
+  const ctx = pageContext(req);
   return page({
-    title: "Daily Papers",
-    body: html`${feedHeader({ active: "day", heading: "No papers yet" })}
+    title: siteOf(ctx).name,
+    feedNav: { active: "day" },
+    body: html`${feedHeader({ heading: "No papers yet", tagline: siteOf(ctx).tagline })}
       ${emptyFeed(
         "This site has no papers on its feed yet.",
         html`Load some with <code>dailypapers import hf-daily PATH</code>, or submit one once you have signed in.`,
       )}`,
-    ctx: pageContext(req),
+    ctx,
   });
 }

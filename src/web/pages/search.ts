@@ -48,6 +48,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
         page({
           title: "Search",
           ctx,
+          headerSearch: false,
           body: html`<section class="search-page"><h1>Search papers</h1>${searchForm("", mode, modes)}${searchTips()}</section>`,
         }),
       );
@@ -83,6 +84,7 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
             : undefined,
         query: q.slice(0, 500),
         ctx,
+        headerSearch: false,
         body: html`<section class="search-page">
           <h1>Search papers</h1>
           ${searchForm(q, result.mode, modes)}

@@ -9,7 +9,7 @@ import { registerXmlFeed } from "../delivery/feeds.ts";
 import { feedLinks } from "../delivery/topic-views.ts";
 import { pageNumber } from "../fields.ts";
 import { html } from "../html.ts";
-import { page } from "../layout.ts";
+import { page, siteOf } from "../layout.ts";
 import { emptyFeed, feedHeader, pager } from "../views/feed-view.ts";
 import { formatDay } from "../views/format.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
@@ -55,7 +55,7 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
       items.map((i) => i.paper),
     );
     const stale = asOf && asOf.getTime() < now.getTime();
-    const body = html`${feedHeader({ active: "trending", heading: "Trending papers" })}
+    const body = html`${feedHeader({ heading: "Trending papers", summary: "Rising fastest this week", ctx })}
       ${howTrendingWorks()}
       ${stale ? html`<p class="notice">No papers entered the feed in the last ${TRENDING_RULE.windowDays} days, so this is the ranking as of ${formatDay(asOf)}.</p>` : ""}
       ${
@@ -64,7 +64,7 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
               items.map((i, n) =>
                 paperCard(i.paper, { ctx: cards, entry: i.entry, rank: pageIndex * PAGE_SIZE + n + 1 }),
               ),
-              "Trending papers",
+              { label: "Trending papers", view: ctx.prefs?.view ?? "grid" },
             )
           : emptyFeed("Nothing is trending yet: no papers have entered the feed.")
       }
@@ -75,7 +75,8 @@ export function registerTrendingPage(app: FastifyInstance, deps: AppDeps): void 
         description: "Papers trending in the community.",
         body,
         ctx,
-        head: feedLinks("Daily Papers · Trending", "/papers/trending"),
+        head: feedLinks(`${siteOf(ctx).name} · Trending`, "/papers/trending"),
+        feedNav: { active: "trending" },
       }),
     );
   });

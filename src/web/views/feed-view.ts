@@ -1,40 +1,57 @@
 import { type Period, type PeriodKind, periodContaining, periodLabel } from "../../feed/periods.ts";
 import { html, type SafeHtml } from "../html.ts";
+import type { FeedView, PageContext } from "../layout.ts";
+import type { FeedNav, FeedTab } from "./feed-tabs.ts";
 
-export type FeedTab = PeriodKind | "trending";
+export type { FeedTab } from "./feed-tabs.ts";
 
 export function periodPath(p: Period): string {
   return `/papers/${p.kind === "day" ? "date" : p.kind}/${p.key}`;
 }
 
-/** The "Daily Papers by AK and the research community" heading with its tabs. */
+/** Where the feed tabs lead from a page: from a day, the week and month around it. */
+export function feedNavFor(active: FeedTab, day?: string): FeedNav {
+  if (!day) return { active };
+  return {
+    active,
+    hrefs: {
+      day: periodPath(periodContaining("day", day)),
+      week: periodPath(periodContaining("week", day)),
+      month: periodPath(periodContaining("month", day)),
+    },
+  };
+}
+
+/** The period's heading with its tools (view switch, date picker, previous/next). */
 export function feedHeader(opts: {
-  active: FeedTab;
-  day?: string;
   heading: string;
+  /** A line under the heading: how many papers and in what order. */
+  summary?: string;
+  tagline?: string;
   nav?: SafeHtml;
+  ctx?: PageContext;
 }): SafeHtml {
-  const tab = (kind: FeedTab, label: string, href: string) =>
-    html`<a href="${href}" ${opts.active === kind ? html`aria-current="page"` : ""}>${label}</a>`;
-  // From a day, the week and month tabs open the week and month around it.
-  const around = (kind: PeriodKind, fallback: string) =>
-    opts.day ? periodPath(periodContaining(kind, opts.day)) : fallback;
   return html`<section class="feed-head">
     <div class="title-row">
       <div>
-        <h1>Daily Papers</h1>
-        <p class="tagline">by AK and the research community</p>
+        <h1>${opts.heading}</h1>
+        ${opts.summary || opts.tagline ? html`<p class="result-count">${opts.summary ?? ""}${opts.tagline ? html`<span class="tagline">${opts.summary ? " · " : ""}${opts.tagline}</span>` : ""}</p>` : ""}
       </div>
-      <div class="head-tools">${opts.nav ?? ""}</div>
+      <div class="head-tools">${opts.ctx ? viewSwitch(opts.ctx) : ""}${opts.nav ?? ""}</div>
     </div>
-    <nav class="tabs" aria-label="Feed">
-      ${tab("day", "Daily", opts.day ? around("day", "/") : "/")}
-      ${tab("week", "Weekly", around("week", "/papers/week"))}
-      ${tab("month", "Monthly", around("month", "/papers/month"))}
-      ${tab("trending", "Trending", "/papers/trending")}
-    </nav>
-    <h2 class="period-title">${opts.heading}</h2>
   </section>`;
+}
+
+/** Grid or list, remembered in a cookie by a plain form post (app.js does it without a reload). */
+export function viewSwitch(ctx: PageContext): SafeHtml {
+  const view = ctx.prefs?.view ?? "grid";
+  const button = (v: FeedView, label: string, icon: string) =>
+    html`<button type="submit" name="view" value="${v}" class="icon-button" aria-pressed="${view === v ? "true" : "false"}" title="${label}"><span aria-hidden="true">${icon}</span><span class="sr-only">${label}</span></button>`;
+  return html`<form class="view-switch" method="post" action="/prefs">
+    <input type="hidden" name="_csrf" value="${ctx.csrfToken ?? ""}">
+    <input type="hidden" name="next" value="${ctx.path ?? "/"}">
+    ${button("grid", "Grid of cards", "▦")}${button("list", "Compact list", "☰")}
+  </form>`;
 }
 
 /** Previous/next links; a side with nowhere to go is shown disabled, never as a dead link. */

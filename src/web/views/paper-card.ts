@@ -1,11 +1,12 @@
 import type { FastifyRequest } from "fastify";
 import type { Db } from "../../db/client.ts";
 import type { FeedEntryInfo } from "../../feed/types.ts";
-import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
+import { type Paper, totalUpvotes } from "../../papers/types.ts";
 import { shortAuthorLinks } from "../authors/links.ts";
 import { html, type SafeHtml } from "../html.ts";
-import type { PageContext } from "../layout.ts";
+import type { FeedView, PageContext } from "../layout.ts";
 import { snippet, submittedLabel } from "./format.ts";
+import { texHtml } from "./tex.ts";
 
 /** What a vote control knows when it renders one paper. */
 export interface VoteContext {
@@ -77,16 +78,34 @@ export interface CardOptions {
   actions?: SafeHtml;
 }
 
-export function paperCard(paper: Paper, opts: CardOptions): SafeHtml {
+/** Hugging Face's own discussion count, as a link: it is not what this site shows. */
+export function hfCommentsLink(arxivId: string, n: number): SafeHtml {
+  return html`<a href="https://huggingface.co/papers/${arxivId}#community" rel="noopener">${n} on Hugging Face</a>`;
+}
+
+/** The comments this site shows (live, visible ones); never the imported count. */
+export function commentCount(paper: Paper): number {
+  return paper.localComments;
+}
+
+export interface ListOptions {
+  label?: string;
+  /** grid: cards with a thumbnail; list: one compact row each; detailed: with the abstract. */
+  view?: FeedView | "detailed";
+}
+
+export function paperCard(paper: Paper, opts: CardOptions & { level?: 2 | 3 }): SafeHtml {
   const href = `/papers/${paper.arxivId}`;
-  const comments = totalComments(paper);
+  const comments = commentCount(paper);
   const abstract =
-    opts.highlightedAbstract ?? (opts.showAbstract === false ? null : snippet(paper.abstract, 280));
+    opts.highlightedAbstract ?? (opts.showAbstract === false ? null : texHtml(snippet(paper.abstract, 280)));
+  const title = html`${opts.rank ? html`<span class="rank">#${opts.rank}</span> ` : ""}<a href="${href}">${opts.highlightedTitle ?? texHtml(paper.title)}</a>`;
   return html`<li class="paper-card" data-arxiv-id="${paper.arxivId}">
+    <a class="thumb" href="${href}" tabindex="-1" aria-hidden="true"><img src="${href}/thumbnail.svg" alt="" loading="lazy" decoding="async" width="1200" height="630"></a>
     ${renderVoteControl(paper, opts.ctx)}
     <div class="paper-body">
       ${opts.why ? html`<p class="why">${opts.why}</p>` : ""}
-      <h3>${opts.rank ? html`<span class="rank">#${opts.rank}</span> ` : ""}<a href="${href}">${opts.highlightedTitle ?? paper.title}</a></h3>
+      ${opts.level === 3 ? html`<h3>${title}</h3>` : html`<h2>${title}</h2>`}
       <p class="authors">${shortAuthorLinks(paper.authors)}</p>
       ${abstract ? html`<p class="abstract-snippet">${abstract}</p>` : ""}
       <div class="meta">
@@ -108,6 +127,7 @@ export function categoryChips(categories: string[]): SafeHtml {
   )}</div>`;
 }
 
-export function paperList(cards: SafeHtml[], label = "Papers"): SafeHtml {
-  return html`<ol class="paper-list" aria-label="${label}">${cards}</ol>`;
+export function paperList(cards: SafeHtml[], opts: ListOptions | string = {}): SafeHtml {
+  const o = typeof opts === "string" ? { label: opts } : opts;
+  return html`<ol class="paper-list view-${o.view ?? "detailed"}" aria-label="${o.label ?? "Papers"}">${cards}</ol>`;
 }

@@ -1,6 +1,6 @@
 import type { FeedEntryInfo } from "../../feed/types.ts";
 import { arxivAbsUrl, arxivPdfUrl } from "../../papers/arxiv-id.ts";
-import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
+import { type Paper, totalUpvotes } from "../../papers/types.ts";
 import { formatDay, submitterOrSource } from "./format.ts";
 import { abstractParagraphs } from "./paper-view.ts";
 
@@ -30,7 +30,7 @@ export function paperMarkdown(paper: Paper, entries: FeedEntryInfo[], pageUrl: s
     ["Journal reference", paper.journalRef ? escapeMarkdown(paper.journalRef) : null],
     ["Comments", paper.comments ? escapeMarkdown(paper.comments) : null],
     ["Upvotes", String(totalUpvotes(paper))],
-    ["Discussion", `${totalComments(paper)} comments at <${pageUrl}>`],
+    ["Discussion", `${paper.localComments} comments at <${pageUrl}>`],
     [
       "Submitted",
       entries.length

@@ -2,12 +2,19 @@ import { authorPath } from "../../authors/names.ts";
 import { periodContaining } from "../../feed/periods.ts";
 import type { FeedEntryInfo } from "../../feed/types.ts";
 import { arxivAbsUrl, arxivPdfUrl } from "../../papers/arxiv-id.ts";
-import { type Paper, totalComments, totalUpvotes } from "../../papers/types.ts";
+import { type Paper, totalUpvotes } from "../../papers/types.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { keywordChips } from "../summaries/section.ts";
 import { periodPath } from "./feed-view.ts";
 import { formatDay, submitterOrSource } from "./format.ts";
-import { type CardContext, categoryChips, renderVoteControl } from "./paper-card.ts";
+import {
+  type CardContext,
+  categoryChips,
+  commentCount,
+  hfCommentsLink,
+  renderVoteControl,
+} from "./paper-card.ts";
+import { texHtml } from "./tex.ts";
 
 export interface PaperViewInput {
   paper: Paper;
@@ -69,7 +76,7 @@ function facts(paper: Paper): SafeHtml {
     ${fact("Primary", paper.primaryCategory)}
     ${fact("DOI", paper.doi ? html`<a href="https://doi.org/${paper.doi}" rel="noopener">${paper.doi}</a>` : null)}
     ${fact("Journal", paper.journalRef)}
-    ${fact("Comments", paper.comments)}
+    ${fact("Comments", paper.comments ? texHtml(paper.comments) : null)}
     ${fact("Report no.", paper.reportNo)}
     ${fact("Licence", paper.license ? (/^https?:\/\//.test(paper.license) ? html`<a href="${paper.license}" rel="noopener license">${paper.license.replace(/^https?:\/\//, "")}</a>` : paper.license) : null)}
   </dl>`;
@@ -79,7 +86,7 @@ export function paperView(v: PaperViewInput): SafeHtml {
   const { paper, entries } = v;
   const first = entries[0];
   const upvotes = totalUpvotes(paper);
-  const comments = totalComments(paper);
+  const comments = commentCount(paper);
   return html`<article class="paper-page">
     <div class="paper-main">
       <p class="paper-dates">
@@ -88,14 +95,14 @@ export function paperView(v: PaperViewInput): SafeHtml {
       </p>
       <div class="paper-title-row">
         ${renderVoteControl(paper, v.cards)}
-        <h1>${paper.title}</h1>
+        <h1>${texHtml(paper.title)}</h1>
       </div>
       ${authorLinks(paper)}
       ${categoryChips(paper.categories)}
       ${externalLinks(paper)}
       <section class="abstract" aria-labelledby="abstract-h">
         <h2 id="abstract-h">Abstract</h2>
-        ${abstractParagraphs(paper.abstract).map((p) => html`<p>${p}</p>`)}
+        ${abstractParagraphs(paper.abstract).map((p) => html`<p>${texHtml(p)}</p>`)}
       </section>
       ${
         paper.aiSummary
@@ -108,14 +115,15 @@ export function paperView(v: PaperViewInput): SafeHtml {
       }
       ${v.main}
     </div>
-    <aside class="paper-side">
+    <section class="paper-side" aria-label="About this paper">
       <section class="side-box stats">
         <div><span class="big">${upvotes}</span> upvote${upvotes === 1 ? "" : "s"}</div>
         <div><a href="#discussion"><span class="big">${comments}</span> comment${comments === 1 ? "" : "s"}</a></div>
       </section>
+      ${paper.importedComments > 0 ? html`<p class="side-note">${hfCommentsLink(paper.arxivId, paper.importedComments)}</p>` : ""}
       <section class="side-box"><h2>Submitted</h2>${submissions(entries)}</section>
       <section class="side-box"><h2>Details</h2>${facts(paper)}</section>
       ${v.side}
-    </aside>
+    </section>
   </article>`;
 }

@@ -35,7 +35,7 @@ export function whyLabel(row: SearchRow): string {
 /** The search form of the results page, with the mode picker when more than one mode exists. */
 export function searchForm(q: string, mode: SearchMode, modes: readonly SearchMode[]): SafeHtml {
   return html`<form class="search-page-form" action="/search" method="get" role="search">
-    <input type="search" name="q" value="${q}" aria-label="Search papers" placeholder="Search any paper…" maxlength="1000">
+    <div class="search-field"><input type="search" name="q" value="${q}" aria-label="Search papers" placeholder="Search any paper…" maxlength="1000" autocomplete="off" data-suggest></div>
     ${
       modes.length > 1
         ? html`<fieldset class="search-modes"><legend class="sr-only">Search by</legend>${modes.map(
@@ -44,7 +44,7 @@ export function searchForm(q: string, mode: SearchMode, modes: readonly SearchMo
           )}</fieldset>`
         : ""
     }
-    <button type="submit">Search</button>
+    <button type="submit" class="button primary">Search</button>
   </form>`;
 }
 

@@ -3,7 +3,7 @@ import { escapeHtml } from "../html.ts";
 
 const WIDTH = 1200;
 const HEIGHT = 630;
-const CHARS_PER_LINE = 38;
+const CHARS_PER_LINE = 30;
 const MAX_LINES = 5;
 
 /** Greedy word wrap; the last line ends with an ellipsis when the title does not fit. */
@@ -23,25 +23,41 @@ export function wrapTitle(title: string, perLine = CHARS_PER_LINE, maxLines = MA
   return kept;
 }
 
+/** Soft background colours, one per arXiv archive, so a grid of title cards is easy to scan. */
+const PALETTE = ["#fffbeb", "#eff6ff", "#f0fdf4", "#fdf2f8", "#f5f3ff", "#ecfeff", "#fef2f2", "#f7fee7"];
+
+function colourFor(category: string | null): string {
+  const archive = (category ?? "").split(".")[0];
+  let h = 0;
+  for (const ch of archive) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length];
+}
+
 /**
- * The social card the API's `thumbnail` points at: the title on a plain background, made
- * here instead of fetched from a third party, so a self-hosted site needs nothing external.
+ * The paper's title card, for the feed's grid and the API's `thumbnail`: made here instead of
+ * fetched from a third party, so a self-hosted site needs nothing external.
  */
 export function thumbnailSvg(paper: Paper): string {
   const lines = wrapTitle(paper.title);
   const text = lines
     .map(
-      (l, i) => `<text x="80" y="${170 + i * 72}" font-size="56" font-weight="700">${escapeHtml(l)}</text>`,
+      (l, i) => `<text x="80" y="${200 + i * 76}" font-size="60" font-weight="700">${escapeHtml(l)}</text>`,
     )
     .join("");
   const authors = paper.authors
-    .slice(0, 4)
+    .slice(0, 3)
     .map((a) => a.name)
     .join(", ");
+  const category = paper.primaryCategory ?? paper.categories[0] ?? null;
+  const label = `arXiv ${paper.arxivId}${category ? ` · ${category}` : ""}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif" fill="#111827">
-<rect width="${WIDTH}" height="${HEIGHT}" fill="#fffbeb"/><rect width="${WIDTH}" height="12" fill="#ff9d00"/>
+<rect width="${WIDTH}" height="${HEIGHT}" fill="${colourFor(category)}"/><rect width="${WIDTH}" height="14" fill="#ff9d00"/>
+<text x="80" y="100" font-size="32" fill="#4b5563">${escapeHtml(label)}</text>
 ${text}
-<text x="80" y="${HEIGHT - 80}" font-size="30" fill="#4b5563">${escapeHtml(authors)}${paper.authors.length > 4 ? " et al." : ""}</text>
-<text x="${WIDTH - 80}" y="${HEIGHT - 80}" font-size="30" fill="#4b5563" text-anchor="end">arXiv ${escapeHtml(paper.arxivId)}</text>
+<text x="80" y="${HEIGHT - 60}" font-size="32" fill="#4b5563">${escapeHtml(snippetOf(authors, 60))}${paper.authors.length > 3 ? " et al." : ""}</text>
 </svg>`;
+}
+
+function snippetOf(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

@@ -1,0 +1,176 @@
+import type { Db, Queryable } from "../db/client.ts";
+import { parseEmail } from "../email/address.ts";
+import { AccountError } from "./commands.ts";
+import { hashPassword, verifyPassword } from "./password.ts";
+import { deleteUserSessions } from "./sessions.ts";
+import { userByEmail, userById } from "./store.ts";
+import { checkPassword } from "./username.ts";
+
+async function checkedUser(db: Queryable, userId: number, password: string) {
+  const user = await userById(db, userId);
+  if (user?.origin !== "local" || !user.passwordHash)
+    throw new AccountError("There is no such account.", "password");
+  if (!(await verifyPassword(user.passwordHash, password)))
+    throw new AccountError("That password is not right.", "password");
+  return user;
+}
+
+/** A new password, given the current one; every other session ends. */
+export async function changePassword(db: Db, userId: number, current: string, next: string): Promise<void> {
+  await checkedUser(db, userId, current);
+  const problem = checkPassword(next);
+  if (problem) throw new AccountError(problem, "new_password");
+  const hash = await hashPassword(next);
+  await db.transaction(async (tx) => {
+    await tx.query("update users set password_hash = $2 where id = $1", [userId, hash]);
+    await deleteUserSessions(tx, userId);
+  });
+}
+
+/** A new address, given the password; it counts as unconfirmed until its link is clicked. */
+export async function changeEmail(
+  db: Db,
+  userId: number,
+  password: string,
+  emailInput: string,
+): Promise<string> {
+  await checkedUser(db, userId, password);
+  const email = parseEmail(emailInput);
+  if (!email.ok) throw new AccountError(email.error, "email");
+  const other = await userByEmail(db, email.email);
+  if (other && other.id !== userId) throw new AccountError("Another account uses that address.", "email");
+  await db.transaction(async (tx) => {
+    await tx.query("update users set email = $2, email_verified_at = null where id = $1", [
+      userId,
+      email.email,
+    ]);
+    // The digest keeps going to the address that confirmed it, not to the new one.
+    await tx.query("update subscribers set user_id = null where user_id = $1", [userId]);
+  });
+  return email.email;
+}
+
+/** Everything the site keeps about a person, as JSON they can take away. */
+export async function exportAccountData(db: Queryable, userId: number): Promise<Record<string, unknown>> {
+  const user = await userById(db, userId);
+  if (!user) throw new AccountError("There is no such account.");
+  const q = <T extends Record<string, unknown>>(sql: string) => db.query<T>(sql, [userId]);
+  const [comments, upvotes, submissions, subscriptions, topics] = await Promise.all([
+    q(`select id, arxiv_id as "arxivId", parent_id as "parentId", body, created_at as "createdAt",
+        edited_at as "editedAt", deleted_at as "deletedAt", hidden_at as "hiddenAt" from comments
+       where user_id = $1 order by id`),
+    q(
+      `select arxiv_id as "arxivId", created_at as "createdAt" from upvotes where user_id = $1 order by created_at`,
+    ),
+    q(
+      `select arxiv_id as "arxivId", feed_date::text as "feedDate" from feed_entries where submitted_by = $1 order by feed_date`,
+    ),
+    q(`select s.email, s.status, s.frequency, s.send_hour as "sendHour", s.time_zone as "timeZone",
+        coalesce((select json_agg(t.slug order by t.slug) from subscriber_topics st join topics t on t.id = st.topic_id
+                  where st.subscriber_id = s.id), '[]') as topics
+       from subscribers s where s.user_id = $1`),
+    q(`select slug, name, query, created_at as "createdAt" from topics where created_by = $1 order by id`),
+  ]);
+  const [saves, collections, dismissals, followedAuthors, followedTopics, apiTokens] = await Promise.all([
+    q(
+      `select arxiv_id as "arxivId", created_at as "savedAt" from saves where user_id = $1 order by created_at`,
+    ),
+    q(`select c.slug, c.name, c.description, c.is_public as "isPublic", c.created_at as "createdAt",
+        coalesce((select json_agg(cp.arxiv_id order by cp.added_at) from collection_papers cp
+                  where cp.collection_id = c.id), '[]') as papers
+       from collections c where c.user_id = $1 order by c.id`),
+    q(
+      `select arxiv_id as "arxivId", created_at as "createdAt" from dismissals where user_id = $1 order by created_at`,
+    ),
+    q(
+      `select author_name as name, created_at as "createdAt" from author_follows where user_id = $1 order by created_at`,
+    ),
+    q(`select t.slug, ut.created_at as "createdAt" from user_topics ut join topics t on t.id = ut.topic_id
+       where ut.user_id = $1 order by ut.created_at`),
+    // Names and dates only: the token itself was shown once and only its hash is kept.
+    q(`select name, created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
+       from api_tokens where user_id = $1 order by id`),
+  ]);
+  return {
+    exportedAt: new Date().toISOString(),
+    account: {
+      username: user.username,
+      displayName: user.displayName,
+      email: user.email,
+      emailVerifiedAt: user.emailVerifiedAt,
+      role: user.role,
+      createdAt: user.createdAt,
+    },
+    comments,
+    upvotes,
+    submissions,
+    subscriptions,
+    topicsCreated: topics,
+    saves,
+    collections,
+    notInterested: dismissals,
+    followedAuthors,
+    followedTopics,
+    apiTokens,
+  };
+}
+
+/**
+ * Deletes an account, given its password. What others rely on stays, anonymised: the row keeps
+ * its id (comments, feed entries and the moderation log point at it) under a "deleted-N" name
+ * with no email, password or profile, so nobody can log in as it or claim the name's history.
+ * Removed: sessions, one-time tokens, upvotes (the counts go down), the email subscription and
+ * its topics, the text of every comment (replies keep their place under "[deleted]"), and every
+ * row that would go with the account if its row were deleted (deleteOwnedRows): saves,
+ * collections, dismissals, followed authors and topics, digest history, API tokens.
+ */
+export async function deleteAccount(db: Db, userId: number, password: string, now: Date): Promise<void> {
+  await checkedUser(db, userId, password);
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `update papers p set local_upvotes = greatest(0, p.local_upvotes - 1)
+       from upvotes u where u.arxiv_id = p.arxiv_id and u.user_id = $1`,
+      [userId],
+    );
+    await tx.query("delete from upvotes where user_id = $1", [userId]);
+    await tx.query(
+      `update papers p set local_comments = greatest(0, p.local_comments - c.n)
+       from (select arxiv_id, count(*)::int as n from comments
+             where user_id = $1 and deleted_at is null and hidden_at is null group by arxiv_id) c
+       where c.arxiv_id = p.arxiv_id`,
+      [userId],
+    );
+    await tx.query(
+      "update comments set body = '', deleted_at = coalesce(deleted_at, $2) where user_id = $1",
+      [userId, now],
+    );
+    await tx.query("delete from subscribers where user_id = $1", [userId]);
+    await tx.query("update topics set created_by = null where created_by = $1", [userId]);
+    await deleteUserSessions(tx, userId);
+    await deleteOwnedRows(tx, userId);
+    await tx.query(
+      `update users set username = 'deleted-' || id, display_name = null, email = null,
+         email_verified_at = null, password_hash = null, avatar_url = null, role = 'user'
+       where id = $1`,
+      [userId],
+    );
+  });
+}
+
+/**
+ * Rows that belong to one account are those whose reference to users cascades on delete
+ * (sessions, saves, collections, API tokens, …). The account row stays, so they are deleted
+ * here, found in the catalogue: a table added later with such a reference is covered too.
+ */
+async function deleteOwnedRows(tx: Queryable, userId: number): Promise<void> {
+  const owned = await tx.query<{ tableName: string; columnName: string }>(
+    `select c.conrelid::regclass::text as "tableName", quote_ident(a.attname) as "columnName"
+       from pg_constraint c
+       join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any (c.conkey)
+      where c.contype = 'f' and c.confrelid = 'users'::regclass and c.confdeltype = 'c'
+      order by 1, 2`,
+  );
+  // Both names come from the catalogue, quoted by Postgres (regclass::text, quote_ident).
+  for (const { tableName, columnName } of owned)
+    await tx.query(`delete from ${tableName} where ${columnName} = $1`, [userId]);
+}
