@@ -6,8 +6,13 @@
  * Writes bench/results/digest.md.
  *
  *   node --import tsx bench/digest.bench.ts [--subscribers 10000] [--workers 4]
+ *
+ * With `--for-you`, on PGlite only, the same run is made twice: as above (the reference), and
+ * with every subscriber an account with SAVES_PER_PERSON saves of older papers on two of the
+ * topics, so each digest also gets its "for you" section, ranked for that person. Writes
+ * bench/results/digest-foryou.md with the time the sections add.
  */
-import { fork } from "node:child_process";
+import { execSync, fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -23,11 +28,17 @@ import { upsertPapers } from "../src/papers/store.ts";
 import type { PaperInput } from "../src/papers/types.ts";
 import { createSearchService } from "../src/search/service.ts";
 import { saveTopic } from "../src/topics/commands.ts";
-import { openTestDb, testBackends } from "../test/helpers/db.ts";
+import { type Backend, openTestDb, testBackends } from "../test/helpers/db.ts";
 
 const { values } = parseArgs({
-  options: { subscribers: { type: "string", default: "10000" }, workers: { type: "string", default: "4" } },
+  options: {
+    subscribers: { type: "string", default: "10000" },
+    workers: { type: "string", default: "4" },
+    "for-you": { type: "boolean", default: false },
+  },
 });
+const FOR_YOU = values["for-you"];
+const SAVES_PER_PERSON = 20;
 const SUBSCRIBERS = Number(values.subscribers);
 const WORKERS = Number(values.workers);
 const NOW = new Date("2026-11-24T09:00:00Z");
@@ -53,7 +64,7 @@ function rng(seed: number) {
 }
 
 /** A day of papers: 2,000 published in the window, titled after the topics, 150 of them on the feed. */
-async function seed(db: Db) {
+async function seed(db: Db, forYou: boolean) {
   const r = rng(7);
   const words = TOPICS.map((t) => t.replace(/category:\S+ /, ""));
   const papers: PaperInput[] = [];
@@ -104,6 +115,44 @@ async function seed(db: Db) {
      from subscribers s, generate_series(0, 2) k on conflict do nothing`,
     [topicIds],
   );
+  if (forYou) await seedPeople(db, words);
+}
+
+/**
+ * Every subscriber an account that saved SAVES_PER_PERSON of a month's older papers, on two of
+ * the topics' subjects; rows in bulk, as above.
+ */
+async function seedPeople(db: Db, words: string[]) {
+  const r = rng(11);
+  const older: PaperInput[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const a = words[i % words.length];
+    older.push({
+      arxivId: `2610.${String(10000 + i)}`,
+      title: `On ${a}: an earlier study ${i}`,
+      abstract: `We study ${a} and report what works. Our analysis of ${a} covers ${words[Math.floor(r() * words.length)]}.`,
+      authors: [{ name: `Earlier Author ${i}` }],
+      categories: ["cs.LG"],
+      publishedAt: new Date(NOW.getTime() - 86_400_000 * (10 + r() * 20)),
+      source: "sample",
+    });
+  }
+  for (let i = 0; i < older.length; i += 500) await upsertPapers(db, older.slice(i, i + 500));
+  await db.query(
+    `insert into users (username, email, email_verified_at, password_hash)
+     select 'reader' || g, 'reader' || g || '@bench.test', now(), 'x' from generate_series(1, $1) g`,
+    [SUBSCRIBERS],
+  );
+  await db.query(
+    "update subscribers s set user_id = u.id from users u where u.email = s.email and s.email like '%@bench.test'",
+  );
+  // Person n saves papers of subjects n mod 10 and (n + 3) mod 10: older paper i is on subject i mod 10.
+  await db.query(
+    `insert into saves (user_id, arxiv_id, created_at)
+     select u.id, '2610.' || (10000 + ((u.id + (k % 2) * 3) % 10) + 10 * ((u.id * 7 + k) % 200)), now() - interval '5 days'
+     from users u, generate_series(0, $1 - 1) k where u.email like '%@bench.test' on conflict do nothing`,
+    [SAVES_PER_PERSON],
+  );
 }
 
 async function startSink() {
@@ -133,11 +182,18 @@ const sampler = setInterval(() => {
 }, 100);
 
 const rows: string[] = [];
-for (const backend of testBackends()) {
+const runs: { backend: Backend; forYou: boolean }[] = FOR_YOU
+  ? [
+      { backend: "pglite", forYou: false },
+      { backend: "pglite", forYou: true },
+    ]
+  : testBackends().map((backend) => ({ backend, forYou: false }));
+const totals: number[] = [];
+for (const { backend, forYou } of runs) {
   const db = await openTestDb(backend);
   const sink = await startSink();
   const seedStart = performance.now();
-  await seed(db);
+  await seed(db, forYou);
   const seedS = (performance.now() - seedStart) / 1000;
   const deps: DeliveryDeps = {
     db,
@@ -161,13 +217,41 @@ for (const backend of testBackends()) {
   const sent = stats.reduce((n, s) => n + s.sent, 0);
   deps.mailer.close();
   await new Promise((r) => setTimeout(r, 200));
-  const line = `| ${backend} | ${SUBSCRIBERS} | ${queued} | ${sent} | ${await sink.received()} | ${enqueueS.toFixed(1)} s | ${totalS.toFixed(1)} s | ${(sent / totalS).toFixed(0)}/s | ${(peakRss / 2 ** 20).toFixed(0)} MiB | ${seedS.toFixed(1)} s |`;
+  totals.push(totalS);
+  const line = `| ${backend}${FOR_YOU ? (forYou ? ", with for you" : ", reference: no accounts") : ""} | ${SUBSCRIBERS} | ${queued} | ${sent} | ${await sink.received()} | ${enqueueS.toFixed(1)} s | ${totalS.toFixed(1)} s | ${(sent / totalS).toFixed(0)}/s | ${(peakRss / 2 ** 20).toFixed(0)} MiB | ${seedS.toFixed(1)} s |`;
   process.stdout.write(`${line}\n`);
   rows.push(line);
   await sink.close();
   await db.close();
 }
 clearInterval(sampler);
+
+if (FOR_YOU) {
+  writeForYou();
+  process.exit(0);
+}
+
+function writeForYou() {
+  const [reference, withForYou] = totals;
+  const md = `# Digest benchmark with the "for you" section
+
+${SUBSCRIBERS.toLocaleString("en")} confirmed subscribers as in bench/results/digest.md (3 of 10 topics each, 2,000 papers in the window), run
+twice in one run on PGlite with ${WORKERS} workers: as there (the reference: email-only subscribers), and with every subscriber an
+account that saved ${SAVES_PER_PERSON} older papers on two subjects, so each digest also gets its "for you" section: the person's ranker
+trained over the window's papers, the papers above left out. Goal: the sections add at most 30 s.
+
+Machine: ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z; \`${execSync("uptime").toString().trim()}\` at the end.
+
+| run | subscribers | queued | sent | received by SMTP | enqueue | enqueue + render + send | rate | peak RSS | seed (not timed) |
+|---|---|---|---|---|---|---|---|---|---|
+${rows.join("\n")}
+
+Added by the "for you" sections: ${(withForYou - reference).toFixed(1)} s (${(withForYou / reference).toFixed(2)} × the reference).
+
+Run: \`node --import tsx bench/digest.bench.ts --for-you\`
+`;
+  fs.writeFileSync("bench/results/digest-foryou.md", md);
+}
 
 const md = `# Digest delivery benchmark
 

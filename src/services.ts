@@ -10,6 +10,7 @@ import { createLogger } from "./log.ts";
 import { processMetrics } from "./metrics/index.ts";
 import type { IndexStatus } from "./metrics/indexes.ts";
 import type { Metrics } from "./metrics/registry.ts";
+import { CandidatePools } from "./recommend/pools.ts";
 import { type EmbedRunReport, runEmbedding } from "./search/embed/jobs.ts";
 import { searchIndexStatus } from "./search/index-status.ts";
 import { indexDirOf } from "./search/semantic.ts";
@@ -44,6 +45,8 @@ export interface Services {
   metrics: Metrics;
   /** How current this process's search indexes are, for readiness and the lag metrics. */
   indexStatus: IndexStatus;
+  /** "For you": the candidate pools and each person's trained ranking, shared by page and API. */
+  forYouPools: CandidatePools;
   /** Closes what buildServices opened (the database only when it opened it). */
   close(): Promise<void>;
 }
@@ -106,6 +109,7 @@ export async function buildServices(config: Config, over: ServiceOverrides = {})
       embeddings: { run: (opts = {}) => runEmbedding(db, config, opts) },
       metrics,
       indexStatus,
+      forYouPools: new CandidatePools(db),
       async close() {
         try {
           search.save();

@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/client.ts";
 import { activeEmbeddingModel } from "../search/embedding-store.ts";
 import { CandidatePool } from "./pool.ts";
+import { RankerCache } from "./ranker-cache.ts";
 import { type CandidateRow, candidateRows, candidateWatermark } from "./store.ts";
 
 const PAGE = 5000;
@@ -24,6 +25,28 @@ interface Entry {
  */
 export class CandidatePools {
   private readonly entries = new Map<string, Entry>();
+  /** People's trained rankings over these pools. */
+  readonly rankers = new RankerCache();
+  private readonly memos = new WeakMap<CandidatePool, Map<string, Promise<unknown>>>();
+
+  /**
+   * A value derived from one pool's papers, worked out once per pool (a followed topic's
+   * matches: thousands of digest readers follow the same few topics).
+   */
+  memo<T>(pool: CandidatePool, key: string, make: () => Promise<T>): Promise<T> {
+    let m = this.memos.get(pool);
+    if (!m) {
+      m = new Map();
+      this.memos.set(pool, m);
+    }
+    let hit = m.get(key) as Promise<T> | undefined;
+    if (!hit) {
+      hit = make();
+      hit.catch(() => m.delete(key));
+      m.set(key, hit);
+    }
+    return hit;
+  }
 
   constructor(private readonly db: Queryable) {}
 

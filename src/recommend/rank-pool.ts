@@ -19,6 +19,11 @@ export const COVER_TOP = 20;
 export interface PoolRanking {
   interests: Interest[];
   candidates: Candidate[];
+  /** Each candidate's index in the pool. */
+  indices: number[];
+  /** Every candidate's score, in candidate order. */
+  scored: Scored[];
+  /** The first `limit`, interests taking turns at the top. */
   top: Scored[];
 }
 
@@ -48,5 +53,5 @@ export function rankPool(
   indices = indices.filter((i) => !opts.skip.has(pool.ids[i]));
   const candidates: Candidate[] = indices.map((i) => ({ id: pool.ids[i], features: pool.features(i) }));
   const scored = scoreCandidates(interests, signals.negatives, candidates, signals.boosts, rank);
-  return { interests, candidates, top: diversify(scored, opts.limit, COVER_TOP) };
+  return { interests, candidates, indices, scored, top: diversify(scored, opts.limit, COVER_TOP) };
 }

@@ -5,12 +5,15 @@ import { dismissedPaperIds } from "../library/store.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
+import { diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
+import type { CandidatePool } from "./pool.ts";
 import type { CandidatePools } from "./pools.ts";
 import { featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
-import { DEFAULT_RANK_OPTIONS, type RankOptions } from "./rank.ts";
-import { rankPool } from "./rank-pool.ts";
-import { positiveSignalRows, seenPaperIds, topicsFollowedByUser } from "./store.ts";
+import { DEFAULT_RANK_OPTIONS, type RankOptions, type Scored } from "./rank.ts";
+import { COVER_TOP, rankPool } from "./rank-pool.ts";
+import type { CachedRanking } from "./ranker-cache.ts";
+import { positiveSignalRows, seenPaperIds, signalVersion, topicsFollowedByUser } from "./store.ts";
 import type { Boost, Interest, PositiveKind, PositiveSignal, Reason } from "./types.ts";
 
 export const DEFAULT_WINDOW_DAYS = 7;
@@ -18,6 +21,11 @@ export const MAX_POSITIVES = 200;
 export const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
 const GROUP_EXAMPLES = 10;
+/**
+ * Best candidates a trained ranking keeps: enough for the longest list (100) after everything
+ * the person sees meanwhile is dropped, and for every interest to take turns.
+ */
+const KEEP_SCORED = 3000;
 
 export interface ForYouItem {
   paper: Paper;
@@ -57,8 +65,10 @@ export function windowStart(now: Date, days = DEFAULT_WINDOW_DAYS): Date {
 
 /**
  * "For you" for one person: their positives (saves, collections, upvotes), followed authors and
- * topics become interests; each interest's classifier scores the new papers; interests take
- * turns at the top; each card says why. Someone with no signal at all gets trending papers.
+ * topics become interests; the classifiers score the new papers; interests take turns at the
+ * top; each card says why. Someone with no signal at all gets trending papers. The trained
+ * ranking is kept (pools.rankers) until the person's signals or the pool change, so a repeated
+ * request reads two small queries and the papers it shows.
  */
 export async function recommendFor(
   db: Queryable,
@@ -66,21 +76,76 @@ export async function recommendFor(
   userId: number,
   opts: ForYouOptions,
 ): Promise<ForYouResult> {
-  const rankOpts = opts.rank ?? DEFAULT_RANK_OPTIONS;
   const { pool, modelId } = await pools.get(opts.since);
-  const [signalRows, dismissed, seen, authors, topics] = await Promise.all([
+  const [version, seen] = await Promise.all([signalVersion(db, userId), seenPaperIds(db, userId)]);
+  // A ranking trained with other options (tuning, the CLI's experiments) is neither reused nor kept.
+  const cacheable = opts.rank === undefined;
+  let ranking = cacheable ? pools.rankers.get(pool, userId, version) : undefined;
+  if (!ranking) {
+    ranking = await trainRanking(db, pools, pool, modelId, userId, opts, seen, version);
+    if (cacheable) pools.rankers.set(pool, userId, ranking);
+  }
+  if (ranking.cold) return trending(db, opts, seen);
+
+  const skip = new Set([...seen, ...(opts.exclude ?? [])]);
+  const scored: Scored[] = [];
+  for (const s of ranking.scored)
+    if (!skip.has(pool.ids[s.index]))
+      scored.push({ candidate: s.index, score: s.score, interest: s.interest });
+  const top = diversify(scored, opts.limit, COVER_TOP);
+  const { interests, boosts } = ranking;
+  const papers = await papersByIds(
+    db,
+    top.map((s) => pool.ids[s.candidate]),
+  );
+  const items = top.flatMap((s) => {
+    const id = pool.ids[s.candidate];
+    const paper = papers.get(id);
+    if (!paper) return [];
+    const interest = s.interest >= 0 ? interests[s.interest] : null;
+    let reasons = ranking.reasons.get(s.candidate);
+    if (!reasons) {
+      reasons = reasonsFor(pool.features(s.candidate), interest, boosts.get(id) ?? []);
+      ranking.reasons.set(s.candidate, reasons);
+    }
+    return [
+      { paper, score: s.score, interest: interest?.label ?? null, reasons, why: reasons.map(reasonText) },
+    ];
+  });
+  return {
+    mode: "personal",
+    items,
+    interests: interests.map((i) => ({ label: i.label, kind: i.kind, size: i.members.length })),
+    since: opts.since,
+  };
+}
+
+/**
+ * Reads the person's signals and trains their ranking over the pool: followed authors' and
+ * topics' papers become interests of their own, and a candidate they match gets a boost and
+ * the reason. Every candidate's score is kept, so that later requests only filter and sort.
+ */
+async function trainRanking(
+  db: Queryable,
+  pools: CandidatePools,
+  pool: CandidatePool,
+  modelId: number | null,
+  userId: number,
+  opts: ForYouOptions,
+  seen: Set<string>,
+  version: string,
+): Promise<CachedRanking> {
+  const [signalRows, dismissed, authors, topics] = await Promise.all([
     positiveSignalRows(db, userId, MAX_POSITIVES),
     dismissedPaperIds(db, userId, MAX_NEGATIVES),
-    seenPaperIds(db, userId),
     authorKeysFollowedBy(db, [userId]).then((m) => m.get(userId) ?? []),
     topicsFollowedByUser(db, userId),
   ]);
-  if (signalRows.length === 0 && authors.length === 0 && topics.length === 0) return trending(db, opts, seen);
-
-  // Followed authors and topics: their recent papers are the examples of an interest of their
-  // own, and a candidate they match gets a boost and the reason.
-  const groupRows: { arxivId: string; kind: PositiveKind; group: PositiveSignal["group"] }[] = [];
   const boosts = new Map<string, Boost[]>();
+  if (signalRows.length === 0 && authors.length === 0 && topics.length === 0)
+    return { version, cold: true, interests: [], scored: [], boosts, reasons: new Map() };
+
+  const groupRows: { arxivId: string; kind: PositiveKind; group: PositiveSignal["group"] }[] = [];
   const boost = (id: string, b: Boost) => boosts.set(id, [...(boosts.get(id) ?? []), b]);
   if (authors.length > 0) await syncPaperAuthors(db);
   for (const a of authors) {
@@ -101,11 +166,13 @@ export async function recommendFor(
       }
     });
   for (const t of topics) {
-    const matches = await savedSearchPapers({ db, search: opts.search }, t.query, {
-      mode: t.mode,
-      since: opts.since ?? undefined,
-      limit: 120,
-    });
+    const matches = await pools.memo(pool, `topic:${t.id}:${t.mode}:${t.query}`, () =>
+      savedSearchPapers({ db, search: opts.search }, t.query, {
+        mode: t.mode,
+        since: opts.since ?? undefined,
+        limit: 120,
+      }),
+    );
     for (const p of matches) {
       if (pool.indexOf(p.arxivId) !== undefined) boost(p.arxivId, { kind: "topic", label: t.name });
     }
@@ -122,31 +189,21 @@ export async function recommendFor(
   ]);
   const positives = [...positivesFrom(signalRows, feats), ...positivesFrom(groupRows, feats)];
   const negatives = negativesFrom(dismissed, feats);
-  const skip = new Set([...seen, ...(opts.exclude ?? [])]);
-  const { interests, candidates, top } = rankPool(
+  const { interests, indices, scored } = rankPool(
     pool,
     { positives, negatives, boosts },
-    { skip, limit: opts.limit, rank: rankOpts },
+    { skip: seen, limit: 0, rank: opts.rank ?? DEFAULT_RANK_OPTIONS },
   );
-  const papers = await papersByIds(
-    db,
-    top.map((s) => candidates[s.candidate].id),
-  );
-  const items = top.flatMap((s) => {
-    const c = candidates[s.candidate];
-    const paper = papers.get(c.id);
-    if (!paper) return [];
-    const interest = s.interest >= 0 ? interests[s.interest] : null;
-    const reasons = reasonsFor(c.features, interest, boosts.get(c.id) ?? []);
-    return [
-      { paper, score: s.score, interest: interest?.label ?? null, reasons, why: reasons.map(reasonText) },
-    ];
-  });
   return {
-    mode: "personal",
-    items,
-    interests: interests.map((i) => ({ label: i.label, kind: i.kind, size: i.members.length })),
-    since: opts.since,
+    version,
+    cold: false,
+    interests,
+    scored: scored
+      .map((s) => ({ index: indices[s.candidate], score: s.score, interest: s.interest }))
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, KEEP_SCORED),
+    boosts,
+    reasons: new Map(),
   };
 }
 

@@ -27,6 +27,15 @@ export async function positiveSignalRows(db: Queryable, userId: number, limit: n
     .slice(0, limit);
 }
 
+/** The person's signal version: it moves with every change to their signals (migration 0210). */
+export async function signalVersion(db: Queryable, userId: number): Promise<string> {
+  const [row] = await db.query<{ version: string }>(
+    "select version::text as version from recommend_signal_versions where user_id = $1",
+    [userId],
+  );
+  return row?.version ?? "0";
+}
+
 /** Every paper never to recommend again: upvoted, saved, collected, dismissed or shown in a digest. */
 export async function seenPaperIds(db: Queryable, userId: number): Promise<Set<string>> {
   const rows = await db.query<{ arxiv_id: string }>(

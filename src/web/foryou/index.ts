@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import { CandidatePools } from "../../recommend/pools.ts";
 import type { AppDeps } from "../app.ts";
 import { registerAuthorRoutes } from "../authors/routes.ts";
 import { html } from "../html.ts";
@@ -29,11 +28,7 @@ export const libraryPaperSection: PaperSection = {
 };
 
 /** Saves, collections, not-interested, authors, the For-you page, onboarding, tokens and the API. */
-export function registerForYouRoutes(
-  app: FastifyInstance,
-  deps: AppDeps,
-  pools = new CandidatePools(deps.db),
-): void {
+export function registerForYouRoutes(app: FastifyInstance, deps: AppDeps, pools = deps.forYouPools): void {
   registerLibraryRoutes(app, deps);
   registerCollectionRoutes(app, deps);
   registerAuthorRoutes(app, deps);

@@ -1,0 +1,101 @@
+/**
+ * Tuning for the recommender (`node --import tsx bench/recommend/tune.ts '{"c":0.02}' …`): the
+ * same files and metrics as bench/recommend.bench.ts, but on draws with other seeds than the
+ * reported ones, so that the committed figures are not the ones the options were chosen on.
+ * Needs the vectors that `bench:recommend -- --reuse-vectors` keeps in /tmp. Prints only.
+ */
+import { DEFAULT_KEYWORD_OPTIONS } from "../../src/recommend/keywords.ts";
+import { DEFAULT_RANK_OPTIONS, type RankOptions } from "../../src/recommend/rank.ts";
+import { similarity } from "../../src/recommend/similarity.ts";
+import { REVIEW_FILES, type Review, readReview } from "./data.ts";
+import { averagePrecision, mean, recallAt } from "./metrics.ts";
+import { buildCorpus, oursRanking } from "./ours.ts";
+import { baselineRanking, draw, storedVectors } from "./run.ts";
+import { tfidfMatrix } from "./sanity-baseline.ts";
+
+const TUNE_SEED = 90_000;
+const DRAWS = 5;
+const bigrams = process.argv.includes("--unigrams") ? false : DEFAULT_KEYWORD_OPTIONS.bigrams;
+const maxDfArg = process.argv.find((a) => a.startsWith("--maxdf="));
+const maxDfShare = maxDfArg ? Number(maxDfArg.slice(8)) : DEFAULT_KEYWORD_OPTIONS.maxDfShare;
+const configs = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith("--"))
+  .map((a) => JSON.parse(a) as Partial<RankOptions>);
+if (configs.length === 0) configs.push({});
+const withOptions = (o: Partial<RankOptions>): RankOptions => ({
+  ...DEFAULT_RANK_OPTIONS,
+  ...o,
+  interests: { ...DEFAULT_RANK_OPTIONS.interests, ...(o.interests ?? {}) },
+});
+
+const reviews = REVIEW_FILES.map(readReview);
+const prepared = (r: Review) => {
+  const corpus = buildCorpus(r.records, storedVectors(r.name), { maxDfShare, bigrams });
+  const ids = r.records.map((x) => x.id);
+  return { corpus, ids, x: tfidfMatrix(r.records.map((x) => `${x.title} ${x.abstract}`)) };
+};
+const files = reviews.map((r) => ({ r, p: prepared(r) }));
+const merged: Review = { name: "merged", records: reviews.flatMap((r) => r.records) };
+const pool = prepared(merged);
+const includedOf = (r: Review) => r.records.filter((x) => x.included).map((x) => x.id);
+
+// How alike seeds of one interest are, against seeds of two different interests.
+const within: number[] = [];
+const across: number[] = [];
+for (let d = 0; d < DRAWS; d++) {
+  const seedsBy = reviews.map((r, i) => draw(includedOf(r), 5, TUNE_SEED + 7000 + 10 * d + i));
+  for (const [i, a] of seedsBy.entries())
+    for (const [j, b] of seedsBy.entries())
+      for (const x of a)
+        for (const y of b)
+          if (x < y && j >= i)
+            (i === j ? within : across).push(
+              similarity(pool.corpus.features.get(x) as never, pool.corpus.features.get(y) as never),
+            );
+}
+console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}`);
+console.log(
+  `seed similarity: within an interest ${mean(within).toFixed(3)}, across ${mean(across).toFixed(3)}`,
+);
+
+const baseAp = new Map<string, number>();
+const baseMerged: string[][] = [];
+for (const o of configs) {
+  const opts = withOptions(o);
+  const cells: string[] = [];
+  for (const { r, p } of files)
+    for (const k of [5, 10]) {
+      const ours: number[] = [];
+      const base: number[] = [];
+      for (let d = 0; d < DRAWS; d++) {
+        const seeds = draw(includedOf(r), k, TUNE_SEED + 1000 * k + d);
+        const relevant = new Set(includedOf(r).filter((id) => !seeds.includes(id)));
+        ours.push(averagePrecision(oursRanking(p.corpus, seeds, opts), relevant));
+        const key = `${r.name}|${k}|${d}`;
+        if (!baseAp.has(key)) baseAp.set(key, averagePrecision(baselineRanking(p.ids, p.x, seeds), relevant));
+        base.push(baseAp.get(key) as number);
+      }
+      cells.push(
+        `${r.name.slice(0, 4)} k${k} ${mean(ours).toFixed(3)}/${mean(base).toFixed(3)}=×${(mean(ours) / mean(base)).toFixed(2)}`,
+      );
+    }
+  const recall = reviews.map(() => [] as number[]);
+  const baseRecall = reviews.map(() => [] as number[]);
+  for (let d = 0; d < DRAWS; d++) {
+    const seedsBy = reviews.map((r, i) => draw(includedOf(r), 5, TUNE_SEED + 7000 + 10 * d + i));
+    const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts);
+    const base = baseMerged[d] ?? baselineRanking(pool.ids, pool.x, seedsBy.flat());
+    baseMerged[d] = base;
+    reviews.forEach((r, i) => {
+      const relevant = new Set(includedOf(r).filter((id) => !seedsBy[i].includes(id)));
+      recall[i].push(recallAt(ranking, relevant, 20));
+      baseRecall[i].push(recallAt(base, relevant, 20));
+    });
+  }
+  console.log(JSON.stringify(o));
+  console.log(`  ${cells.join("  ")}`);
+  console.log(
+    `  merged recall@20 ${recall.map((x) => mean(x).toFixed(3)).join(" / ")} baseline ${baseRecall.map((x) => mean(x).toFixed(3)).join(" / ")}`,
+  );
+}

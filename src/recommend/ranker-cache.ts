@@ -1,0 +1,53 @@
+import type { CandidatePool } from "./pool.ts";
+import type { Boost, Interest, Reason } from "./types.ts";
+
+/**
+ * A person's ranking over one candidate pool, as training left it: their interests, and every
+ * candidate it scored (pool index, score, interest) best first. What a request still does on top
+ * is per-request: drop what the person has seen since, take turns at the top, load the papers.
+ */
+export interface CachedRanking {
+  /** The person's signal version it was trained at (recommend_signal_versions). */
+  version: string;
+  /** Cold start: no signal at all, so trending papers are shown. */
+  cold: boolean;
+  interests: Interest[];
+  scored: { index: number; score: number; interest: number }[];
+  boosts: Map<string, Boost[]>;
+  /** Each shown candidate's reasons, worked out once (by pool index). */
+  reasons: Map<number, Reason[]>;
+}
+
+export const MAX_CACHED_PEOPLE = 2000;
+
+/**
+ * Trained rankings in memory, per pool (a rebuilt pool has new papers and a new keyword space,
+ * so its rankings start afresh) and per person, least recently used dropped first. A ranking is
+ * reused while the person's signal version is the one it was trained at; any vote, save,
+ * dismissal or follow moves the version (a trigger), on whichever node it happened.
+ */
+export class RankerCache {
+  private readonly byPool = new WeakMap<CandidatePool, Map<number, CachedRanking>>();
+
+  constructor(private readonly maxPeople = MAX_CACHED_PEOPLE) {}
+
+  get(pool: CandidatePool, userId: number, version: string): CachedRanking | undefined {
+    const people = this.byPool.get(pool);
+    const hit = people?.get(userId);
+    if (!people || !hit || hit.version !== version) return undefined;
+    people.delete(userId);
+    people.set(userId, hit);
+    return hit;
+  }
+
+  set(pool: CandidatePool, userId: number, ranking: CachedRanking): void {
+    let people = this.byPool.get(pool);
+    if (!people) {
+      people = new Map();
+      this.byPool.set(pool, people);
+    }
+    people.delete(userId);
+    people.set(userId, ranking);
+    while (people.size > this.maxPeople) people.delete(people.keys().next().value as number);
+  }
+}
