@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { type Clock, systemClock } from "../clock.ts";
+import { retryAfterMs, withRetries } from "../http/retry.ts";
 
 /**
  * The one way Daily Papers talks to arXiv: a single keep-alive connection, a pause between
@@ -67,30 +68,45 @@ export function createPoliteClient(options: PoliteOptions): PoliteClient {
   }
 
   async function get<T>(url: string, check?: (res: HttpResponse) => T): Promise<T> {
-    let lastError = "";
     let extraWait = 0;
-    for (let attempt = 1; attempt <= maxTries; attempt++) {
-      await pace(extraWait);
-      try {
-        const res = await requestOnce(url, agents, options);
-        if (res.status >= 500) {
-          throw new TransientError(
-            `HTTP ${res.status}${res.status === 503 ? " (service unavailable)" : ""}`,
-            retryAfterMs(res.headers["retry-after"], clock.now()),
-          );
-        }
-        const out = check ? check(res) : (res as T);
-        lastDone = clock.now();
-        return out;
-      } catch (err) {
-        lastDone = clock.now();
-        if (!(err instanceof TransientError)) throw err;
-        lastError = err.message;
-        const backoff = Math.min(cap, base * 2 ** (attempt - 1));
-        extraWait = err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, cap * 10) : backoff;
-      }
+    try {
+      return await withRetries(
+        async () => {
+          await pace(extraWait);
+          try {
+            const res = await requestOnce(url, agents, options);
+            if (res.status >= 500)
+              throw new TransientError(
+                `HTTP ${res.status}${res.status === 503 ? " (service unavailable)" : ""}`,
+                retryAfterMs(res.headers["retry-after"], clock.now()),
+              );
+            return check ? check(res) : (res as T);
+          } finally {
+            lastDone = clock.now();
+          }
+        },
+        {
+          retries: maxTries - 1,
+          backoffMs: base,
+          capMs: cap,
+          clock,
+          wait: async (ms) => {
+            extraWait = ms;
+          },
+          retryable: (err) => err instanceof TransientError,
+          // A server's own wait replaces the backoff (within reason), after the usual pause.
+          waitAskedMs: (err) =>
+            err instanceof TransientError && err.retryAfterMs !== undefined
+              ? Math.min(err.retryAfterMs, cap * 10)
+              : undefined,
+        },
+      );
+    } catch (err) {
+      if (!(err instanceof TransientError)) throw err;
+      throw new HttpGiveUpError(
+        `${hostOf(url)} failed ${maxTries} times in a row; last error: ${err.message}`,
+      );
     }
-    throw new HttpGiveUpError(`${hostOf(url)} failed ${maxTries} times in a row; last error: ${lastError}`);
   }
 
   return {
@@ -108,15 +124,6 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
-}
-
-/** Retry-After is either seconds or an HTTP date. */
-export function retryAfterMs(header: string | string[] | undefined, nowMs: number): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 function requestOnce(
@@ -160,7 +167,10 @@ function requestOnce(
     );
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", (err: NodeJS.ErrnoException) => {
-      reject(new TransientError(`network error: ${err.code ?? err.message}`));
+      // A name that does not resolve is a wrong URL, not a blip: say so at once.
+      if (err.code === "ENOTFOUND")
+        reject(new HttpGiveUpError(`${u.host} does not resolve (ENOTFOUND): check the URL`));
+      else reject(new TransientError(`network error: ${err.code ?? err.message}`));
     });
   });
 }

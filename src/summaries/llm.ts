@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "../clock.ts";
+import { retryAfterMs, withRetries } from "../http/retry.ts";
 import { openAiEndpoint } from "../search/embed/remote.ts";
 
 /**
@@ -6,8 +7,8 @@ import { openAiEndpoint } from "../search/embed/remote.ts";
  * llama.cpp server), used to write one-sentence paper summaries. Transient failures (network,
  * timeout, 429, 5xx) are retried with exponential backoff, honouring Retry-After; an answer
  * that is not a chat completion with text is an error that is not retried. The key goes only
- * into the Authorization header. (Kept minimal on purpose: the project's shared retrying HTTP
- * client, once it lands, should replace the loop below.)
+ * into the Authorization header. Retries go through http/retry.ts, like every
+ * outbound client.
  */
 export class LlmError extends Error {
   constructor(
@@ -44,17 +45,19 @@ export class LlmClient {
   }
 
   async summarize(title: string, abstract: string): Promise<string> {
-    const retries = this.opts.retries ?? 3;
-    const clock = this.opts.clock ?? systemClock;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.ask(`Title: ${title}\n\nAbstract: ${abstract}`);
-      } catch (err) {
-        const e = err instanceof LlmError ? err : new LlmError(String(err), true);
-        if (!e.retryable || attempt >= retries) throw e;
-        await clock.sleep(e.retryAfterMs ?? (this.opts.backoffMs ?? 1000) * 2 ** attempt);
-      }
-    }
+    return withRetries(
+      () =>
+        this.ask(`Title: ${title}\n\nAbstract: ${abstract}`).catch((err) => {
+          throw err instanceof LlmError ? err : new LlmError(String(err), true);
+        }),
+      {
+        retries: this.opts.retries ?? 3,
+        backoffMs: this.opts.backoffMs ?? 1000,
+        clock: this.opts.clock,
+        retryable: (err) => err instanceof LlmError && err.retryable,
+        waitAskedMs: (err) => (err instanceof LlmError ? err.retryAfterMs : undefined),
+      },
+    );
   }
 
   private async ask(prompt: string): Promise<string> {
@@ -89,11 +92,11 @@ export class LlmClient {
     }
     const body = await res.text().catch(() => "");
     if (!res.ok) {
-      const after = Number(res.headers.get("retry-after"));
+      const after = retryAfterMs(res.headers.get("retry-after"), (this.opts.clock ?? systemClock).now());
       throw new LlmError(
         `the chat endpoint answered HTTP ${res.status}: ${body.slice(0, 200).replace(/\s+/g, " ")}`,
         res.status === 429 || res.status >= 500,
-        Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 120_000) : undefined,
+        after === undefined ? undefined : Math.min(after, 120_000),
       );
     }
     let text: unknown;

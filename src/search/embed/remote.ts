@@ -1,4 +1,5 @@
-import { systemClock } from "../../clock.ts";
+import { type Clock, systemClock } from "../../clock.ts";
+import { retryAfterMs, withRetries } from "../../http/retry.ts";
 /**
  * Client for an OpenAI-compatible embeddings endpoint (OpenAI, Ollama, vLLM,
  * text-embeddings-inference): batches inputs, retries transient failures (network errors,
@@ -10,6 +11,8 @@ export class EmbeddingError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** A wait the endpoint asked for (Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "EmbeddingError";
@@ -25,6 +28,7 @@ export interface RemoteOptions {
   timeoutMs?: number;
   retries?: number;
   backoffMs?: number;
+  clock?: Clock;
 }
 
 /** An OpenAI-compatible resource's address from a base URL, a `/v1` URL or the full address. */
@@ -49,11 +53,14 @@ function unit(values: number[]): Float32Array {
 
 export class RemoteEmbeddingClient {
   private readonly endpoint: string;
-  private readonly opts: Required<Omit<RemoteOptions, "apiKey">> & { apiKey?: string };
+  private readonly opts: Required<Omit<RemoteOptions, "apiKey" | "clock">> & {
+    apiKey?: string;
+    clock: Clock;
+  };
 
   constructor(opts: RemoteOptions) {
     this.endpoint = embeddingsUrl(opts.url);
-    this.opts = { batchSize: 64, timeoutMs: 30_000, retries: 3, backoffMs: 500, ...opts };
+    this.opts = { batchSize: 64, timeoutMs: 30_000, retries: 3, backoffMs: 500, clock: systemClock, ...opts };
   }
 
   /** Unit vectors for the texts, in order. */
@@ -64,17 +71,20 @@ export class RemoteEmbeddingClient {
     return out;
   }
 
-  private async withRetries(batch: string[]): Promise<Float32Array[]> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.request(batch);
-      } catch (err) {
-        const e = err instanceof EmbeddingError ? err : new EmbeddingError(String(err), true);
-        if (!e.retryable || attempt >= this.opts.retries) throw e;
-        const wait = (e as EmbeddingError & { retryAfterMs?: number }).retryAfterMs;
-        await systemClock.sleep(wait ?? this.opts.backoffMs * 2 ** attempt);
-      }
-    }
+  private withRetries(batch: string[]): Promise<Float32Array[]> {
+    return withRetries(
+      () =>
+        this.request(batch).catch((err) => {
+          throw err instanceof EmbeddingError ? err : new EmbeddingError(String(err), true);
+        }),
+      {
+        retries: this.opts.retries,
+        backoffMs: this.opts.backoffMs,
+        clock: this.opts.clock,
+        retryable: (err) => err instanceof EmbeddingError && err.retryable,
+        waitAskedMs: (err) => (err instanceof EmbeddingError ? err.retryAfterMs : undefined),
+      },
+    );
   }
 
   private async request(batch: string[]): Promise<Float32Array[]> {
@@ -103,15 +113,12 @@ export class RemoteEmbeddingClient {
     if (!res.ok) {
       const detail = body.slice(0, 200).replace(/\s+/g, " ");
       const retryable = res.status === 429 || res.status >= 500;
-      const e = new EmbeddingError(
+      const after = retryAfterMs(res.headers.get("retry-after"), this.opts.clock.now());
+      throw new EmbeddingError(
         `${where} answered HTTP ${res.status}: ${detail}`,
         retryable,
-      ) as EmbeddingError & {
-        retryAfterMs?: number;
-      };
-      const after = Number(res.headers.get("retry-after"));
-      if (Number.isFinite(after) && after > 0) e.retryAfterMs = Math.min(after * 1000, 60_000);
-      throw e;
+        after === undefined ? undefined : Math.min(after, 60_000),
+      );
     }
     let data: { index?: number; embedding?: unknown }[];
     try {
