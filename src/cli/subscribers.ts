@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadConfig } from "../config.ts";
 import { parseEmail } from "../email/address.ts";
 import {
   confirmSubscriber,
@@ -47,6 +48,11 @@ export function registerSubscriberCommands(program: Command): void {
     .action(async (email: string, opts: { confirmed?: boolean; topic?: string[] }) => {
       const parsed = parseEmail(email);
       if (!parsed.ok) throw new CliError(parsed.error);
+      // Without SMTP the mail would only be logged while the address's hourly slot is used up.
+      if (!opts.confirmed && !loadConfig().smtpUrl)
+        throw new CliError(
+          "SMTP_URL is not set for this command, so no confirmation mail could go out: set it (as the server has it), or add --confirmed for an address that already agreed",
+        );
       await withDelivery(async (d) => {
         const topics = [];
         for (const slug of opts.topic ?? []) {

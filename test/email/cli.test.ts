@@ -13,6 +13,10 @@ let smtp: TestSmtp;
 
 /** The real CLI in a child process, on a PGlite data dir; async, so the SMTP server here keeps answering. */
 function cli(...args: string[]): Promise<CliResult> {
+  return cliWithout(null, ...args);
+}
+
+function cliWithout(unset: string | null, ...args: string[]): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dir,
@@ -22,6 +26,7 @@ function cli(...args: string[]): Promise<CliResult> {
     SECRET: "cli-test-secret",
   };
   delete env.DATABASE_URL;
+  if (unset) delete env[unset];
   return runCli(args, env);
 }
 
@@ -43,6 +48,10 @@ test("topics, subscribers and digests from the command line", async () => {
 
   const bob = await cli("subscribers", "add", "bob@example.org", "--confirmed", "--topic", "medical-ai");
   assert.equal(bob.code, 0, bob.stderr);
+  // Without SMTP nothing could be mailed: refused before the address's hourly slot is used.
+  const refused = await cliWithout("SMTP_URL", "subscribers", "add", "carol@example.org");
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^error: SMTP_URL is not set for this command/);
   const carol = await cli("subscribers", "add", "carol@example.org");
   assert.equal(carol.code, 0, carol.stderr);
   const confirm = await smtp.nextMessage();
