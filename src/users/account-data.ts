@@ -171,6 +171,13 @@ async function deleteOwnedRows(tx: Queryable, userId: number): Promise<void> {
       order by 1, 2`,
   );
   // Both names come from the catalogue, quoted by Postgres (regclass::text, quote_ident).
-  for (const { tableName, columnName } of owned)
-    await tx.query(`delete from ${tableName} where ${columnName} = $1`, [userId]);
+  // Deleting some rows makes triggers write others (the for-you signal version of a deleted
+  // save), so passes repeat until one deletes nothing.
+  for (let pass = 0; pass < 5; pass++) {
+    let deleted = 0;
+    for (const { tableName, columnName } of owned)
+      deleted += (await tx.query(`delete from ${tableName} where ${columnName} = $1 returning 1`, [userId]))
+        .length;
+    if (deleted === 0) return;
+  }
 }
