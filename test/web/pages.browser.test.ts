@@ -217,13 +217,12 @@ describe("the site in Chromium", () => {
       assert.equal((await current()).card, ids[0]);
 
       const count = tab.locator(`.paper-card[data-arxiv-id="${IDS.A}"] .votes .count`);
-      const voteForm = `document.querySelector('.paper-card[data-arxiv-id="${IDS.A}"] form.vote-form')`;
+      // Locators wait without evaluating strings in the page, which its CSP forbids.
+      const voteForm = `.paper-card[data-arxiv-id="${IDS.A}"] form.vote-form`;
       await tab.keyboard.press("u");
-      await tab.waitForFunction(
-        `${voteForm}.classList.contains("upvoted") && ${voteForm}.querySelector(".count").textContent === "58"`,
-      );
+      await tab.locator(`${voteForm}.upvoted .count`, { hasText: /^58$/ }).waitFor();
       await tab.keyboard.press("u");
-      await tab.waitForFunction(`!${voteForm}.classList.contains("upvoted")`);
+      await tab.locator(`${voteForm}:not(.upvoted)`).waitFor();
       assert.equal(await count.textContent(), "57", "u again takes the upvote back");
 
       await tab.keyboard.press("?");
