@@ -7,13 +7,7 @@ import { html, type SafeHtml } from "../html.ts";
 import { keywordChips } from "../summaries/section.ts";
 import { periodPath } from "./feed-view.ts";
 import { formatDay, submitterOrSource } from "./format.ts";
-import {
-  type CardContext,
-  categoryChips,
-  commentCount,
-  hfCommentsLink,
-  renderVoteControl,
-} from "./paper-card.ts";
+import { type CardContext, categoryChips, commentCount, renderVoteControl } from "./paper-card.ts";
 import { texHtml } from "./tex.ts";
 
 export interface PaperViewInput {
@@ -120,7 +114,6 @@ export function paperView(v: PaperViewInput): SafeHtml {
         <div><span class="big">${upvotes}</span> upvote${upvotes === 1 ? "" : "s"}</div>
         <div><a href="#discussion"><span class="big">${comments}</span> comment${comments === 1 ? "" : "s"}</a></div>
       </section>
-      ${paper.importedComments > 0 ? html`<p class="side-note">${hfCommentsLink(paper.arxivId, paper.importedComments)}</p>` : ""}
       <section class="side-box"><h2>Submitted</h2>${submissions(entries)}</section>
       <section class="side-box"><h2>Details</h2>${facts(paper)}</section>
       ${v.side}
