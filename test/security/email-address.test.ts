@@ -6,9 +6,10 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { parseEmail } from "../../src/email/address.ts";
 import { anonymous, post } from "../community/helpers.ts";
-import { openTestApp, type TestApp } from "../helpers/app.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { openAppWithSmtp } from "../helpers/app-with-smtp.ts";
 import { testBackends } from "../helpers/db.ts";
-import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
+import type { TestSmtp } from "../helpers/smtp.ts";
 import { tempDir } from "../ingest/helpers.ts";
 
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/email-addresses.json", import.meta.url), "utf8"));
@@ -52,14 +53,11 @@ for (const backend of testBackends()) {
   describe(`email addresses on ${backend}`, () => {
     let t: TestApp;
     let smtp: TestSmtp;
+    let close: () => Promise<void>;
     before(async () => {
-      smtp = await startTestSmtp();
-      t = await openTestApp(backend, { env: { SMTP_URL: smtp.url } });
+      ({ t, smtp, close } = await openAppWithSmtp(backend));
     });
-    after(async () => {
-      await t.close();
-      await smtp.close();
-    });
+    after(() => close());
 
     test("sign-up and subscribe refuse each address with a 400 and store nothing; never a 500", async () => {
       for (const [i, email] of refused.entries()) {

@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { insertUser } from "../../src/users/store.ts";
 import { anonymous, post } from "../community/helpers.ts";
-import { openTestApp, type TestApp } from "../helpers/app.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { openAppWithSmtp } from "../helpers/app-with-smtp.ts";
 import { testBackends } from "../helpers/db.ts";
-import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
+import type { TestSmtp } from "../helpers/smtp.ts";
 
 const fx = JSON.parse(readFileSync(new URL("./fixtures/enumeration.json", import.meta.url), "utf8"));
 const address = (pattern: string, n: number) => pattern.replace("{n}", String(n));
@@ -32,14 +33,11 @@ for (const backend of testBackends()) {
   describe(`no email enumeration on ${backend}`, () => {
     let t: TestApp;
     let smtp: TestSmtp;
+    let close: () => Promise<void>;
     before(async () => {
-      smtp = await startTestSmtp();
-      t = await openTestApp(backend, { env: { SMTP_URL: smtp.url } });
+      ({ t, smtp, close } = await openAppWithSmtp(backend));
     });
-    after(async () => {
-      await t.close();
-      await smtp.close();
-    });
+    after(() => close());
 
     const addUser = (username: string, email: string) =>
       insertUser(t.db, { username, email, passwordHash: "x", verified: true }, new Date());

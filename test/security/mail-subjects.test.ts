@@ -5,7 +5,8 @@ import type { ParsedMail } from "mailparser";
 import { createMailer } from "../../src/email/mailer.ts";
 import { saveTopic } from "../../src/topics/commands.ts";
 import { anonymous, post } from "../community/helpers.ts";
-import { openTestApp, type TestApp } from "../helpers/app.ts";
+import type { TestApp } from "../helpers/app.ts";
+import { openAppWithSmtp } from "../helpers/app-with-smtp.ts";
 import { testBackends } from "../helpers/db.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
 
@@ -33,14 +34,11 @@ for (const backend of testBackends()) {
   describe(`site mail keeps user text out of subjects on ${backend}`, () => {
     let t: TestApp;
     let smtp: TestSmtp;
+    let close: () => Promise<void>;
     before(async () => {
-      smtp = await startTestSmtp();
-      t = await openTestApp(backend, { env: { SMTP_URL: smtp.url } });
+      ({ t, smtp, close } = await openAppWithSmtp(backend));
     });
-    after(async () => {
-      await t.close();
-      await smtp.close();
-    });
+    after(() => close());
 
     test("following an attacker-named topic sends a fixed subject; the name is quoted and short in the body", async () => {
       for (const [i, name] of (fx.topicNames as string[]).entries()) {
