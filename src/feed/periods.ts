@@ -152,6 +152,13 @@ export function addDays(day: string, n: number): string {
   return formatDayNumber(toDayNumber(day) + n);
 }
 
+/** Every feed day of a period, in order. */
+export function daysOf(p: Period): string[] {
+  const days: string[] = [];
+  for (let n = toDayNumber(p.start); n < toDayNumber(p.end); n++) days.push(formatDayNumber(n));
+  return days;
+}
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const LONG_MONTHS = [
   "January",

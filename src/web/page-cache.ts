@@ -1,18 +1,26 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Queryable } from "../db/client.ts";
+import { ANY_VOTE, type Seen, SiteChanges } from "./site-changes.ts";
 
 /**
  * Anonymous pages rendered once and served from memory until something they show changes.
  * Rendering a feed or paper page costs several queries and milliseconds of templating; most
- * visitors are anonymous and see the same bytes. Each request still asks the database for one
- * number, `site_version` (a one-row table that writers bump at commit, see migration 0035), so
- * a vote or a comment committed on any web node is on the next anonymous page load everywhere.
+ * visitors are anonymous and see the same bytes. Writers record, at commit, what each change
+ * touched (migration 0250: the whole site, or one paper, its feed days and the vote rankings);
+ * before serving a stored page this node reads the changes made since it last looked
+ * (site-changes.ts, one shared read for all the requests waiting), so a vote or a comment
+ * committed on any web node is on the next anonymous page load everywhere, while a vote on one
+ * paper leaves the other papers' pages and the other days' feeds cached.
+ *
+ * What a page depends on is declared by its handler (`pageDependsOn`): a paper page on its
+ * paper, a feed on its days, search results on the papers they list. A page that declares
+ * nothing depends on every vote, which is right for rankings by votes and safe for the rest.
  *
  * What stays personal: a signed-in visitor (or one holding a session cookie) is never served
  * from or stored in the cache; the CSRF token in a page's forms is replaced by a marker when
  * stored and by the visitor's own token when served; other cookies (theme, layout) are part of
- * the key. Entries also expire after `ttlMs`, which bounds what the number does not track
+ * the key. Entries also expire after `ttlMs`, which bounds what the changes do not track
  * (time passing on the trending page, similar papers as vectors arrive).
  */
 export interface PageCacheOptions {
@@ -25,7 +33,8 @@ export interface PageCacheOptions {
 }
 
 interface Entry {
-  version: number;
+  seen: Seen;
+  scopes: readonly string[];
   storedAt: number;
   body: string;
   headers: Record<string, string>;
@@ -56,7 +65,7 @@ const PER_RESPONSE = new Set(["set-cookie", "content-length", "date", "connectio
 
 declare module "fastify" {
   interface FastifyRequest {
-    pageCacheSlot: { key: string; version: number } | null;
+    pageCacheSlot: { key: string; seen: Seen; scopes: string[] | null } | null;
   }
 }
 
@@ -67,6 +76,7 @@ export async function registerPageCache(app: FastifyInstance, opts: PageCacheOpt
   const routes = new Set(opts.routes);
   // Unguessable, so no page content can contain it by accident or on purpose.
   const marker = `dp-csrf-${randomBytes(12).toString("hex")}`;
+  const changes = new SiteChanges(opts.db);
 
   app.decorateRequest("pageCacheSlot", null);
 
@@ -74,17 +84,24 @@ export async function registerPageCache(app: FastifyInstance, opts: PageCacheOpt
   app.addHook("onRequest", async (req, reply) => {
     if ((req.method !== "GET" && req.method !== "HEAD") || !routes.has(req.routeOptions.url ?? "")) return;
     if (req.cookies?.[SESSION_COOKIE] || req.pageContext?.user) return;
-    const version = await siteVersion(opts.db);
+    let seen: Seen;
+    try {
+      seen = await changes.seen();
+    } catch (err) {
+      // Without knowing what changed, render this page afresh and keep nothing.
+      req.log.warn({ err }, "page cache: could not read the site's changes");
+      return;
+    }
     const key = cacheKey(req);
     const hit = cache.get(key);
-    if (hit && hit.version === version && now() - hit.storedAt < ttl) {
+    if (hit && now() - hit.storedAt < ttl && changes.unchangedSince(hit.seen, hit.scopes)) {
       reply.header("etag", hit.etag).header("x-cache", "hit");
       for (const [k, v] of Object.entries(hit.headers)) reply.header(k, v);
       if (req.headers["if-none-match"] === hit.etag) return reply.code(304).send();
       const token = req.pageContext?.csrfToken ?? "";
       return reply.code(200).send(hit.body.replaceAll(marker, token));
     }
-    req.pageCacheSlot = { key, version };
+    req.pageCacheSlot = { key, seen, scopes: null };
   });
 
   app.addHook("onSend", async (req, reply, payload) => {
@@ -92,19 +109,24 @@ export async function registerPageCache(app: FastifyInstance, opts: PageCacheOpt
     if (!slot || reply.statusCode !== 200 || typeof payload !== "string") return payload;
     const token = req.pageContext?.csrfToken;
     const body = token ? payload.replaceAll(token, marker) : payload;
-    const etag = `W/"${slot.version}-${createHash("sha1").update(body).digest("base64url").slice(0, 16)}"`;
+    const etag = `W/"${slot.seen.version}-${createHash("sha1").update(body).digest("base64url").slice(0, 16)}"`;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(reply.getHeaders()))
       if (v !== undefined && !PER_RESPONSE.has(k)) headers[k] = Array.isArray(v) ? v.join(", ") : String(v);
-    cache.set(slot.key, { version: slot.version, storedAt: now(), body, headers, etag }, body.length);
+    const scopes = slot.scopes ?? [ANY_VOTE];
+    cache.set(slot.key, { seen: slot.seen, scopes, storedAt: now(), body, headers, etag }, body.length);
     reply.header("etag", etag).header("x-cache", "miss");
     return payload;
   });
 }
 
-async function siteVersion(db: Queryable): Promise<number> {
-  const [row] = await db.query<{ version: number }>("select version from site_version");
-  return row?.version ?? 0;
+/**
+ * Says what the page being rendered shows (scopes from site-changes.ts), so that it stays
+ * cached through changes elsewhere. Call it with everything the page shows; calls add up.
+ */
+export function pageDependsOn(req: FastifyRequest, scopes: Iterable<string>): void {
+  const slot = req.pageCacheSlot;
+  if (slot) slot.scopes = [...(slot.scopes ?? []), ...scopes];
 }
 
 /** The URL as the visitor asked for it, and every cookie that can change the page (not the session or CSRF ones). */

@@ -61,6 +61,62 @@ for (const backend of testBackends()) {
       }
     });
 
+    test("a vote or a comment leaves cached the pages that do not show its paper", async () => {
+      const t = await openTestApp(backend, { env: { SECRET: TEST_SECRET } });
+      try {
+        const a = await makePaper(t.db, { title: "Capybaras in the wild", importedUpvotes: 3 });
+        const b = await makePaper(t.db, { title: "Wombats at dusk", importedUpvotes: 5 });
+        await insertEntry(t.db, { arxivId: a.arxivId, feedDate: "2024-08-01", origin: "local" });
+        await insertEntry(t.db, { arxivId: b.arxivId, feedDate: "2024-08-02", origin: "local" });
+        // Made first: a new account is a change any page may show.
+        const voter = await makeUser(t.db);
+        const anon = { cookie: anonymous().cookie };
+        const load = (url: string) => t.app.inject({ url, headers: anon });
+        const pages = {
+          paperA: `/papers/${a.arxivId}`,
+          paperB: `/papers/${b.arxivId}`,
+          dayA: "/papers/date/2024-08-01",
+          dayB: "/papers/date/2024-08-02",
+          monthBoth: "/papers/month/2024-08",
+          searchB: "/search?q=wombats&mode=keyword",
+          apiSearchB: "/api/papers/search?q=wombats",
+          trending: "/papers/trending",
+        };
+        for (const url of Object.values(pages)) {
+          assert.equal((await load(url)).statusCode, 200, url);
+          assert.equal((await load(url)).headers["x-cache"], "hit", url);
+        }
+        const countOnPaperPage = async (url: string) => votes((await load(url)).body);
+        const beforeA = votes((await load(pages.paperA)).body);
+
+        const v = await post(t.app, voter, "/upvote", { arxiv_id: a.arxivId, vote: "1" });
+        assert.ok(v.statusCode < 400, `vote: ${v.statusCode}`);
+        const cacheOf = async (url: string) => (await load(url)).headers["x-cache"];
+        // What shows paper A (its page, its day, the month, a ranking by votes) is rendered anew...
+        for (const url of [pages.paperA, pages.dayA, pages.monthBoth, pages.trending])
+          assert.equal(await cacheOf(url), "miss", url);
+        assert.equal(await countOnPaperPage(pages.paperA), beforeA + 1);
+        // ...and what does not stays in memory.
+        for (const url of [pages.paperB, pages.dayB, pages.searchB, pages.apiSearchB])
+          assert.equal(await cacheOf(url), "hit", url);
+
+        const c = await post(t.app, voter, "/comments", { arxiv_id: b.arxivId, body: "Wombats, at last" });
+        assert.ok(c.statusCode < 400, `comment: ${c.statusCode}`);
+        const pageB = await load(pages.paperB);
+        assert.equal(pageB.headers["x-cache"], "miss");
+        assert.match(pageB.body, /Wombats, at last/);
+        assert.equal(await cacheOf(pages.dayB), "miss", "the day's cards count comments");
+        assert.equal(await cacheOf(pages.paperA), "hit");
+
+        // A change any page may show (here a paper's title) renders everything anew.
+        await makePaper(t.db, { ...a, title: "Capybaras, renamed" });
+        assert.equal(await cacheOf(pages.paperB), "miss");
+        assert.match((await load(pages.dayA)).body, /Capybaras, renamed/);
+      } finally {
+        await t.close();
+      }
+    });
+
     if (backend === "postgres")
       test("a comment made through one web node shows on the next anonymous load of another", async () => {
         const a = await openTestApp(backend, { env: { SECRET: TEST_SECRET } });

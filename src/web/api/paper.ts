@@ -7,6 +7,8 @@ import { paperById } from "../../papers/store.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
 import { text } from "../fields.ts";
+import { pageDependsOn } from "../page-cache.ts";
+import { paperScope } from "../site-changes.ts";
 import { requestOrigin } from "./origin.ts";
 import { presentPaperDetail } from "./presenters.ts";
 import { errorResponse, jsonResponse, PaperDetail } from "./shapes.ts";
@@ -43,6 +45,7 @@ export function registerPaperApi(app: FastifyInstance, deps: AppDeps): void {
       );
     const paper = await paperById(deps.db, parsed.id);
     if (!paper) throw new HttpError(404, `Paper ${parsed.id} is not indexed.`, "id");
+    pageDependsOn(req, [paperScope(paper.arxivId)]);
     const entries = await feedEntriesOfPaper(deps.db, paper.arxivId);
     return presentPaperDetail(paper, entries[0] ?? null, requestOrigin(req));
   });

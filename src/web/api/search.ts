@@ -7,6 +7,8 @@ import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../errors.ts";
 import { oneOf, text, wholeNumber } from "../fields.ts";
+import { pageDependsOn } from "../page-cache.ts";
+import { paperScope } from "../site-changes.ts";
 import { presentDailyItem } from "./presenters.ts";
 import { errorResponse, type HfSearchHit, jsonResponse, SearchHit } from "./shapes.ts";
 
@@ -47,6 +49,7 @@ export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
     const base = deps.config.baseUrl;
     if (result.query.arxivId) {
       const paper = await paperById(deps.db, result.query.arxivId);
+      pageDependsOn(req, [paperScope(result.query.arxivId)]);
       const hit: HfSearchHit[] = paper
         ? [
             {
@@ -59,6 +62,10 @@ export function registerSearchApi(app: FastifyInstance, deps: AppDeps): void {
       return hit;
     }
     const rows = await hitsWithPapers(deps.db, result);
+    pageDependsOn(
+      req,
+      rows.map((r) => paperScope(r.paper.arxivId)),
+    );
     return rows.map(
       (r): HfSearchHit => ({
         ...presentDailyItem(r.paper, null, base),

@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type Period, type PeriodKind, periodContaining, periodLabel } from "../../feed/periods.ts";
+import { daysOf, type Period, type PeriodKind, periodContaining, periodLabel } from "../../feed/periods.ts";
 import { feedQuery, latestFeedDate, neighbourFeedDates } from "../../feed/queries.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
 import { pageNumber, period as periodField } from "../fields.ts";
 import { html } from "../html.ts";
 import { page, siteOf } from "../layout.ts";
+import { pageDependsOn } from "../page-cache.ts";
+import { dayScope } from "../site-changes.ts";
 import {
   emptyFeed,
   feedHeader,
@@ -66,6 +68,8 @@ async function renderPeriod(
   page1 = 1,
 ) {
   const pageIndex = page1 - 1;
+  // The period's cards and their order by votes; which days have entries is a '*' change.
+  pageDependsOn(req, daysOf(period).map(dayScope));
   const [{ items, hasNext }, neighbours, total] = await Promise.all([
     feedQuery().between(period.start, period.end).page(deps.db, pageIndex, PAGE_SIZE),
     neighbourFeedDates(deps.db, period.start, period.end),

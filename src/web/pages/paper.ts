@@ -10,7 +10,9 @@ import { HttpError } from "../errors.ts";
 import { text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
+import { pageDependsOn } from "../page-cache.ts";
 import { renderPaperSections } from "../paper-sections.ts";
+import { paperScope } from "../site-changes.ts";
 import { snippet } from "../views/format.ts";
 import { cardContext } from "../views/paper-card.ts";
 import { paperMarkdown } from "../views/paper-markdown.ts";
@@ -40,6 +42,8 @@ export function registerPaperPages(app: FastifyInstance, deps: AppDeps): void {
     if (raw !== parsed.id) return reply.redirect(`/papers/${parsed.id}${suffix}`, 301);
     const paper = await paperById(deps.db, parsed.id);
     if (!paper) return notFound(reply, req, parsed.id);
+    // Its counts and its discussion (the similar papers in the sidebar show only titles).
+    pageDependsOn(req, [paperScope(paper.arxivId)]);
     if (variant === "thumbnail")
       return reply
         .type("image/svg+xml")

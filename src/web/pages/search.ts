@@ -9,6 +9,8 @@ import { feedLinks, searchTopicLinks } from "../delivery/topic-views.ts";
 import { oneOf, pageNumber, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
+import { pageDependsOn } from "../page-cache.ts";
+import { paperScope } from "../site-changes.ts";
 import { cardContext } from "../views/paper-card.ts";
 import {
   expansionNote,
@@ -63,6 +65,11 @@ export function registerSearchPage(app: FastifyInstance, deps: AppDeps): void {
     if (result.query.arxivId)
       return reply.redirect(`/papers/${encodeURIComponent(result.query.arxivId)}`, 302);
     const rows = await hitsWithPapers(deps.db, result);
+    // The ranking reads the papers' text, not their votes: the page shows these papers' counts.
+    pageDependsOn(
+      req,
+      rows.map((r) => paperScope(r.paper.arxivId)),
+    );
     const cards = await cardContext(
       deps.db,
       req,
