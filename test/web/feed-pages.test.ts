@@ -213,6 +213,29 @@ for (const backend of testBackends()) {
       assert.doesNotMatch(badSvg.body, /<script>/);
     });
 
+    test("title cards follow the theme: dark when chosen, both for the media query otherwise", async () => {
+      const background = (svg: string) =>
+        /<rect width="1200" height="630" fill="(#[0-9a-f]{6})"/.exec(svg)?.[1];
+      const light = await get(`/papers/${IDS.A}/thumbnail.svg`);
+      const dark = await get(`/papers/${IDS.A}/thumbnail.svg?theme=dark`);
+      assert.equal(dark.statusCode, 200);
+      assert.match(dark.body, /fill="#e5e7eb"/, "light text on the dark card");
+      assert.notEqual(background(dark.body), background(light.body));
+      const junk = await get(`/papers/${IDS.A}/thumbnail.svg?theme=<x>`);
+      assert.equal(junk.body, light.body, "an unknown theme gives the light card");
+
+      const img = (body: string) => /<a class="thumb"[^>]*>(.*?)<\/a>/s.exec(body)?.[1] ?? "";
+      const system = img((await get("/")).body);
+      assert.match(
+        system,
+        /<source srcset="\/papers\/[^"]+\/thumbnail\.svg\?theme=dark" media="\(prefers-color-scheme: dark\)">/,
+      );
+      const chosen = await t.app.inject({ url: "/", cookies: { dp_theme: "dark" } });
+      assert.match(img(chosen.body), /^<img src="\/papers\/[^"]+\/thumbnail\.svg\?theme=dark"/);
+      const chosenLight = await t.app.inject({ url: "/", cookies: { dp_theme: "light" } });
+      assert.doesNotMatch(img(chosenLight.body), /theme=dark|<source/);
+    });
+
     test("trending ranks the last week's papers by the documented rule and explains it", async () => {
       const res = await get("/papers/trending");
       assert.equal(res.statusCode, 200);

@@ -31,7 +31,14 @@ const SUFFIXES: [Variant, string][] = [
  * URLs redirect to the one canonical address.
  */
 export function registerPaperPages(app: FastifyInstance, deps: AppDeps): void {
-  const route = { schema: { params: z.object({ "*": text(1000) }) }, config: { wildcardParam: "id" } };
+  const route = {
+    schema: {
+      params: z.object({ "*": text(1000) }),
+      // Only the title card reads it; anything else falls back to the light card.
+      querystring: z.object({ theme: z.enum(["light", "dark"]).optional().catch(undefined) }),
+    },
+    config: { wildcardParam: "id" },
+  };
   app.withTypeProvider<ZodTypeProvider>().get("/papers/*", route, async (req, reply) => {
     const rest = req.params["*"];
     const [variant, suffix] = SUFFIXES.find(([, s]) => rest.endsWith(s)) ?? ["page", ""];
@@ -48,7 +55,7 @@ export function registerPaperPages(app: FastifyInstance, deps: AppDeps): void {
       return reply
         .type("image/svg+xml")
         .header("cache-control", "public, max-age=86400")
-        .send(thumbnailSvg(paper));
+        .send(thumbnailSvg(paper, req.query.theme));
     const entries = await feedEntriesOfPaper(deps.db, paper.arxivId);
     const url = `${deps.config.baseUrl}/papers/${paper.arxivId}`;
     if (variant === "markdown")

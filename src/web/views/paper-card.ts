@@ -4,7 +4,7 @@ import type { FeedEntryInfo } from "../../feed/types.ts";
 import { type Paper, totalUpvotes } from "../../papers/types.ts";
 import { shortAuthorLinks } from "../authors/links.ts";
 import { html, type SafeHtml } from "../html.ts";
-import type { FeedView, PageContext } from "../layout.ts";
+import type { FeedView, PageContext, Theme } from "../layout.ts";
 import { snippet, submittedLabel } from "./format.ts";
 import { texHtml } from "./tex.ts";
 
@@ -94,6 +94,17 @@ export interface ListOptions {
   view?: FeedView | "detailed";
 }
 
+/**
+ * The title card in the page's theme: the remembered one, or, when the visitor follows the
+ * system, both, chosen by the media query (an image cannot see the page's colour scheme).
+ */
+function thumbnail(href: string, theme: Theme | undefined): SafeHtml {
+  const img = (t: Theme) =>
+    html`<img src="${href}/thumbnail.svg${t === "dark" ? "?theme=dark" : ""}" alt="" loading="lazy" decoding="async" width="1200" height="630">`;
+  if (theme) return img(theme);
+  return html`<picture><source srcset="${href}/thumbnail.svg?theme=dark" media="(prefers-color-scheme: dark)">${img("light")}</picture>`;
+}
+
 export function paperCard(paper: Paper, opts: CardOptions & { level?: 2 | 3 }): SafeHtml {
   const href = `/papers/${paper.arxivId}`;
   const comments = commentCount(paper);
@@ -101,7 +112,7 @@ export function paperCard(paper: Paper, opts: CardOptions & { level?: 2 | 3 }): 
     opts.highlightedAbstract ?? (opts.showAbstract === false ? null : texHtml(snippet(paper.abstract, 280)));
   const title = html`${opts.rank ? html`<span class="rank">#${opts.rank}</span> ` : ""}<a href="${href}">${opts.highlightedTitle ?? texHtml(paper.title)}</a>`;
   return html`<li class="paper-card" data-arxiv-id="${paper.arxivId}">
-    <a class="thumb" href="${href}" tabindex="-1" aria-hidden="true"><img src="${href}/thumbnail.svg" alt="" loading="lazy" decoding="async" width="1200" height="630"></a>
+    <a class="thumb" href="${href}" tabindex="-1" aria-hidden="true">${thumbnail(href, opts.ctx.page.prefs?.theme)}</a>
     ${renderVoteControl(paper, opts.ctx)}
     <div class="paper-body">
       ${opts.why ? html`<p class="why">${opts.why}</p>` : ""}
