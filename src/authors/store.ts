@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/client.ts";
-import { PAPER_COLUMNS, type PaperRow, paperFromRow } from "../papers/store.ts";
+import { type PaperRow, paperColumns, paperFromRow } from "../papers/columns.ts";
 import type { Paper } from "../papers/types.ts";
 import { authorKey } from "./names.ts";
 
@@ -64,7 +64,7 @@ export async function papersByAuthor(
   opts: { limit: number; offset?: number },
 ): Promise<Paper[]> {
   const rows = await db.query<PaperRow>(
-    `select ${PAPER_COLUMNS} from papers where arxiv_id in (select arxiv_id from paper_authors where author_key = $1)
+    `select ${paperColumns()} from papers where arxiv_id in (select arxiv_id from paper_authors where author_key = $1)
      order by coalesce(published_at, first_seen_at) desc, arxiv_id desc limit $2 offset $3`,
     [key, opts.limit, opts.offset ?? 0],
   );

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 import { SessionGate } from "./gate.ts";
 
 /**
@@ -11,6 +12,11 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Loads rows in COPY's text format (tab-separated, `\N` for NULL, one row a line) into
+   * `table`: the database's bulk path, several times faster than INSERT statements.
+   */
+  copyFrom(table: string, columns: readonly string[], rows: string): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -71,12 +77,17 @@ export async function createPglite(dataDir: string | undefined): Promise<OpenPgl
     async exec(sql: string) {
       await q.exec(sql);
     },
+    async copyFrom(table, columns, rows) {
+      // PGlite has no COPY FROM STDIN; it reads a query's attached blob as the file /dev/blob.
+      await q.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob'`, [], { blob: new Blob([rows]) });
+    },
   });
   const direct = wrap(lite);
   const db: Db = {
     kind: "pglite",
     query: (sql, params) => gate.run(() => direct.query(sql, params)),
     exec: (sql) => gate.run(() => direct.exec(sql)),
+    copyFrom: (table, columns, rows) => gate.run(() => direct.copyFrom(table, columns, rows)),
     // Statements inside run on `tx`, under the gate taken once for the whole transaction.
     transaction: (fn) => gate.run(() => lite.transaction((tx) => fn(wrap(tx)))),
     close: () => gate.run(() => lite.close()),
@@ -105,6 +116,14 @@ export async function openPostgres(target: string | pg.PoolConfig, poolSize = 10
     async exec(sql: string) {
       await c.query(sql);
     },
+    async copyFrom(table, columns, rows) {
+      const client = c instanceof pg.Pool ? await c.connect() : c;
+      try {
+        await copyInto(client, `copy ${table} (${columns.join(", ")}) from stdin`, rows);
+      } finally {
+        if (client !== c) (client as pg.PoolClient).release();
+      }
+    },
   });
   return {
     kind: "postgres",
@@ -125,4 +144,14 @@ export async function openPostgres(target: string | pg.PoolConfig, poolSize = 10
     },
     close: () => pool.end(),
   };
+}
+
+/** One COPY FROM STDIN on a connection; settles once the server has the rows, or refused them. */
+function copyInto(client: pg.PoolClient, sql: string, rows: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFromStdin(sql));
+    stream.on("finish", () => resolve());
+    stream.on("error", reject);
+    stream.end(rows);
+  });
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/client.ts";
-import { PAPER_COLUMNS, type PaperRow, paperFromRow } from "../papers/store.ts";
+import { type PaperRow, paperColumns, paperFromRow } from "../papers/columns.ts";
 import type { FeedEntryInfo, FeedItem, FeedPage } from "./types.ts";
 
 /**
@@ -90,7 +90,7 @@ export class FeedQuery {
         where ${this.where.join(" and ")}
         order by e.arxiv_id, e.feed_date, e.submitted_at
       )
-      select ${PAPER_COLUMNS.replace(/(^|,\s*)(\w+)/g, "$1p.$2")}, ${ENTRY_COLUMNS}
+      select ${paperColumns("p")}, ${ENTRY_COLUMNS}
       from entries e join papers p on p.arxiv_id = e.arxiv_id
       left join users u on u.id = e.submitted_by`;
   }

@@ -70,9 +70,22 @@ function truncate(text: string, max: number): string {
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
-/** Checks and repairs one paper: a reason to skip it, or the paper with what was changed. */
-export function checkPaper(input: PaperInput): Checked {
-  const cleaned = cleanStrings(input);
+/**
+ * JSON text can hold a control character only escaped (\u0001, \b, \f) or, for DEL, raw, and
+ * U+FFFD raw or escaped. Text without any of these needs no cleaning (a look for something that
+ * merely resembles one, such as an escaped backslash before "b", only costs the full walk).
+ */
+const MAY_NEED_CLEANING = /\\u00[01]|\\u007f|\\[bf]|\u007f|\ufffd|\\ufffd/i;
+
+/**
+ * Checks and repairs one paper: a reason to skip it, or the paper with what was changed.
+ * `json`, the JSON text the paper was read from, lets a clean record skip the string walk.
+ */
+export function checkPaper(input: PaperInput, json?: string): Checked {
+  const cleaned =
+    json !== undefined && !MAY_NEED_CLEANING.test(json)
+      ? { value: input, stripped: false, replacement: false }
+      : cleanStrings(input);
   const p: PaperInput = { ...cleaned.value };
   const warnings: string[] = [];
   if (cleaned.stripped) warnings.push("control characters (NUL…) removed");

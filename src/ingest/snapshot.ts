@@ -1,12 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
-import { upsertPapers } from "../papers/store.ts";
+import { mergePaperRows, upsertPapers } from "../papers/store.ts";
 import type { PaperInput, UpsertCounts } from "../papers/types.ts";
 import { sumCounts, writeBatchOrEach } from "./batch-write.ts";
 import { checkpointAdvance, checkpointFor, checkpointStart } from "./checkpoint-store.ts";
-import { checkPaper } from "./limits.ts";
-import { fileLines } from "./lines.ts";
 import {
   addCounts,
   type ImportCounts,
@@ -17,7 +15,8 @@ import {
   issueReporter,
   zeroCounts,
 } from "./report.ts";
-import { paperFromSnapshotLine } from "./snapshot-record.ts";
+import type { SnapshotBatch } from "./snapshot-batches.ts";
+import { inThreadSource, workerSource } from "./snapshot-source.ts";
 
 export interface SnapshotSummary {
   file: string;
@@ -42,20 +41,30 @@ export async function fileFingerprint(file: string): Promise<string> {
   return `${stat.size}:${Math.round(stat.mtimeMs)}`;
 }
 
+/** Files at least this large are parsed on a worker thread; below, starting one costs more. */
+const WORKER_FROM_BYTES = 8 << 20;
+
+export interface SnapshotOptions extends ImportOptions {
+  /** Where lines are parsed: by default a worker thread for large files, unless shared. */
+  parseOn?: "worker" | "main";
+}
+
 /**
  * Streams arXiv's metadata snapshot (JSON lines, plain or gzipped) into the papers table in
- * batches. Each batch commits together with the import's checkpoint, so an interrupted run
+ * batches written with COPY (papers/store.ts mergePaperRows: new papers straight into the
+ * table, known ones through a staging table and one merge). Each batch commits together with
+ * the import's checkpoint, so an interrupted run
  * (abort, crash, kill) resumes after the last committed line, and the totals it reports at
  * the end are those of one uninterrupted run. Re-running a finished import starts over and
- * reports everything unchanged.
+ * reports everything unchanged. Parsing runs on a worker thread for large files, a batch or
+ * two ahead of the database.
  */
 export async function importSnapshot(
   db: Db,
   file: string,
-  options: ImportOptions = {},
+  options: SnapshotOptions = {},
 ): Promise<SnapshotSummary> {
   const abs = path.resolve(file);
-  const name = path.basename(abs);
   const fingerprint = await fileFingerprint(abs);
   const size = Number(fingerprint.split(":")[0]);
   const batchSize = options.batchSize ?? 1000;
@@ -67,83 +76,67 @@ export async function importSnapshot(
   const counts: ImportCounts = { ...zeroCounts(), ...(resume?.counts ?? {}) };
   const report = issueReporter(counts, options);
 
-  let batch: { paper: PaperInput; where: string }[] = [];
-  let lineNo = 0;
-  const commit = async (finished: boolean) => {
+  // A running server's PGlite, reached through its socket, takes no COPY: merge from JSON there.
+  const keepPapers = db.sharedWithServer === true;
+  const onWorker = (options.parseOn ?? (size >= WORKER_FROM_BYTES ? "worker" : "main")) === "worker";
+  const batchOptions = { skip, batchSize, keepPapers };
+  const source =
+    onWorker && !keepPapers ? workerSource(abs, batchOptions) : inThreadSource(abs, batchOptions);
+
+  const commit = async (batch: SnapshotBatch) => {
+    for (const issue of batch.skipped) report.skipped(issue);
+    for (const w of batch.warnings) report.changed(w.where, [w.reason]);
     await db.transaction(async (tx) => {
       const written = await writeBatchOrEach(
         tx,
-        batch,
+        batch.records,
         (t, records) =>
-          upsertPapers(
-            t,
-            records.map((r) => r.paper),
-          ),
+          keepPapers
+            ? upsertPapers(
+                t,
+                records.map((r) => r.paper as PaperInput),
+              )
+            : mergePaperRows(
+                t,
+                records.map((r) => r.row),
+              ),
         (r) => r.where,
         report.skipped,
       );
-      addCounts(counts, sumCounts<UpsertCounts>(written, { inserted: 0, updated: 0, unchanged: 0 }));
-      await checkpointAdvance(tx, "arxiv-snapshot", abs, lineNo, { ...counts }, finished);
+      const zero = { inserted: 0, updated: 0, unchanged: batch.duplicates };
+      addCounts(counts, sumCounts<UpsertCounts>(written, zero));
+      await checkpointAdvance(tx, "arxiv-snapshot", abs, batch.lastLine, { ...counts }, batch.final);
     });
-    batch = [];
-    options.onProgress?.(lineNo);
+    source.written();
+    options.onProgress?.(batch.lastLine);
   };
 
-  let pending = 0;
-  const lines = fileLines(abs);
+  let lines = skip;
   try {
     for (;;) {
-      const next = await readNext(lines, name, () => lineNo);
+      const next = await source.next();
       if (next.done) break;
-      const { line, lineNo: n, bytesRead } = next.value;
-      lineNo = n;
-      if (n <= skip) {
-        if (n % batchSize === 0) options.onProgress?.(n);
+      const event = next.value;
+      if (event.type === "skipping") {
+        options.onProgress?.(event.lineNo);
         continue;
       }
-      pending++;
-      if (line.trim() !== "") {
-        const where = `${name}:${n}`;
-        // A byte-order mark on the first line is not part of the JSON.
-        const result = paperFromSnapshotLine(n === 1 ? line.replace(/^\ufeff/, "") : line);
-        const checked = result.ok ? checkPaper(result.paper) : result;
-        if (checked.ok) {
-          batch.push({ paper: checked.paper, where });
-          report.changed(where, checked.warnings);
-        } else report.skipped({ where, reason: checked.reason });
-      }
-      if (pending >= batchSize) {
-        pending = 0;
-        if (bytesRead > 0) options.onTotal?.(Math.round((n * size) / bytesRead));
-        await commit(false);
-        if (options.signal?.aborted) throw new ImportInterrupted(n, "lines");
-      }
+      if (event.type === "inputError") throw new ImportInputError(event.message);
+      lines = event.lastLine;
+      if (event.final) options.onTotal?.(lines);
+      else if (event.bytesRead > 0) options.onTotal?.(Math.round((lines * size) / event.bytesRead));
+      await commit(event);
+      if (event.final) break;
+      if (options.signal?.aborted) throw new ImportInterrupted(lines, "lines");
     }
-  } catch (err) {
-    // Keep what was read before the damage; the error then says where reading stopped.
-    if (err instanceof ImportInputError && batch.length > 0) await commit(false);
-    throw err;
   } finally {
-    await lines.return(undefined);
+    await source.close();
   }
-  options.onTotal?.(lineNo);
-  await commit(true);
   return {
     file: abs,
-    lines: lineNo,
+    lines,
     counts,
     resumedAfterLine: resume && skip > 0 ? skip : null,
     issues: report.issues,
   };
-}
-
-type Lines = ReturnType<typeof fileLines>;
-
-/** The next line; a read or gunzip failure becomes an input error naming the last good line. */
-async function readNext(lines: Lines, name: string, lastLine: () => number) {
-  try {
-    return await lines.next();
-  } catch (err) {
-    throw new ImportInputError(`${name}: cannot read past line ${lastLine()} (${(err as Error).message})`);
-  }
 }

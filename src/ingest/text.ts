@@ -26,7 +26,9 @@ export function unwrapAbstract(text: string): string {
   // The snapshot indents every abstract's first line; only a later indent marks a paragraph.
   let first = true;
   for (const raw of lines) {
-    const line = raw.trim().replace(/[ \t]+/g, " ");
+    const trimmed = raw.trim();
+    // Most lines have single spaces only; the regex is the costliest step of an import's parse.
+    const line = trimmed.includes("  ") || trimmed.includes("\t") ? trimmed.replace(/[ \t]+/g, " ") : trimmed;
     if (line === "") {
       flush();
       continue;

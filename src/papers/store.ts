@@ -1,48 +1,27 @@
 import type { Queryable } from "../db/client.ts";
+import {
+  MERGED_FIELDS,
+  type Merge,
+  type MergedField,
+  type PaperRow,
+  paperColumns,
+  paperFromRow,
+  type SqlType,
+  type StoredValue,
+  storedValues,
+} from "./columns.ts";
 import type { Paper, PaperInput, UpsertCounts } from "./types.ts";
 
-/**
- * How each column merges when a paper is imported again. A source that carries no version
- * (Hugging Face) only fills gaps in a paper that arXiv data has already versioned; otherwise
- * 'keep' keeps what the store has when the import does not know the value; 'nonEmpty' does the
- * same for NOT NULL columns whose "unknown" is an empty value; 'latest' takes any known value
- * whatever its source (community links and stars that only Hugging Face carries); 'max' keeps the
- * larger count (a paper's upvotes only grow across Hugging Face snapshots); 'set' always takes
- * the import's value.
- */
-type Merge = "keep" | "nonEmpty" | "latest" | "max" | "set";
-const COLUMNS: [column: string, key: keyof PaperInput, type: string, merge: Merge][] = [
-  ["version", "version", "integer", "keep"],
-  ["title", "title", "text", "set"],
-  ["abstract", "abstract", "text", "nonEmpty"],
-  ["authors", "authors", "jsonb", "nonEmpty"],
-  ["categories", "categories", "text[]", "nonEmpty"],
-  ["primary_category", "primaryCategory", "text", "keep"],
-  ["published_at", "publishedAt", "timestamptz", "keep"],
-  ["updated_at", "updatedAt", "timestamptz", "keep"],
-  ["comments", "comments", "text", "keep"],
-  ["journal_ref", "journalRef", "text", "keep"],
-  ["doi", "doi", "text", "keep"],
-  ["report_no", "reportNo", "text", "keep"],
-  ["license", "license", "text", "keep"],
-  ["submitter", "submitter", "text", "keep"],
-  ["versions", "versions", "jsonb", "nonEmpty"],
-  ["github_repo", "githubRepo", "text", "latest"],
-  ["github_stars", "githubStars", "integer", "latest"],
-  ["project_page", "projectPage", "text", "latest"],
-  ["ai_summary", "aiSummary", "text", "latest"],
-  ["ai_keywords", "aiKeywords", "text[]", "latest"],
-  ["imported_upvotes", "importedUpvotes", "integer", "max"],
-  ["imported_comments", "importedComments", "integer", "max"],
-  ["source", "source", "text", "keep"],
-];
-
-const EMPTY: Record<string, string> = { text: "''", jsonb: "'[]'::jsonb", "text[]": "'{}'::text[]" };
+const EMPTY: Partial<Record<SqlType, string>> = {
+  text: "''",
+  jsonb: "'[]'::jsonb",
+  "text[]": "'{}'::text[]",
+};
 
 /** True when the incoming row has no version but the stored paper has one from arXiv. */
 const VERSIONLESS_OVER_VERSIONED = "(excluded.version is null and papers.version is not null)";
 
-function mergedValue(column: string, type: string, merge: Merge): string {
+function mergedValue(column: string, type: SqlType, merge: Merge): string {
   const incoming = `excluded.${column}`;
   const stored = `papers.${column}`;
   switch (merge) {
@@ -59,10 +38,13 @@ function mergedValue(column: string, type: string, merge: Merge): string {
   }
 }
 
-function recordColumn(column: string, type: string, merge: Merge): string {
+/** Where the rows of a merge come from: a JSON parameter, or the import's staging table. */
+type Source = "json" | "staging";
+
+function recordColumn(column: string, type: SqlType, merge: Merge, source: Source): string {
   // text[] travels as a JSON array, since jsonb_to_recordset cannot produce Postgres arrays.
   const value =
-    type === "text[]"
+    type === "text[]" && source === "json"
       ? `case when x.${column} is null then null else array(select jsonb_array_elements_text(x.${column})) end`
       : `x.${column}`;
   if (merge === "nonEmpty") return `coalesce(${value}, ${EMPTY[type]})`;
@@ -70,49 +52,64 @@ function recordColumn(column: string, type: string, merge: Merge): string {
   return value;
 }
 
-const UPSERT_SQL = (() => {
-  const cols = COLUMNS.map(([c]) => c);
-  const recordType = COLUMNS.map(([c, , t]) => `${c} ${t === "text[]" ? "jsonb" : t}`).join(", ");
-  const merged = COLUMNS.map(([c, , t, m]) => mergedValue(c, t, m));
+/**
+ * The one merge both write paths run: insert what is new, and update a stored paper only where
+ * the merge table changes something and the incoming version is not older. `rows` is a CTE named
+ * x with arxiv_id, the merged columns and authors_text. Answers how many rows it wrote and
+ * inserted.
+ */
+function mergeSql(rows: string, source: Source): string {
+  const cols = MERGED_FIELDS.map((f) => f.column);
+  const merged = MERGED_FIELDS.map((f) => mergedValue(f.column, f.type, f.merge));
+  const authors = merged[cols.indexOf("authors")];
   return `
-    insert into papers (arxiv_id, ${cols.join(", ")}, authors_text)
-    select x.arxiv_id, ${COLUMNS.map(([c, , t, m]) => recordColumn(c, t, m)).join(", ")}, coalesce(x.authors_text, '')
-    from jsonb_to_recordset($1::jsonb) as x(arxiv_id text, ${recordType}, authors_text text)
-    on conflict (arxiv_id) do update set
-      ${cols.map((c, i) => `${c} = ${merged[i]}`).join(",\n      ")},
-      authors_text = case when (${merged[COLUMNS.findIndex(([c]) => c === "authors")]}) = excluded.authors
-        and excluded.authors <> '[]'::jsonb then excluded.authors_text else papers.authors_text end,
-      modified_at = now()
-    where coalesce(excluded.version, papers.version, 0) >= coalesce(papers.version, 0)
-      and (${merged.join(", ")}) is distinct from (${cols.map((c) => `papers.${c}`).join(", ")})
-    returning (xmax = 0) as inserted`;
-})();
+    with x as (${rows}),
+    written as (
+      insert into papers (arxiv_id, ${cols.join(", ")}, authors_text)
+      select x.arxiv_id, ${MERGED_FIELDS.map((f) => recordColumn(f.column, f.type, f.merge, source)).join(", ")}, coalesce(x.authors_text, '')
+      from x
+      on conflict (arxiv_id) do update set
+        ${cols.map((c, i) => `${c} = ${merged[i]}`).join(",\n        ")},
+        authors_text = case when (${authors}) = excluded.authors
+          and excluded.authors <> '[]'::jsonb then excluded.authors_text else papers.authors_text end,
+        modified_at = now()
+      where coalesce(excluded.version, papers.version, 0) >= coalesce(papers.version, 0)
+        and (${merged.join(", ")}) is distinct from (${cols.map((c) => `papers.${c}`).join(", ")})
+      returning (xmax = 0) as inserted
+    )
+    select count(*)::int as written, (count(*) filter (where inserted))::int as inserted from written`;
+}
+
+const jsonType = (type: SqlType) => (type === "text[]" ? "jsonb" : type);
+const UPSERT_SQL = mergeSql(
+  `select * from jsonb_to_recordset($1::jsonb) as r(arxiv_id text, ${MERGED_FIELDS.map((f) => `${f.column} ${jsonType(f.type)}`).join(", ")}, authors_text text)`,
+  "json",
+);
 
 function toRecord(p: PaperInput): Record<string, unknown> {
   const rec: Record<string, unknown> = { arxiv_id: p.arxivId };
-  for (const [column, key, type] of COLUMNS) {
-    const value = p[key];
-    if (value === undefined || value === null) continue;
-    if (type === "timestamptz") rec[column] = (value as Date).toISOString();
-    else rec[column] = value;
-  }
-  // An empty list is as good as unknown: never let it erase what an earlier import knew.
-  if (Array.isArray(rec.categories) && rec.categories.length === 0) delete rec.categories;
-  if (Array.isArray(rec.authors) && rec.authors.length === 0) delete rec.authors;
-  if (Array.isArray(rec.versions) && rec.versions.length === 0) delete rec.versions;
-  if (rec.abstract === "") delete rec.abstract;
-  rec.authors_text = (p.authors ?? []).map((a) => a.name).join(", ");
+  const { values, authorsText } = storedValues(p);
+  MERGED_FIELDS.forEach((f, i) => {
+    const v = values[i];
+    if (v !== undefined) rec[f.column] = v instanceof Date ? v.toISOString() : v;
+  });
+  rec.authors_text = authorsText;
   return rec;
 }
 
 /** Within one batch the same paper may come twice; the newer version, or the later line, wins. */
-function newestPerId(papers: PaperInput[]): PaperInput[] {
-  const byId = new Map<string, PaperInput>();
+export function newestPerId<T extends Pick<PaperInput, "arxivId" | "version">>(papers: T[]): T[] {
+  const byId = new Map<string, T>();
   for (const p of papers) {
     const prev = byId.get(p.arxivId);
     if (!prev || (p.version ?? 0) >= (prev.version ?? 0)) byId.set(p.arxivId, p);
   }
   return [...byId.values()];
+}
+
+async function runMerge(db: Queryable, sql: string, params: unknown[], rows: number): Promise<UpsertCounts> {
+  const [{ written, inserted }] = await db.query<{ written: number; inserted: number }>(sql, params);
+  return { inserted, updated: written - inserted, unchanged: rows - written };
 }
 
 /**
@@ -122,74 +119,103 @@ function newestPerId(papers: PaperInput[]): PaperInput[] {
 export async function upsertPapers(db: Queryable, papers: PaperInput[]): Promise<UpsertCounts> {
   if (papers.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const unique = newestPerId(papers);
-  const rows = await db.query<{ inserted: boolean }>(UPSERT_SQL, [JSON.stringify(unique.map(toRecord))]);
-  const inserted = rows.filter((r) => r.inserted).length;
-  return { inserted, updated: rows.length - inserted, unchanged: papers.length - rows.length };
+  return runMerge(db, UPSERT_SQL, [JSON.stringify(unique.map(toRecord))], papers.length);
 }
 
-export const PAPER_COLUMNS = `arxiv_id, version, title, abstract, authors, categories, primary_category, published_at,
-  updated_at, comments, journal_ref, doi, report_no, license, submitter, versions, github_repo, github_stars,
-  project_page, ai_summary, ai_keywords, imported_upvotes, imported_comments, local_upvotes, local_comments, source`;
+// ---- The bulk path: COPY into a staging table, then the same merge ----
 
-export interface PaperRow {
-  arxiv_id: string;
-  version: number | null;
-  title: string;
-  abstract: string;
-  authors: { name: string; affiliation?: string }[];
-  categories: string[];
-  primary_category: string | null;
-  published_at: Date | null;
-  updated_at: Date | null;
-  comments: string | null;
-  journal_ref: string | null;
-  doi: string | null;
-  report_no: string | null;
-  license: string | null;
-  submitter: string | null;
-  versions: { version: number; createdAt: string; size?: string }[];
-  github_repo: string | null;
-  github_stars: number | null;
-  project_page: string | null;
-  ai_summary: string | null;
-  ai_keywords: string[] | null;
-  imported_upvotes: number;
-  imported_comments: number;
-  local_upvotes: number;
-  local_comments: number;
-  source: Paper["source"];
+/**
+ * Per session (each Postgres connection has its own), emptied at every commit, so a batch's
+ * rows never outlive its transaction and a rolled-back batch leaves nothing behind.
+ */
+const STAGING = "paper_staging";
+const STAGING_COLUMNS = ["arxiv_id", ...MERGED_FIELDS.map((f) => f.column), "authors_text"];
+const STAGING_DDL = `do $$ begin
+  if to_regclass('pg_temp.${STAGING}') is null then
+    create temp table ${STAGING} (arxiv_id text, ${MERGED_FIELDS.map((f) => `${f.column} ${f.type}`).join(", ")}, authors_text text)
+      on commit delete rows;
+  end if;
+end $$`;
+// The merge empties the staging table as it reads it, so a batch written again record by
+// record (batch-write.ts) stages each record alone within the same transaction.
+const STAGED_MERGE_SQL = mergeSql(`delete from ${STAGING} returning *`, "staging");
+
+const COPY_ESCAPE = /[\\\t\n\r]/g;
+const COPY_ESCAPED: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+const copyText = (s: string) => s.replace(COPY_ESCAPE, (c) => COPY_ESCAPED[c]);
+/** A Postgres array literal with every element quoted, so commas and braces stay text. */
+const arrayLiteral = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`;
+
+function copyValue(v: StoredValue, type: SqlType): string {
+  if (v === undefined) return "\\N";
+  switch (type) {
+    case "integer":
+      return String(v);
+    case "timestamptz":
+      return (v as Date).toISOString();
+    case "jsonb":
+      return copyText(JSON.stringify(v));
+    case "text[]":
+      return copyText(arrayLiteral(v as string[]));
+    case "text":
+      return copyText(v as string);
+  }
 }
 
-export function paperFromRow(r: PaperRow): Paper {
-  return {
-    arxivId: r.arxiv_id,
-    version: r.version,
-    title: r.title,
-    abstract: r.abstract,
-    authors: r.authors,
-    categories: r.categories,
-    primaryCategory: r.primary_category,
-    publishedAt: r.published_at,
-    updatedAt: r.updated_at,
-    comments: r.comments,
-    journalRef: r.journal_ref,
-    doi: r.doi,
-    reportNo: r.report_no,
-    license: r.license,
-    submitter: r.submitter,
-    versions: r.versions,
-    githubRepo: r.github_repo,
-    githubStars: r.github_stars,
-    projectPage: r.project_page,
-    aiSummary: r.ai_summary,
-    aiKeywords: r.ai_keywords,
-    importedUpvotes: r.imported_upvotes,
-    importedComments: r.imported_comments,
-    localUpvotes: r.local_upvotes,
-    localComments: r.local_comments,
-    source: r.source,
-  };
+/**
+ * What an unknown value is written as: the empty value of a NOT NULL column, which the merge
+ * reads as unknown just as it reads NULL, so that a staged row is also a complete papers row.
+ */
+function unknownValue(f: MergedField): StoredValue {
+  if (f.merge === "max") return 0;
+  if (f.merge === "nonEmpty") return f.type === "text" ? "" : [];
+  return undefined;
 }
+
+/** One paper as a line of COPY text for the staging table; a bad value (an invalid date) throws. */
+export function paperCopyRow(p: PaperInput): string {
+  const { values, authorsText } = storedValues(p);
+  const fields = [
+    copyText(p.arxivId),
+    ...MERGED_FIELDS.map((f, i) => copyValue(values[i] ?? unknownValue(f), f.type)),
+    copyText(authorsText),
+  ];
+  return `${fields.join("\t")}\n`;
+}
+
+/** A staged row's paper id: the text before its first tab (ids hold no escapes). */
+const rowId = (row: string) => row.slice(0, row.indexOf("\t"));
+
+/**
+ * Merges papers given as COPY rows (paperCopyRow), one row per paper id: the bulk path of an
+ * import, which runs inside the caller's transaction. Same result as upsertPapers.
+ *
+ * A staged row is also a complete papers row, so papers the table does not have yet are COPied
+ * straight into it, and only those it has go through staging and the merge: a first import
+ * writes each row once, at COPY's own speed. Should another writer insert one of those papers
+ * in between, the COPY fails on the primary key and the caller writes the batch again record by
+ * record (batch-write.ts), where the paper is then found and merged.
+ */
+export async function mergePaperRows(tx: Queryable, rows: string[]): Promise<UpsertCounts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  const stored = await tx.query<{ arxiv_id: string }>(
+    "select arxiv_id from papers where arxiv_id = any($1::text[])",
+    [rows.map(rowId)],
+  );
+  const known = new Set(stored.map((r) => r.arxiv_id));
+  const fresh = known.size === 0 ? rows : rows.filter((r) => !known.has(rowId(r)));
+  if (fresh.length > 0) await tx.copyFrom("papers", STAGING_COLUMNS, fresh.join(""));
+  if (known.size === 0) return { inserted: fresh.length, updated: 0, unchanged: 0 };
+  await tx.query(STAGING_DDL);
+  await tx.copyFrom(STAGING, STAGING_COLUMNS, rows.filter((r) => known.has(rowId(r))).join(""));
+  const merged = await runMerge(tx, STAGED_MERGE_SQL, [], known.size);
+  return { ...merged, inserted: merged.inserted + fresh.length };
+}
+
+/** Every column of papers that an import writes, for a COPY straight into the table. */
+export const PAPER_COPY_COLUMNS = STAGING_COLUMNS;
+
+const PAPER_COLUMNS = paperColumns();
 
 export async function paperById(db: Queryable, arxivId: string): Promise<Paper | null> {
   const rows = await db.query<PaperRow>(`select ${PAPER_COLUMNS} from papers where arxiv_id = $1`, [arxivId]);

@@ -1,0 +1,80 @@
+import { Worker } from "node:worker_threads";
+import type { BatchOptions, SnapshotEvent } from "./snapshot-batches.ts";
+import { snapshotBatches } from "./snapshot-batches.ts";
+import type { WorkerInput } from "./snapshot-worker.ts";
+
+/** Where an import's batches come from; `written` says the last batch is in the database. */
+export interface SnapshotSource {
+  next(): Promise<IteratorResult<SnapshotEvent>>;
+  written(): void;
+  close(): Promise<void>;
+}
+
+/** Parsing on the calling thread: for small files, and wherever a thread would cost more. */
+export function inThreadSource(file: string, options: BatchOptions): SnapshotSource {
+  const events = snapshotBatches(file, options);
+  return {
+    next: () => events.next(),
+    written() {},
+    close: async () => {
+      await events.return(undefined);
+    },
+  };
+}
+
+/**
+ * Parsing on a worker thread, which reads ahead by up to CREDITS batches while the database
+ * writes the last one.
+ */
+export function workerSource(file: string, options: BatchOptions): SnapshotSource {
+  const worker = typescriptWorker(new URL("./snapshot-worker.ts", import.meta.url), {
+    file,
+    ...options,
+  } satisfies WorkerInput);
+  const queue: SnapshotEvent[] = [];
+  let failure: Error | null = null;
+  let ended = false;
+  let waiting: (() => void) | null = null;
+  const wake = () => {
+    waiting?.();
+    waiting = null;
+  };
+  worker.on("message", (event: SnapshotEvent) => {
+    queue.push(event);
+    wake();
+  });
+  worker.on("error", (err) => {
+    failure = err;
+    wake();
+  });
+  worker.on("exit", () => {
+    ended = true;
+    wake();
+  });
+  return {
+    async next() {
+      for (;;) {
+        const event = queue.shift();
+        if (event) return { done: false, value: event };
+        if (failure) throw failure;
+        if (ended) return { done: true, value: undefined };
+        await new Promise<void>((resolve) => (waiting = resolve));
+      }
+    },
+    written: () => worker.postMessage("written"),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * A worker thread whose entry is a TypeScript module. Node 20 does not apply `--import tsx` to
+ * a worker's own entry, so a small script registers tsx's loader in the thread first, as
+ * bin/dailypapers.js does for the CLI.
+ */
+function typescriptWorker(entry: URL, workerData: unknown): Worker {
+  const api = import.meta.resolve("tsx/esm/api");
+  const script = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(script, { eval: true, workerData });
+}
