@@ -1,9 +1,10 @@
 import type { Db, Queryable } from "../db/client.ts";
 import { parseEmail } from "../email/address.ts";
-import { AccountError } from "./commands.ts";
+import { type AccountDeps, AccountError } from "./commands.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
 import { userByEmail, userById } from "./store.ts";
+import { consumeToken, issueToken, tokensRevoked } from "./tokens.ts";
 import { checkPassword } from "./username.ts";
 
 async function checkedUser(db: Queryable, userId: number, password: string) {
@@ -27,27 +28,99 @@ export async function changePassword(db: Db, userId: number, current: string, ne
   });
 }
 
-/** A new address, given the password; it counts as unconfirmed until its link is clicked. */
-export async function changeEmail(
+/**
+ * Asks for a new address, given the password. The account keeps its address until a link sent to
+ * the new one is opened (`confirmEmailChange`), so nobody can move an account to an address they
+ * cannot read. When the address already belongs to another account, its owner gets a notice
+ * instead of a link; the person asking is told the same in both cases, so the form does not say
+ * which addresses have accounts.
+ */
+export async function requestEmailChange(
   db: Db,
   userId: number,
   password: string,
   emailInput: string,
-): Promise<string> {
-  await checkedUser(db, userId, password);
+): Promise<{ email: string; takenByAnother: boolean }> {
+  const user = await checkedUser(db, userId, password);
   const email = parseEmail(emailInput);
   if (!email.ok) throw new AccountError(email.error, "email");
+  if (user.email?.toLowerCase() === email.email.toLowerCase())
+    throw new AccountError("That is already your address.", "email");
   const other = await userByEmail(db, email.email);
-  if (other && other.id !== userId) throw new AccountError("Another account uses that address.", "email");
-  await db.transaction(async (tx) => {
-    await tx.query("update users set email = $2, email_verified_at = null where id = $1", [
-      userId,
-      email.email,
-    ]);
+  await db.query("update users set pending_email = $2 where id = $1", [userId, email.email]);
+  return { email: email.email, takenByAnother: other !== null && other.id !== userId };
+}
+
+/**
+ * Mails the new address after the answer: a link when it is free, a notice to its owner when it
+ * is not. Either way the work happens after the reply, so its timing says nothing either.
+ */
+export function mailEmailChange(
+  deps: AccountDeps,
+  userId: number,
+  request: { email: string; takenByAnother: boolean },
+): void {
+  if (request.takenByAnother) {
+    deps.background.run("email change notice", () =>
+      deps.mailer.send({
+        to: request.email,
+        subject: "Someone tried to move a Daily Papers account to your address",
+        text: `Someone asked to change the address of another Daily Papers account to this one, which already has an account. Nothing changed.
+
+If it was you, log in to your own account instead: ${deps.baseUrl}/login
+If it was not you, ignore this message.
+`,
+      }),
+    );
+    return;
+  }
+  deps.background.run("email change link", async () => {
+    const now = deps.now();
+    // Only the newest link works: an older request for another address stops here.
+    await tokensRevoked(deps.db, userId, "change_email", now);
+    const token = await issueToken(deps.db, deps.secret, userId, "change_email", now);
+    await deps.mailer.send({
+      to: request.email,
+      subject: "Confirm your new email address for Daily Papers",
+      text: `Someone (we hope you) asked to use this address for their Daily Papers account.
+
+Open this link within 24 hours to confirm it:
+
+${deps.baseUrl}/settings/account/email/confirm?token=${encodeURIComponent(token)}
+
+Until then the account keeps its old address. If it was not you, ignore this message.
+`,
+    });
+  });
+}
+
+/**
+ * Moves the account to the address its change-email link was sent to. Opening the link proves
+ * the address, so it counts as confirmed. Returns null when the link is dead or the address has
+ * meanwhile gone to another account.
+ */
+export async function confirmEmailChange(
+  db: Db,
+  secret: string,
+  token: string,
+  now: Date,
+): Promise<{ userId: number; email: string; previous: string | null } | null> {
+  return db.transaction(async (tx) => {
+    const userId = await consumeToken(tx, secret, token, "change_email", now);
+    if (userId === null) return null;
+    const user = await userById(tx, userId);
+    const email = user?.pendingEmail;
+    if (!user || !email) return null;
+    const other = await userByEmail(tx, email);
+    if (other && other.id !== userId) return null;
+    await tx.query(
+      "update users set email = $2, email_verified_at = $3, pending_email = null where id = $1",
+      [userId, email, now],
+    );
     // The digest keeps going to the address that confirmed it, not to the new one.
     await tx.query("update subscribers set user_id = null where user_id = $1", [userId]);
+    return { userId, email, previous: user.email };
   });
-  return email.email;
 }
 
 /** Everything the site keeps about a person, as JSON they can take away. */
@@ -98,6 +171,7 @@ export async function exportAccountData(db: Queryable, userId: number): Promise<
       displayName: user.displayName,
       email: user.email,
       emailVerifiedAt: user.emailVerifiedAt,
+      pendingEmail: user.pendingEmail,
       role: user.role,
       createdAt: user.createdAt,
     },
@@ -150,7 +224,7 @@ export async function deleteAccount(db: Db, userId: number, password: string, no
     await deleteOwnedRows(tx, userId);
     await tx.query(
       `update users set username = 'deleted-' || id, display_name = null, email = null,
-         email_verified_at = null, password_hash = null, avatar_url = null, role = 'user'
+         email_verified_at = null, pending_email = null, password_hash = null, avatar_url = null, role = 'user'
        where id = $1`,
       [userId],
     );

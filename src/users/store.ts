@@ -7,6 +7,8 @@ export interface UserRow {
   displayName: string | null;
   email: string | null;
   emailVerifiedAt: Date | null;
+  /** An address asked for in settings, not confirmed yet (the account keeps `email` until then). */
+  pendingEmail: string | null;
   passwordHash: string | null;
   role: Role;
   origin: "local" | "hf";
@@ -17,7 +19,7 @@ export interface UserRow {
 }
 
 const COLUMNS = `id, username, display_name as "displayName", email, email_verified_at as "emailVerifiedAt",
-  password_hash as "passwordHash", role, origin, avatar_url as "avatarUrl", suspended_at as "suspendedAt",
+  pending_email as "pendingEmail", password_hash as "passwordHash", role, origin, avatar_url as "avatarUrl", suspended_at as "suspendedAt",
   suspended_reason as "suspendedReason", created_at as "createdAt"`;
 
 export async function userById(db: Queryable, id: number): Promise<UserRow | null> {

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { insertUser } from "../../src/users/store.ts";
-import { anonymous, post } from "../community/helpers.ts";
+import { createAccount } from "../../src/users/commands.ts";
+import { createSession } from "../../src/users/sessions.ts";
+import { insertUser, userById } from "../../src/users/store.ts";
+import { csrfTokenFor } from "../../src/web/accounts/csrf.ts";
+import { anonymous, post, TEST_SECRET } from "../community/helpers.ts";
 import type { TestApp } from "../helpers/app.ts";
 import { openAppWithSmtp } from "../helpers/app-with-smtp.ts";
 import { testBackends } from "../helpers/db.ts";
@@ -136,6 +139,57 @@ for (const backend of testBackends()) {
       assert.match(newcomer?.text ?? "", /\/verify-email\?token=/);
       const after = (await t.db.query(`select count(*)::int as n from users`))[0];
       assert.deepEqual(after, { n: (before as { n: number }).n + 1 }, "only the new address got an account");
+    });
+
+    test("changing the address answers the same for a taken one; the account moves only when the link is opened", async () => {
+      await addUser("holder", "holder@example.com");
+      const password = "correct horse battery";
+      const id = await createAccount(
+        t.db,
+        { username: "mover", email: "mover@example.com", password },
+        new Date(),
+        { verified: true },
+      );
+      const sid = await createSession(t.db, id, new Date());
+      const me = { cookie: `dp_session=${sid}; dp_csrf=mover-nonce-abcdefghijklmnopqrstu`, csrf: "" };
+      me.csrf = csrfTokenFor(TEST_SECRET, "mover-nonce-abcdefghijklmnopqrstu", sid);
+      const change = (email: string, ip: string) =>
+        post(t.app, me, "/settings/account/email", { email, password }, { ip });
+      const taken = await change("holder@example.com", "10.65.0.1");
+      const fresh = await change("moved@example.com", "10.65.0.2");
+      assert.equal(taken.statusCode, 200);
+      assert.equal(fresh.statusCode, 200);
+      const notice = (body: string, email: string) =>
+        /<p class="form-notice"[^>]*>(.*?)<\/p>/.exec(body)?.[1]?.replace(email, "ADDRESS");
+      assert.equal(notice(taken.body, "holder@example.com"), notice(fresh.body, "moved@example.com"));
+      assert.match(fresh.body, /Waiting for <strong>moved@example.com<\/strong>/);
+      assert.equal((await userById(t.db, id))?.email, "mover@example.com", "nothing moves before the link");
+
+      const mails = [await smtp.nextMessage(), await smtp.nextMessage()];
+      const to = (m: (typeof mails)[0]) => (m.to && !Array.isArray(m.to) ? m.to.text : "");
+      const holderMail = mails.find((m) => to(m) === "holder@example.com");
+      const link = mails.find((m) => to(m) === "moved@example.com");
+      assert.match(holderMail?.text ?? "", /already has an account\. Nothing changed/);
+      assert.doesNotMatch(holderMail?.text ?? "", /token=/);
+      const token = /email\/confirm\?token=([^\s]+)/.exec(link?.text ?? "")?.[1];
+      assert.ok(token, link?.text);
+
+      // Opening the link shows a button; only posting it moves the account (mail scanners open links).
+      const opened = await t.app.inject({ url: `/settings/account/email/confirm?token=${token}` });
+      assert.equal(opened.statusCode, 200);
+      assert.equal((await userById(t.db, id))?.email, "mover@example.com");
+      const visitor = anonymous();
+      const confirm = (tok: string) =>
+        post(t.app, visitor, "/settings/account/email/confirm", { token: decodeURIComponent(tok) });
+      const done = await confirm(token);
+      assert.equal(done.statusCode, 200, done.body);
+      assert.match(done.body, /is now moved@example.com/);
+      const moved = await userById(t.db, id);
+      assert.equal(moved?.email, "moved@example.com");
+      assert.ok(moved?.emailVerifiedAt, "opening the link confirmed the address");
+      assert.equal(moved?.pendingEmail, null);
+      assert.equal((await confirm(token)).statusCode, 400, "a link works once");
+      assert.equal((await userById(t.db, id))?.email, "moved@example.com");
     });
   });
 }

@@ -2,8 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { loginSubject } from "../../community/throttle.ts";
-import { changeEmail, changePassword, deleteAccount, exportAccountData } from "../../users/account-data.ts";
-import { type AccountDeps, AccountError, sendVerification } from "../../users/commands.ts";
+import {
+  changePassword,
+  confirmEmailChange,
+  deleteAccount,
+  exportAccountData,
+  mailEmailChange,
+  requestEmailChange,
+} from "../../users/account-data.ts";
+import { type AccountDeps, AccountError } from "../../users/commands.ts";
+import { userById } from "../../users/store.ts";
 import type { AppDeps } from "../app.ts";
 import { throttleBy } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
@@ -28,11 +36,19 @@ function message(m: Messages, form: Messages["form"]): SafeHtml {
   }`;
 }
 
-function settingsPage(ctx: PageContext, email: string | null, verified: boolean, m: Messages): SafeHtml {
+interface AddressState {
+  email: string | null;
+  verified: boolean;
+  pending: string | null;
+}
+
+function settingsPage(ctx: PageContext, address: AddressState, m: Messages): SafeHtml {
+  const { email, verified, pending } = address;
   return html`<section class="form-narrow account-settings">
     <h1>Your account</h1>
     <h2 id="email">Email address</h2>
     <p>${email ? html`<strong>${email}</strong> · ${verified ? "confirmed" : "not confirmed yet"}` : "No address."}</p>
+    ${pending ? html`<p>Waiting for <strong>${pending}</strong>: open the link we sent there to switch to it.</p>` : ""}
     ${message(m, "email")}
     <form method="post" action="/settings/account/email">${csrfField(ctx)}
       <label>New address <input type="email" name="email" required maxlength="254" autocomplete="email"></label>
@@ -68,6 +84,8 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const show = async (req: FastifyRequest, reply: FastifyReply, m: Messages = {}, status = 200) => {
     const user = currentUser(req);
+    // The session holds the confirmed address; the one waiting for its link is in the row.
+    const pending = (await userById(deps.db, user.id))?.pendingEmail ?? null;
     return reply
       .code(status)
       .type("text/html; charset=utf-8")
@@ -75,7 +93,11 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
       .send(
         page({
           title: "Your account",
-          body: settingsPage(pageContext(req), user.email, !!user.emailVerifiedAt, m),
+          body: settingsPage(
+            pageContext(req),
+            { email: user.email, verified: !!user.emailVerifiedAt, pending },
+            m,
+          ),
           ctx: pageContext(req),
         }),
       );
@@ -115,13 +137,55 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
   app.post("/settings/account/email", emailRoute, (req, reply) =>
     attempt(req, reply, "email", async () => {
       const user = currentUser(req);
-      const email = await changeEmail(deps.db, user.id, req.body.password, req.body.email);
-      user.email = email;
-      user.emailVerifiedAt = null;
-      await sendVerification(acc, user.id, email);
-      return `Saved. We sent a link to ${email} to confirm it.`;
+      const request = await requestEmailChange(deps.db, user.id, req.body.password, req.body.email);
+      mailEmailChange(acc, user.id, request);
+      return `We sent a message to ${request.email}. Your address changes when you open the link in it; until then, mail goes to ${user.email ?? "no address"}.`;
     }),
   );
+
+  // The link shows a button that posts the token, so that a mail scanner opening the link does
+  // not use it up (as for /verify-email).
+  const TokenQuery = z.object({ token: formText(200).optional() });
+  app.get("/settings/account/email/confirm", { schema: { querystring: TokenQuery } }, (req, reply) =>
+    reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(
+        page({
+          title: "Confirm your new address",
+          body: html`<section class="auth-form">
+            <h1>Confirm your new address</h1>
+            <form method="post" action="/settings/account/email/confirm">${csrfField(pageContext(req))}
+              <input type="hidden" name="token" value="${req.query.token ?? ""}">
+              <button type="submit">Use this address for my account</button>
+            </form>
+          </section>`,
+          ctx: pageContext(req),
+        }),
+      ),
+  );
+  const confirmRoute = { schema: { body: z.object({ token: formText(200) }) } };
+  app.post("/settings/account/email/confirm", confirmRoute, async (req, reply) => {
+    const done = await confirmEmailChange(deps.db, deps.secret, req.body.token, deps.now());
+    const [title, text, status] = done
+      ? ["Address changed", `Your account's address is now ${done.email}.`, 200]
+      : [
+          "Link expired",
+          "This link has expired, was already used, or its address now belongs to another account. Ask again from your account settings.",
+          400,
+        ];
+    return reply
+      .code(status)
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(
+        page({
+          title,
+          body: html`<section class="auth-form"><h1>${title}</h1><p>${text}</p><p><a href="/settings/account">Your account</a></p></section>`,
+          ctx: pageContext(req),
+        }),
+      );
+  });
 
   const passwordRoute = {
     preValidation: requireUser,
