@@ -16,6 +16,7 @@ function counting(db: Queryable): Queryable & { reads: number } {
       return db.query<T>(sql, params);
     },
     exec: (sql: string) => db.exec(sql),
+    copyFrom: (table: string, columns: readonly string[], rows: string) => db.copyFrom(table, columns, rows),
   };
   return counted;
 }
