@@ -28,6 +28,11 @@ export interface Db extends Queryable {
   readonly sharedWithServer?: boolean;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PGlite in this process only: a number that moves after every statement or transaction by
+   * anyone (SessionGate.turns). A Postgres server has other clients it cannot count.
+   */
+  turns?(): number;
 }
 
 // Postgres `date` stays a YYYY-MM-DD string (pg would shift it into the local time zone),
@@ -91,6 +96,7 @@ export async function createPglite(dataDir: string | undefined): Promise<OpenPgl
     // Statements inside run on `tx`, under the gate taken once for the whole transaction.
     transaction: (fn) => gate.run(() => lite.transaction((tx) => fn(wrap(tx)))),
     close: () => gate.run(() => lite.close()),
+    turns: () => gate.turns,
   };
   return { db, lite, gate };
 }

@@ -9,6 +9,16 @@
 export class SessionGate {
   #holder: symbol | null = null;
   #waiters: { owner: symbol; resolve: () => void; reject: (e: Error) => void }[] = [];
+  #turns = 0;
+
+  /**
+   * Turns finished so far (a query, a transaction, a socket client back at an idle prompt).
+   * Whatever anyone committed, they committed within a turn: while this number stands still,
+   * the database is as it was (web/site-changes.ts reads nothing then).
+   */
+  get turns(): number {
+    return this.#turns;
+  }
 
   get holder(): symbol | null {
     return this.#holder;
@@ -30,6 +40,7 @@ export class SessionGate {
 
   release(owner: symbol): void {
     if (this.#holder !== owner) return;
+    this.#turns++;
     const next = this.#waiters.shift();
     this.#holder = next?.owner ?? null;
     next?.resolve();

@@ -16,6 +16,7 @@ import { text } from "./fields.ts";
 import { registerOpsRoutes } from "./ops.ts";
 import { CACHEABLE_ROUTES, registerPageCache } from "./page-cache.ts";
 import { defaultPageParts, type PageParts } from "./page-parts.ts";
+import { registerRenderGate } from "./render-gate.ts";
 import { installRouteTable } from "./route-table.ts";
 import { registerRoutes } from "./routes.ts";
 import { plainJsonSerializerCompiler, validationFailure, zodValidatorCompiler } from "./validation.ts";
@@ -37,6 +38,10 @@ const STATIC_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".svg": "image/svg+xml",
 };
+
+// Renders at once per process: more only interleave (PGlite runs every query on this thread;
+// Postgres gains little past a few on 2 cores) and make each one finish later.
+const RENDER_CONCURRENCY = 4;
 
 const SECURITY_HEADERS = {
   "content-security-policy":
@@ -117,6 +122,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<Fa
   // Last: its hooks must run after the session hook has said who is asking.
   if (deps.config.pageCache)
     await registerPageCache(app, { db: deps.db, routes: CACHEABLE_ROUTES, now: () => deps.now().getTime() });
+  // After the cache: only pages rendered anew take turns.
+  registerRenderGate(app, { routes: CACHEABLE_ROUTES, concurrency: RENDER_CONCURRENCY });
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Queryable } from "../db/client.ts";
 import { ANY_VOTE, type Seen, SiteChanges } from "./site-changes.ts";
@@ -36,7 +37,10 @@ interface Entry {
   seen: Seen;
   scopes: readonly string[];
   storedAt: number;
-  body: string;
+  /** The body as bytes, cut where the visitor's CSRF token goes: served without re-encoding. */
+  parts: Buffer[];
+  /** A body with no token in it (API answers), compressed once for clients that accept gzip. */
+  gzip: Buffer | null;
   headers: Record<string, string>;
   etag: string;
 }
@@ -98,8 +102,11 @@ export async function registerPageCache(app: FastifyInstance, opts: PageCacheOpt
       reply.header("etag", hit.etag).header("x-cache", "hit");
       for (const [k, v] of Object.entries(hit.headers)) reply.header(k, v);
       if (req.headers["if-none-match"] === hit.etag) return reply.code(304).send();
-      const token = req.pageContext?.csrfToken ?? "";
-      return reply.code(200).send(hit.body.replaceAll(marker, token));
+      if (hit.gzip) {
+        reply.header("vary", "accept-encoding");
+        if (acceptsGzip(req)) return reply.code(200).header("content-encoding", "gzip").send(hit.gzip);
+      }
+      return reply.code(200).send(withToken(hit.parts, req.pageContext?.csrfToken ?? ""));
     }
     req.pageCacheSlot = { key, seen, scopes: null };
   });
@@ -114,10 +121,28 @@ export async function registerPageCache(app: FastifyInstance, opts: PageCacheOpt
     for (const [k, v] of Object.entries(reply.getHeaders()))
       if (v !== undefined && !PER_RESPONSE.has(k)) headers[k] = Array.isArray(v) ? v.join(", ") : String(v);
     const scopes = slot.scopes ?? [ANY_VOTE];
-    cache.set(slot.key, { seen: slot.seen, scopes, storedAt: now(), body, headers, etag }, body.length);
+    const parts = body.split(marker).map((p) => Buffer.from(p));
+    const gzip = parts.length === 1 && parts[0].length >= GZIP_FROM_BYTES ? gzipSync(parts[0]) : null;
+    const bytes = parts.reduce((n, p) => n + p.length, 0) + (gzip?.length ?? 0);
+    cache.set(slot.key, { seen: slot.seen, scopes, storedAt: now(), parts, gzip, headers, etag }, bytes);
     reply.header("etag", etag).header("x-cache", "miss");
+    if (gzip) reply.header("vary", "accept-encoding");
     return payload;
   });
+}
+
+// Below this, compressing saves less than it costs the client to inflate.
+const GZIP_FROM_BYTES = 4096;
+
+function acceptsGzip(req: FastifyRequest): boolean {
+  const accept = req.headers["accept-encoding"];
+  return typeof accept === "string" && /(^|,)\s*gzip\s*(,|$|;(?!\s*q=0(\.0*)?\s*(,|$)))/i.test(accept);
+}
+
+function withToken(parts: Buffer[], token: string): Buffer {
+  if (parts.length === 1) return parts[0];
+  const t = Buffer.from(token);
+  return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [t, p])));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/client.ts";
+import type { Db, Queryable } from "../db/client.ts";
 
 /**
  * What this node knows of the site's changes: the newest `site_version` step and, for each
@@ -7,6 +7,10 @@ import type { Queryable } from "../db/client.ts";
  * read that started after it arrived (so it sees every commit made before it), and all the
  * requests that arrive while one read runs share the next one. Under load that is one query
  * per round trip, not one per request, with no staleness window.
+ *
+ * On PGlite owned by this process nothing can change without a turn of its one session, so
+ * while the turn count stands still since a read began, the last read still holds: pages are
+ * served from memory without asking the database at all.
  */
 export class SiteChanges {
   private known = -1;
@@ -16,15 +20,20 @@ export class SiteChanges {
   private epoch = 0;
   private reading: Promise<Seen> | null = null;
   private next: Promise<Seen> | null = null;
+  private last: Seen | null = null;
+  /** The turn count just before the last read: no turn since, nothing changed since. */
+  private quietAt = -1;
 
   constructor(
-    private readonly db: Queryable,
+    private readonly db: Queryable & Pick<Db, "turns">,
     /** Beyond this many changed scopes, forget them and treat the site as changed everywhere. */
     private readonly maxScopes = 50_000,
   ) {}
 
   /** The newest step, from a read that started after this call. */
   seen(): Promise<Seen> {
+    // Our own read is one turn: the count stands one past the mark when no one else ran.
+    if (this.last && this.db.turns?.() === this.quietAt + 1) return Promise.resolve(this.last);
     if (!this.reading) {
       this.reading = this.read().finally(() => {
         this.reading = null;
@@ -52,6 +61,7 @@ export class SiteChanges {
 
   private async read(): Promise<Seen> {
     const since = this.known;
+    const turnsBefore = this.db.turns?.() ?? -1;
     // On the first read nothing is cached yet, so the steps before it do not matter.
     const rows = await this.db.query<{ version: number; step: number | null; scope: string | null }>(
       `select s.version, c.version as step, c.scope
@@ -79,7 +89,9 @@ export class SiteChanges {
       this.allChangedAt = version;
     }
     this.known = version;
-    return { version, epoch: this.epoch };
+    this.last = { version, epoch: this.epoch };
+    this.quietAt = turnsBefore;
+    return this.last;
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import pino from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { openPostgres } from "../../src/db/client.ts";
@@ -65,7 +66,12 @@ for (const backend of testBackends()) {
       const t = await openTestApp(backend, { env: { SECRET: TEST_SECRET } });
       try {
         const a = await makePaper(t.db, { title: "Capybaras in the wild", importedUpvotes: 3 });
-        const b = await makePaper(t.db, { title: "Wombats at dusk", importedUpvotes: 5 });
+        const b = await makePaper(t.db, {
+          title: "Wombats at dusk",
+          // Long enough for its API answer to be worth compressing.
+          abstract: "Wombats dig burrows at night. ".repeat(100),
+          importedUpvotes: 5,
+        });
         await insertEntry(t.db, { arxivId: a.arxivId, feedDate: "2024-08-01", origin: "local" });
         await insertEntry(t.db, { arxivId: b.arxivId, feedDate: "2024-08-02", origin: "local" });
         // Made first: a new account is a change any page may show.
@@ -107,6 +113,19 @@ for (const backend of testBackends()) {
         assert.match(pageB.body, /Wombats, at last/);
         assert.equal(await cacheOf(pages.dayB), "miss", "the day's cards count comments");
         assert.equal(await cacheOf(pages.paperA), "hit");
+
+        // An API answer (no form, no token in it) is kept compressed too, for clients that accept gzip.
+        assert.equal(await cacheOf(pages.apiSearchB), "miss", "the comment was on B");
+        const gz = await t.app.inject({
+          url: pages.apiSearchB,
+          headers: { ...anon, "accept-encoding": "gzip, br" },
+        });
+        assert.equal(gz.headers["x-cache"], "hit");
+        assert.equal(gz.headers["content-encoding"], "gzip");
+        const plain = await t.app.inject({ url: pages.apiSearchB, headers: anon });
+        assert.equal(plain.headers["content-encoding"], undefined);
+        assert.equal(gunzipSync(gz.rawPayload).toString(), plain.body);
+        assert.match(plain.body, /Wombats at dusk/);
 
         // A change any page may show (here a paper's title) renders everything anew.
         await makePaper(t.db, { ...a, title: "Capybaras, renamed" });

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { upvoteSet } from "../../src/community/upvotes.ts";
-import type { Queryable } from "../../src/db/client.ts";
+import type { Db, Queryable } from "../../src/db/client.ts";
 import { dayScope, paperScope, SiteChanges } from "../../src/web/site-changes.ts";
 import { makePaper, makeUser } from "../community/helpers.ts";
 import { openTestDb, testBackends } from "../helpers/db.ts";
 import { insertEntry } from "../helpers/factories.ts";
 
 /** The real database, with its queries counted. */
-function counting(db: Queryable): Queryable & { reads: number } {
+function counting(db: Db): Queryable & Pick<Db, "turns"> & { reads: number } {
   const counted = {
     reads: 0,
+    turns: db.turns,
     query: <T>(sql: string, params?: unknown[]) => {
       counted.reads++;
       return db.query<T>(sql, params);
@@ -65,7 +66,8 @@ for (const backend of testBackends()) {
         const first = await changes.seen();
         q.reads = 0;
         const together = await Promise.all(Array.from({ length: 50 }, () => changes.seen()));
-        assert.ok(q.reads <= 2, `50 requests made ${q.reads} reads`);
+        // PGlite in this process: no statement ran since the last read, so none is needed.
+        assert.ok(q.reads <= (backend === "pglite" ? 0 : 2), `50 requests made ${q.reads} reads`);
         assert.ok(together.every((s) => s.version === first.version));
 
         // A read in flight when a vote commits may miss it; a request made after the commit
