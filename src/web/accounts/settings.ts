@@ -79,6 +79,21 @@ const EmailForm = z.object({ email: formText(300), password: formText(1000) });
 const PasswordForm = z.object({ password: formText(1000), new_password: formText(1000) });
 const DeleteForm = z.object({ password: formText(1000) });
 
+/** A personal page: never cached, by the browser or by anything between. */
+function sendPrivatePage(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  title: string,
+  body: SafeHtml,
+  status = 200,
+) {
+  return reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .header("cache-control", "no-store")
+    .send(page({ title, body, ctx: pageContext(req) }));
+}
+
 /** /settings/account: change email or password, export my data, delete my account. */
 export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps, acc: AccountDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -86,21 +101,8 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
     const user = currentUser(req);
     // The session holds the confirmed address; the one waiting for its link is in the row.
     const pending = (await userById(deps.db, user.id))?.pendingEmail ?? null;
-    return reply
-      .code(status)
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "no-store")
-      .send(
-        page({
-          title: "Your account",
-          body: settingsPage(
-            pageContext(req),
-            { email: user.email, verified: !!user.emailVerifiedAt, pending },
-            m,
-          ),
-          ctx: pageContext(req),
-        }),
-      );
+    const address = { email: user.email, verified: !!user.emailVerifiedAt, pending };
+    return sendPrivatePage(reply, req, "Your account", settingsPage(pageContext(req), address, m), status);
   };
   /** A wrong password or bad value re-renders the page with the message beside its form. */
   const attempt = async (
@@ -147,22 +149,18 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
   // not use it up (as for /verify-email).
   const TokenQuery = z.object({ token: formText(200).optional() });
   app.get("/settings/account/email/confirm", { schema: { querystring: TokenQuery } }, (req, reply) =>
-    reply
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "no-store")
-      .send(
-        page({
-          title: "Confirm your new address",
-          body: html`<section class="auth-form">
-            <h1>Confirm your new address</h1>
-            <form method="post" action="/settings/account/email/confirm">${csrfField(pageContext(req))}
-              <input type="hidden" name="token" value="${req.query.token ?? ""}">
-              <button type="submit">Use this address for my account</button>
-            </form>
-          </section>`,
-          ctx: pageContext(req),
-        }),
-      ),
+    sendPrivatePage(
+      reply,
+      req,
+      "Confirm your new address",
+      html`<section class="auth-form">
+        <h1>Confirm your new address</h1>
+        <form method="post" action="/settings/account/email/confirm">${csrfField(pageContext(req))}
+          <input type="hidden" name="token" value="${req.query.token ?? ""}">
+          <button type="submit">Use this address for my account</button>
+        </form>
+      </section>`,
+    ),
   );
   const confirmRoute = { schema: { body: z.object({ token: formText(200) }) } };
   app.post("/settings/account/email/confirm", confirmRoute, async (req, reply) => {
@@ -174,17 +172,8 @@ export function registerAccountSettings(fastify: FastifyInstance, deps: AppDeps,
           "This link has expired, was already used, or its address now belongs to another account. Ask again from your account settings.",
           400,
         ];
-    return reply
-      .code(status)
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "no-store")
-      .send(
-        page({
-          title,
-          body: html`<section class="auth-form"><h1>${title}</h1><p>${text}</p><p><a href="/settings/account">Your account</a></p></section>`,
-          ctx: pageContext(req),
-        }),
-      );
+    const body = html`<section class="auth-form"><h1>${title}</h1><p>${text}</p><p><a href="/settings/account">Your account</a></p></section>`;
+    return sendPrivatePage(reply, req, title, body, status);
   });
 
   const passwordRoute = {
