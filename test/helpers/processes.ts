@@ -47,7 +47,8 @@ export function startCli(
   return { child, exit: exited(child) };
 }
 
-function exited(child: ChildProcess): Promise<Exit> {
+/** The child's exit, with everything it printed. */
+export function exited(child: ChildProcess): Promise<Exit> {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => {

@@ -7,24 +7,10 @@ import { after, test } from "node:test";
 import pg from "pg";
 import { LOCK_FILE } from "../../src/db/lock.ts";
 import { openDatabase } from "../../src/db/open.ts";
-import { childEnv, type Exit, serverProcess, waitFor } from "../helpers/processes.ts";
+import { childEnv, exited, serverProcess, waitFor } from "../helpers/processes.ts";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "dp-shutdown-"));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
-
-function exitOf(child: ReturnType<typeof spawn>): Promise<Exit> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    stdout += d;
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d;
-  });
-  return new Promise((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-}
 
 test("SIGTERM or SIGINT at random moments of start-up and migrations: exit 0, lock released, the database opens", async () => {
   const dataDir = path.join(root, "startup");
@@ -34,7 +20,7 @@ test("SIGTERM or SIGINT at random moments of start-up and migrations: exit 0, lo
       env: childEnv(dataDir, { PORT: "0" }),
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const exit = exitOf(child);
+    const exit = exited(child);
     // From the moment the process owns the directory: opening, migrating, loading, listening.
     await waitFor(() => (fs.existsSync(lockFile) ? true : undefined), 60_000);
     await new Promise((r) => setTimeout(r, Math.random() * 400 * (i + 1)));
@@ -78,8 +64,17 @@ test("a request in flight finishes before the server exits 0; the socket goes wi
 test("SIGINT while the background embedder trains and embeds the sample: exit 0 within the bound", async () => {
   const dataDir = path.join(root, "embedding");
   const server = await serverProcess(dataDir, { command: "start", env: { LOG_LEVEL: "info" } });
-  // The embedder starts 5 s after start-up: train the built-in model, then embed every paper.
-  await new Promise((r) => setTimeout(r, 5_500));
+  // The embedder starts a few seconds after start-up (train the built-in model, then embed every
+  // paper); its run is recorded as it begins, so the signal lands inside it.
+  const cliSide = new pg.Client({ host: path.join(dataDir, "run"), user: "postgres", database: "postgres" });
+  await cliSide.connect();
+  await waitFor(async () => {
+    const rows = await cliSide.query(
+      "select 1 from job_runs where job = 'embeddings' and status = 'running'",
+    );
+    return rows.rowCount ? true : undefined;
+  }, 60_000);
+  await cliSide.end();
   const stopped = Date.now();
   const e = await server.stop("SIGINT");
   assert.equal(e.code, 0, e.stderr.slice(-2000));
