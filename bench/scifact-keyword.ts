@@ -6,29 +6,16 @@
  * `npm run bench:scifact` runs the full keyword / semantic / hybrid evaluation through the DB.
  */
 import { type Bm25Params, DEFAULT_BM25 } from "../src/search/bm25.ts";
-import { KeywordIndex } from "../src/search/keyword-index.ts";
+import type { KeywordIndex } from "../src/search/keyword-index.ts";
 import { parseQuery } from "../src/search/query.ts";
 import { analyze } from "../src/search/text.ts";
-import { scifactCorpus, scifactQrels, scifactQueries } from "./scifact/data.ts";
+import { scifactCorpus, scifactKeywordIndex, scifactQrels, scifactQueries } from "./scifact/data.ts";
 import { mean, ndcgAt, recallAt } from "./scifact/metrics.ts";
 
 const docs = scifactCorpus();
 const queries = scifactQueries();
 
-function buildIndex(params: Bm25Params): KeywordIndex {
-  const ix = new KeywordIndex(params);
-  for (const d of docs)
-    ix.add({
-      arxivId: d.id,
-      title: d.title,
-      authors: "",
-      abstract: d.text,
-      categories: [],
-      publishedDay: null,
-      modifiedMs: 0,
-    });
-  return ix;
-}
+const buildIndex = (params: Bm25Params) => scifactKeywordIndex(docs, params);
 
 function terms(text: string): string[] {
   const q = parseQuery(text);

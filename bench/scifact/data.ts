@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { type Bm25Params, DEFAULT_BM25 } from "../../src/search/bm25.ts";
+import { KeywordIndex } from "../../src/search/keyword-index.ts";
 
 /** Reads the BEIR SciFact files from ../shared (never copied into the repo). */
 export const SCIFACT_DIR = path.resolve(process.env.SCIFACT_DIR ?? "../shared/data/ir/scifact");
@@ -44,4 +46,20 @@ export function scifactQrels(split: "train" | "test"): Map<string, Map<string, n
     out.get(q)!.set(d, Number(s));
   }
   return out;
+}
+
+/** The in-process BM25F index (the code that serves /search) over the SciFact abstracts. */
+export function scifactKeywordIndex(docs: ScifactDoc[], params: Bm25Params = DEFAULT_BM25): KeywordIndex {
+  const ix = new KeywordIndex(params);
+  for (const d of docs)
+    ix.add({
+      arxivId: d.id,
+      title: d.title,
+      authors: "",
+      abstract: d.text,
+      categories: [],
+      publishedDay: null,
+      modifiedMs: 0,
+    });
+  return ix;
 }

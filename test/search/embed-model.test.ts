@@ -1,15 +1,30 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { scifactCorpus } from "../../bench/scifact/data.ts";
+import { trainBuiltin } from "../../src/search/embed/builtin.ts";
+import { refineContrastive, sentences } from "../../src/search/embed/contrastive.ts";
 import { lsaEmbedder, packLsa, unpackLsa } from "../../src/search/embed/embedder.ts";
 import { embedLsa, trainLsa } from "../../src/search/embed/lsa.ts";
 import { symmetricEigen } from "../../src/search/embed/svd.ts";
-import { trainLsaOffThread } from "../../src/search/embed/train-worker.ts";
+import { trainBuiltinOffThread } from "../../src/search/embed/train-worker.ts";
 
 // Real abstracts from ../shared: the first 300 SciFact documents.
-const texts = scifactCorpus()
+const papers = scifactCorpus()
   .slice(0, 300)
-  .map((d) => `${d.title}. ${d.text}`);
+  .map((d) => ({ title: d.title, abstract: d.text }));
+const texts = papers.map((p) => `${p.title}. ${p.abstract}`);
+
+/** How many of the first 100 papers' titles find their own abstract first among those 100. */
+function ownTitleTop1(m: ReturnType<typeof trainLsa>): number {
+  const docs = papers.slice(0, 100).map((p) => embedLsa(m, p.abstract));
+  let top1 = 0;
+  for (const [i, p] of papers.slice(0, 100).entries()) {
+    const q = embedLsa(m, p.title, true);
+    const sims = docs.map((d) => d.reduce((s, x, c) => s + x * q[c], 0));
+    if (sims.indexOf(Math.max(...sims)) === i) top1++;
+  }
+  return top1;
+}
 
 describe("built-in LSA model", () => {
   test("trains to the same bytes for the same corpus and seed, and differently for another seed", () => {
@@ -25,11 +40,30 @@ describe("built-in LSA model", () => {
   test("training on a worker thread gives the same model, while the event loop keeps running", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
-    const off = await trainLsaOffThread(texts, { dims: 32, seed: 7 });
+    const off = await trainBuiltinOffThread(papers, { dims: 32, seed: 7 }, { epochs: 1 });
     clearInterval(timer);
-    const on = trainLsa(texts, { dims: 32, seed: 7 });
-    assert.deepEqual(Buffer.from(packLsa(off)), Buffer.from(packLsa(on)));
+    const on = trainBuiltin(papers, { dims: 32, seed: 7 }, { epochs: 1 });
+    assert.deepEqual(Buffer.from(packLsa(off.model)), Buffer.from(packLsa(on.model)));
+    assert.deepEqual(off.report, on.report);
     assert.ok(ticks > 0, "timers fired during training");
+  });
+
+  test("contrastive refinement lowers its loss and brings titles nearer their own abstracts", () => {
+    const lsa = trainLsa(texts, { dims: 32, seed: 7 });
+    const refined = { ...lsa, vectors: Float32Array.from(lsa.vectors) };
+    const report = refineContrastive(refined, papers, { epochs: 4, batchSize: 64 });
+    assert.ok(report.steps > 0 && report.pairs > papers.length, JSON.stringify(report));
+    assert.ok(report.lossLast < report.lossFirst, JSON.stringify(report));
+    const before = ownTitleTop1(lsa);
+    const after = ownTitleTop1(refined);
+    assert.ok(after > before, `own-title top-1: ${before} before, ${after} after`);
+  });
+
+  test("splits abstracts into sentences at end punctuation before a capital", () => {
+    assert.deepEqual(
+      sentences("We study mice in detail. Results were clear (p < 0.05). 3 of 5 died, e.g. here."),
+      ["We study mice in detail.", "Results were clear (p < 0.05).", "3 of 5 died, e.g. here."],
+    );
   });
 
   test("embeds unit vectors; a text with no known word gets the zero vector", () => {

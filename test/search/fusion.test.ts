@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { BUILTIN_MODEL_VERSION } from "../../src/search/embed/builtin.ts";
 import { needsRetraining } from "../../src/search/embed/jobs.ts";
 import type { EmbeddingModelRow } from "../../src/search/embedding-store.ts";
 import { feedbackQuery, fuseScores } from "../../src/search/fusion.ts";
@@ -79,9 +80,22 @@ describe("retraining the built-in model", () => {
   });
 
   test("retrains once the corpus has doubled, unless the sample was already full or the model is remote", () => {
-    assert.equal(needsRetraining(model({ trainedOn: 1000, maxTrainDocs: 60000 }), 1999), false);
-    assert.equal(needsRetraining(model({ trainedOn: 1000, maxTrainDocs: 60000 }), 2000), true);
-    assert.equal(needsRetraining(model({ trainedOn: 60000, maxTrainDocs: 60000 }), 500000), false);
+    const v = BUILTIN_MODEL_VERSION;
+    assert.equal(needsRetraining(model({ version: v, trainedOn: 1000, maxTrainDocs: 60000 }), 1999), false);
+    assert.equal(needsRetraining(model({ version: v, trainedOn: 1000, maxTrainDocs: 60000 }), 2000), true);
+    assert.equal(
+      needsRetraining(model({ version: v, trainedOn: 60000, maxTrainDocs: 60000 }), 500000),
+      false,
+    );
     assert.equal(needsRetraining(model({ trainedOn: 10 }, "remote"), 500000), false);
+  });
+
+  test("retrains a built-in model of an older version (LSA alone, stored without a version)", () => {
+    assert.equal(needsRetraining(model({ trainedOn: 60000, maxTrainDocs: 60000 }), 60000), true);
+    assert.equal(needsRetraining(model({ version: 1, trainedOn: 500, maxTrainDocs: 60000 }), 500), true);
+    assert.equal(
+      needsRetraining(model({ version: BUILTIN_MODEL_VERSION, trainedOn: 500, maxTrainDocs: 60000 }), 500),
+      false,
+    );
   });
 });

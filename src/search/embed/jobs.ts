@@ -12,11 +12,13 @@ import {
   pendingEmbeddingModel,
   upsertPaperEmbeddings,
 } from "../embedding-store.ts";
+import { BUILTIN_MODEL_VERSION } from "./builtin.ts";
+import type { ContrastiveParams } from "./contrastive.ts";
 import { type Embedder, loadEmbedder, packLsa, paperText } from "./embedder.ts";
 import { calibrateFloor } from "./floor.ts";
 import { DEFAULT_LSA_PARAMS, embedLsa, type LsaModel, type LsaParams } from "./lsa.ts";
 import { RemoteEmbeddingClient } from "./remote.ts";
-import { trainLsaOffThread } from "./train-worker.ts";
+import { trainBuiltinOffThread } from "./train-worker.ts";
 
 // Papers whose titles calibrate the similarity floor (floor.ts): enough for a stable percentile.
 const FLOOR_SAMPLE = 600;
@@ -38,13 +40,18 @@ export function calibrateLsaFloor(model: LsaModel, titles: string[], texts: stri
 export async function trainBuiltinModel(
   db: Queryable,
   params: Partial<LsaParams> = {},
+  contrastiveParams: Partial<ContrastiveParams> = {},
 ): Promise<{ modelId: number; vocab: number; docs: number; ms: number }> {
   const started = performance.now();
   const p = { ...DEFAULT_LSA_PARAMS, ...params };
   const sample = await paperTextsSample(db, p.maxTrainDocs, p.seed);
   const texts = sample.map(([t, a]) => paperText(t, a));
   if (texts.length === 0) throw new Error("there are no papers to learn from; import some first");
-  const model = await trainLsaOffThread(texts, p);
+  const { model, contrastive } = await trainBuiltinOffThread(
+    sample.map(([title, abstract]) => ({ title, abstract })),
+    p,
+    contrastiveParams,
+  );
   const calibration = calibrateLsaFloor(
     model,
     sample.slice(0, FLOOR_SAMPLE).map(([t]) => t),
@@ -52,10 +59,12 @@ export async function trainBuiltinModel(
   );
   const modelId = await insertEmbeddingModel(db, {
     kind: "builtin-lsa",
-    name: `lsa-${p.dims}`,
+    name: `lsa-contrastive-${p.dims}`,
     dims: p.dims,
     params: {
       ...model.params,
+      version: BUILTIN_MODEL_VERSION,
+      contrastive,
       avgLen: model.avgLen,
       trainedOn: texts.length,
       similarityFloor: calibration.floor,
@@ -128,10 +137,13 @@ export const RETRAIN_GROWTH = 2;
 
 /**
  * A built-in model learned from a corpus that has since doubled misses the new vocabulary and
- * topics; one that already saw its full training sample gains nothing from more papers.
+ * topics; one that already saw its full training sample gains nothing from more papers. A
+ * model of an older version (params.version, absent before version 2) is replaced by the
+ * current one.
  */
 export function needsRetraining(model: EmbeddingModelRow, paperCount: number): boolean {
   if (model.kind !== "builtin-lsa") return false;
+  if (Number(model.params.version ?? 1) < BUILTIN_MODEL_VERSION) return true;
   const trainedOn = Number(model.params.trainedOn ?? 0);
   const cap = Number(model.params.maxTrainDocs ?? DEFAULT_LSA_PARAMS.maxTrainDocs);
   return trainedOn < cap && paperCount >= trainedOn * RETRAIN_GROWTH;
@@ -157,8 +169,8 @@ export async function runEmbedding(
   let active = await activeEmbeddingModel(db);
   let pending = await pendingEmbeddingModel(db);
   const remoteGone = active?.kind === "remote" && !config.embeddingUrl;
-  const grown = active ? needsRetraining(active, await paperCount(db)) && !config.embeddingUrl : false;
-  if ((!active && !pending) || (!pending && (remoteGone || grown))) {
+  const stale = active ? needsRetraining(active, await paperCount(db)) && !config.embeddingUrl : false;
+  if ((!active && !pending) || (!pending && (remoteGone || stale))) {
     const trained = await trainBuiltinModel(db).catch(() => null);
     if (!trained) return { activeModelId: active?.id ?? null, embedded: 0, switchedTo: null };
     pending = await pendingEmbeddingModel(db);
