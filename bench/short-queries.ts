@@ -6,6 +6,7 @@
  * measures on SciFact from bench/results/scifact.json. Writes bench/results/short-queries.json.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../src/config.ts";
 import { openPglite } from "../src/db/client.ts";
@@ -13,6 +14,7 @@ import { migrate } from "../src/db/migrate.ts";
 import { upsertPapers } from "../src/papers/store.ts";
 import { refreshAcronyms } from "../src/search/acronyms/refresh.ts";
 import { runEmbedding } from "../src/search/embed/jobs.ts";
+import { DEFAULT_FUSION } from "../src/search/fusion.ts";
 import { createSearchService } from "../src/search/service.ts";
 import type { SearchMode } from "../src/search/types.ts";
 import { mean, ndcgAt, recallAt } from "./scifact/metrics.ts";
@@ -45,27 +47,46 @@ const search = createSearchService({ db, semantic: { indexDir: undefined, config
 await search.semantic?.settled(db);
 
 const summary: Record<string, { ndcg10: number; recall100: number }> = {};
-const variants: [string, SearchMode, boolean][] = [
-  ["keyword", "keyword", true],
-  ["semantic", "semantic", true],
-  ["hybrid", "hybrid", true],
-  ["keyword, no acronyms", "keyword", false],
-  ["hybrid, no acronyms", "hybrid", false],
+// Hybrid is also scored at the other semantic weights of bench/scifact.ts --tune's grid, so the
+// weight chosen on SciFact's train split can be read here without another run (never chosen here).
+const weighted = (w: number) =>
+  createSearchService({
+    db,
+    semantic: search.semantic ?? undefined,
+    fusion: { ...DEFAULT_FUSION, semanticWeight: w },
+  });
+const variants: [string, SearchMode, boolean, typeof search][] = [
+  ["keyword", "keyword", true, search],
+  ["semantic", "semantic", true, search],
+  [`hybrid (w=${DEFAULT_FUSION.semanticWeight})`, "hybrid", true, search],
+  ["keyword, no acronyms", "keyword", false, search],
+  ["hybrid, no acronyms", "hybrid", false, search],
+  ...[0.2, 0.5, 0.8]
+    .filter((w) => w !== DEFAULT_FUSION.semanticWeight)
+    .map((w): [string, SearchMode, boolean, typeof search] => [
+      `hybrid (w=${w})`,
+      "hybrid",
+      true,
+      weighted(w),
+    ]),
 ];
-for (const [name, mode, expand] of variants) {
+for (const [name, mode, expand, service] of variants) {
   const nd: number[] = [];
   const rc: number[] = [];
   for (const [qid, rel] of proxy.qrels) {
-    const r = await search.search({ q: proxy.queries.get(qid) ?? "", mode, limit: 100, expand });
+    const r = await service.search({ q: proxy.queries.get(qid) ?? "", mode, limit: 100, expand });
     const ids = r.hits.map((h) => h.arxivId);
     nd.push(ndcgAt(ids, rel, 10));
     rc.push(recallAt(ids, rel, 100));
   }
   summary[name] = { ndcg10: mean(nd), recall100: mean(rc) };
-  console.log(`${name.padEnd(22)} nDCG@10 ${mean(nd).toFixed(4)}  recall@100 ${mean(rc).toFixed(4)}`);
+  console.log(
+    `${name.padEnd(22)} load ${os.loadavg()[0].toFixed(1)} nDCG@10 ${mean(nd).toFixed(4)}  recall@100 ${mean(rc).toFixed(4)}`,
+  );
 }
 const out = {
   date: new Date().toISOString(),
+  loadAverage: os.loadavg(),
   node: process.version,
   papers: corpus.length,
   queries: proxy.queries.size,

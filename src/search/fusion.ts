@@ -14,6 +14,9 @@
  *   q' = q + f · mean(v(top m keyword hits))
  *
  * The constants were tuned on SciFact's TRAIN split only; the test split is only reported.
+ * With the built-in model of version 2 (contrastively refined, stronger alone than LSA) the
+ * best weight moved from 0.2 to 0.8 (train nDCG@10: 0.2 → 0.6974, 0.5 → 0.6980, 0.8 → 0.6991,
+ * keyword alone 0.6960), feedback from the top 3 hits still helping.
  */
 export interface FusionParams {
   /** w: weight of the cosine against BM25 normalised to [0, 1]. */
@@ -27,7 +30,7 @@ export interface FusionParams {
 }
 
 export const DEFAULT_FUSION: FusionParams = {
-  semanticWeight: 0.2,
+  semanticWeight: 0.8,
   feedbackDocs: 3,
   feedbackWeight: 1,
   depth: 200,
