@@ -1,47 +1,41 @@
 import { diversify } from "../../src/recommend/diversify.ts";
 import { groupInterests } from "../../src/recommend/interests.ts";
-import {
-  buildKeywordSpace,
-  DEFAULT_KEYWORD_OPTIONS,
-  type KeywordOptions,
-  keywordVector,
-  paperKeywordText,
-} from "../../src/recommend/keywords.ts";
-import {
-  type Candidate,
-  DEFAULT_RANK_OPTIONS,
-  type RankOptions,
-  scoreCandidates,
-} from "../../src/recommend/rank.ts";
-import type { Features, PositiveSignal } from "../../src/recommend/types.ts";
+import { DEFAULT_KEYWORD_OPTIONS, type KeywordOptions } from "../../src/recommend/keywords.ts";
+import { modelOnPool, personModel } from "../../src/recommend/model.ts";
+import { CandidatePool } from "../../src/recommend/pool.ts";
+import { DEFAULT_RANK_OPTIONS, type RankOptions, trainPoolWeights } from "../../src/recommend/rank.ts";
+import { rankPoolWith } from "../../src/recommend/rank-pool.ts";
+import type { PositiveSignal } from "../../src/recommend/types.ts";
 
-export interface Corpus {
-  ids: string[];
-  titles: string[];
-  features: Map<string, Features>;
-}
-
-/** Our features for a pool of papers: stored embeddings plus keyword vectors over the pool. */
+/** Our side's pool: the file's papers with their stored embeddings, keywords over the file. */
 export function buildCorpus(
   records: { id: string; title: string; abstract: string }[],
   vectors: Map<string, Float32Array>,
   keywordOptions: KeywordOptions = DEFAULT_KEYWORD_OPTIONS,
-): Corpus {
-  const texts = records.map((r) => paperKeywordText(r.title, r.abstract));
-  const space = buildKeywordSpace(texts, keywordOptions);
-  const features = new Map<string, Features>();
-  records.forEach((r, i) => {
-    features.set(r.id, {
-      dense: vectors.get(r.id) ?? null,
-      keywords: keywordVector(space, texts[i], keywordOptions.bigrams),
-    });
-  });
-  return { ids: records.map((r) => r.id), titles: records.map((r) => r.title), features };
+): CandidatePool {
+  const dims = vectors.values().next().value?.length ?? 0;
+  return new CandidatePool(
+    dims,
+    records.map((r) => ({
+      arxivId: r.id,
+      title: r.title,
+      abstract: r.abstract,
+      authorNames: [],
+      vector: vectors.get(r.id) ?? null,
+    })),
+    keywordOptions,
+  );
 }
 
-/** Ranks every paper but the seeds with the recommender the site uses. */
+const MODEL_ID = 1;
+
+/**
+ * Ranks every paper but the seeds as the site does: interests from the seeds, the model trained
+ * over the pool and stored as a person's model is (its keywords pruned to the kept terms), then
+ * applied to the pool in one pass, interests taking turns at the top.
+ */
 export function oursRanking(
-  corpus: Corpus,
+  pool: CandidatePool,
   seeds: string[],
   opts: RankOptions = DEFAULT_RANK_OPTIONS,
 ): string[] {
@@ -51,14 +45,17 @@ export function oursRanking(
     title: id,
     kind: "saved",
     weight: 1,
-    features: corpus.features.get(id) as Features,
+    features: pool.features(pool.indexOf(id) as number),
   }));
-  const candidates: Candidate[] = corpus.ids
-    .filter((id) => !seedSet.has(id))
-    .map((id) => ({ id, features: corpus.features.get(id) as Features }));
   const interests = groupInterests(positives, opts.interests);
-  const scored = scoreCandidates(interests, [], candidates, new Map(), opts);
-  return diversify(scored, scored.length, COVER_TOP).map((s) => candidates[s.candidate].id);
+  const weights = trainPoolWeights(pool, interests, [], opts);
+  if (!weights) throw new Error("no seeds");
+  const model = personModel(pool, MODEL_ID, weights, interests, { authors: [], topics: [] });
+  const applied = modelOnPool(model, pool, MODEL_ID);
+  const scored = rankPoolWith(pool, applied.weights, applied.interests, new Map(), 0, pool.size).filter(
+    (s) => !seedSet.has(pool.ids[s.index]),
+  );
+  return diversify(scored, scored.length, COVER_TOP).map((s) => pool.ids[s.index]);
 }
 
 export const COVER_TOP = 50;

@@ -51,7 +51,10 @@ for (let d = 0; d < DRAWS; d++) {
         for (const y of b)
           if (x < y && j >= i)
             (i === j ? within : across).push(
-              similarity(pool.corpus.features.get(x) as never, pool.corpus.features.get(y) as never),
+              similarity(
+                pool.corpus.features(pool.corpus.indexOf(x) as number),
+                pool.corpus.features(pool.corpus.indexOf(y) as number),
+              ),
             );
 }
 console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}`);

@@ -4,7 +4,6 @@ import { rankTrending } from "../feed/trending.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
-import { DIGEST_RANK_OPTIONS } from "../recommend/rank.ts";
 import { recommendFor } from "../recommend/service.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { type Topic, topicById } from "../topics/store.ts";
@@ -127,7 +126,6 @@ export class DigestSources {
       since: start,
       limit: PER_TOPIC_IN_DIGEST,
       exclude: shown,
-      rank: DIGEST_RANK_OPTIONS,
       search: this.search,
     });
     if (result.mode !== "personal") return null;

@@ -1,4 +1,4 @@
-import type { Scored } from "./rank.ts";
+import type { ScoredPaper as Scored } from "./rank-pool.ts";
 
 /**
  * Orders scored candidates so that the top of the list covers every interest: for the first
@@ -8,7 +8,7 @@ import type { Scored } from "./rank.ts";
  * interest cannot push mediocre papers far down the list.
  */
 export function diversify(scored: Scored[], limit: number, coverTop: number): Scored[] {
-  const byScore = scored.slice().sort((a, b) => b.score - a.score || a.candidate - b.candidate);
+  const byScore = scored.slice().sort((a, b) => b.score - a.score || a.index - b.index);
   const queues = new Map<number, Scored[]>();
   for (const s of byScore) {
     const q = queues.get(s.interest);
@@ -21,18 +21,18 @@ export function diversify(scored: Scored[], limit: number, coverTop: number): Sc
   while (out.length < head) {
     const round = [...queues.values()]
       .filter((q) => q.length > 0)
-      .sort((a, b) => b[0].score - a[0].score || a[0].candidate - b[0].candidate);
+      .sort((a, b) => b[0].score - a[0].score || a[0].index - b[0].index);
     if (round.length === 0) break;
     for (const q of round) {
       if (out.length >= head) break;
       const s = q.shift() as Scored;
       out.push(s);
-      taken.add(s.candidate);
+      taken.add(s.index);
     }
   }
   for (const s of byScore) {
     if (out.length >= limit) break;
-    if (!taken.has(s.candidate)) out.push(s);
+    if (!taken.has(s.index)) out.push(s);
   }
   return out;
 }

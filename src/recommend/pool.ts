@@ -1,60 +1,99 @@
 import { createRequire } from "node:module";
 import { authorKey } from "../authors/names.ts";
 import { bytesVector } from "../search/embedding-store.ts";
-import { denseCentroid } from "./dense.ts";
-import { type KeywordSpace, keywordVector, keywordVectors, paperKeywordText } from "./keywords.ts";
-import { type SparseVector, sparseCentroid } from "./sparse.ts";
-import type { CandidateRow } from "./store.ts";
+import {
+  DEFAULT_KEYWORD_OPTIONS,
+  type KeywordOptions,
+  type KeywordSpace,
+  keywordVector,
+  keywordVectors,
+  paperKeywordText,
+} from "./keywords.ts";
+import type { SparseVector } from "./sparse.ts";
 import type { Features } from "./types.ts";
 
 // usearch's ESM entry recurses forever on Node 20; its CommonJS build works.
 const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
 
+/** A paper as the pool takes it in: its text, authors and (when embedded) its unit vector. */
+export interface PoolPaper {
+  arxivId: string;
+  title: string;
+  abstract: string;
+  authorNames: string[];
+  vector: Float32Array | Uint8Array | null;
+}
+
+/** A linear scorer in the pool's own feature space: keyword ids and the embedding's dimensions. */
+export interface PoolWeights {
+  bias: number;
+  /** Weights on the unit embedding; null scores by keywords alone. */
+  dense: Float32Array | null;
+  termIds: Uint32Array;
+  termWeights: Float32Array;
+}
+
 /**
- * The papers a ranking may choose from, held in process as plain arrays: one row-major matrix
- * of the active model's unit vectors (zeros for a paper not yet embedded), keyword vectors in a
- * space learned from these papers, and author keys. Built once per window and shared by every
- * person's ranking (and by every digest of a run), so a ranking reads no paper from the database.
+ * The papers a ranking may choose from, held in process in flat typed arrays: one row-major
+ * matrix of the active model's unit vectors (zeros for a paper not yet embedded), the keyword
+ * vectors in compressed rows (a space learned from these papers) and, built on first use, the
+ * same entries by term (postings). Built once per window and shared by every person's ranking
+ * (and by every digest of a run), so a ranking reads no paper from the database, and scoring
+ * every paper is one pass over the matrix plus the postings of the model's terms.
  */
 export class CandidatePool {
   readonly ids: string[];
   readonly titles: string[];
   readonly matrix: Float32Array;
-  readonly keywords: SparseVector[];
   readonly authorKeys: string[][];
   readonly space: KeywordSpace;
-  /** The centroid of the whole pool: what is generic here rather than specific to an interest. */
-  readonly background: Features;
+  /** Term of each keyword id. */
+  readonly vocab: string[];
+  private readonly rowStart: Uint32Array;
+  private readonly rowIdx: Uint32Array;
+  private readonly rowVal: Float32Array;
+  private readonly embedded: Uint8Array;
+  private postings: { start: Uint32Array; doc: Uint32Array; val: Float32Array } | null = null;
   private readonly slot = new Map<string, number>();
+  private readonly bigrams: boolean;
+  private byAuthor: Map<string, number[]> | null = null;
 
   constructor(
     readonly dims: number,
-    rows: CandidateRow[],
+    rows: PoolPaper[],
+    keywordOptions: KeywordOptions = DEFAULT_KEYWORD_OPTIONS,
   ) {
+    this.bigrams = keywordOptions.bigrams;
     this.ids = rows.map((r) => r.arxivId);
     this.titles = rows.map((r) => r.title);
-    const texts = rows.map((r) => paperKeywordText(r.title, r.abstract));
-    const kw = keywordVectors(texts);
+    const kw = keywordVectors(
+      rows.map((r) => paperKeywordText(r.title, r.abstract)),
+      keywordOptions,
+    );
     this.space = kw.space;
-    this.keywords = kw.vectors;
+    this.vocab = new Array<string>(kw.space.terms.size);
+    for (const [term, id] of kw.space.terms) this.vocab[id] = term;
+    this.rowStart = new Uint32Array(rows.length + 1);
+    kw.vectors.forEach((v, i) => {
+      this.rowStart[i + 1] = this.rowStart[i] + v.idx.length;
+    });
+    this.rowIdx = new Uint32Array(this.rowStart[rows.length]);
+    this.rowVal = new Float32Array(this.rowIdx.length);
+    kw.vectors.forEach((v, i) => {
+      this.rowIdx.set(v.idx, this.rowStart[i]);
+      this.rowVal.set(v.val, this.rowStart[i]);
+    });
     this.authorKeys = rows.map((r) => r.authorNames.map(authorKey).filter(Boolean));
     this.matrix = new Float32Array(rows.length * dims);
-    const dense: { vector: Float32Array; weight: number }[] = [];
+    this.embedded = new Uint8Array(rows.length);
     rows.forEach((r, i) => {
       this.slot.set(r.arxivId, i);
       if (!r.vector || dims === 0) return;
-      const v = bytesVector(r.vector);
+      const v = r.vector instanceof Float32Array ? r.vector : bytesVector(r.vector);
       if (v.length !== dims) return;
       this.matrix.set(v, i * dims);
-      dense.push({ vector: v, weight: 1 });
+      this.embedded[i] = 1;
     });
-    this.background = {
-      dense: denseCentroid(dense),
-      keywords: sparseCentroid(
-        this.keywords.map((k) => ({ vector: k, weight: 1 })),
-        1000,
-      ),
-    };
   }
 
   get size(): number {
@@ -65,22 +104,138 @@ export class CandidatePool {
     return this.slot.get(id);
   }
 
+  /** Pool indices of the papers with this author key (an index built on first use). */
+  papersBy(key: string): number[] {
+    if (!this.byAuthor) {
+      const m = new Map<string, number[]>();
+      this.authorKeys.forEach((keys, i) => {
+        for (const k of keys) {
+          const list = m.get(k);
+          if (list) list.push(i);
+          else m.set(k, [i]);
+        }
+      });
+      this.byAuthor = m;
+    }
+    return this.byAuthor.get(key) ?? [];
+  }
+
+  keywords(i: number): SparseVector {
+    const a = this.rowStart[i];
+    const b = this.rowStart[i + 1];
+    return { idx: this.rowIdx.subarray(a, b), val: this.rowVal.subarray(a, b) };
+  }
+
   features(i: number): Features {
-    const dense = this.dims > 0 ? this.matrix.subarray(i * this.dims, (i + 1) * this.dims) : null;
-    return { dense: dense?.some((x) => x !== 0) ? dense : null, keywords: this.keywords[i] };
+    const dense = this.embedded[i] ? this.matrix.subarray(i * this.dims, (i + 1) * this.dims) : null;
+    return { dense, keywords: this.keywords(i) };
   }
 
   /** Features of a paper outside the pool (an old positive), in the pool's keyword space. */
   outsideFeatures(text: string, vector: Float32Array | null): Features {
     return {
       dense: vector && vector.length === this.dims ? vector : null,
-      keywords: keywordVector(this.space, text),
+      keywords: keywordVector(this.space, text, this.bigrams),
     };
   }
 
   /**
+   * Every paper's score under linear weights: the bias, one dot product per matrix row (four
+   * accumulators), then each weighted term's postings added in. Terms not in the model cost
+   * nothing.
+   */
+  scoreAll(w: PoolWeights): Float32Array {
+    const out = this.keywordScores(w);
+    const q = this.denseWeights(w);
+    if (q) for (let r = 0; r < this.size; r++) out[r] += this.denseDot(r, q);
+    return out;
+  }
+
+  /** The `k` best papers under linear weights (plus `extra` per paper), best first, with their scores. */
+  topScored(
+    w: PoolWeights,
+    k: number,
+    extra?: Map<number, number>,
+    skip?: (i: number) => boolean,
+  ): { index: number; score: number }[] {
+    const scores = this.scoreAll(w);
+    if (extra) for (const [i, b] of extra) scores[i] += b;
+    return topIndices(scores, k, skip).map((i) => ({ index: i, score: scores[i] }));
+  }
+
+  /** Some papers' scores under linear weights, one by one (a few hundred at most). */
+  scoreSome(w: PoolWeights, indices: number[]): number[] {
+    const q = this.denseWeights(w);
+    const at = new Map<number, number>();
+    w.termIds.forEach((id, k) => {
+      at.set(id, w.termWeights[k]);
+    });
+    return indices.map((i) => {
+      let s = w.bias + (q ? this.denseDot(i, q) : 0);
+      const kw = this.keywords(i);
+      for (let k = 0; k < kw.idx.length; k++) s += (at.get(kw.idx[k]) ?? 0) * kw.val[k];
+      return s;
+    });
+  }
+
+  private denseWeights(w: PoolWeights): Float32Array | null {
+    return w.dense && w.dense.length === this.dims && this.dims > 0 ? w.dense : null;
+  }
+
+  private keywordScores(w: PoolWeights): Float32Array {
+    const out = new Float32Array(this.size).fill(w.bias);
+    const p = this.termPostings();
+    for (let t = 0; t < w.termIds.length; t++) {
+      const id = w.termIds[t];
+      const wt = w.termWeights[t];
+      for (let k = p.start[id], end = p.start[id + 1]; k < end; k++) out[p.doc[k]] += wt * p.val[k];
+    }
+    return out;
+  }
+
+  private denseDot(r: number, q: Float32Array): number {
+    const d = this.dims;
+    const m = this.matrix;
+    const o = r * d;
+    const d4 = d - (d % 4);
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j < d4; j += 4) {
+      s0 += m[o + j] * q[j];
+      s1 += m[o + j + 1] * q[j + 1];
+      s2 += m[o + j + 2] * q[j + 2];
+      s3 += m[o + j + 3] * q[j + 3];
+    }
+    for (; j < d; j++) s0 += m[o + j] * q[j];
+    return s0 + s1 + s2 + s3;
+  }
+
+  /** The keyword entries by term, built once (the rows transposed). */
+  private termPostings() {
+    if (this.postings) return this.postings;
+    const terms = this.vocab.length;
+    const start = new Uint32Array(terms + 1);
+    for (const id of this.rowIdx) start[id + 1]++;
+    for (let t = 0; t < terms; t++) start[t + 1] += start[t];
+    const fill = start.slice(0, terms);
+    const doc = new Uint32Array(this.rowIdx.length);
+    const val = new Float32Array(this.rowIdx.length);
+    for (let i = 0; i < this.size; i++)
+      for (let k = this.rowStart[i]; k < this.rowStart[i + 1]; k++) {
+        const at = fill[this.rowIdx[k]]++;
+        doc[at] = i;
+        val[at] = this.rowVal[k];
+      }
+    this.postings = { start, doc, val };
+    return this.postings;
+  }
+
+  /**
    * The `perQuery` nearest pool papers to each query vector, by exact inner product (usearch's
-   * SIMD scan: a JavaScript loop is ten times slower at 100k × 256). Returns pool indices.
+   * SIMD scan). Returns pool indices.
    */
   nearest(queries: Float32Array[], perQuery: number): Set<number> {
     const out = new Set<number>();
@@ -94,4 +249,38 @@ export class CandidatePool {
     for (const key of m.keys) out.add(Number(key));
     return out;
   }
+}
+
+/** Indices of the `k` highest scores, best first (a min-heap of size k: one pass, no full sort). */
+export function topIndices(scores: Float32Array, k: number, skip?: (i: number) => boolean): number[] {
+  const heap: number[] = [];
+  const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l], heap[m])) m = l;
+      if (r < heap.length && worse(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (let i = 0; i < scores.length; i++) {
+    if (skip?.(i)) continue;
+    if (heap.length < k) {
+      heap.push(i);
+      for (let c = heap.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (!worse(heap[c], heap[p])) break;
+        [heap[c], heap[p]] = [heap[p], heap[c]];
+        c = p;
+      }
+    } else if (k > 0 && worse(heap[0], i)) {
+      heap[0] = i;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => scores[b] - scores[a] || a - b);
 }

@@ -1,9 +1,10 @@
 import type { CandidatePool } from "./pool.ts";
+import type { ScoredPaper } from "./rank-pool.ts";
 import type { Boost, Interest, Reason } from "./types.ts";
 
 /**
- * A person's ranking over one candidate pool, as training left it: their interests, and every
- * candidate it scored (pool index, score, interest) best first. What a request still does on top
+ * A person's model applied to one candidate pool: their interests, and the candidates it kept
+ * (pool index, score, interest) best first. What a request still does on top
  * is per-request: drop what the person has seen since, take turns at the top, load the papers.
  */
 export interface CachedRanking {
@@ -12,7 +13,7 @@ export interface CachedRanking {
   /** Cold start: no signal at all, so trending papers are shown. */
   cold: boolean;
   interests: Interest[];
-  scored: { index: number; score: number; interest: number }[];
+  scored: ScoredPaper[];
   boosts: Map<string, Boost[]>;
   /** Each shown candidate's reasons, worked out once (by pool index). */
   reasons: Map<number, Reason[]>;
@@ -21,7 +22,7 @@ export interface CachedRanking {
 export const MAX_CACHED_PEOPLE = 2000;
 
 /**
- * Trained rankings in memory, per pool (a rebuilt pool has new papers and a new keyword space,
+ * Rankings in memory, per pool (a rebuilt pool has new papers and a new keyword space,
  * so its rankings start afresh) and per person, least recently used dropped first. A ranking is
  * reused while the person's signal version is the one it was trained at; any vote, save,
  * dismissal or follow moves the version (a trigger), on whichever node it happened.
@@ -49,5 +50,10 @@ export class RankerCache {
     people.delete(userId);
     people.set(userId, ranking);
     while (people.size > this.maxPeople) people.delete(people.keys().next().value as number);
+  }
+
+  /** Forget every ranking of a pool (the speed benchmark measures applying stored models). */
+  clear(pool: CandidatePool): void {
+    this.byPool.delete(pool);
   }
 }

@@ -7,13 +7,23 @@ import type { Paper } from "../papers/types.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
+import { groupInterests } from "./interests.ts";
+import { COLD_MODEL, decodeModel, encodeModel, modelOnPool, type PersonModel, personModel } from "./model.ts";
 import type { CandidatePool } from "./pool.ts";
 import type { CandidatePools } from "./pools.ts";
 import { featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
-import { DEFAULT_RANK_OPTIONS, type RankOptions, type Scored } from "./rank.ts";
-import { COVER_TOP, rankPool } from "./rank-pool.ts";
+import { DEFAULT_RANK_OPTIONS, type RankOptions, trainPoolWeights } from "./rank.ts";
+import { COVER_TOP, KEEP_SCORED, rankPoolWith } from "./rank-pool.ts";
 import type { CachedRanking } from "./ranker-cache.ts";
-import { positiveSignalRows, seenPaperIds, signalVersion, topicsFollowedByUser } from "./store.ts";
+import {
+  type FollowedTopicRow,
+  peopleWithStaleModels,
+  positiveSignalRows,
+  recommendState,
+  storedModelAt,
+  storeModel,
+  topicsFollowedByUser,
+} from "./store.ts";
 import type { Boost, Interest, PositiveKind, PositiveSignal, Reason } from "./types.ts";
 
 export const DEFAULT_WINDOW_DAYS = 7;
@@ -21,11 +31,6 @@ export const MAX_POSITIVES = 200;
 export const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
 const GROUP_EXAMPLES = 10;
-/**
- * Best candidates a trained ranking keeps: enough for the longest list (100) after everything
- * the person sees meanwhile is dropped, and for every interest to take turns.
- */
-const KEEP_SCORED = 3000;
 
 export interface ForYouItem {
   paper: Paper;
@@ -65,10 +70,11 @@ export function windowStart(now: Date, days = DEFAULT_WINDOW_DAYS): Date {
 
 /**
  * "For you" for one person: their positives (saves, collections, upvotes), followed authors and
- * topics become interests; the classifiers score the new papers; interests take turns at the
- * top; each card says why. Someone with no signal at all gets trending papers. The trained
- * ranking is kept (pools.rankers) until the person's signals or the pool change, so a repeated
- * request reads two small queries and the papers it shows.
+ * topics become interests; their stored model (trained when their signals last changed) scores
+ * the new papers in one pass; interests take turns at the top; each card says why. Someone with
+ * no signal at all gets trending papers. The ranking is also kept in memory (pools.rankers)
+ * until the person's signals or the pool change, so a repeated request reads one small query
+ * and the papers it shows.
  */
 export async function recommendFor(
   db: Queryable,
@@ -77,36 +83,42 @@ export async function recommendFor(
   opts: ForYouOptions,
 ): Promise<ForYouResult> {
   const { pool, modelId } = await pools.get(opts.since);
-  const [version, seen] = await Promise.all([signalVersion(db, userId), seenPaperIds(db, userId)]);
+  const { version, seen } = await recommendState(db, userId);
   // A ranking trained with other options (tuning, the CLI's experiments) is neither reused nor kept.
   const cacheable = opts.rank === undefined;
   let ranking = cacheable ? pools.rankers.get(pool, userId, version) : undefined;
   if (!ranking) {
-    ranking = await trainRanking(db, pools, pool, modelId, userId, opts, seen, version);
+    const stored = cacheable ? await storedModelAt(db, userId, version) : null;
+    let model = stored ? decodeModel(stored) : null;
+    if (!model || (!model.cold && model.embeddingModelId !== modelId)) {
+      model = await trainModel(db, pools, pool, modelId, userId, opts);
+      if (cacheable) await storeModel(db, userId, version, encodeModel(model), opts.now);
+    }
+    ranking = await rankingOf(db, pools, pool, modelId, model, version, opts, seen);
     if (cacheable) pools.rankers.set(pool, userId, ranking);
   }
   if (ranking.cold) return trending(db, opts, seen);
 
   const skip = new Set([...seen, ...(opts.exclude ?? [])]);
-  const scored: Scored[] = [];
-  for (const s of ranking.scored)
-    if (!skip.has(pool.ids[s.index]))
-      scored.push({ candidate: s.index, score: s.score, interest: s.interest });
-  const top = diversify(scored, opts.limit, COVER_TOP);
+  const top = diversify(
+    ranking.scored.filter((s) => !skip.has(pool.ids[s.index])),
+    opts.limit,
+    COVER_TOP,
+  );
   const { interests, boosts } = ranking;
   const papers = await papersByIds(
     db,
-    top.map((s) => pool.ids[s.candidate]),
+    top.map((s) => pool.ids[s.index]),
   );
   const items = top.flatMap((s) => {
-    const id = pool.ids[s.candidate];
+    const id = pool.ids[s.index];
     const paper = papers.get(id);
     if (!paper) return [];
     const interest = s.interest >= 0 ? interests[s.interest] : null;
-    let reasons = ranking.reasons.get(s.candidate);
+    let reasons = ranking.reasons.get(s.index);
     if (!reasons) {
-      reasons = reasonsFor(pool.features(s.candidate), interest, boosts.get(id) ?? []);
-      ranking.reasons.set(s.candidate, reasons);
+      reasons = reasonsFor(pool.features(s.index), interest, boosts.get(id) ?? []);
+      ranking.reasons.set(s.index, reasons);
     }
     return [
       { paper, score: s.score, interest: interest?.label ?? null, reasons, why: reasons.map(reasonText) },
@@ -115,38 +127,77 @@ export async function recommendFor(
   return {
     mode: "personal",
     items,
-    interests: interests.map((i) => ({ label: i.label, kind: i.kind, size: i.members.length })),
+    interests: interests.map((i) => ({ label: i.label, kind: i.kind, size: i.weight })),
     since: opts.since,
   };
 }
 
 /**
- * Reads the person's signals and trains their ranking over the pool: followed authors' and
- * topics' papers become interests of their own, and a candidate they match gets a boost and
- * the reason. Every candidate's score is kept, so that later requests only filter and sort.
+ * Trains and stores the model of everyone whose signals changed since their model was trained
+ * (the recommend-models job, and the digest benchmark's set-up), over the default window's pool.
+ * Returns how many were trained.
  */
-async function trainRanking(
+export async function trainStaleModels(
+  db: Queryable,
+  pools: CandidatePools,
+  opts: { now: Date; search: TopicSearch; max: number; shouldStop?: () => boolean },
+): Promise<number> {
+  const since = windowStart(opts.now);
+  const { pool, modelId } = await pools.get(since);
+  let trained = 0;
+  while (trained < opts.max && !opts.shouldStop?.()) {
+    const people = await peopleWithStaleModels(db, Math.min(100, opts.max - trained));
+    if (people.length === 0) break;
+    for (const userId of people) {
+      const { version } = await recommendState(db, userId);
+      const model = await trainModel(db, pools, pool, modelId, userId, { ...opts, since });
+      await storeModel(db, userId, version, encodeModel(model), opts.now);
+      trained++;
+    }
+  }
+  return trained;
+}
+
+/** Papers of the pool a followed topic matches (its search, once per pool). */
+function topicMatches(
+  pools: CandidatePools,
+  pool: CandidatePool,
+  db: Queryable,
+  t: FollowedTopicRow,
+  opts: ModelOptions,
+) {
+  return pools.memo(pool, `topic:${t.id}:${t.mode}:${t.query}`, () =>
+    savedSearchPapers({ db, search: opts.search }, t.query, {
+      mode: t.mode,
+      since: opts.since ?? undefined,
+      limit: 120,
+    }),
+  );
+}
+
+type ModelOptions = Pick<ForYouOptions, "since" | "search" | "rank">;
+
+/**
+ * Reads the person's signals and trains their model over the pool: followed authors' and topics'
+ * papers become interests of their own beside the clusters of their positives.
+ */
+async function trainModel(
   db: Queryable,
   pools: CandidatePools,
   pool: CandidatePool,
   modelId: number | null,
   userId: number,
-  opts: ForYouOptions,
-  seen: Set<string>,
-  version: string,
-): Promise<CachedRanking> {
+  opts: ModelOptions,
+): Promise<PersonModel> {
   const [signalRows, dismissed, authors, topics] = await Promise.all([
     positiveSignalRows(db, userId, MAX_POSITIVES),
     dismissedPaperIds(db, userId, MAX_NEGATIVES),
     authorKeysFollowedBy(db, [userId]).then((m) => m.get(userId) ?? []),
     topicsFollowedByUser(db, userId),
   ]);
-  const boosts = new Map<string, Boost[]>();
-  if (signalRows.length === 0 && authors.length === 0 && topics.length === 0)
-    return { version, cold: true, interests: [], scored: [], boosts, reasons: new Map() };
+  if (signalRows.length === 0 && authors.length === 0 && topics.length === 0) return COLD_MODEL;
 
   const groupRows: { arxivId: string; kind: PositiveKind; group: PositiveSignal["group"] }[] = [];
-  const boost = (id: string, b: Boost) => boosts.set(id, [...(boosts.get(id) ?? []), b]);
   if (authors.length > 0) await syncPaperAuthors(db);
   for (const a of authors) {
     const papers = await papersByAuthor(db, a.key, { limit: GROUP_EXAMPLES });
@@ -157,54 +208,61 @@ async function trainRanking(
         group: { key: `author:${a.key}`, kind: "author", label: a.name },
       });
   }
-  const followedKeys = new Map(authors.map((a) => [a.key, a.name]));
-  if (followedKeys.size > 0)
-    pool.authorKeys.forEach((keys, i) => {
-      for (const k of keys) {
-        const name = followedKeys.get(k);
-        if (name) boost(pool.ids[i], { kind: "author", label: name });
-      }
-    });
-  for (const t of topics) {
-    const matches = await pools.memo(pool, `topic:${t.id}:${t.mode}:${t.query}`, () =>
-      savedSearchPapers({ db, search: opts.search }, t.query, {
-        mode: t.mode,
-        since: opts.since ?? undefined,
-        limit: 120,
-      }),
-    );
-    for (const p of matches) {
-      if (pool.indexOf(p.arxivId) !== undefined) boost(p.arxivId, { kind: "topic", label: t.name });
-    }
-    for (const p of matches.slice(0, GROUP_EXAMPLES))
+  for (const t of topics)
+    for (const p of (await topicMatches(pools, pool, db, t, opts)).slice(0, GROUP_EXAMPLES))
       groupRows.push({
         arxivId: p.arxivId,
         kind: "topic",
         group: { key: `topic:${t.id}`, kind: "topic", label: t.name },
       });
-  }
 
   const feats = await featuresOf(db, pool, modelId, [
     ...new Set([...signalRows.map((r) => r.arxivId), ...groupRows.map((r) => r.arxivId), ...dismissed]),
   ]);
   const positives = [...positivesFrom(signalRows, feats), ...positivesFrom(groupRows, feats)];
-  const negatives = negativesFrom(dismissed, feats);
-  const { interests, indices, scored } = rankPool(
-    pool,
-    { positives, negatives, boosts },
-    { skip: seen, limit: 0, rank: opts.rank ?? DEFAULT_RANK_OPTIONS },
-  );
-  return {
-    version,
-    cold: false,
-    interests,
-    scored: scored
-      .map((s) => ({ index: indices[s.candidate], score: s.score, interest: s.interest }))
-      .sort((a, b) => b.score - a.score || a.index - b.index)
-      .slice(0, KEEP_SCORED),
-    boosts,
-    reasons: new Map(),
+  const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
+  const interests = groupInterests(positives, rank.interests);
+  const weights = trainPoolWeights(pool, interests, negativesFrom(dismissed, feats), rank) ?? {
+    bias: 0,
+    dense: null,
+    termIds: new Uint32Array(0),
+    termWeights: new Float32Array(0),
   };
+  return personModel(pool, modelId, weights, interests, {
+    authors: authors.map((a) => ({ key: a.key, name: a.name })),
+    topics,
+  });
+}
+
+/**
+ * A person's model applied to a pool: a candidate a followed author wrote, or that a followed
+ * topic matches, gets a boost and the reason. Every kept candidate's score is cached, so that
+ * later requests only filter and sort.
+ */
+async function rankingOf(
+  db: Queryable,
+  pools: CandidatePools,
+  pool: CandidatePool,
+  modelId: number | null,
+  model: PersonModel,
+  version: string,
+  opts: ModelOptions,
+  seen: Set<string>,
+): Promise<CachedRanking> {
+  const boosts = new Map<string, Boost[]>();
+  if (model.cold) return { version, cold: true, interests: [], scored: [], boosts, reasons: new Map() };
+  const boost = (id: string, b: Boost) => boosts.set(id, [...(boosts.get(id) ?? []), b]);
+  for (const a of model.authors)
+    for (const i of pool.papersBy(a.key)) boost(pool.ids[i], { kind: "author", label: a.name });
+  for (const t of model.topics)
+    for (const p of await topicMatches(pools, pool, db, t, opts))
+      if (pool.indexOf(p.arxivId) !== undefined) boost(p.arxivId, { kind: "topic", label: t.name });
+  const { weights, interests } = modelOnPool(model, pool, modelId);
+  const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
+  let seenInPool = 0;
+  for (const id of seen) if (pool.indexOf(id) !== undefined) seenInPool++;
+  const scored = rankPoolWith(pool, weights, interests, boosts, rank.boostBonus, KEEP_SCORED + seenInPool);
+  return { version, cold: false, interests, scored, boosts, reasons: new Map() };
 }
 
 async function trending(db: Queryable, opts: ForYouOptions, seen: Set<string>): Promise<ForYouResult> {

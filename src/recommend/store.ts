@@ -29,24 +29,66 @@ export async function positiveSignalRows(db: Queryable, userId: number, limit: n
 
 /** The person's signal version: it moves with every change to their signals (migration 0210). */
 export async function signalVersion(db: Queryable, userId: number): Promise<string> {
-  const [row] = await db.query<{ version: string }>(
-    "select version::text as version from recommend_signal_versions where user_id = $1",
-    [userId],
-  );
-  return row?.version ?? "0";
+  return (await recommendState(db, userId)).version;
 }
 
-/** Every paper never to recommend again: upvoted, saved, collected, dismissed or shown in a digest. */
-export async function seenPaperIds(db: Queryable, userId: number): Promise<Set<string>> {
-  const rows = await db.query<{ arxiv_id: string }>(
-    `select arxiv_id from saves where user_id = $1
-     union select arxiv_id from upvotes where user_id = $1
-     union select arxiv_id from dismissals where user_id = $1
-     union select arxiv_id from digest_shown where user_id = $1
-     union select cp.arxiv_id from collection_papers cp join collections c on c.id = cp.collection_id where c.user_id = $1`,
+/**
+ * In one round trip: the person's signal version, and every paper never to recommend again
+ * (upvoted, saved, collected, dismissed or shown in a digest).
+ */
+export async function recommendState(
+  db: Queryable,
+  userId: number,
+): Promise<{ version: string; seen: Set<string> }> {
+  const [row] = await db.query<{ version: string; seen: string[] }>(
+    `select coalesce((select version from recommend_signal_versions where user_id = $1), 0)::text as version,
+       array(select arxiv_id from saves where user_id = $1
+         union select arxiv_id from upvotes where user_id = $1
+         union select arxiv_id from dismissals where user_id = $1
+         union select arxiv_id from digest_shown where user_id = $1
+         union select cp.arxiv_id from collection_papers cp join collections c on c.id = cp.collection_id
+           where c.user_id = $1) as seen`,
     [userId],
   );
-  return new Set(rows.map((r) => r.arxiv_id));
+  return { version: row.version, seen: new Set(row.seen) };
+}
+
+/** The person's stored model, when it was trained at `version`. */
+export async function storedModelAt(db: Queryable, userId: number, version: string): Promise<unknown | null> {
+  const [row] = await db.query<{ model: unknown }>(
+    "select model from recommend_models where user_id = $1 and signal_version = $2::bigint",
+    [userId, version],
+  );
+  return row?.model ?? null;
+}
+
+/** Stores a trained model; an older training finishing late never replaces a newer one. */
+export async function storeModel(
+  db: Queryable,
+  userId: number,
+  version: string,
+  model: unknown,
+  at: Date,
+): Promise<void> {
+  await db.query(
+    `insert into recommend_models (user_id, signal_version, trained_at, model) values ($1, $2::bigint, $3, $4)
+     on conflict (user_id) do update set signal_version = excluded.signal_version,
+       trained_at = excluded.trained_at, model = excluded.model
+     where recommend_models.signal_version <= excluded.signal_version`,
+    [userId, version, at, JSON.stringify(model)],
+  );
+}
+
+/** People whose signals moved since their model was trained (or who have none yet), oldest change first. */
+export async function peopleWithStaleModels(db: Queryable, limit: number): Promise<number[]> {
+  const rows = await db.query<{ user_id: number }>(
+    `select v.user_id from recommend_signal_versions v
+     left join recommend_models m on m.user_id = v.user_id
+     where m.user_id is null or m.signal_version < v.version
+     order by v.user_id limit $1`,
+    [limit],
+  );
+  return rows.map((r) => r.user_id);
 }
 
 export async function recordDigestShown(

@@ -5,6 +5,7 @@ import type { DeliveryDeps } from "../email/deps.ts";
 import { enqueueDueDigests } from "../email/enqueue.ts";
 import { runDigestWorker, type WorkerStats } from "../email/worker.ts";
 import { runDailySync } from "../ingest/sync/daily.ts";
+import { trainStaleModels } from "../recommend/service.ts";
 import { refreshAcronymsIfGrown } from "../search/acronyms/refresh.ts";
 import type { Services } from "../services.ts";
 import { summarizePending } from "../summaries/jobs.ts";
@@ -14,7 +15,8 @@ import { jobRunsPrune } from "./lease-store.ts";
 import type { Job, JobSchedule } from "./scheduler.ts";
 
 /** What the recurring jobs use: the process's services (src/services.ts) and its delivery. */
-export interface JobDeps extends Pick<Services, "config" | "db" | "log" | "now" | "embeddings" | "search"> {
+export interface JobDeps
+  extends Pick<Services, "config" | "db" | "log" | "now" | "embeddings" | "search" | "forYouPools"> {
   /** Set when this server queues and sends digests (DIGEST_SCHEDULER=true). */
   delivery: DeliveryDeps | null;
   metrics?: { countDigestSends(stats: WorkerStats): void };
@@ -102,6 +104,23 @@ export function recurringJobs(deps: JobDeps): Job[] {
         const llm = llmClientFrom(config);
         const r = llm ? await runLlmSummaries(db, llm, { shouldStop }) : null;
         return summarized > 0 || (r && r.written + r.failed > 0) ? { summarized, llm: r } : undefined;
+      },
+    },
+    {
+      // "For you" models are trained when a person's signals change, not when they are read: a
+      // page view, an API call or a digest only applies the stored model.
+      name: "recommend-models",
+      enabled: true,
+      scope: "cluster",
+      schedule: every(60),
+      async run({ signal }) {
+        const trained = await trainStaleModels(db, deps.forYouPools, {
+          now: now(),
+          search: deps.search,
+          max: 500,
+          shouldStop: () => signal.aborted,
+        });
+        return trained > 0 ? { trained } : undefined;
       },
     },
     {
