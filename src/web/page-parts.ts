@@ -4,10 +4,11 @@ import { upvotedByRequester, voteControl } from "./community/votes.ts";
 import { subscribeBox } from "./delivery/views.ts";
 import { forYouLink, libraryPaperSection } from "./foryou/index.ts";
 import type { LayoutSlots } from "./layout.ts";
+import { libraryCardActions } from "./library/state.ts";
 import type { PaperSection } from "./paper-sections.ts";
 import { similarPaperSection } from "./search/similar.ts";
 import { summaryPaperSection } from "./summaries/section.ts";
-import type { VoteParts } from "./views/paper-card.ts";
+import type { CardActions, VoteParts } from "./views/paper-card.ts";
 
 /**
  * What capabilities contribute to pages they do not own: pieces of the header and footer,
@@ -19,6 +20,8 @@ export interface PageParts {
   layout: LayoutSlots[];
   paperSections: PaperSection[];
   votes: VoteParts;
+  /** Save and Not interested under every paper card, for signed-in readers. */
+  cardActions?: CardActions;
 }
 
 declare module "fastify" {
@@ -33,5 +36,6 @@ export function defaultPageParts(): PageParts {
     layout: [{ headerEnd: accountMenu }, { beforeFooter: subscribeBox }, { headerEnd: forYouLink }],
     paperSections: [summaryPaperSection, libraryPaperSection, discussionPaperSection, similarPaperSection],
     votes: { control: voteControl, upvoted: upvotedByRequester },
+    cardActions: libraryCardActions,
   };
 }

@@ -20,8 +20,6 @@ import { HttpError } from "../errors.ts";
 import { formText, onOff, pageNumber, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
-import { libraryButtons } from "../library/buttons.ts";
-import { libraryStateFor } from "../library/state.ts";
 import { pager } from "../views/feed-view.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 
@@ -67,7 +65,6 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
       const display = mostCommon(spelled) ?? name;
       const ctx = pageContext(req);
       const cards = await cardContext(deps.db, req, ctx, shown);
-      const state = await libraryStateFor(deps.db, req, shown);
       const body = html`<section class="author-page">
       <h1>${display}</h1>
       <p class="muted">${total} paper${total === 1 ? "" : "s"}, newest first</p>
@@ -79,7 +76,7 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
           : html`<p><a href="/login?next=${encodeURIComponent(authorPath(name))}">Log in</a> to follow ${display}.</p>`
       }
       ${paperList(
-        shown.map((p) => paperCard(p, { ctx: cards, actions: libraryButtons(p, ctx, state) })),
+        shown.map((p) => paperCard(p, { ctx: cards })),
         `Papers by ${display}`,
       )}
       ${pager(authorPath(name), pageIndex, papers.length > PAGE_SIZE)}

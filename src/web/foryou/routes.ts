@@ -10,7 +10,6 @@ import { pageContext } from "../context.ts";
 import { wholeNumber } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
-import { libraryStateFor } from "../library/state.ts";
 import { emptyFeed } from "../views/feed-view.ts";
 import { cardContext } from "../views/paper-card.ts";
 import { forYouCards, interestSummary } from "./views.ts";
@@ -33,9 +32,8 @@ export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: C
     });
     const ctx = pageContext(req);
     const papers = result.items.map((i) => i.paper);
-    const [cards, state, onboarded] = await Promise.all([
+    const [cards, onboarded] = await Promise.all([
       cardContext(deps.db, req, ctx, papers),
-      libraryStateFor(deps.db, req, papers),
       onboardingDone(deps.db, user.id),
     ]);
     const notice =
@@ -47,7 +45,7 @@ export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: C
     const body = html`<section class="feed-head"><h1>For you</h1></section>
       ${notice}
       ${interestSummary(result)}
-      ${result.items.length > 0 ? forYouCards(result, cards, ctx, state) : emptyFeed(result.mode === "trending" ? "Nothing is trending right now." : `No new papers for you in the last ${days} days.`, html`Try <a href="/for-you?days=30">the last 30 days</a>.`)}`;
+      ${result.items.length > 0 ? forYouCards(result, cards) : emptyFeed(result.mode === "trending" ? "Nothing is trending right now." : `No new papers for you in the last ${days} days.`, html`Try <a href="/for-you?days=30">the last 30 days</a>.`)}`;
     return reply.type("text/html; charset=utf-8").send(page({ title: "For you", body, ctx }));
   });
 }

@@ -1,21 +1,14 @@
 import type { ForYouItem, ForYouResult } from "../../recommend/service.ts";
 import { html, type SafeHtml } from "../html.ts";
-import type { PageContext } from "../layout.ts";
-import { type LibraryState, libraryButtons } from "../library/buttons.ts";
 import { type CardContext, paperCard, paperList } from "../views/paper-card.ts";
 
-export function forYouCards(
-  result: ForYouResult,
-  cards: CardContext,
-  page: PageContext,
-  state: LibraryState,
-): SafeHtml {
+export function forYouCards(result: ForYouResult, cards: CardContext): SafeHtml {
   return paperList(
     result.items.map((item) =>
       paperCard(item.paper, {
         ctx: cards,
         why: item.why.join(" · "),
-        actions: html`${interestLine(item)}${libraryButtons(item.paper, page, state)}`,
+        actions: html`${interestLine(item)}${cards.actions?.(item.paper) ?? ""}`,
       }),
     ),
     "Recommended papers",

@@ -34,9 +34,7 @@ import { formText, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
-import { libraryButtons } from "./buttons.ts";
 import { ToggleForm } from "./form.ts";
-import { libraryStateFor } from "./state.ts";
 
 const NOT_FOUND = "There is no such collection.";
 
@@ -182,7 +180,6 @@ export function registerCollectionRoutes(fastify: FastifyInstance, deps: AppDeps
       const ctx = pageContext(req);
       const list = papers.map((p) => p.paper);
       const cards = await cardContext(deps.db, req, ctx, list);
-      const state = await libraryStateFor(deps.db, req, list);
       const isOwner = req.user?.id === owner.id;
       const self = collectionPath(owner.username, c.slug);
       const body = html`<section>
@@ -197,9 +194,7 @@ export function registerCollectionRoutes(fastify: FastifyInstance, deps: AppDeps
               list.map((p) =>
                 paperCard(p, {
                   ctx: cards,
-                  actions: isOwner
-                    ? html`${libraryButtons(p, ctx, state)}${removeForm(ctx, c, p)}`
-                    : libraryButtons(p, ctx, state),
+                  actions: isOwner ? html`${cards.actions?.(p) ?? ""}${removeForm(ctx, c, p)}` : undefined,
                 }),
               ),
               c.name,

@@ -14,9 +14,7 @@ import { HttpError, isApiRequest } from "../errors.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
-import { libraryButtons } from "./buttons.ts";
 import { ToggleForm } from "./form.ts";
-import { libraryStateFor } from "./state.ts";
 
 /** Save and "not interested" (forms and JSON), the reading list page and its exports. */
 export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): void {
@@ -72,7 +70,6 @@ export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): 
     const papers = saves.flatMap((s) => byId.get(s.arxivId) ?? []);
     const ctx = pageContext(req);
     const cards = await cardContext(deps.db, req, ctx, papers);
-    const state = await libraryStateFor(deps.db, req, papers);
     const body = html`<section>
       <h1>Your reading list</h1>
       <p class="muted">${papers.length} saved paper${papers.length === 1 ? "" : "s"} · Export as
@@ -82,7 +79,7 @@ export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): 
         papers.length === 0
           ? html`<p>Nothing saved yet. Press <strong>Save</strong> on any paper to keep it here.</p>`
           : paperList(
-              papers.map((p) => paperCard(p, { ctx: cards, actions: libraryButtons(p, ctx, state) })),
+              papers.map((p) => paperCard(p, { ctx: cards })),
               "Saved papers",
             )
       }

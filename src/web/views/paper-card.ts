@@ -24,11 +24,25 @@ export interface VoteParts {
   upvoted?: UpvotedLookup;
 }
 
+/**
+ * Buttons a capability puts under every card for a signed-in reader (the library's Save and Not
+ * interested): called once per rendered list (one lookup of the reader's state), it returns
+ * what draws one card's buttons.
+ */
+export type CardActions = (
+  db: Db,
+  req: FastifyRequest,
+  page: PageContext,
+  papers: Paper[],
+) => Promise<(paper: Paper) => SafeHtml>;
+
 /** Per-request state shared by every card of a list. Build it with `cardContext`. */
 export interface CardContext {
   page: PageContext;
   upvoted: Set<string>;
   vote: VoteControl;
+  /** The buttons under each card, for a signed-in reader; none for anyone else. */
+  actions: ((paper: Paper) => SafeHtml) | null;
 }
 
 export function voteCount(paper: Paper): SafeHtml {
@@ -58,7 +72,9 @@ export async function cardContext(
           papers.map((p) => p.arxivId),
         )
       : new Set<string>();
-  return { page, upvoted, vote: votes?.control ?? voteCount };
+  const forList: CardActions | undefined = req.server.pageParts?.cardActions;
+  const actions = forList && page.user ? await forList(db, req, page, papers) : null;
+  return { page, upvoted, vote: votes?.control ?? voteCount, actions };
 }
 
 export interface CardOptions {
@@ -74,7 +90,7 @@ export interface CardOptions {
   why?: string;
   /** Position in the list, shown as a rank number on trending. */
   rank?: number;
-  /** Buttons under the card (save, not interested). */
+  /** What goes under the card instead of the context's buttons (Save, Not interested). */
   actions?: SafeHtml;
 }
 
@@ -126,7 +142,7 @@ export function paperCard(paper: Paper, opts: CardOptions & { level?: 2 | 3 }): 
         ${paper.githubRepo ? html`<span class="stars" title="GitHub stars">★ ${paper.githubStars ?? 0}</span>` : ""}
       </div>
       ${categoryChips(paper.categories)}
-      ${opts.actions ?? ""}
+      ${opts.actions ?? opts.ctx.actions?.(paper) ?? ""}
     </div>
   </li>`;
 }
