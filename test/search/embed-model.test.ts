@@ -59,6 +59,14 @@ describe("built-in LSA model", () => {
     assert.ok(after > before, `own-title top-1: ${before} before, ${after} after`);
   });
 
+  test("contrastive refinement learns from at most maxPapers papers, to bound its time", () => {
+    const lsa = trainLsa(texts, { dims: 16, seed: 7 });
+    const capped = refineContrastive(lsa, papers, { epochs: 1, maxPapers: 100, sentencesPerPaper: 2 });
+    const full = refineContrastive(lsa, papers, { epochs: 1, sentencesPerPaper: 2 });
+    assert.ok(capped.pairs <= 100 * 3, `${capped.pairs} pairs from 100 papers`);
+    assert.ok(full.pairs > 300, `${full.pairs} pairs from 300 papers`);
+  });
+
   test("splits abstracts into sentences at end punctuation before a capital", () => {
     assert.deepEqual(
       sentences("We study mice in detail. Results were clear (p < 0.05). 3 of 5 died, e.g. here."),
