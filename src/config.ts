@@ -171,7 +171,7 @@ const list = (fallback: string) =>
   );
 
 /** Neutral: the operator names their own community with SITE_TAGLINE. */
-export const DEFAULT_TAGLINE = "New research papers, ranked by the people who read them";
+const DEFAULT_TAGLINE = "New research papers, ranked by the people who read them";
 
 /** The environment, variable by variable, with the defaults of the README's configuration table. */
 const envSchema = z.object({

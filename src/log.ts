@@ -51,7 +51,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 const SECRET_PARAMS = /([?&](?:token|password|key|secret)=)[^&#]*/gi;
 
 /** A URL as it may be logged: the values of token-like query parameters replaced. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(SECRET_PARAMS, "$1[redacted]");
 }
 

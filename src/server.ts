@@ -18,7 +18,7 @@ export interface RunningServer {
 }
 
 /** How long each step of a shutdown may take before it is cut short. */
-export const SHUTDOWN_BOUNDS = { requestsMs: 10_000, jobsMs: 5_000, socketClientsMs: 5_000 };
+const SHUTDOWN_BOUNDS = { requestsMs: 10_000, jobsMs: 5_000, socketClientsMs: 5_000 };
 
 /**
  * Opens the database (taking the data directory's lock, migrating, serving the CLI socket),

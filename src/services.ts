@@ -52,7 +52,7 @@ export interface Services {
 }
 
 /** The background embedding work: embeds new papers and finishes a pending model switch. */
-export interface Embeddings {
+interface Embeddings {
   run(opts?: Parameters<typeof runEmbedding>[2]): Promise<EmbedRunReport>;
 }
 

@@ -6,7 +6,7 @@ import type { Queryable } from "../db/client.ts";
  * SHA-256 is stored: a leaked table lets nobody in. A slow hash is not needed for 256 random
  * bits, and a fast one keeps every API request cheap.
  */
-export const TOKEN_PREFIX = "dp_";
+const TOKEN_PREFIX = "dp_";
 export const TOKEN_NAME_MAX = 100;
 export const TOKENS_PER_USER_MAX = 20;
 
@@ -22,7 +22,7 @@ export function newTokenSecret(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
 }
 
-export function tokenHash(token: string): string {
+function tokenHash(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 

@@ -99,14 +99,6 @@ export async function unfollowAuthor(db: Queryable, userId: number, name: string
   ]);
 }
 
-export async function authorsFollowedBy(db: Queryable, userId: number): Promise<FollowedAuthor[]> {
-  const rows = await db.query<{ author_key: string; author_name: string; created_at: Date }>(
-    "select author_key, author_name, created_at from author_follows where user_id = $1 order by created_at desc, author_key",
-    [userId],
-  );
-  return rows.map((r) => ({ key: r.author_key, name: r.author_name, followedAt: r.created_at }));
-}
-
 export async function isFollowingAuthor(db: Queryable, userId: number, key: string): Promise<boolean> {
   return (
     (await db.query("select 1 from author_follows where user_id = $1 and author_key = $2", [userId, key]))

@@ -3,7 +3,7 @@ import { UserError } from "../user-error.ts";
 import { commentChangeRefusal } from "../users/policies.ts";
 import { record } from "./mod-log.ts";
 
-export const COMMENT_MAX = 10_000;
+const COMMENT_MAX = 10_000;
 
 export interface CommentRow {
   id: number;
@@ -20,7 +20,7 @@ export interface CommentRow {
 }
 
 /** A refusal the commenter can act on. */
-export class CommentError extends UserError {
+class CommentError extends UserError {
   constructor(message: string, status = 400) {
     super(status, message);
   }
@@ -35,14 +35,6 @@ export async function commentsForPaper(db: Queryable, arxivId: string): Promise<
     `select ${COLUMNS} from comments c join users u on u.id = c.user_id where c.arxiv_id = $1 order by c.id`,
     [arxivId],
   );
-}
-
-export async function commentById(db: Queryable, id: number): Promise<CommentRow | null> {
-  const rows = await db.query<CommentRow>(
-    `select ${COLUMNS} from comments c join users u on u.id = c.user_id where c.id = $1`,
-    [id],
-  );
-  return rows[0] ?? null;
 }
 
 /** A user's visible comments with the titles of their papers, newest first, for the profile. */

@@ -37,10 +37,10 @@ const MATH = /\$\$[\s\S]+?\$\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]|\$(?!\s)[^$\n]+
  * line overflow the stack. Real comments nest a handful of levels; past this, the comment is shown
  * as text. Indentation counts too: every two leading spaces can open another list level.
  */
-export const MAX_NESTING = 16;
+const MAX_NESTING = 16;
 const CONTAINER = /^(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))/;
 
-export function nestingDepth(source: string): number {
+function nestingDepth(source: string): number {
   let deepest = 0;
   for (const line of source.split("\n")) {
     let rest = line;
@@ -55,7 +55,7 @@ export function nestingDepth(source: string): number {
 }
 
 /** What a comment that cannot be rendered looks like: its text, escaped, line breaks kept. */
-export function plainText(source: string): string {
+function plainText(source: string): string {
   return `<p class="plain">${escapeHtml(source.trim()).replace(/\n/g, "<br>\n")}</p>\n`;
 }
 

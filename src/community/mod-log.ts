@@ -1,6 +1,6 @@
 import type { Queryable } from "../db/client.ts";
 
-export type ModAction =
+type ModAction =
   | "hide_feed_entry"
   | "unhide_feed_entry"
   | "hide_comment"

@@ -13,7 +13,7 @@ export class ModerationError extends UserError {
   }
 }
 
-export const REASON_MAX = 500;
+const REASON_MAX = 500;
 
 export function checkReason(reason: string): string {
   const r = reason.trim();

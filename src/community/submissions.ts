@@ -31,7 +31,7 @@ export interface SubmitDeps {
 
 const DAY = 86_400_000;
 
-export function utcDay(d: Date): string {
+function utcDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
@@ -53,7 +53,7 @@ async function existingEntry(db: Queryable, arxivId: string): Promise<{ feed_dat
   return rows[0] ?? null;
 }
 
-export async function submissionCheck(
+async function submissionCheck(
   db: Queryable,
   user: SessionUser,
   rules: SubmitRules,

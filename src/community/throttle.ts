@@ -6,13 +6,13 @@ import type { Queryable } from "../db/client.ts";
  * Login is the strictest: per name it stops password guessing spread over many addresses.
  */
 export type Scope = "ip" | "user" | "login" | "email";
-export interface ThrottleRule {
+interface ThrottleRule {
   scope: Scope;
   limit: number;
   windowSec: number;
 }
 
-export const THROTTLES = {
+const THROTTLES = {
   signup: [{ scope: "ip", limit: 5, windowSec: 3600 }],
   // "login" is the name *and the client's network* (see loginSubject): five wrong passwords from
   // one network stop that network guessing the name, not the owner logging in from elsewhere.
@@ -93,7 +93,7 @@ export async function throttleHit(
  * customer of a provider usually holds), so the per-name login limit follows an attacker's
  * network rather than the name alone.
  */
-export function networkOf(ip: string): string {
+function networkOf(ip: string): string {
   const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(ip);
   if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
   const halves = ip.toLowerCase().split("::");

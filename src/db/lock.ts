@@ -82,7 +82,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Whether the process that wrote this lock is still the one running under its pid. */
-export function ownerAlive(owner: LockOwner): boolean {
+function ownerAlive(owner: LockOwner): boolean {
   if (owner.pid <= 0) return false;
   if (owner.bootId && bootId() && owner.bootId !== bootId()) return false;
   if (!pidAlive(owner.pid)) return false;

@@ -25,8 +25,8 @@ export interface DatabaseSocket {
   close(graceMs?: number): Promise<void>;
 }
 
-export const SOCKET_DIR = "run";
-export const SOCKET_NAME = ".s.PGSQL.5432";
+const SOCKET_DIR = "run";
+const SOCKET_NAME = ".s.PGSQL.5432";
 // sockaddr_un holds 108 bytes with the terminating NUL.
 const MAX_SOCKET_PATH = 107;
 const READY_FOR_QUERY = 0x5a; // 'Z'

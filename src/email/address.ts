@@ -9,7 +9,7 @@
  * `victim@…` while counting as another address). Internationalised domains work in their
  * punycode form (xn--…). Delivery proves the rest.
  */
-export const EMAIL_MAX = 254;
+const EMAIL_MAX = 254;
 
 export type EmailResult = { ok: true; email: string } | { ok: false; error: string };
 

@@ -7,7 +7,7 @@ const BUTTON =
   "display:inline-block;background:#1d4ed8;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:600";
 
 /** How a name someone else chose appears in mail anyone can trigger: quoted, on one line, short. */
-export function quotedName(name: string, max = 60): string {
+function quotedName(name: string, max = 60): string {
   const flat = name
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ")
     .replace(/\s+/g, " ")

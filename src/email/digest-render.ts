@@ -40,7 +40,7 @@ const dayFmt = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",
 });
 
-export function digestSubject(d: DigestContent): string {
+function digestSubject(d: DigestContent): string {
   const when = dayFmt.format(d.windowEnd);
   return d.frequency === "weekly" ? `Your weekly papers · week to ${when}` : `Trending papers · ${when}`;
 }
@@ -97,7 +97,7 @@ function sectionHtml(
   )}`;
 }
 
-export function renderDigestHtml(d: DigestContent, links: DigestLinks): string {
+function renderDigestHtml(d: DigestContent, links: DigestLinks): string {
   const base = links.baseUrl;
   const empty = d.trending.length === 0 && d.topics.length === 0 && d.forYou.length === 0;
   return html`<!doctype html>
@@ -138,7 +138,7 @@ function paperTextUncached(p: Paper, base: string): string {
   ].join("\n");
 }
 
-export function renderDigestText(d: DigestContent, links: DigestLinks): string {
+function renderDigestText(d: DigestContent, links: DigestLinks): string {
   const base = links.baseUrl;
   const out = [`Daily Papers: ${digestSubject(d)}`, ""];
   const section = (title: string, papers: Paper[]) => {

@@ -1,7 +1,7 @@
 import { signToken } from "./tokens.ts";
 
 /** Confirmation links are good for two days; unsubscribe and manage links never expire. */
-export const CONFIRM_TTL_SECONDS = 48 * 3600;
+const CONFIRM_TTL_SECONDS = 48 * 3600;
 
 export interface LinkDeps {
   secret: string;
@@ -20,7 +20,7 @@ export function confirmUrl(d: LinkDeps, who: Who, now: Date, topicId?: number): 
   return `${d.baseUrl}/subscribe/confirm?token=${encodeURIComponent(token)}`;
 }
 
-export function unsubscribeToken(d: LinkDeps, who: Who): string {
+function unsubscribeToken(d: LinkDeps, who: Who): string {
   return signToken(d.secret, "unsubscribe", { s: who.id, e: who.email.toLowerCase() });
 }
 

@@ -73,7 +73,7 @@ export function createMailer(opts: {
  * the reader into something else. Such a subject, like any with control characters (removed), is
  * sent as one base64 encoded-word of its literal text, which decodes to exactly that text.
  */
-export function encodedSubject(subject: string): string {
+function encodedSubject(subject: string): string {
   const flat = subject.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ");
   if (!flat.includes("=?")) return flat;
   // Encoded-words stay within RFC 2047's 75 characters: 45 bytes each, never splitting a character.

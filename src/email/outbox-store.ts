@@ -133,13 +133,6 @@ export async function finishOutboxRow(
   return rows.length === 1;
 }
 
-export async function outboxCounts(db: Queryable): Promise<Record<string, number>> {
-  const rows = await db.query<{ status: string; n: number }>(
-    "select status, count(*)::int as n from digest_outbox group by status",
-  );
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
-
 export async function outboxRowsFor(
   db: Queryable,
   subscriberId: number,

@@ -4,7 +4,7 @@ import type { Frequency } from "./subscribers-store.ts";
 export { isValidTimeZone } from "../dates.ts";
 
 /** Weekly digests go out on Mondays (ISO weekday 1), covering the seven days before. */
-export const WEEKLY_ISO_DAY = 1;
+const WEEKLY_ISO_DAY = 1;
 
 export interface ScheduleSettings {
   frequency: Frequency;

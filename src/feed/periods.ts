@@ -37,12 +37,12 @@ function fromDayNumber(n: number): { year: number; month: number; day: number } 
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
-export function formatDayNumber(n: number): string {
+function formatDayNumber(n: number): string {
   const { year, month, day } = fromDayNumber(n);
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return dayNumber(year, month + 1, 1) - dayNumber(year, month, 1);
 }
 
@@ -148,7 +148,7 @@ export function dayOf(instant: Date): string {
   return formatDayNumber(Math.floor(instant.getTime() / DAY_MS));
 }
 
-export function addDays(day: string, n: number): string {
+function addDays(day: string, n: number): string {
   return formatDayNumber(toDayNumber(day) + n);
 }
 

@@ -63,14 +63,14 @@ export function rankTrending(
  * stopped (an archive, a demo loaded from old data), the time of the newest entry, so the page
  * shows the last week that had papers instead of nothing.
  */
-export async function trendingReferenceTime(db: Queryable, now: Date): Promise<Date | null> {
+async function trendingReferenceTime(db: Queryable, now: Date): Promise<Date | null> {
   const latest = await latestSubmissionTime(db);
   if (!latest) return null;
   const windowStart = now.getTime() - TRENDING_RULE.windowDays * 24 * HOUR_MS;
   return latest.getTime() >= windowStart ? now : latest;
 }
 
-export interface TrendingItem {
+interface TrendingItem {
   paper: Paper;
   entry: FeedEntryInfo;
   score: number;

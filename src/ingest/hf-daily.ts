@@ -38,7 +38,7 @@ export interface HfDailySummary {
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.json$/i;
 
 /** A real calendar day (2024-02-30 is not). */
-export function validDay(day: string): boolean {
+function validDay(day: string): boolean {
   const d = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
 }

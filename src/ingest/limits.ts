@@ -6,7 +6,7 @@ import type { PaperInput } from "../papers/types.ts";
  * truncates). Everything here runs before the database: a record the database would refuse, or
  * one that would make every page and API answer showing it huge, never reaches it.
  */
-export const LIMITS = {
+const LIMITS = {
   /** Skipped: a title this long is not a title, and a cut one would be a wrong one. */
   title: 1_000,
   /** Truncated: arXiv caps abstracts at 1,920 characters today; older ones run a little longer. */

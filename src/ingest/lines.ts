@@ -6,7 +6,7 @@ import zlib from "node:zlib";
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** True when the file starts with gzip's magic bytes, whatever its name says. */
-export async function isGzip(file: string): Promise<boolean> {
+async function isGzip(file: string): Promise<boolean> {
   const handle = await fs.promises.open(file, "r");
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);

@@ -20,7 +20,7 @@ export interface PoliteOptions {
   userAgent?: string;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;

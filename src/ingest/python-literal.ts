@@ -7,7 +7,7 @@
  */
 export type PyValue = string | number | boolean | null | PyValue[] | { [key: string]: PyValue };
 
-export class PythonLiteralError extends Error {
+class PythonLiteralError extends Error {
   constructor(
     message: string,
     readonly offset: number,

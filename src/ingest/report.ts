@@ -34,7 +34,7 @@ export interface ImportOptions {
 }
 
 /** At most this many issues are kept in the returned summary; all are counted and reported. */
-export const KEPT_ISSUES = 1000;
+const KEPT_ISSUES = 1000;
 
 export function zeroCounts(): ImportCounts {
   return { inserted: 0, updated: 0, unchanged: 0, failed: 0, warnings: 0 };

@@ -7,7 +7,7 @@ import type { ImportIssue } from "./report.ts";
 import { paperFromSnapshotLine } from "./snapshot-record.ts";
 
 /** One paper ready for the database: its COPY row, and the paper itself when asked for. */
-export interface StagedRecord {
+interface StagedRecord {
   where: string;
   arxivId: string;
   version: number | null;

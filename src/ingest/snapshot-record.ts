@@ -81,7 +81,7 @@ function authorsOf(r: SnapshotRecord): Author[] {
     .map((name) => ({ name }));
 }
 
-export function paperFromSnapshotRecord(r: SnapshotRecord): RecordResult {
+function paperFromSnapshotRecord(r: SnapshotRecord): RecordResult {
   const id = parseArxivId(r.id);
   if (!id || id.version !== null || id.id !== r.id.trim())
     return { ok: false, reason: `impossible arXiv id "${r.id}"` };

@@ -30,7 +30,7 @@ export interface SnapshotSummary {
 }
 
 /** Size and modification time: a file that changed since an interrupted run starts over. */
-export async function fileFingerprint(file: string): Promise<string> {
+async function fileFingerprint(file: string): Promise<string> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file);

@@ -8,7 +8,7 @@ export const COLLECTIONS_PER_USER_MAX = 200;
 const SLUG_MAX = 60;
 
 /** A URL slug for a name: accents and TeX folded, words joined by hyphens ("Über $\alpha$" → uber-alpha). */
-export function collectionSlug(name: string): string {
+function collectionSlug(name: string): string {
   const slug = normalizeText(name)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")

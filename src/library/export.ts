@@ -16,7 +16,7 @@ function balanced(s: string): boolean {
  * characters outside math are escaped; unbalanced braces, which would end the entry early, are
  * dropped; control characters go.
  */
-export function bibValue(s: string): string {
+function bibValue(s: string): string {
   let v = s
     .replace(/[\u0000-\u001f\u007f]+/g, " ")
     .replace(/\s+/g, " ")
@@ -25,11 +25,11 @@ export function bibValue(s: string): string {
   return v.replace(/(^|[^\\])([&%#])/g, "$1\\$2");
 }
 
-export function bibKey(p: Paper): string {
+function bibKey(p: Paper): string {
   return `arxiv:${p.arxivId}`.replace(/[^A-Za-z0-9:._-]/g, "_");
 }
 
-export function bibtexEntry(p: Paper): string {
+function bibtexEntry(p: Paper): string {
   const year = p.publishedAt?.getUTCFullYear();
   const fields: [string, string | undefined | null][] = [
     ["title", `{${bibValue(p.title)}}`],

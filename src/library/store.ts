@@ -140,7 +140,7 @@ export async function deleteCollection(db: Queryable, id: number): Promise<void>
   await db.query("delete from collections where id = $1", [id]);
 }
 
-export async function collectionById(db: Queryable, id: number): Promise<Collection | null> {
+async function collectionById(db: Queryable, id: number): Promise<Collection | null> {
   const rows = await db.query<CollectionRow>(
     `select ${COLLECTION_COLUMNS} from collections c where c.id = $1`,
     [id],
@@ -212,21 +212,6 @@ export async function collectionPaperIds(
   const rows = await db.query<{ arxiv_id: string; added_at: Date }>(
     "select arxiv_id, added_at from collection_papers where collection_id = $1 order by added_at desc, arxiv_id limit $2",
     [collectionId, limit],
-  );
-  return rows.map((r) => ({ arxivId: r.arxiv_id, addedAt: r.added_at }));
-}
-
-/** Papers the user has put in any of their collections, newest first (positive signals). */
-export async function collectedPaperIds(
-  db: Queryable,
-  userId: number,
-  limit = 1000,
-): Promise<{ arxivId: string; addedAt: Date }[]> {
-  const rows = await db.query<{ arxiv_id: string; added_at: Date }>(
-    `select cp.arxiv_id, max(cp.added_at) as added_at from collection_papers cp
-     join collections c on c.id = cp.collection_id where c.user_id = $1
-     group by cp.arxiv_id order by added_at desc limit $2`,
-    [userId, limit],
   );
   return rows.map((r) => ({ arxivId: r.arxiv_id, addedAt: r.added_at }));
 }

@@ -42,11 +42,6 @@ export function parseArxivId(input: string): ArxivId | null {
   return null;
 }
 
-/** True when the whole input is meant as an id or an arXiv URL rather than a search. */
-export function looksLikeArxivReference(input: string): boolean {
-  return parseArxivId(input) !== null;
-}
-
 export function arxivAbsUrl(id: string): string {
   return `https://arxiv.org/abs/${id}`;
 }

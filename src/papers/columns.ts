@@ -24,7 +24,7 @@ interface Field {
  * A paper's columns, declared once: the store's select list, its row mapping, the upsert's
  * merge and the import's staging table and COPY rows all derive from this table.
  */
-export const PAPER_FIELDS = [
+const PAPER_FIELDS = [
   { key: "arxivId", column: "arxiv_id", type: "text" },
   { key: "version", column: "version", type: "integer", merge: "keep" },
   { key: "title", column: "title", type: "text", merge: "set" },

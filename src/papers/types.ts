@@ -39,14 +39,7 @@ export interface PaperVersion {
   size?: string;
 }
 
-export type PaperSource =
-  | "arxiv-snapshot"
-  | "hf-daily"
-  | "oai-pmh"
-  | "arxiv-api"
-  | "scifact"
-  | "recsys"
-  | "sample";
+type PaperSource = "arxiv-snapshot" | "hf-daily" | "oai-pmh" | "arxiv-api" | "scifact" | "recsys" | "sample";
 
 /**
  * What an importer knows about a paper. Fields left undefined are unknown and never erase what

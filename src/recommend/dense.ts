@@ -6,15 +6,6 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** Dot product of `q` with row `row` of a row-major matrix of width q.length. */
-export function dotRow(matrix: Float32Array, row: number, q: Float32Array): number {
-  const d = q.length;
-  const o = row * d;
-  let s = 0;
-  for (let i = 0; i < d; i++) s += matrix[o + i] * q[i];
-  return s;
-}
-
 /** Weighted mean of unit vectors, renormalised; null when there are none. */
 export function denseCentroid(items: { vector: Float32Array; weight: number }[]): Float32Array | null {
   if (items.length === 0) return null;

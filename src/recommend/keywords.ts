@@ -34,23 +34,12 @@ export function paperKeywordText(title: string, abstract: string): string {
   return `${title}. ${abstract}`;
 }
 
-export function keywordTokens(text: string, bigrams: boolean): string[] {
+function keywordTokens(text: string, bigrams: boolean): string[] {
   const stems = analyze(text);
   if (!bigrams) return stems;
   const out = stems.slice();
   for (let i = 1; i < stems.length; i++) out.push(`${stems[i - 1]} ${stems[i]}`);
   return out;
-}
-
-/** Learns the vocabulary and idf from a corpus; terms seen once are kept (small corpora need them). */
-export function buildKeywordSpace(
-  texts: string[],
-  opts: KeywordOptions = DEFAULT_KEYWORD_OPTIONS,
-): KeywordSpace {
-  return spaceFromTokens(
-    texts.map((t) => keywordTokens(t, opts.bigrams)),
-    opts,
-  );
 }
 
 /** A corpus's space and every paper's vector in it, analysing each text once. */

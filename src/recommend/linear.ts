@@ -77,12 +77,3 @@ export function trainLinearSvm(
   }
   return { local, w, bias };
 }
-
-export function decision(model: LinearModel, x: SparseVector): number {
-  let s = model.bias;
-  for (let k = 0; k < x.idx.length; k++) {
-    const l = model.local.get(x.idx[k]);
-    if (l !== undefined) s += model.w[l] * x.val[k];
-  }
-  return s;
-}

@@ -24,7 +24,7 @@ export interface PersonModel {
   topics: FollowedTopicRow[];
 }
 
-export interface ModelInterest {
+interface ModelInterest {
   label: string;
   kind: Interest["kind"];
   size: number;
@@ -35,7 +35,7 @@ export interface ModelInterest {
   members: ModelMember[];
 }
 
-export interface ModelMember {
+interface ModelMember {
   id: string;
   title: string;
   kind: PositiveKind;
@@ -51,7 +51,7 @@ export interface ModelMember {
  * papers): the top 3,000 terms by |weight| reproduce the full model's top 30 (see the bench's
  * agreement column); the tail is the background sample's many tiny negative weights.
  */
-export const MODEL_TERMS = 3000;
+const MODEL_TERMS = 3000;
 const CENTROID_TERMS = 200;
 const MEMBERS_KEPT = 16;
 const MEMBER_TERMS = 32;

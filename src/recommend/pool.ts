@@ -252,7 +252,7 @@ export class CandidatePool {
 }
 
 /** Indices of the `k` highest scores, best first (a min-heap of size k: one pass, no full sort). */
-export function topIndices(scores: Float32Array, k: number, skip?: (i: number) => boolean): number[] {
+function topIndices(scores: Float32Array, k: number, skip?: (i: number) => boolean): number[] {
   const heap: number[] = [];
   const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
   const down = (i: number) => {

@@ -56,7 +56,7 @@ const KIND_WEIGHT: Record<PositiveKind, number> = {
   topic: 0.7,
 };
 
-export function recencyWeight(rank: number): number {
+function recencyWeight(rank: number): number {
   return 1 / (1 + Math.log10(rank + 1));
 }
 

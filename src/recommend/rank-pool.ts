@@ -10,7 +10,7 @@ import type { Boost, Features, Interest } from "./types.ts";
  */
 export const KEEP_SCORED = 400;
 /** Each interest's nearest papers are kept too, so that a small interest has papers to offer. */
-export const NEAREST_PER_INTEREST = 40;
+const NEAREST_PER_INTEREST = 40;
 /** The top of the list where interests take turns. */
 export const COVER_TOP = 20;
 

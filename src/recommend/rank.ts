@@ -54,7 +54,7 @@ export const DEFAULT_RANK_OPTIONS: RankOptions = {
 const DENSE_OFFSET = 0x80000000;
 
 /** Keywords then the embedding (scaled), as one sparse vector with ascending ids. */
-export function classifierFeatures(f: Features, denseWeight: number): SparseVector {
+function classifierFeatures(f: Features, denseWeight: number): SparseVector {
   const d = f.dense && denseWeight > 0 ? f.dense : null;
   const n = f.keywords.idx.length;
   const idx = new Uint32Array(n + (d ? d.length : 0));
@@ -82,7 +82,7 @@ function seededSample(n: number, max: number, seed: number): number[] {
 }
 
 /** A trained SVM as pool weights: keyword ids as they are, the embedding's dimensions unscaled. */
-export function poolWeights(model: LinearModel, dims: number, denseWeight: number): PoolWeights {
+function poolWeights(model: LinearModel, dims: number, denseWeight: number): PoolWeights {
   const dense = dims > 0 && denseWeight > 0 ? new Float32Array(dims) : null;
   const termIds: number[] = [];
   const termWeights: number[] = [];

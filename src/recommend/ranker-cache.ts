@@ -19,7 +19,7 @@ export interface CachedRanking {
   reasons: Map<number, Reason[]>;
 }
 
-export const MAX_CACHED_PEOPLE = 2000;
+const MAX_CACHED_PEOPLE = 2000;
 
 /**
  * Rankings in memory, per pool (a rebuilt pool has new papers and a new keyword space,

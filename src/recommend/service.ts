@@ -28,7 +28,7 @@ import type { Boost, Interest, PositiveKind, PositiveSignal, Reason } from "./ty
 
 export const DEFAULT_WINDOW_DAYS = 7;
 export const MAX_POSITIVES = 200;
-export const MAX_NEGATIVES = 100;
+const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
 const GROUP_EXAMPLES = 10;
 

@@ -8,7 +8,7 @@ import type { Features } from "./types.ts";
  * name, an organism) that a low-dimensional embedding blurs. Without an embedding on either side
  * the keyword cosine alone is used.
  */
-export const DENSE_SHARE = 0.5;
+const DENSE_SHARE = 0.5;
 
 export function similarity(a: Features, b: Features, denseShare = DENSE_SHARE): number {
   const kw = sparseDot(a.keywords, b.keywords);

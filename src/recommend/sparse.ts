@@ -7,8 +7,6 @@ export interface SparseVector {
   val: Float32Array;
 }
 
-export const EMPTY_SPARSE: SparseVector = { idx: new Uint32Array(0), val: new Float32Array(0) };
-
 /** Builds a unit vector from term → weight pairs (any order); zero weights are dropped. */
 export function sparseFrom(weights: Map<number, number>, keepTop = Number.POSITIVE_INFINITY): SparseVector {
   let entries = [...weights].filter(([, w]) => w !== 0);
@@ -33,13 +31,6 @@ export function sparseDot(a: SparseVector, b: SparseVector): number {
     else if (x < y) i++;
     else j++;
   }
-  return s;
-}
-
-/** Dot product with a dense weight array indexed by term id (fast for one vector against many). */
-export function sparseDotDense(a: SparseVector, dense: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.idx.length; i++) s += a.val[i] * dense[a.idx[i]];
   return s;
 }
 

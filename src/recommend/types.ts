@@ -50,11 +50,3 @@ export type Reason =
   | { kind: "similar"; to: { id: string; title: string; kind: PositiveKind }[] }
   | { kind: "author"; name: string }
   | { kind: "topic"; name: string };
-
-export interface Recommendation {
-  id: string;
-  score: number;
-  /** Index into the profile's interests; -1 for a candidate recommended only by a direct match. */
-  interest: number;
-  reasons: Reason[];
-}

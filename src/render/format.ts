@@ -20,7 +20,7 @@ export function snippet(text: string, max: number): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "")}…`;
 }
 
-export function submitterName(s: Submitter): string {
+function submitterName(s: Submitter): string {
   return s.displayName || s.username;
 }
 

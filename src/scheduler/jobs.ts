@@ -23,7 +23,7 @@ export interface JobDeps
 }
 
 /** The daily sync's schedule: SYNC_CRON if set, else every day at SYNC_TIME, both in SYNC_TZ. */
-export function syncSchedule(config: Pick<Config, "syncCron" | "syncTime" | "syncTz">): {
+function syncSchedule(config: Pick<Config, "syncCron" | "syncTime" | "syncTz">): {
   cron: string;
   tz: string;
 } {

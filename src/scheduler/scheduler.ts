@@ -13,7 +13,7 @@ import {
 } from "./lease-store.ts";
 
 /** What a running job gets: its occurrence, and a signal raised when it must stop at a safe point. */
-export interface JobContext {
+interface JobContext {
   due: Date;
   signal: AbortSignal;
 }
@@ -35,14 +35,14 @@ export interface Job {
   run(ctx: JobContext): Promise<unknown>;
 }
 
-export interface SchedulerLog {
+interface SchedulerLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
 /** What the scheduler reports, for metrics. */
-export interface JobObserver {
+interface JobObserver {
   runFinished(job: string, outcome: RunOutcome, seconds: number): void;
   leaseHeld(job: string, held: boolean): void;
 }
@@ -66,7 +66,7 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_LEASE_MS = 15_000;
+const DEFAULT_LEASE_MS = 15_000;
 
 export function createScheduler(jobs: Job[], opts: SchedulerOptions): Scheduler {
   const holder = opts.holder ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;

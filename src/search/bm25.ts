@@ -14,7 +14,7 @@
  */
 
 export type Field = "title" | "authors" | "abstract";
-export const FIELDS: readonly Field[] = ["title", "authors", "abstract"];
+const FIELDS: readonly Field[] = ["title", "authors", "abstract"];
 
 export interface Bm25Params {
   k1: number;

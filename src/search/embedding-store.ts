@@ -4,7 +4,7 @@ import { yieldToEventLoop } from "../event-loop.ts";
 /** All SQL of semantic search: embedding models and the stored paper vectors. */
 
 export type ModelKind = "builtin-lsa" | "remote";
-export type ModelStatus = "embedding" | "active" | "retired";
+type ModelStatus = "embedding" | "active" | "retired";
 
 export interface EmbeddingModelRow {
   id: number;
@@ -40,7 +40,7 @@ const modelFromRow = (r: ModelDbRow): EmbeddingModelRow => ({
 });
 
 /** Float32 vectors travel as little-endian bytea. */
-export function vectorBytes(v: Float32Array): Uint8Array {
+function vectorBytes(v: Float32Array): Uint8Array {
   return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
 }
 

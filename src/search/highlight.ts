@@ -36,7 +36,7 @@ function phraseRanges(words: ReturnType<typeof wordSpans>, phrases: string[][]):
 }
 
 /** Character ranges to highlight, sorted and merged where they overlap. */
-export function highlightRanges(text: string, terms: string[], phrases: string[][] = []): Range[] {
+function highlightRanges(text: string, terms: string[], phrases: string[][] = []): Range[] {
   if (!text || (terms.length === 0 && phrases.length === 0)) return [];
   // Stop words never light up, even when ranking used them ("how", "from").
   const wanted = new Set(terms.filter((t) => !isDisplayStopTerm(t)));

@@ -18,7 +18,7 @@ import { analyze } from "./text.ts";
  */
 
 const MAGIC = "DPKWIDX\n";
-export const KEYWORD_INDEX_FORMAT = 1;
+const KEYWORD_INDEX_FORMAT = 1;
 const ALIGN = 8;
 
 // Words whose analysis differs between any two analysers worth telling apart: stemming strength,
@@ -29,7 +29,7 @@ const ANALYZER_PROBE =
   "COVID-19 3D-CNN x-rays analyses analysis generalization better best mice data's indices matrices";
 
 /** Changes whenever the analyser would index the probe differently. */
-export function analyzerFingerprint(): string {
+function analyzerFingerprint(): string {
   return zlib.crc32(analyze(ANALYZER_PROBE).join(" ")).toString(16);
 }
 

@@ -6,7 +6,7 @@ import { analyze, isDisplayStopTerm, phraseTokens } from "./text.ts";
 import type { ParsedQuery, SearchHit } from "./types.ts";
 
 // Phrases are verified on the stored text of the best candidates, at most this many.
-export const PHRASE_CANDIDATES = 1000;
+const PHRASE_CANDIDATES = 1000;
 const PHRASE_BATCH = 200;
 
 function containsSequence(haystack: string[], needle: string[]): boolean {

@@ -14,7 +14,7 @@ import type { ParsedQuery, QueryFilters } from "./types.ts";
  * Cutting happens before any other work, so a 10,000-character query is as fast as a short one.
  */
 export const MAX_QUERY_CHARS = 1000;
-export const MAX_QUERY_TERMS = 64;
+const MAX_QUERY_TERMS = 64;
 
 const TOKEN = /(-?)(?:([a-zA-Z]+):(?:"([^"]*)"?|(\S*))|"([^"]*)"?|(\S+))/g;
 const FILTER_KEYS: Record<string, keyof QueryFilters> = {
@@ -47,7 +47,7 @@ function emptyQuery(raw: string): ParsedQuery {
 }
 
 /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD` to the first day it names, or null when it is no date. */
-export function parseDateBound(value: string): string | null {
+function parseDateBound(value: string): string | null {
   const m = DATE.exec(value);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2] ?? 1), Number(m[3] ?? 1)];
@@ -148,9 +148,4 @@ export function parseQuery(input: string): ParsedQuery {
     );
   }
   return q;
-}
-
-/** True when the query names something to rank by (words or phrases), not only filters. */
-export function hasSearchText(q: ParsedQuery): boolean {
-  return q.terms.length > 0 || q.phrases.length > 0;
 }

@@ -24,14 +24,14 @@ import type { VectorHit } from "./vector-index.ts";
  * in-process BM25F index (keyword.ts); semantic and hybrid are the runners of semantic-modes.ts
  * over this service's own SemanticSearcher.
  */
-export const DEFAULT_LIMIT = 20;
+const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 120;
 /**
  * How many of the best matches a "newest first" list is drawn from. Topics read the search as a
  * set, and beyond this depth a keyword match is one stray word; a date window narrows the
  * ranking first, so a digest's day still gets its newest papers.
  */
-export const NEWEST_CANDIDATES = 1000;
+const NEWEST_CANDIDATES = 1000;
 
 export interface SearchService {
   search(req: SearchRequest): Promise<SearchResult>;
@@ -66,7 +66,7 @@ export interface SearchServiceOptions {
   metrics?: SearchMetrics;
 }
 
-export interface SearchMetrics {
+interface SearchMetrics {
   observeSearch(mode: SearchMode, seconds: number): void;
 }
 

@@ -94,7 +94,7 @@ function step5(w: string): string {
 }
 
 /** Porter's inflectional steps only (1a, 1b, 1c, 5). */
-export const inflectional: Stemmer = (word) => step5(step1c(step1b(step1a(word))));
+const inflectional: Stemmer = (word) => step5(step1c(step1b(step1a(word))));
 
 // Porter's step 2 maps a suffix to a shorter one of the same meaning (relational -> relate,
 // organization -> organize, medically -> medical); it never drops the word class.
@@ -157,7 +157,7 @@ export const light: Stemmer = (word) =>
  * Harman's S-stemmer (1991): plurals only. `ies` -> `y`, `es` -> `e`, `s` -> nothing, with
  * the exceptions that keep "bias", "class" and "analysis" whole.
  */
-export const sStemmer: Stemmer = (w) => {
+const sStemmer: Stemmer = (w) => {
   if (w.endsWith("ies") && !w.endsWith("eies") && !w.endsWith("aies")) return `${w.slice(0, -3)}y`;
   if (w.endsWith("es") && !w.endsWith("aes") && !w.endsWith("ees") && !w.endsWith("oes"))
     return w.slice(0, -1);

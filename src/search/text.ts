@@ -47,10 +47,6 @@ export function normalizeText(text: string): string {
   return s.toLowerCase().replace(POSSESSIVE, "");
 }
 
-export function isStopWord(word: string): boolean {
-  return STOP_WORDS.has(word);
-}
-
 export interface Analyzer {
   /** Stem of one lower-case word, cached because vocabularies are Zipfian. */
   stem(word: string): string;
@@ -103,7 +99,7 @@ export function createAnalyzer(stemmer: Stemmer): Analyzer {
 }
 
 const searchAnalyzer = createAnalyzer(light);
-export const stem = searchAnalyzer.stem;
+const stem = searchAnalyzer.stem;
 export const analyze = searchAnalyzer.analyze;
 export const phraseTokens = searchAnalyzer.phraseTokens;
 

@@ -89,5 +89,5 @@ export interface ModeContext {
   keyword(k: number): Promise<{ total: number; hits: SearchHit[] }>;
 }
 
-export type ModeRunner = (ctx: ModeContext) => Promise<{ total: number; hits: SearchHit[] }>;
+type ModeRunner = (ctx: ModeContext) => Promise<{ total: number; hits: SearchHit[] }>;
 export type ModeRunners = Partial<Record<Exclude<SearchMode, "keyword">, ModeRunner>>;

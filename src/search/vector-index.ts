@@ -28,7 +28,7 @@ const usearch = createRequire(import.meta.url)("usearch") as typeof import("usea
  * A bulk load (a first start without a saved copy, a model switch) builds the graph on a worker
  * thread (vector-graph-builder.ts); meanwhile searches scan the codes, exact but slower.
  */
-export interface VectorIndexMeta {
+interface VectorIndexMeta {
   modelId: number;
   dims: number;
   watermark: number;

@@ -23,8 +23,7 @@ export interface Extracted {
   keyphrases: string[];
 }
 
-export const MIN_KEYPHRASES = 5;
-export const MAX_KEYPHRASES = 8;
+const MAX_KEYPHRASES = 8;
 const MIN_SENTENCE_WORDS = 6;
 const MAX_SENTENCE_WORDS = 60;
 const MAX_SUMMARY_CHARS = 400;
@@ -32,7 +31,7 @@ const MAX_SUMMARY_CHARS = 400;
 const idfOf = (c: CorpusStats, t: string) => Math.log(1 + (c.docs + 1) / (c.docFreq(t) + 1));
 
 /** Sentences of an abstract; "e.g." and "Fig. 2" do not end one. */
-export function sentences(text: string): string[] {
+function sentences(text: string): string[] {
   const flat = text.replace(/\s+/g, " ").trim();
   const out: string[] = [];
   let start = 0;
@@ -67,7 +66,7 @@ function cosine(a: Map<string, number>, b: Map<string, number>): number {
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
-export function extractiveSummary(title: string, abstract: string, corpus: CorpusStats): string {
+function extractiveSummary(title: string, abstract: string, corpus: CorpusStats): string {
   const all = sentences(abstract);
   if (all.length === 0) return "";
   const whole = tfidf([...analyze(title), ...analyze(title), ...analyze(abstract)], corpus);
@@ -119,12 +118,7 @@ function candidates(text: string): string[] {
   return out;
 }
 
-export function keyphrases(
-  title: string,
-  abstract: string,
-  corpus: CorpusStats,
-  max = MAX_KEYPHRASES,
-): string[] {
+function keyphrases(title: string, abstract: string, corpus: CorpusStats, max = MAX_KEYPHRASES): string[] {
   const titleTerms = new Set(analyze(title));
   const groups = new Map<
     string,

@@ -10,7 +10,7 @@ const BATCH = 200;
  * Corpus statistics from the process's keyword index (the same df that ranks searches): the
  * search service's searcher when given (the server), else one built for this run (the CLI).
  */
-export async function corpusStats(db: Queryable, keyword?: KeywordSearcher): Promise<CorpusStats> {
+async function corpusStats(db: Queryable, keyword?: KeywordSearcher): Promise<CorpusStats> {
   const searcher = keyword ?? new KeywordSearcher();
   await searcher.sync(db);
   const index = searcher.index;

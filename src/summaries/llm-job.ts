@@ -4,7 +4,7 @@ import { LlmClient, LlmError } from "./llm.ts";
 import { recordLlmFailure, saveLlmSummary, summariesForLlm } from "./store.ts";
 
 /** A paper whose summary failed this many times (each after the client's own retries) is left extracted. */
-export const MAX_LLM_FAILURES = 3;
+const MAX_LLM_FAILURES = 3;
 
 export function llmClientFrom(
   config: Config,

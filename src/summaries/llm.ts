@@ -32,7 +32,7 @@ export interface LlmOptions {
   clock?: Clock;
 }
 
-export const chatUrl = (url: string): string => openAiEndpoint(url, "chat/completions");
+const chatUrl = (url: string): string => openAiEndpoint(url, "chat/completions");
 
 const SYSTEM_PROMPT =
   "You summarise research papers. Answer with one plain sentence of at most 40 words that says what the paper does and finds. No preamble, no markdown.";

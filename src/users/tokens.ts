@@ -3,7 +3,7 @@ import { hmac, randomToken } from "./secret.ts";
 
 export type TokenPurpose = "verify_email" | "reset_password" | "change_email";
 
-export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
+const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   verify_email: 48 * 3_600_000,
   reset_password: 3_600_000,
   change_email: 24 * 3_600_000,

@@ -18,7 +18,7 @@ export function normalizeUsername(
 }
 
 export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 200;
+const PASSWORD_MAX = 200;
 
 export function checkPassword(pw: string): string | null {
   if (pw.length < PASSWORD_MIN) return `Use a password of at least ${PASSWORD_MIN} characters.`;

@@ -146,16 +146,6 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
   return z.enum(values, { error: `must be one of ${values.join(", ")}` });
 }
 
-/** An HTML checkbox: present ("on", "1", "true") or absent/empty. */
-export function checkbox() {
-  return z
-    .union([z.literal("on"), z.literal("1"), z.literal("true"), z.literal("")], {
-      error: "must be on or empty",
-    })
-    .optional()
-    .transform((v) => v === "on" || v === "1" || v === "true");
-}
-
 /**
  * Local paths only, so a `next` parameter cannot send people to another site. Browsers drop
  * tabs and newlines from URLs ("/\t/evil.com" opens evil.com), so no control character, space

@@ -40,7 +40,7 @@ export interface LayoutSlots {
   beforeFooter?: (ctx: PageContext) => SafeHtml;
 }
 
-export const DEFAULT_SITE = { name: "Daily Papers", tagline: "" };
+const DEFAULT_SITE = { name: "Daily Papers", tagline: "" };
 
 export function siteOf(ctx: PageContext | undefined): { name: string; tagline: string } {
   return ctx?.site ?? DEFAULT_SITE;

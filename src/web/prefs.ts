@@ -5,8 +5,8 @@ import { safeNext } from "./accounts/guards.ts";
 import { oneOf, text } from "./fields.ts";
 import type { FeedView, Theme } from "./layout.ts";
 
-export const THEME_COOKIE = "dp_theme";
-export const VIEW_COOKIE = "dp_view";
+const THEME_COOKIE = "dp_theme";
+const VIEW_COOKIE = "dp_view";
 const YEAR = 365 * 86_400;
 
 const PrefsForm = z.object({

@@ -10,7 +10,7 @@ export interface AtomFeed {
   papers: AtomPaper[];
 }
 
-export interface AtomPaper extends PaperInput {
+interface AtomPaper extends PaperInput {
   absUrl: string;
   pdfUrl: string | null;
 }

@@ -28,7 +28,7 @@ export interface FetchResult {
 /** A malformed id, or an error answer from the API. The message is meant for people. */
 export class ArxivApiError extends Error {}
 
-export function normaliseIds(inputs: string[]): { id: string; version: number | null; label: string }[] {
+function normaliseIds(inputs: string[]): { id: string; version: number | null; label: string }[] {
   const bad = inputs.filter((s) => parseArxivId(s) === null);
   if (bad.length > 0)
     throw new ArxivApiError(

@@ -4,7 +4,7 @@ import { arxivXmlParser, type XmlNode, xmlText } from "../xml.ts";
 
 export type OaiFormat = "arXiv" | "arXivRaw";
 
-export interface OaiRecord {
+interface OaiRecord {
   id: string;
   datestamp: string;
   setSpecs: string[];
@@ -162,7 +162,7 @@ function arxivRawFormat(m: Node): PaperInput {
  * arXivRaw gives authors as one string: "A. One, B. Two, and C. Three". Parenthesised
  * affiliations may contain commas, so they are cut out before splitting.
  */
-export function splitAuthors(raw: string): string[] {
+function splitAuthors(raw: string): string[] {
   let depth = 0;
   let flat = "";
   for (const ch of raw) {

@@ -12,8 +12,8 @@ import { type AcronymPair, acronymPairs } from "./extract.ts";
  * corpus mostly writes in lower case as an ordinary word ("map", "cat") is flagged, so a query
  * expands it only when typed in capitals.
  */
-export const MIN_PAPERS = 3;
-export const MIN_SHARE = 0.6;
+const MIN_PAPERS = 3;
+const MIN_SHARE = 0.6;
 const CAPITALS = /[A-Z].*[A-Z]/;
 
 export interface LearnedAcronym {
@@ -32,7 +32,7 @@ interface LongTally {
 }
 
 /** Long forms that differ only in hyphens or inflection share a key: "vision(-)language model(s)". */
-export function longKeyOf(long: string): string {
+function longKeyOf(long: string): string {
   return analyze(long.replace(/-/g, " ")).join(" ");
 }
 

@@ -7,7 +7,7 @@ import { acronymRefreshState, paperTextsAfter, replaceAcronyms } from "./store.t
 const PAGE = 2000;
 const LEARN_SLICE = 100;
 /** The corpus grows by this share before the pairs are learned again. */
-export const REFRESH_GROWTH = 0.1;
+const REFRESH_GROWTH = 0.1;
 
 /** Learns the acronyms of every paper again and replaces the stored pairs (one transaction). */
 export async function refreshAcronyms(

@@ -9,7 +9,7 @@
  * `percentile` of those chance cosines. Titles with their own paper are reported beside it
  * (bench/scifact.ts) as how much true similarity survives.
  */
-export const FLOOR_PERCENTILE = 0.99;
+const FLOOR_PERCENTILE = 0.99;
 const PAIRS_PER_QUERY = 64;
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -24,7 +24,7 @@ import { trainBuiltinOffThread } from "./train-worker.ts";
 const FLOOR_SAMPLE = 600;
 
 /** The built-in model's floor, from titles (as queries) against other papers' texts. */
-export function calibrateLsaFloor(model: LsaModel, titles: string[], texts: string[]) {
+function calibrateLsaFloor(model: LsaModel, titles: string[], texts: string[]) {
   return calibrateFloor(
     titles.map((t) => embedLsa(model, t, true)),
     texts.map((t) => embedLsa(model, t)),
@@ -82,7 +82,7 @@ export async function trainBuiltinModel(
 }
 
 /** Registers the configured remote model (probing its dimensions) unless it already exists. */
-export async function registerRemoteModel(db: Queryable, config: Config): Promise<number | null> {
+async function registerRemoteModel(db: Queryable, config: Config): Promise<number | null> {
   if (!config.embeddingUrl) return null;
   if (!config.embeddingModel)
     throw new Error(
@@ -133,7 +133,7 @@ export async function embedPending(
 }
 
 /** The corpus grows this many times over the papers a built-in model learned from before it retrains. */
-export const RETRAIN_GROWTH = 2;
+const RETRAIN_GROWTH = 2;
 
 /**
  * A built-in model learned from a corpus that has since doubled misses the new vocabulary and

@@ -12,8 +12,8 @@ import type { PageContext } from "../layout.ts";
  * session id in the MAC means a pair an attacker got for themselves (or planted as a cookie) is
  * worthless with anyone else's session, and a login (new session id) invalidates older tokens.
  */
-export const CSRF_FIELD = "_csrf";
-export const CSRF_HEADER = "x-csrf-token";
+const CSRF_FIELD = "_csrf";
+const CSRF_HEADER = "x-csrf-token";
 
 export function newCsrfNonce(): string {
   return randomBytes(24).toString("base64url");

@@ -17,8 +17,8 @@ declare module "fastify" {
   }
 }
 
-export const SESSION_COOKIE = "dp_session";
-export const CSRF_COOKIE = "dp_csrf";
+const SESSION_COOKIE = "dp_session";
+const CSRF_COOKIE = "dp_csrf";
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 function cookieOptions(req: FastifyRequest, maxAgeDays: number) {

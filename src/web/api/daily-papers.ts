@@ -12,7 +12,7 @@ import { requestOrigin } from "./origin.ts";
 import { presentDailyItem } from "./presenters.ts";
 import { DailyPaper, errorResponse, jsonResponse } from "./shapes.ts";
 
-export const DailyPapersQuery = z
+const DailyPapersQuery = z
   .object({
     date: period("day").optional().describe("A feed day, YYYY-MM-DD."),
     week: period("week").optional().describe("An ISO week, YYYY-Www (2024-W32)."),

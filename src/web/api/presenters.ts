@@ -9,16 +9,16 @@ import type { HfDailyItem, HfPaper, HfPaperDetail, HfUser } from "./shapes.ts";
  * Hugging Face keys things by Mongo ObjectIds; where we have no such id we derive a stable
  * 24-hex one from our own keys, so the same author or discussion keeps its id across calls.
  */
-export function stableObjectId(...parts: string[]): string {
+function stableObjectId(...parts: string[]): string {
   return createHash("sha1").update(parts.join("\u0000")).digest("hex").slice(0, 24);
 }
 
 /** Present in API responses as a path; callers add their base URL where they need one. */
-export function absoluteUrl(baseUrl: string, path: string): string {
+function absoluteUrl(baseUrl: string, path: string): string {
   return `${baseUrl}${path}`;
 }
 
-export function presentUser(s: Submitter, baseUrl: string): HfUser {
+function presentUser(s: Submitter, baseUrl: string): HfUser {
   return {
     _id: stableObjectId("user", String(s.id)),
     avatarUrl: s.avatarUrl ?? absoluteUrl(baseUrl, "/static/favicon.svg"),

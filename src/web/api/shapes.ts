@@ -8,7 +8,7 @@ import { z } from "zod";
  */
 const dateTime = z.iso.datetime();
 
-export const ApiError = z
+const ApiError = z
   .object({
     error: z.string().describe("What was wrong, for a person to read."),
     param: z.string().optional().describe("The parameter at fault, when one is."),
@@ -16,11 +16,9 @@ export const ApiError = z
   })
   .meta({ id: "Error" });
 
-export const Author = z
-  .object({ _id: z.string(), name: z.string(), hidden: z.boolean() })
-  .meta({ id: "Author" });
+const Author = z.object({ _id: z.string(), name: z.string(), hidden: z.boolean() }).meta({ id: "Author" });
 
-export const User = z
+const User = z
   .object({
     _id: z.string(),
     avatarUrl: z.string(),
@@ -50,7 +48,7 @@ const paperFields = {
   ai_keywords: z.array(z.string()).optional(),
 };
 
-export const Paper = z.object(paperFields).meta({ id: "Paper" });
+const Paper = z.object(paperFields).meta({ id: "Paper" });
 
 /** The flat object of GET /api/papers/{id}: Hugging Face's fields plus arXiv facts it lacks. */
 export const PaperDetail = z
@@ -84,7 +82,7 @@ export const DailyPaper = z
   })
   .meta({ id: "DailyPaper" });
 
-export const HighlightSpan = z
+const HighlightSpan = z
   .object({ type: z.enum(["text", "highlight"]), text: z.string() })
   .meta({ id: "HighlightSpan" });
 
@@ -116,7 +114,6 @@ export const UpvoteResult = z.object({
   upvotes: z.int().describe("The paper's upvotes, counting every user's."),
 });
 
-export type HfAuthor = z.output<typeof Author>;
 export type HfUser = z.output<typeof User>;
 export type HfPaper = z.output<typeof Paper>;
 export type HfPaperDetail = z.output<typeof PaperDetail>;

@@ -17,7 +17,7 @@ const Suggestion = z
     href: z.string().describe("Where it leads on this site."),
   })
   .meta({ id: "Suggestion" });
-export type Suggestion = z.output<typeof Suggestion>;
+type Suggestion = z.output<typeof Suggestion>;
 
 const schema = {
   operationId: "suggest",

@@ -16,7 +16,7 @@ interface Node {
 }
 
 /** Builds the reply tree; deleted comments without live replies drop out entirely. */
-export function commentTree(rows: CommentRow[]): Node[] {
+function commentTree(rows: CommentRow[]): Node[] {
   const nodes = new Map<number, Node>(rows.map((c) => [c.id, { c, children: [], live: false }]));
   const roots: Node[] = [];
   for (const n of nodes.values()) {
@@ -33,7 +33,7 @@ export function commentTree(rows: CommentRow[]): Node[] {
   return roots.filter((n) => n.live || n.c.hiddenAt);
 }
 
-export function commentForm(ctx: PageContext, arxivId: string, parentId: number | null): SafeHtml {
+function commentForm(ctx: PageContext, arxivId: string, parentId: number | null): SafeHtml {
   return html`<form class="comment-form" method="post" action="/comments">
     ${csrfField(ctx)}
     <input type="hidden" name="arxiv_id" value="${arxivId}">

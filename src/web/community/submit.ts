@@ -11,7 +11,7 @@ import { formText } from "../fields.ts";
 import { html } from "../html.ts";
 import { type PageContext, page } from "../layout.ts";
 
-export function submitRules(deps: AppDeps): SubmitRules {
+function submitRules(deps: AppDeps): SubmitRules {
   return {
     maxAgeDays: deps.config.submitMaxAgeDays,
     dailyLimit: deps.config.submitDailyLimit,

@@ -61,7 +61,7 @@ function collectionFields(form: z.output<typeof CollectionForm>) {
   return { name, description: form.description.trim(), isPublic: form.public === "1" };
 }
 
-export function collectionPath(username: string, slug: string): string {
+function collectionPath(username: string, slug: string): string {
   return `/users/${encodeURIComponent(username)}/collections/${encodeURIComponent(slug)}`;
 }
 

@@ -4,7 +4,7 @@ import { html } from "../html.ts";
 import { page } from "../layout.ts";
 
 /** The same list app.js shows on "?", as a page for people who look for it in the footer. */
-export const KEYBOARD_SHORTCUTS: [key: string, what: string][] = [
+const KEYBOARD_SHORTCUTS: [key: string, what: string][] = [
   ["j", "next paper"],
   ["k", "previous paper"],
   ["o or Enter", "open the paper"],

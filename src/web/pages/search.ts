@@ -21,7 +21,7 @@ import {
   searchTips,
 } from "../views/search-view.ts";
 
-export const SEARCH_PAGE_SIZE = 20;
+const SEARCH_PAGE_SIZE = 20;
 // Deep pages of a relevance ranking are useless and cost a top-k of that size.
 const MAX_PAGE = 50;
 

@@ -11,11 +11,11 @@ import { text, wholeNumber } from "../fields.ts";
 import { html } from "../html.ts";
 import type { PaperSection } from "../paper-sections.ts";
 
-export const SIMILAR_DEFAULT = 8;
-export const SIMILAR_MAX = 50;
+const SIMILAR_DEFAULT = 8;
+const SIMILAR_MAX = 50;
 
 /** The papers nearest to one paper under the active embedding model, best first. */
-export async function similarPapers(
+async function similarPapers(
   deps: AppDeps,
   arxivId: string,
   k: number,

@@ -43,7 +43,7 @@ export function feedHeader(opts: {
 }
 
 /** Grid or list, remembered in a cookie by a plain form post (app.js does it without a reload). */
-export function viewSwitch(ctx: PageContext): SafeHtml {
+function viewSwitch(ctx: PageContext): SafeHtml {
   const view = ctx.prefs?.view ?? "grid";
   const button = (v: FeedView, label: string, icon: string) =>
     html`<button type="submit" name="view" value="${v}" class="icon-button" aria-pressed="${view === v ? "true" : "false"}" title="${label}"><span aria-hidden="true">${icon}</span><span class="sr-only">${label}</span></button>`;

@@ -4,6 +4,5 @@ export {
   shortAuthors,
   snippet,
   submittedLabel,
-  submitterName,
   submitterOrSource,
 } from "../../render/format.ts";

@@ -9,7 +9,7 @@ import { snippet, submittedLabel } from "./format.ts";
 import { texHtml } from "./tex.ts";
 
 /** What a vote control knows when it renders one paper. */
-export interface VoteContext {
+interface VoteContext {
   page: PageContext;
   /** The signed-in user has upvoted this paper. */
   upvoted: boolean;
@@ -45,7 +45,7 @@ export interface CardContext {
   actions: ((paper: Paper) => SafeHtml) | null;
 }
 
-export function voteCount(paper: Paper): SafeHtml {
+function voteCount(paper: Paper): SafeHtml {
   const n = totalUpvotes(paper);
   return html`<div class="votes" title="${n} upvote${n === 1 ? "" : "s"}">
     <span class="arrow" aria-hidden="true">▲</span><span class="count">${n}</span><span class="sr-only"> upvotes</span>

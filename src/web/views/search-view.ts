@@ -6,7 +6,7 @@ import { html, type SafeHtml } from "../html.ts";
 import { type CardContext, paperCard, paperList } from "./paper-card.ts";
 
 /** Highlight spans as markup: plain runs escaped, highlighted runs in <mark>. */
-export function spansHtml(spans: Span[]): SafeHtml {
+function spansHtml(spans: Span[]): SafeHtml {
   return html`${spans.map((s) => (s.type === "highlight" ? html`<mark>${s.text}</mark>` : s.text))}`;
 }
 
@@ -20,7 +20,7 @@ export interface SearchRow {
 const MODE_LABELS: Record<SearchMode, string> = { keyword: "Keywords", semantic: "Meaning", hybrid: "Both" };
 
 /** Why a paper is in the results: the words it matched, or that it matched in meaning. */
-export function whyLabel(row: SearchRow): string {
+function whyLabel(row: SearchRow): string {
   const words = [
     ...new Set(
       [...row.title, ...row.snippet].filter((s) => s.type === "highlight").map((s) => s.text.toLowerCase()),

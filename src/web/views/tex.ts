@@ -93,7 +93,7 @@ const cache = new Map<string, string | null>();
 const CACHE_SIZE = 5000;
 
 /** One TeX expression as MathML, or null when it does not parse (then it is shown as written). */
-export function texToMathml(tex: string, display = false): string | null {
+function texToMathml(tex: string, display = false): string | null {
   const key = `${display ? "D" : "I"}${tex}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
