@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { feedEntriesHide } from "../feed/store.ts";
 import { UserError } from "../user-error.ts";
 import { suspendRefusal } from "../users/policies.ts";
 import { deleteUserSessions } from "../users/sessions.ts";
@@ -33,13 +34,7 @@ export async function hideFeedEntries(
 ): Promise<number> {
   const reason = checkReason(reasonInput);
   return db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: number; feed_date: string; title: string }>(
-      `update feed_entries f set hidden_at = $3, hidden_reason = $4 from papers p
-        where f.arxiv_id = $1 and p.arxiv_id = f.arxiv_id and ($2::date is null or f.feed_date = $2::date)
-          and f.hidden_at is null
-        returning f.id, f.feed_date, p.title`,
-      [arxivId, feedDate, now, reason],
-    );
+    const rows = await feedEntriesHide(tx, arxivId, feedDate, now, reason);
     if (rows.length === 0)
       throw new ModerationError("That paper is on no feed (for that day) that is not already hidden.");
     for (const r of rows) {

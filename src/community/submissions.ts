@@ -1,4 +1,5 @@
 import type { Db, Queryable } from "../db/client.ts";
+import { feedEntryClaimBySubmitter } from "../feed/store.ts";
 import { parseArxivId } from "../papers/arxiv-id.ts";
 import { paperById, upsertPapers } from "../papers/store.ts";
 import type { PaperInput } from "../papers/types.ts";
@@ -115,17 +116,8 @@ export async function submitPaper(
     }
     if (fetched) await upsertPapers(tx, [fetched]);
     // An entry the arXiv listing made today is claimed by the submitter; anything else is a duplicate.
-    const rows = await tx.query(
-      `insert into feed_entries (arxiv_id, feed_date, submitted_by, submitted_at, origin)
-       values ($1, $2::date, $3, $4, 'local')
-       on conflict (arxiv_id, feed_date) do update set submitted_by = excluded.submitted_by,
-         submitted_at = excluded.submitted_at, origin = 'local'
-       where feed_entries.submitted_by is null and feed_entries.origin = 'arxiv'
-       returning id`,
-      [arxivId, utcDay(now), user.id, now],
-    );
-    if (rows.length === 0)
-      throw new SubmitError("This paper was already submitted today.", `/papers/${arxivId}`);
+    const claimed = await feedEntryClaimBySubmitter(tx, arxivId, utcDay(now), user.id, now);
+    if (!claimed) throw new SubmitError("This paper was already submitted today.", `/papers/${arxivId}`);
   });
   return { arxivId };
 }

@@ -53,3 +53,56 @@ export async function upsertFeedEntries(db: Queryable, entries: FeedEntryInput[]
   const inserted = rows.filter((r) => r.inserted).length;
   return { inserted, updated: rows.length - inserted, unchanged: entries.length - rows.length };
 }
+
+/** Puts newly announced papers on a day's feed; a paper already there stays as it is. */
+export async function feedEntriesAddArxiv(db: Queryable, ids: string[], feedDate: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db.query(
+    `insert into feed_entries (arxiv_id, feed_date, origin)
+     select unnest($1::text[]), $2::date, 'arxiv'
+     on conflict (arxiv_id, feed_date) do nothing
+     returning 1`,
+    [ids, feedDate],
+  );
+  return rows.length;
+}
+
+/**
+ * Puts a local submission on a day's feed. An entry the arXiv listing made that day is claimed by
+ * the submitter; any other entry of that paper and day makes it a duplicate (false).
+ */
+export async function feedEntryClaimBySubmitter(
+  db: Queryable,
+  arxivId: string,
+  feedDate: string,
+  userId: number,
+  at: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `insert into feed_entries (arxiv_id, feed_date, submitted_by, submitted_at, origin)
+     values ($1, $2::date, $3, $4, 'local')
+     on conflict (arxiv_id, feed_date) do update set submitted_by = excluded.submitted_by,
+       submitted_at = excluded.submitted_at, origin = 'local'
+     where feed_entries.submitted_by is null and feed_entries.origin = 'arxiv'
+     returning id`,
+    [arxivId, feedDate, userId, at],
+  );
+  return rows.length > 0;
+}
+
+/** Hides a paper's visible entries on one day's feed, or on every day when `feedDate` is null. */
+export async function feedEntriesHide(
+  db: Queryable,
+  arxivId: string,
+  feedDate: string | null,
+  at: Date,
+  reason: string,
+): Promise<{ id: number; feed_date: string; title: string }[]> {
+  return db.query<{ id: number; feed_date: string; title: string }>(
+    `update feed_entries f set hidden_at = $3, hidden_reason = $4 from papers p
+      where f.arxiv_id = $1 and p.arxiv_id = f.arxiv_id and ($2::date is null or f.feed_date = $2::date)
+        and f.hidden_at is null
+      returning f.id, f.feed_date, p.title`,
+    [arxivId, feedDate, at, reason],
+  );
+}

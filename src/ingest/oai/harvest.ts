@@ -1,6 +1,7 @@
 import os from "node:os";
 import type { Clock } from "../../clock.ts";
 import type { Db } from "../../db/client.ts";
+import { feedEntriesAddArxiv } from "../../feed/store.ts";
 import { upsertPapers } from "../../papers/store.ts";
 import type { PaperInput } from "../../papers/types.ts";
 import { sumCounts, writeBatchOrEach } from "../batch-write.ts";
@@ -10,7 +11,6 @@ import type { Progress } from "../progress.ts";
 import type { ImportIssue } from "../report.ts";
 import { type OaiFormat, type OaiPage, OaiParseError, parseOaiPage } from "./parse.ts";
 import {
-  feedEntriesAddArxiv,
   harvestErrorSave,
   harvestLockAcquire,
   harvestLockRelease,

@@ -174,16 +174,3 @@ export async function paperIdsExisting(db: Queryable, ids: string[]): Promise<Se
   );
   return new Set(rows.map((r) => r.arxiv_id));
 }
-
-/** Puts newly announced papers on a day's feed; a paper already there stays as it is. */
-export async function feedEntriesAddArxiv(db: Queryable, ids: string[], feedDate: string): Promise<number> {
-  if (ids.length === 0) return 0;
-  const rows = await db.query(
-    `insert into feed_entries (arxiv_id, feed_date, origin)
-     select unnest($1::text[]), $2::date, 'arxiv'
-     on conflict (arxiv_id, feed_date) do nothing
-     returning 1`,
-    [ids, feedDate],
-  );
-  return rows.length;
-}
