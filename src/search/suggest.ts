@@ -4,9 +4,8 @@ import { searchChangesSince, searchClockMs, searchDocsAfter, searchDocsByIds } f
 
 /**
  * Search-as-you-type: titles and authors that contain what was typed at the start of a word.
- * All normalised titles (and, separately, distinct author names) are kept in one string each,
- * newest paper first, so a query is a few native indexOf scans (a few ms at 100k papers)
- * rather than a walk over objects. The texts follow the papers table by `modified_at`, like
+ * Normalised titles (and, separately, distinct author names) are indexed by the words they
+ * contain, newest paper first, so a query reads only the papers that match (see WordIndex). The texts follow the papers table by `modified_at`, like
  * the keyword index, checked at most every few seconds and rebuilt when something changed.
  */
 
@@ -29,58 +28,118 @@ export function normalizeForSuggest(s: string): string {
     .trim();
 }
 
-/** Many strings joined by "\n" with where each starts, so a match position maps back to its string. */
-class Haystack {
-  readonly text: string;
-  private readonly starts: Int32Array;
+/**
+ * Where each word starts an item: the distinct words of all items, sorted, each with the items
+ * that hold it (ascending, so newest first). A typed prefix is a binary search and a merge of the
+ * lists of the words it begins, which touches only matching items, however large the corpus.
+ */
+class WordIndex {
+  private readonly items: string[];
+  private readonly words: string[];
+  private readonly postings: Int32Array[];
 
   constructor(items: string[]) {
-    this.starts = new Int32Array(items.length);
-    let at = 1;
-    items.forEach((s, i) => {
-      this.starts[i] = at;
-      at += s.length + 1;
+    this.items = items;
+    const lists = new Map<string, number[]>();
+    items.forEach((text, i) => {
+      for (const word of text.split(" ")) {
+        if (!word) continue;
+        const list = lists.get(word);
+        if (!list) lists.set(word, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
     });
-    this.text = `\n${items.join("\n")}\n`;
+    this.words = [...lists.keys()].sort();
+    this.postings = this.words.map((w) => Int32Array.from(lists.get(w) ?? []));
   }
 
   /** Indexes of items with `needle` at the start of a word, in item order, at most `limit`. */
   find(needle: string, limit: number): number[] {
-    const found: number[] = [];
-    for (const sep of ["\n", " "]) {
-      let from = 0;
-      for (;;) {
-        const at = this.text.indexOf(sep + needle, from);
-        if (at < 0) break;
-        const item = this.itemAt(at + 1);
-        if (!found.includes(item)) found.push(item);
-        if (found.length >= limit && sep === "\n") return found;
-        if (found.length >= limit * 4) break;
-        // Next item, so one title that repeats a word is counted once.
-        from = this.starts[item + 1] !== undefined ? this.starts[item + 1] - 1 : this.text.length;
-      }
+    const space = needle.indexOf(" ");
+    // A needle of several words: its first word is a whole word of the item; else a prefix.
+    const first = space < 0 ? needle : needle.slice(0, space);
+    const lists: Int32Array[] = [];
+    for (let w = this.lowerBound(first); w < this.words.length; w++) {
+      const word = this.words[w];
+      if (space < 0 ? !word.startsWith(first) : word !== first) break;
+      lists.push(this.postings[w]);
     }
-    return found.sort((a, b) => a - b).slice(0, limit);
+    const found: number[] = [];
+    for (const item of mergedAscending(lists)) {
+      if (space >= 0 && !` ${this.items[item]}`.includes(` ${needle}`)) continue;
+      found.push(item);
+      if (found.length >= limit) break;
+    }
+    return found;
   }
 
-  private itemAt(pos: number): number {
+  private lowerBound(word: string): number {
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = this.words.length;
     while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= pos) lo = mid;
-      else hi = mid - 1;
+      const mid = (lo + hi) >> 1;
+      if (this.words[mid] < word) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
 }
 
+/** The union of ascending lists, ascending and without repeats, read lazily through a min-heap. */
+function* mergedAscending(lists: Int32Array[]): Generator<number> {
+  // heap of [value, list, position], ordered by value
+  const heap: [number, number, number][] = [];
+  const up = (i: number) => {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent][0] <= heap[i][0]) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
+      if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
+      if (m === i) return;
+      [heap[m], heap[i]] = [heap[i], heap[m]];
+      i = m;
+    }
+  };
+  lists.forEach((list, k) => {
+    if (list.length > 0) {
+      heap.push([list[0], k, 0]);
+      up(heap.length - 1);
+    }
+  });
+  let last = -1;
+  while (heap.length > 0) {
+    const top = heap[0];
+    if (top[0] !== last) {
+      last = top[0];
+      yield last;
+    }
+    const next = top[2] + 1;
+    if (next < lists[top[1]].length) {
+      heap[0] = [lists[top[1]][next], top[1], next];
+    } else {
+      const end = heap.pop();
+      if (heap.length === 0 || !end) break;
+      heap[0] = end;
+    }
+    down(0);
+  }
+}
+
 export class Suggester {
   private docs = new Map<string, { title: string; authors: string; modifiedMs: number }>();
-  private titles = new Haystack([]);
+  private titles = new WordIndex([]);
   private titleIds: string[] = [];
   private authorNames: string[] = [];
-  private authors = new Haystack([]);
+  private authors = new WordIndex([]);
   private syncedAtMs = Number.NEGATIVE_INFINITY;
   private checkedAt = 0;
   private dirty = false;
@@ -131,13 +190,13 @@ export class Suggester {
     // Newest first: arXiv ids grow with time, so the first matches are the recent papers.
     const ids = [...this.docs.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     this.titleIds = ids;
-    this.titles = new Haystack(ids.map((id) => normalizeForSuggest(this.docs.get(id)?.title ?? "")));
+    this.titles = new WordIndex(ids.map((id) => normalizeForSuggest(this.docs.get(id)?.title ?? "")));
     const names = new Map<string, string>();
     for (const id of ids)
       for (const name of (this.docs.get(id)?.authors ?? "").split(", "))
         if (name && !names.has(normalizeForSuggest(name))) names.set(normalizeForSuggest(name), name);
     this.authorNames = [...names.values()];
-    this.authors = new Haystack([...names.keys()]);
+    this.authors = new WordIndex([...names.keys()]);
     this.dirty = false;
   }
 
