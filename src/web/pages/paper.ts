@@ -34,8 +34,8 @@ export function registerPaperPages(app: FastifyInstance, deps: AppDeps): void {
   const route = {
     schema: {
       params: z.object({ "*": text(1000) }),
-      // Only the title card reads it; anything else falls back to the light card.
-      querystring: z.object({ theme: z.enum(["light", "dark"]).optional().catch(undefined) }),
+      // Only the title card reads it.
+      querystring: z.object({ theme: z.enum(["light", "dark"]).optional() }),
     },
     config: { wildcardParam: "id" },
   };
