@@ -1,4 +1,5 @@
 import type { Db, Queryable } from "../db/client.ts";
+import { paperLocalCountsAdd, papersLocalCountsDrop } from "../papers/store.ts";
 import { UserError } from "../user-error.ts";
 import { commentChangeRefusal } from "../users/policies.ts";
 import { record } from "./mod-log.ts";
@@ -85,9 +86,7 @@ export async function postComment(
       `insert into comments (arxiv_id, user_id, parent_id, body, created_at) values ($1, $2, $3, $4, $5) returning id`,
       [input.arxivId, input.userId, input.parentId, body, now],
     );
-    await tx.query(`update papers set local_comments = local_comments + 1 where arxiv_id = $1`, [
-      input.arxivId,
-    ]);
+    await paperLocalCountsAdd(tx, input.arxivId, { comments: 1 });
     return rows[0].id;
   });
 }
@@ -126,7 +125,7 @@ export async function deleteComment(db: Db, userId: number, id: number, now: Dat
   return db.transaction(async (tx) => {
     const c = await ownLiveComment(tx, userId, id);
     await tx.query(`update comments set deleted_at = $2, body = '' where id = $1`, [id, now]);
-    await tx.query(`update papers set local_comments = local_comments - 1 where arxiv_id = $1`, [c.arxiv_id]);
+    await paperLocalCountsAdd(tx, c.arxiv_id, { comments: -1 });
     return c.arxiv_id;
   });
 }
@@ -159,9 +158,7 @@ export async function hideComment(
       moderatorId,
     ]);
     if (!c.deleted_at) {
-      await tx.query(`update papers set local_comments = local_comments - 1 where arxiv_id = $1`, [
-        c.arxiv_id,
-      ]);
+      await paperLocalCountsAdd(tx, c.arxiv_id, { comments: -1 });
     }
     await record(
       tx,
@@ -177,4 +174,21 @@ export async function hideComment(
     );
     return c.arxiv_id;
   });
+}
+
+/** Empties every comment of an account (threads keep their shape) and takes the shown ones from their papers' counts. */
+export async function commentsEraseForUser(tx: Queryable, userId: number, now: Date): Promise<void> {
+  const shown = await tx.query<{ arxiv_id: string; n: number }>(
+    `select arxiv_id, count(*)::int as n from comments
+      where user_id = $1 and deleted_at is null and hidden_at is null group by arxiv_id`,
+    [userId],
+  );
+  await papersLocalCountsDrop(
+    tx,
+    shown.map((r) => ({ arxivId: r.arxiv_id, upvotes: 0, comments: r.n })),
+  );
+  await tx.query("update comments set body = '', deleted_at = coalesce(deleted_at, $2) where user_id = $1", [
+    userId,
+    now,
+  ]);
 }

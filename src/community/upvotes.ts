@@ -1,4 +1,5 @@
 import type { Db, Queryable } from "../db/client.ts";
+import { paperLocalCountsAdd, papersLocalCountsDrop } from "../papers/store.ts";
 
 export interface VoteResult {
   upvoted: boolean;
@@ -30,12 +31,8 @@ export async function upvoteSet(
           arxivId,
         ]);
     const delta = changed.length === 0 ? 0 : on ? 1 : -1;
-    const rows = await tx.query<{ upvotes: number }>(
-      `update papers set local_upvotes = local_upvotes + $2 where arxiv_id = $1
-       returning imported_upvotes + local_upvotes as upvotes`,
-      [arxivId, delta],
-    );
-    return { upvoted: on, upvotes: rows[0].upvotes };
+    const upvotes = await paperLocalCountsAdd(tx, arxivId, { upvotes: delta });
+    return { upvoted: on, upvotes: upvotes ?? 0 };
   });
 }
 
@@ -54,4 +51,16 @@ export async function upvotedPaperIds(db: Queryable, userId: number, limit = 50)
     [userId, limit],
   );
   return rows.map((r) => r.arxiv_id);
+}
+
+/** Removes every upvote of an account, and takes each from its paper's count. */
+export async function upvotesDeleteForUser(tx: Queryable, userId: number): Promise<void> {
+  const rows = await tx.query<{ arxiv_id: string }>(
+    "delete from upvotes where user_id = $1 returning arxiv_id",
+    [userId],
+  );
+  await papersLocalCountsDrop(
+    tx,
+    rows.map((r) => ({ arxivId: r.arxiv_id, upvotes: 1, comments: 0 })),
+  );
 }

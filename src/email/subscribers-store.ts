@@ -193,3 +193,13 @@ export async function subscribersByIds(db: Queryable, ids: number[]): Promise<Ma
   const rows = await db.query<Row>(`select ${COLUMNS} from subscribers where id = any($1::int[])`, [ids]);
   return new Map(rows.map((r) => [r.id, fromRow(r)]));
 }
+
+/** The subscription of an account goes with it. */
+export async function subscribersDeleteForUser(db: Queryable, userId: number): Promise<void> {
+  await db.query("delete from subscribers where user_id = $1", [userId]);
+}
+
+/** The digest keeps going to the address that confirmed it, no longer tied to the account. */
+export async function subscribersDetachUser(db: Queryable, userId: number): Promise<void> {
+  await db.query("update subscribers set user_id = null where user_id = $1", [userId]);
+}

@@ -235,3 +235,32 @@ export async function paperCount(db: Queryable): Promise<number> {
   const [{ n }] = await db.query<{ n: number }>("select count(*)::int as n from papers");
   return n;
 }
+
+/** Adds to a paper's counts of local upvotes and comments; its upvotes in all, or null if unknown. */
+export async function paperLocalCountsAdd(
+  db: Queryable,
+  arxivId: string,
+  delta: { upvotes?: number; comments?: number },
+): Promise<number | null> {
+  const rows = await db.query<{ upvotes: number }>(
+    `update papers set local_upvotes = local_upvotes + $2, local_comments = local_comments + $3
+      where arxiv_id = $1 returning imported_upvotes + local_upvotes as upvotes`,
+    [arxivId, delta.upvotes ?? 0, delta.comments ?? 0],
+  );
+  return rows[0]?.upvotes ?? null;
+}
+
+/** Takes counts away from many papers at once, never below zero: an account's votes and comments going. */
+export async function papersLocalCountsDrop(
+  db: Queryable,
+  drops: { arxivId: string; upvotes: number; comments: number }[],
+): Promise<void> {
+  if (drops.length === 0) return;
+  await db.query(
+    `update papers p set local_upvotes = greatest(0, p.local_upvotes - d.upvotes),
+        local_comments = greatest(0, p.local_comments - d.comments)
+       from unnest($1::text[], $2::int[], $3::int[]) as d(arxiv_id, upvotes, comments)
+      where p.arxiv_id = d.arxiv_id`,
+    [drops.map((d) => d.arxivId), drops.map((d) => d.upvotes), drops.map((d) => d.comments)],
+  );
+}

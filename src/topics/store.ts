@@ -125,3 +125,8 @@ export async function topicIdsFollowedBy(
   for (const r of rows) out.set(r.subscriber_id, [...(out.get(r.subscriber_id) ?? []), r.topic_id]);
   return out;
 }
+
+/** Topics an account saved stay for their followers, without their author. */
+export async function topicsDisownUser(db: Queryable, userId: number): Promise<void> {
+  await db.query("update topics set created_by = null where created_by = $1", [userId]);
+}

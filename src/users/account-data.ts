@@ -1,13 +1,14 @@
 import type { Db, Queryable } from "../db/client.ts";
 import { parseEmail } from "../email/address.ts";
+import { subscribersDetachUser } from "../email/subscribers-store.ts";
 import { type AccountDeps, AccountError } from "./commands.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { deleteUserSessions } from "./sessions.ts";
-import { userByEmail, userById } from "./store.ts";
+import { userByEmail, userById, userEmailMoved, userPasswordSet, userPendingEmailSet } from "./store.ts";
 import { consumeToken, issueToken, tokensRevoked } from "./tokens.ts";
 import { checkPassword } from "./username.ts";
 
-async function checkedUser(db: Queryable, userId: number, password: string) {
+export async function checkedUser(db: Queryable, userId: number, password: string) {
   const user = await userById(db, userId);
   if (user?.origin !== "local" || !user.passwordHash)
     throw new AccountError("There is no such account.", "password");
@@ -23,7 +24,7 @@ export async function changePassword(db: Db, userId: number, current: string, ne
   if (problem) throw new AccountError(problem, "new_password");
   const hash = await hashPassword(next);
   await db.transaction(async (tx) => {
-    await tx.query("update users set password_hash = $2 where id = $1", [userId, hash]);
+    await userPasswordSet(tx, userId, hash);
     await deleteUserSessions(tx, userId);
   });
 }
@@ -47,7 +48,7 @@ export async function requestEmailChange(
   if (user.email?.toLowerCase() === email.email.toLowerCase())
     throw new AccountError("That is already your address.", "email");
   const other = await userByEmail(db, email.email);
-  await db.query("update users set pending_email = $2 where id = $1", [userId, email.email]);
+  await userPendingEmailSet(db, userId, email.email);
   return { email: email.email, takenByAnother: other !== null && other.id !== userId };
 }
 
@@ -113,12 +114,8 @@ export async function confirmEmailChange(
     if (!user || !email) return null;
     const other = await userByEmail(tx, email);
     if (other && other.id !== userId) return null;
-    await tx.query(
-      "update users set email = $2, email_verified_at = $3, pending_email = null where id = $1",
-      [userId, email, now],
-    );
-    // The digest keeps going to the address that confirmed it, not to the new one.
-    await tx.query("update subscribers set user_id = null where user_id = $1", [userId]);
+    await userEmailMoved(tx, userId, email, now);
+    await subscribersDetachUser(tx, userId);
     return { userId, email, previous: user.email };
   });
 }
@@ -190,53 +187,11 @@ export async function exportAccountData(db: Queryable, userId: number): Promise<
 }
 
 /**
- * Deletes an account, given its password. What others rely on stays, anonymised: the row keeps
- * its id (comments, feed entries and the moderation log point at it) under a "deleted-N" name
- * with no email, password or profile, so nobody can log in as it or claim the name's history.
- * Removed: sessions, one-time tokens, upvotes (the counts go down), the email subscription and
- * its topics, the text of every comment (replies keep their place under "[deleted]"), and every
- * row that would go with the account if its row were deleted (deleteOwnedRows): saves,
- * collections, dismissals, followed authors and topics, digest history, API tokens.
- */
-export async function deleteAccount(db: Db, userId: number, password: string, now: Date): Promise<void> {
-  await checkedUser(db, userId, password);
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `update papers p set local_upvotes = greatest(0, p.local_upvotes - 1)
-       from upvotes u where u.arxiv_id = p.arxiv_id and u.user_id = $1`,
-      [userId],
-    );
-    await tx.query("delete from upvotes where user_id = $1", [userId]);
-    await tx.query(
-      `update papers p set local_comments = greatest(0, p.local_comments - c.n)
-       from (select arxiv_id, count(*)::int as n from comments
-             where user_id = $1 and deleted_at is null and hidden_at is null group by arxiv_id) c
-       where c.arxiv_id = p.arxiv_id`,
-      [userId],
-    );
-    await tx.query(
-      "update comments set body = '', deleted_at = coalesce(deleted_at, $2) where user_id = $1",
-      [userId, now],
-    );
-    await tx.query("delete from subscribers where user_id = $1", [userId]);
-    await tx.query("update topics set created_by = null where created_by = $1", [userId]);
-    await deleteUserSessions(tx, userId);
-    await deleteOwnedRows(tx, userId);
-    await tx.query(
-      `update users set username = 'deleted-' || id, display_name = null, email = null,
-         email_verified_at = null, pending_email = null, password_hash = null, avatar_url = null, role = 'user'
-       where id = $1`,
-      [userId],
-    );
-  });
-}
-
-/**
  * Rows that belong to one account are those whose reference to users cascades on delete
  * (sessions, saves, collections, API tokens, …). The account row stays, so they are deleted
  * here, found in the catalogue: a table added later with such a reference is covered too.
  */
-async function deleteOwnedRows(tx: Queryable, userId: number): Promise<void> {
+export async function deleteOwnedRows(tx: Queryable, userId: number): Promise<void> {
   const owned = await tx.query<{ tableName: string; columnName: string }>(
     `select c.conrelid::regclass::text as "tableName", quote_ident(a.attname) as "columnName"
        from pg_constraint c

@@ -153,3 +153,26 @@ export async function upsertImportedUsers(
   }
   return ids;
 }
+
+export async function userPendingEmailSet(db: Queryable, userId: number, email: string): Promise<void> {
+  await db.query("update users set pending_email = $2 where id = $1", [userId, email]);
+}
+
+/** The account takes the address it was waiting for, confirmed by the link that was opened. */
+export async function userEmailMoved(db: Queryable, userId: number, email: string, now: Date): Promise<void> {
+  await db.query("update users set email = $2, email_verified_at = $3, pending_email = null where id = $1", [
+    userId,
+    email,
+    now,
+  ]);
+}
+
+/** What is left of a deleted account: its id, behind a placeholder name, so threads keep their shape. */
+export async function userAnonymise(db: Queryable, userId: number): Promise<void> {
+  await db.query(
+    `update users set username = 'deleted-' || id, display_name = null, email = null,
+       email_verified_at = null, pending_email = null, password_hash = null, avatar_url = null, role = 'user'
+     where id = $1`,
+    [userId],
+  );
+}

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { deleteAccount } from "../../accounts/deletion.ts";
 import { loginSubject } from "../../community/throttle.ts";
 import {
   changePassword,
   confirmEmailChange,
-  deleteAccount,
   exportAccountData,
   mailEmailChange,
   requestEmailChange,
