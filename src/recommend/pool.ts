@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { authorKey } from "../authors/names.ts";
+import { siftDown, siftUp } from "../heap.ts";
 import { bytesVector } from "../search/embedding-store.ts";
 import {
   DEFAULT_KEYWORD_OPTIONS,
@@ -255,31 +256,14 @@ export class CandidatePool {
 function topIndices(scores: Float32Array, k: number, skip?: (i: number) => boolean): number[] {
   const heap: number[] = [];
   const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && worse(heap[l], heap[m])) m = l;
-      if (r < heap.length && worse(heap[r], heap[m])) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
-      i = m;
-    }
-  };
   for (let i = 0; i < scores.length; i++) {
     if (skip?.(i)) continue;
     if (heap.length < k) {
       heap.push(i);
-      for (let c = heap.length - 1; c > 0; ) {
-        const p = (c - 1) >> 1;
-        if (!worse(heap[c], heap[p])) break;
-        [heap[c], heap[p]] = [heap[p], heap[c]];
-        c = p;
-      }
+      siftUp(heap, heap.length - 1, worse);
     } else if (k > 0 && worse(heap[0], i)) {
       heap[0] = i;
-      down(0);
+      siftDown(heap, 0, worse);
     }
   }
   return heap.sort((a, b) => scores[b] - scores[a] || a - b);

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { siftDown, siftUp } from "../heap.ts";
 import type { IndexDoc } from "./keyword-index.ts";
 import { searchChangesSince, searchClockMs, searchDocsAfter, searchDocsByIds } from "./store.ts";
 
@@ -87,32 +88,13 @@ class WordIndex {
 
 /** The union of ascending lists, ascending and without repeats, read lazily through a min-heap. */
 function* mergedAscending(lists: Int32Array[]): Generator<number> {
-  // heap of [value, list, position], ordered by value
+  // heap of [value, list, position], smallest value at the root
   const heap: [number, number, number][] = [];
-  const up = (i: number) => {
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent][0] <= heap[i][0]) break;
-      [heap[parent], heap[i]] = [heap[i], heap[parent]];
-      i = parent;
-    }
-  };
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
-      if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
-      if (m === i) return;
-      [heap[m], heap[i]] = [heap[i], heap[m]];
-      i = m;
-    }
-  };
+  const smaller = (a: [number, number, number], b: [number, number, number]) => a[0] < b[0];
   lists.forEach((list, k) => {
     if (list.length > 0) {
       heap.push([list[0], k, 0]);
-      up(heap.length - 1);
+      siftUp(heap, heap.length - 1, smaller);
     }
   });
   let last = -1;
@@ -130,7 +112,7 @@ function* mergedAscending(lists: Int32Array[]): Generator<number> {
       if (heap.length === 0 || !end) break;
       heap[0] = end;
     }
-    down(0);
+    siftDown(heap, 0, smaller);
   }
 }
 

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Index as UsearchIndex } from "usearch";
+import { siftDown, siftUp } from "../heap.ts";
 import { GraphBuilder, type GraphOptions } from "./vector-graph-builder.ts";
 
 // usearch's ESM entry recurses forever on Node 20; its CommonJS build works.
@@ -300,26 +301,4 @@ function newIndex(dims: number): UsearchIndex {
 /** Best first; equal scores in id order, so results are stable. */
 function byScore(a: VectorHit, b: VectorHit): number {
   return b.score - a.score || (a.arxivId < b.arxivId ? -1 : a.arxivId > b.arxivId ? 1 : 0);
-}
-
-function siftUp<T>(h: T[], i: number, worse: (a: T, b: T) => boolean): void {
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!worse(h[i], h[parent])) break;
-    [h[i], h[parent]] = [h[parent], h[i]];
-    i = parent;
-  }
-}
-
-function siftDown<T>(h: T[], i: number, worse: (a: T, b: T) => boolean): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < h.length && worse(h[l], h[m])) m = l;
-    if (r < h.length && worse(h[r], h[m])) m = r;
-    if (m === i) return;
-    [h[i], h[m]] = [h[m], h[i]];
-    i = m;
-  }
 }
