@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import { CandidatePools } from "../recommend/pools.ts";
-import { DEFAULT_WINDOW_DAYS, recommendFor, windowStart } from "../recommend/service.ts";
+import { DEFAULT_WINDOW_DAYS, recommendFor } from "../recommend/service.ts";
+import { forYouWindow } from "../recommend/window.ts";
 import { createSearchService } from "../search/service.ts";
 import { userByUsername } from "../users/store.ts";
 import { CliError } from "./errors.ts";
@@ -27,16 +28,17 @@ export function registerRecommendCommands(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         throw new CliError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${opts.limit}"`);
       if (opts.all && opts.since) throw new CliError("give --since or --all, not both");
-      let since: Date | null;
+      let since: Date | null | undefined;
       const now = new Date();
       if (opts.all) since = null;
       else if (opts.since) {
         since = /^\d{4}-\d{2}-\d{2}$/.test(opts.since) ? new Date(`${opts.since}T00:00:00Z`) : null;
         if (!since || Number.isNaN(since.getTime()) || since.toISOString().slice(0, 10) !== opts.since)
           throw new CliError(`--since must be a date like 2024-08-09, got "${opts.since}"`);
-      } else since = windowStart(now);
+      }
       const db = await openDatabase(loadConfig());
       try {
+        if (since === undefined) since = (await forYouWindow(db, now, DEFAULT_WINDOW_DAYS)).since;
         const user = await userByUsername(db, opts.user);
         if (!user) throw new CliError(`there is no user "${opts.user}"`);
         const result = await recommendFor(db, new CandidatePools(db), user.id, {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CandidatePools } from "../../recommend/pools.ts";
-import { DEFAULT_WINDOW_DAYS, recommendFor, windowStart } from "../../recommend/service.ts";
+import { DEFAULT_WINDOW_DAYS, recommendFor } from "../../recommend/service.ts";
+import { forYouWindow } from "../../recommend/window.ts";
 import { presentPaper } from "../api/presenters.ts";
 import type { AppDeps } from "../app.ts";
 import { wholeNumber } from "../fields.ts";
@@ -26,9 +27,10 @@ export function registerForYouApi(app: FastifyInstance, deps: AppDeps, pools: Ca
     const userId = await bearerUserId(deps.db, req, deps.now());
     const q = req.query;
     const now = deps.now();
+    const { since } = await forYouWindow(deps.db, now, q.days ?? DEFAULT_WINDOW_DAYS);
     const result = await recommendFor(deps.db, pools, userId, {
       now,
-      since: windowStart(now, q.days ?? DEFAULT_WINDOW_DAYS),
+      since,
       limit: q.limit ?? 30,
       search: deps.search,
     });

@@ -2,8 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CandidatePools } from "../../recommend/pools.ts";
-import { DEFAULT_WINDOW_DAYS, recommendFor, windowStart } from "../../recommend/service.ts";
+import { DEFAULT_WINDOW_DAYS, recommendFor } from "../../recommend/service.ts";
 import { onboardingDone } from "../../recommend/store.ts";
+import { forYouWindow } from "../../recommend/window.ts";
+import { formatDay } from "../../render/format.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
 import type { AppDeps } from "../app.ts";
 import { pageContext } from "../context.ts";
@@ -24,9 +26,10 @@ export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: C
     const user = currentUser(req);
     const days = req.query.days ?? DEFAULT_WINDOW_DAYS;
     const now = deps.now();
+    const window = await forYouWindow(deps.db, now, days);
     const result = await recommendFor(deps.db, pools, user.id, {
       now,
-      since: windowStart(now, days),
+      since: window.since,
       limit: FOR_YOU_LIMIT,
       search: deps.search,
     });
@@ -40,7 +43,7 @@ export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: C
       result.mode === "trending"
         ? html`<p class="notice" role="status">These are <strong>trending papers</strong>: you have not saved, upvoted or followed anything yet.
             ${onboarded ? "" : html`<a href="/for-you/start">Pick a few topics, authors or papers</a> and this page becomes yours.`}</p>`
-        : html`<p class="muted">Papers of the last ${days} day${days === 1 ? "" : "s"} picked for you from what you save, upvote and follow. Each says why; press <em>Not interested</em> to see fewer like it.
+        : html`<p class="muted">${window.endsAt ? html`No papers came out in the last ${days} day${days === 1 ? "" : "s"}, so these are from the ${days} day${days === 1 ? "" : "s"} up to the newest one, ${formatDay(window.endsAt)},` : html`Papers of the last ${days} day${days === 1 ? "" : "s"}`} picked for you from what you save, upvote and follow. Each says why; press <em>Not interested</em> to see fewer like it.
             <a href="/for-you/start">Add topics or authors</a> · <a href="/saves">Reading list</a></p>`;
     const body = html`<section class="feed-head"><h1>For you</h1></section>
       ${notice}
