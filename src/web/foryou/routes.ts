@@ -45,7 +45,7 @@ export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: C
             ${onboarded ? "" : html`<a href="/for-you/start">Pick a few topics, authors or papers</a> and this page becomes yours.`}</p>`
         : html`<p class="muted">${window.endsAt ? html`No papers came out in the last ${days} day${days === 1 ? "" : "s"}, so these are from the ${days} day${days === 1 ? "" : "s"} up to the newest one, ${formatDay(window.endsAt)},` : html`Papers of the last ${days} day${days === 1 ? "" : "s"}`} picked for you from what you save, upvote and follow. Each says why; press <em>Not interested</em> to see fewer like it.
             <a href="/for-you/start">Add topics or authors</a> · <a href="/saves">Reading list</a></p>`;
-    const body = html`<section class="feed-head"><h1>For you</h1></section>
+    const body = html`<section class="feed-head"><div class="title-row"><h1>For you</h1></div></section>
       ${notice}
       ${interestSummary(result)}
       ${result.items.length > 0 ? forYouCards(result, cards) : emptyFeed(result.mode === "trending" ? "Nothing is trending right now." : `No new papers for you in the last ${days} days.`, html`Try <a href="/for-you?days=30">the last 30 days</a>.`)}`;
