@@ -71,21 +71,27 @@ function truncate(text: string, max: number): string {
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
 /**
- * JSON text can hold a control character only escaped (\u0001, \b, \f) or, for DEL, raw, and
- * U+FFFD raw or escaped. Text without any of these needs no cleaning (a look for something that
- * merely resembles one, such as an escaped backslash before "b", only costs the full walk).
+ * Whether strings read from this text may need cleaning (cleanStrings). JSON can hold a control
+ * character only escaped (\u0001, \b, \f) or, for DEL, raw, and U+FFFD raw or escaped; XML raw
+ * or as a character reference. Text without any of these needs no cleaning; a look for
+ * something that merely resembles one (an escaped backslash before "b", any &#) costs only the
+ * full walk. Asked once for a whole OAI-PMH page, it spares a walk over each of its records.
  */
-const MAY_NEED_CLEANING = /\\u00[01]|\\u007f|\\[bf]|\u007f|\ufffd|\\ufffd/i;
+export function textMayNeedCleaning(text: string, format: "json" | "xml"): boolean {
+  return (format === "json" ? JSON_MAY_NEED_CLEANING : XML_MAY_NEED_CLEANING).test(text);
+}
+
+const JSON_MAY_NEED_CLEANING = /\\u00[01]|\\u007f|\\[bf]|\u007f|\ufffd|\\ufffd/i;
+const XML_MAY_NEED_CLEANING = /&#|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
 /**
  * Checks and repairs one paper: a reason to skip it, or the paper with what was changed.
- * `json`, the JSON text the paper was read from, lets a clean record skip the string walk.
+ * `mayNeedCleaning` false (textMayNeedCleaning of the text it was read from) skips the string walk.
  */
-export function checkPaper(input: PaperInput, json?: string): Checked {
-  const cleaned =
-    json !== undefined && !MAY_NEED_CLEANING.test(json)
-      ? { value: input, stripped: false, replacement: false }
-      : cleanStrings(input);
+export function checkPaper(input: PaperInput, mayNeedCleaning = true): Checked {
+  const cleaned = mayNeedCleaning
+    ? cleanStrings(input)
+    : { value: input, stripped: false, replacement: false };
   const p: PaperInput = { ...cleaned.value };
   const warnings: string[] = [];
   if (cleaned.stripped) warnings.push("control characters (NUL…) removed");

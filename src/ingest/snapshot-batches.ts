@@ -1,7 +1,7 @@
 import path from "node:path";
 import { newestPerId, paperCopyRow } from "../papers/store.ts";
 import type { PaperInput } from "../papers/types.ts";
-import { checkPaper } from "./limits.ts";
+import { checkPaper, textMayNeedCleaning } from "./limits.ts";
 import { fileLines } from "./lines.ts";
 import type { ImportIssue } from "./report.ts";
 import { paperFromSnapshotLine } from "./snapshot-record.ts";
@@ -112,7 +112,7 @@ function addLine(batch: SnapshotBatch, line: string, lineNo: number, where: stri
   // A byte-order mark on the first line is not part of the JSON.
   const json = lineNo === 1 ? line.replace(/^\ufeff/, "") : line;
   const result = paperFromSnapshotLine(json);
-  const checked = result.ok ? checkPaper(result.paper, json) : result;
+  const checked = result.ok ? checkPaper(result.paper, textMayNeedCleaning(json, "json")) : result;
   if (!checked.ok) {
     batch.skipped.push({ where, reason: checked.reason });
     return;

@@ -212,6 +212,17 @@ export async function mergePaperRows(tx: Queryable, rows: string[]): Promise<Ups
   return { ...merged, inserted: merged.inserted + fresh.length };
 }
 
+/**
+ * upsertPapers through the bulk path (COPY rows and one merge), for a page of papers in hand
+ * (the OAI-PMH harvest) rather than rows a parser thread made. A value COPY text cannot carry
+ * (an invalid date) throws, as upsertPapers does.
+ */
+export async function mergePapers(tx: Queryable, papers: PaperInput[]): Promise<UpsertCounts> {
+  const unique = newestPerId(papers);
+  const counts = await mergePaperRows(tx, unique.map(paperCopyRow));
+  return { ...counts, unchanged: counts.unchanged + papers.length - unique.length };
+}
+
 /** Every column of papers that an import writes, for a COPY straight into the table. */
 export const PAPER_COPY_COLUMNS = STAGING_COLUMNS;
 

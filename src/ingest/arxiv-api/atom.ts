@@ -1,6 +1,6 @@
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import type { Author, PaperInput } from "../../papers/types.ts";
-import { arxivXmlParser, type XmlNode, xmlText } from "../xml.ts";
+import { parseXml, type XmlNode, XmlSyntaxError, xmlText } from "../xml.ts";
 
 /** One arXiv API answer: the opensearch totals and its entries as papers. */
 export interface AtomFeed {
@@ -18,7 +18,7 @@ interface AtomPaper extends PaperInput {
 /** The body was not an arXiv Atom feed at all (an HTML error page, a cut-off body). */
 export class AtomParseError extends Error {}
 
-const parser = arxivXmlParser(["entry", "author", "link", "category"]);
+const ARRAYS = new Set(["entry", "author", "link", "category"]);
 
 type Node = XmlNode;
 const text = xmlText;
@@ -26,8 +26,9 @@ const text = xmlText;
 export function parseAtomFeed(xml: string): AtomFeed {
   let doc: Node;
   try {
-    doc = parser.parse(xml, true) as Node;
+    doc = parseXml(xml, ARRAYS);
   } catch (err) {
+    if (!(err instanceof XmlSyntaxError)) throw err;
     throw new AtomParseError(`the arXiv API answer is not valid XML (${(err as Error).message})`);
   }
   const feed = doc.feed as Node | undefined;
@@ -44,7 +45,7 @@ export function parseAtomFeed(xml: string): AtomFeed {
 /** The API reports errors as a single entry whose id points at its errors page. */
 export function atomErrorMessage(xml: string): string | null {
   try {
-    const feed = (parser.parse(xml) as Node).feed as Node | undefined;
+    const feed = parseXml(xml, ARRAYS).feed as Node | undefined;
     const entry = (feed?.entry as Node[] | undefined)?.[0];
     if (entry && /\/api\/errors/.test(text(entry.id) ?? "")) return text(entry.summary);
   } catch {

@@ -2,10 +2,10 @@ import os from "node:os";
 import type { Clock } from "../../clock.ts";
 import type { Db } from "../../db/client.ts";
 import { feedEntriesAddArxiv } from "../../feed/store.ts";
-import { upsertPapers } from "../../papers/store.ts";
+import { mergePapers, upsertPapers } from "../../papers/store.ts";
 import type { PaperInput } from "../../papers/types.ts";
 import { sumCounts, writeBatchOrEach } from "../batch-write.ts";
-import { checkPaper } from "../limits.ts";
+import { checkPaper, textMayNeedCleaning } from "../limits.ts";
 import { createPoliteClient, TransientError } from "../polite-http.ts";
 import type { Progress } from "../progress.ts";
 import type { ImportIssue } from "../report.ts";
@@ -139,6 +139,8 @@ async function run(
     ? { from: prior.windowFrom, until: prior.windowUntil }
     : { from: opts.from ?? prior?.lastDatestamp ?? null, until: opts.until ?? null };
   let token = resumable ? prior.resumptionToken : null;
+  // A running server's PGlite, reached through its socket, takes no COPY: merge from JSON there.
+  const bulk = db.sharedWithServer !== true;
   if (!resumable) await harvestWindowStart(db, key, window, false);
   const totals = {
     pages: 0,
@@ -165,10 +167,10 @@ async function run(
       if (window.from) url.searchParams.set("from", window.from);
       if (window.until) url.searchParams.set("until", window.until);
     }
-    const page = await client.get(url.toString(), (res) => {
+    const { page, mayNeedCleaning } = await client.get(url.toString(), (res) => {
       if (res.status !== 200) throw new HarvestError(`the OAI-PMH server answered HTTP ${res.status}`);
       try {
-        return parseOaiPage(res.body);
+        return { page: parseOaiPage(res.body), mayNeedCleaning: textMayNeedCleaning(res.body, "xml") };
       } catch (err) {
         if (err instanceof OaiParseError) throw new TransientError(err.message);
         throw err;
@@ -188,7 +190,9 @@ async function run(
     }
     if (page.completeListSize !== null) deps.progress?.setTotal(page.completeListSize);
     await deps.beforeCommit?.(page);
-    const saved = await db.transaction((tx) => storePage(tx, page, deps, key, leaseSeconds));
+    const saved = await db.transaction((tx) =>
+      storePage(tx, page, { deps, key, leaseSeconds, bulk, mayNeedCleaning }),
+    );
     totals.pages++;
     totals.records += page.records.length;
     totals.inserted += saved.inserted;
@@ -214,18 +218,26 @@ async function run(
   };
 }
 
+/** How a page is stored: `bulk` through COPY; `mayNeedCleaning` false when the page holds no control characters. */
+interface PageStore {
+  deps: HarvestDeps;
+  key: { setSpec: string; format: OaiFormat };
+  leaseSeconds: number;
+  bulk: boolean;
+  mayNeedCleaning: boolean;
+}
+
 async function storePage(
   tx: Parameters<Parameters<Db["transaction"]>[0]>[0],
   page: OaiPage,
-  deps: HarvestDeps,
-  key: { setSpec: string; format: OaiFormat },
-  leaseSeconds: number,
+  { deps, key, leaseSeconds, bulk, mayNeedCleaning }: PageStore,
 ) {
   const skipped: ImportIssue[] = [];
   const checked: PaperInput[] = [];
   for (const r of page.records) {
+    if (r.problem !== null) skipped.push({ where: r.id, reason: r.problem });
     if (r.paper === null || r.paper.arxivId === "") continue;
-    const c = checkPaper(r.paper);
+    const c = checkPaper(r.paper, mayNeedCleaning);
     if (c.ok) checked.push(c.paper);
     else skipped.push({ where: r.id, reason: c.reason });
   }
@@ -242,7 +254,7 @@ async function storePage(
     tx,
     checked,
     async (t, ps) => {
-      const c = await upsertPapers(t, ps);
+      const c = await (bulk ? mergePapers : upsertPapers)(t, ps);
       stored.push(...ps);
       return c;
     },

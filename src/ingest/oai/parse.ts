@@ -1,6 +1,6 @@
 import { parseArxivId } from "../../papers/arxiv-id.ts";
 import type { Author, PaperInput, PaperVersion } from "../../papers/types.ts";
-import { arxivXmlParser, type XmlNode, xmlText } from "../xml.ts";
+import { parseXml, type XmlNode, XmlSyntaxError, xmlText } from "../xml.ts";
 
 export type OaiFormat = "arXiv" | "arXivRaw";
 
@@ -11,6 +11,8 @@ interface OaiRecord {
   /** OAI-PMH marks withdrawn items `status="deleted"`; they carry no metadata. */
   deleted: boolean;
   paper: PaperInput | null;
+  /** Why the record's metadata cannot be stored (a date that is none): it is reported and skipped. */
+  problem: string | null;
 }
 
 export interface OaiPage {
@@ -25,23 +27,27 @@ export interface OaiPage {
 /** The body was not an OAI-PMH answer: an HTML page, a cut-off or malformed document. */
 export class OaiParseError extends Error {}
 
-const parser = arxivXmlParser(["record", "setSpec", "author", "version"]);
+const ARRAYS = new Set(["record", "setSpec", "author", "version"]);
 
 type Node = XmlNode;
 const text = xmlText;
 
 export function parseOaiPage(xml: string): OaiPage {
-  // A full validation pass halves the parse rate; a cut-off page is caught by its missing
-  // closing tag instead (a page that lost its tail would also lose its resumptionToken and end
-  // the harvest early, silently).
-  let root: Node | undefined;
+  let doc: Node;
   try {
-    root = (parser.parse(xml) as Node)["OAI-PMH"] as Node | undefined;
+    doc = parseXml(xml, ARRAYS);
   } catch (err) {
-    throw new OaiParseError(`the answer is not well-formed XML (${(err as Error).message})`);
+    // A page cut off in transit fails here too ("the document ends inside <ListRecords>"),
+    // rather than losing its resumptionToken and ending the harvest early, silently.
+    if (!(err instanceof XmlSyntaxError)) throw err;
+    throw new OaiParseError(`the answer is not well-formed XML (${err.message})`);
   }
-  if (root && !/<\/(?:\w+:)?OAI-PMH>\s*$/.test(xml))
-    throw new OaiParseError("the answer was cut off before </OAI-PMH>");
+  return oaiPageFromDocument(doc, xml);
+}
+
+/** The page a parsed document holds; `xml` is only quoted when the document is no OAI-PMH answer. */
+export function oaiPageFromDocument(doc: Node, xml: string): OaiPage {
+  const root = doc["OAI-PMH"] as Node | undefined;
   if (!root || typeof root !== "object") {
     const start = xml.replace(/\s+/g, " ").trim().slice(0, 60);
     throw new OaiParseError(`the answer is not an OAI-PMH document (it starts "${start}")`);
@@ -81,9 +87,26 @@ function recordOf(r: Node): OaiRecord {
   const setSpecs = ((header.setSpec as unknown[] | undefined) ?? []).map((s) => text(s) ?? "");
   const meta = (r.metadata ?? {}) as Node;
   let paper: PaperInput | null = null;
-  if (!deleted && meta.arXiv) paper = arxivFormat(meta.arXiv as Node);
-  else if (!deleted && meta.arXivRaw) paper = arxivRawFormat(meta.arXivRaw as Node);
-  return { id, datestamp: text(header.datestamp) ?? "", setSpecs, deleted, paper };
+  let problem: string | null = null;
+  try {
+    if (!deleted && meta.arXiv) paper = arxivFormat(meta.arXiv as Node);
+    else if (!deleted && meta.arXivRaw) paper = arxivRawFormat(meta.arXivRaw as Node);
+  } catch (err) {
+    if (!(err instanceof RecordProblem)) throw err;
+    problem = err.message;
+  }
+  return { id, datestamp: text(header.datestamp) ?? "", setSpecs, deleted, paper, problem };
+}
+
+/** Thrown while mapping one record; the record is skipped, the page goes on. */
+class RecordProblem extends Error {}
+
+/** A date element's value (with `suffix`, such as a time of day, appended) as a Date. */
+function dateOf(value: string | null, what: string, suffix = ""): Date | null {
+  if (!value) return null;
+  const d = new Date(`${value}${suffix}`);
+  if (Number.isNaN(d.getTime())) throw new RecordProblem(`invalid ${what}: "${value}" is not a date`);
+  return d;
 }
 
 function common(m: Node) {
@@ -121,23 +144,23 @@ function arxivFormat(m: Node): PaperInput {
       return affiliation ? { name, affiliation } : { name };
     },
   );
-  const created = text(m.created);
-  const updated = text(m.updated);
+  const created = dateOf(text(m.created), "created", "T00:00:00Z");
+  const updated = dateOf(text(m.updated), "updated", "T00:00:00Z");
   return {
     ...common(m),
     authors,
-    publishedAt: created ? new Date(`${created}T00:00:00Z`) : null,
-    updatedAt: updated ? new Date(`${updated}T00:00:00Z`) : created ? new Date(`${created}T00:00:00Z`) : null,
+    publishedAt: created,
+    updatedAt: updated ?? created,
     source: "oai-pmh",
   };
 }
 
 function arxivRawFormat(m: Node): PaperInput {
   const versions: PaperVersion[] = ((m.version as Node[] | undefined) ?? []).map((v) => {
-    const date = text(v.date);
+    const name = String(v["@_version"] ?? "v0");
     const version: PaperVersion = {
-      version: Number(String(v["@_version"] ?? "v0").replace(/^v/, "")),
-      createdAt: date ? new Date(date).toISOString() : "",
+      version: Number(name.replace(/^v/, "")),
+      createdAt: dateOf(text(v.date), `date of ${name}`)?.toISOString() ?? "",
     };
     const size = text(v.size);
     if (size) version.size = size;
@@ -163,6 +186,14 @@ function arxivRawFormat(m: Node): PaperInput {
  * affiliations may contain commas, so they are cut out before splitting.
  */
 function splitAuthors(raw: string): string[] {
+  // Most lists have no parentheses: then there is nothing to cut, character by character.
+  return (raw.includes("(") ? withoutParentheses(raw) : raw)
+    .split(/\s*,\s*(?:and\s+)?|\s+and\s+/)
+    .map((s) => s.replace(/\s+/g, " ").trim())
+    .filter(Boolean);
+}
+
+function withoutParentheses(raw: string): string {
   let depth = 0;
   let flat = "";
   for (const ch of raw) {
@@ -170,8 +201,5 @@ function splitAuthors(raw: string): string[] {
     if (depth === 0) flat += ch;
     if (ch === ")" && depth > 0) depth--;
   }
-  return flat
-    .split(/\s*,\s*(?:and\s+)?|\s+and\s+/)
-    .map((s) => s.replace(/\s+/g, " ").trim())
-    .filter(Boolean);
+  return flat;
 }
