@@ -1,4 +1,5 @@
 import { denseCentroid } from "./dense.ts";
+import { interestLabelFromTitles } from "./interest-label.ts";
 import { similarity } from "./similarity.ts";
 import { sparseCentroid } from "./sparse.ts";
 import type { Interest, PositiveSignal } from "./types.ts";
@@ -106,9 +107,11 @@ function makeInterest(
     opts.keywordTerms,
   );
   const weight = members.reduce((s, m) => s + m.weight, 0);
-  // The member most like the rest names the interest.
-  const central = members
-    .map((m) => ({ m, s: similarity(m.features, { dense, keywords }) }))
-    .sort((a, b) => b.s - a.s)[0].m;
-  return { index, label: central.title, kind, members, weight, dense, keywords };
+  // The phrase the members' titles share names the interest; failing that, the member most
+  // like the rest does.
+  const label =
+    interestLabelFromTitles(members.map((m) => m.title)) ??
+    members.map((m) => ({ m, s: similarity(m.features, { dense, keywords }) })).sort((a, b) => b.s - a.s)[0].m
+      .title;
+  return { index, label, kind, members, weight, dense, keywords };
 }

@@ -31,7 +31,7 @@ export interface NegativeSignal {
 
 export interface Interest {
   index: number;
-  /** Shown on cards: the central paper's title, or the author or topic name. */
+  /** Shown on cards: the phrase its papers' titles share, else the central paper's title; or the author or topic name. */
   label: string;
   kind: "papers" | "author" | "topic";
   members: PositiveSignal[];
