@@ -91,6 +91,17 @@ test("filters, required and excluded terms, and top-k with the full count", () =
   );
 });
 
+test("a paper with an empty abstract or title is found by its other fields", () => {
+  // Both fields have b = 1, where an empty field's length norm is 0.
+  const ix = new KeywordIndex();
+  ix.add(doc("no-abstract", "", { title: "Protein folding" }));
+  ix.add(doc("no-title", "protein structure"));
+  ix.add(doc("both", "protein", { title: "Protein" }));
+  const r = ix.rank({ terms: analyze("protein"), k: 10 });
+  assert.equal(r.total, 3);
+  assert.ok(r.docs.every((d) => Number.isFinite(d.score) && d.score > 0));
+});
+
 test("an updated paper replaces its old version; an unchanged one is skipped", () => {
   const ix = new KeywordIndex();
   ix.add(doc("1", "old words"));

@@ -359,9 +359,13 @@ export class KeywordIndex {
     const { b } = this.params;
     const bs = [b.title, b.authors, b.abstract];
     const avg = this.lenSums.map((s) => s / live);
+    // With b = 1 an empty field's norm is 0: its inverse is 0, not Infinity, which times the
+    // field's zero count would make the paper's score NaN and hide it from every search.
     for (let d = 0; d < this.ids.length; d++)
-      for (let f = 0; f < 3; f++)
-        this.invNorm[d * 3 + f] = 1 / lengthNorm(this.lens[d * 3 + f], avg[f], bs[f]);
+      for (let f = 0; f < 3; f++) {
+        const norm = lengthNorm(this.lens[d * 3 + f], avg[f], bs[f]);
+        this.invNorm[d * 3 + f] = norm > 0 ? 1 / norm : 0;
+      }
     this.normsFresh = true;
   }
 
