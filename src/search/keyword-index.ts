@@ -45,6 +45,8 @@ export interface RankOptions {
   k: number;
   /** A factor on some terms' idf (words that search added, such as acronym expansions); default 1. */
   weights?: Map<string, number>;
+  /** Score every posting, without pruning: the reference that pruning must agree with. */
+  exhaustive?: boolean;
 }
 
 export interface Ranked {
@@ -111,6 +113,8 @@ class Postings {
   }
 }
 
+// At a million papers a bitmap is 125 KiB: this many is 8 MiB.
+const BITMAPS_KEPT = 64;
 const DAY_MS = 86_400_000;
 const NO_DAY = -2_147_483_648;
 const dayNumber = (day: string | null): number =>
@@ -142,6 +146,10 @@ export class KeywordIndex {
   private scores = new Float32Array(1024);
   private reqHits = new Uint8Array(1024);
   private touched = new Uint32Array(1024);
+  /** Common terms' papers as bits, for counting matches (countMatches); dropped when they change. */
+  private bitsCache = new Map<string, Int32Array>();
+  /** Live papers as bits; dropped when a paper is added or removed. */
+  private aliveBitsCache: Int32Array | null = null;
 
   /** `analyzeText` is the shared analyser; benchmarks pass others to compare them. */
   constructor(
@@ -208,7 +216,9 @@ export class KeywordIndex {
         this.terms.set(t, p);
       }
       p.push(id, packed);
+      if (this.bitsCache.size > 0) this.bitsCache.delete(t);
     }
+    this.aliveBitsCache = null;
     for (const c of new Set(doc.categories.map((c) => c.toLowerCase()))) {
       const list = this.cats.get(c);
       if (list) list.push(id);
@@ -224,6 +234,7 @@ export class KeywordIndex {
     if (d === undefined) return false;
     this.docOf.delete(arxivId);
     this.alive[d] = 0;
+    this.aliveBitsCache = null;
     this.dead++;
     for (let f = 0; f < 3; f++) this.lenSums[f] -= this.lens[d * 3 + f];
     this.normsFresh = false;
@@ -415,6 +426,15 @@ export class KeywordIndex {
     if (opts.terms.length === 0) return this.newestFirst(gate, opts.k);
 
     const required = new Set(opts.required ?? []);
+    // Pruning needs every result to be a plain sum of term scores: required and excluded terms
+    // (phrases, "-word") take the exhaustive path, as does a single term (nothing to skip).
+    if (
+      !opts.exhaustive &&
+      required.size === 0 &&
+      (opts.excluded ?? []).length === 0 &&
+      new Set(opts.terms).size > 1
+    )
+      return this.rankMaxScore(opts, gate);
     const { k1, weight } = this.params;
     const k1p1 = k1 + 1;
     const [wT, wA, wB] = [weight.title, weight.authors, weight.abstract];
@@ -462,6 +482,148 @@ export class KeywordIndex {
     return { total, docs: top.sorted().map(([d, s]) => ({ docId: d, arxivId: this.ids[d], score: s })) };
   }
 
+  /**
+   * The same top k as the exhaustive loop in `rank`, by MaxScore (Turtle and Flood 1995): papers
+   * are visited in id order across the terms' postings, and a term's score can never exceed
+   * idf * (k1 + 1) (saturation). Once the k-th best score so far exceeds the sum of those bounds
+   * over the commonest terms, a paper that holds only those terms cannot enter the top k, so
+   * their postings are no longer walked, only probed for the papers that the rarer terms bring
+   * (a galloping search ahead in each list, as both are in id order). A query of common words
+   * thus scores a fraction of its postings. The count of all matches is a union of bitmaps.
+   *
+   * Scores are summed in the query's term order and rounded to float32 at each step, exactly as
+   * the exhaustive loop accumulates them, so both return the same papers with the same scores.
+   */
+  private rankMaxScore(opts: RankOptions, gate: Uint8Array): Ranked {
+    const { k1, weight } = this.params;
+    const k1p1 = k1 + 1;
+    const [wT, wA, wB] = [weight.title, weight.authors, weight.abstract];
+    const N = this.ids.length;
+    const { invNorm: inv, alive } = this;
+    const matched: { term: string; postings: Postings }[] = [];
+    const cursors: Cursor[] = [];
+    for (const t of new Set(opts.terms)) {
+      const p = this.terms.get(t);
+      if (!p || p.n === 0) continue;
+      const w = idf(N, p.n) * (opts.weights?.get(t) ?? 1);
+      matched.push({ term: t, postings: p });
+      cursors.push({
+        docs: p.docs,
+        tfs: p.tfs,
+        n: p.n,
+        pos: 0,
+        idf: w,
+        bound: w * k1p1,
+        slot: cursors.length,
+      });
+    }
+    const m = cursors.length;
+    const total = this.countMatches(matched, gate);
+    // Ascending bounds: the first terms are the ones that stop being walked as the bar rises.
+    cursors.sort((a, b) => a.bound - b.bound);
+    // upTo[j]: the most a paper can gain from terms 0..j, with room for float32 rounding.
+    const upTo = new Float64Array(m);
+    let boundSum = 0;
+    for (let j = 0; j < m; j++) {
+      boundSum += cursors[j].bound;
+      upTo[j] = boundSum * (1 + 1e-6);
+    }
+    // Each candidate's term scores by query order; seen[t] === candidate: it has term t.
+    const parts = new Float64Array(m);
+    const seen = new Int32Array(m).fill(-1);
+    let candidate = 0;
+    const top = new TopK(opts.k);
+    let bar = Number.NEGATIVE_INFINITY;
+    // Terms essential..m-1 are walked; the others only probed.
+    let essential = 0;
+    for (;;) {
+      let d = 0xffffffff;
+      for (let j = essential; j < m; j++) {
+        const c = cursors[j];
+        if (c.pos < c.n && c.docs[c.pos] < d) d = c.docs[c.pos];
+      }
+      if (d === 0xffffffff) break;
+      const open = gate[d] !== 0 && alive[d] !== 0;
+      candidate++;
+      let partial = 0;
+      for (let j = essential; j < m; j++) {
+        const c = cursors[j];
+        if (c.pos < c.n && c.docs[c.pos] === d) {
+          if (open) {
+            const s = termScore(c, d, inv, wT, wA, wB, k1, k1p1);
+            parts[c.slot] = s;
+            seen[c.slot] = candidate;
+            partial += s;
+          }
+          c.pos++;
+        }
+      }
+      if (!open) continue;
+      let j = essential - 1;
+      for (; j >= 0 && partial + upTo[j] >= bar; j--) {
+        const c = cursors[j];
+        c.pos = seek(c.docs, c.pos, c.n, d);
+        if (c.pos < c.n && c.docs[c.pos] === d) {
+          const s = termScore(c, d, inv, wT, wA, wB, k1, k1p1);
+          parts[c.slot] = s;
+          seen[c.slot] = candidate;
+          partial += s;
+        }
+      }
+      // Stopped early (j >= 0): even the best case of the rest stays under the bar.
+      if (j < 0 && partial * (1 + 1e-6) >= bar) {
+        let sum = 0;
+        for (let t = 0; t < m; t++) if (seen[t] === candidate) sum = Math.fround(sum + parts[t]);
+        if (top.offer(d, sum)) {
+          bar = top.bar();
+          while (essential < m && upTo[essential] < bar) essential++;
+        }
+      }
+    }
+    return { total, docs: top.sorted().map(([d, s]) => ({ docId: d, arxivId: this.ids[d], score: s })) };
+  }
+
+  /**
+   * How many papers hold any of the terms and pass the gate: the union of the terms' papers as
+   * bits, counted. A common term's bitmap (one that is smaller than its postings) is kept for
+   * the next query, a few of them, so a query of common words does not walk millions of
+   * postings only to count them.
+   */
+  private countMatches(matched: { term: string; postings: Postings }[], gate: Uint8Array): number {
+    const N = this.ids.length;
+    const words = (N + 31) >>> 5;
+    const union = new Int32Array(words);
+    for (const { term, postings } of matched) {
+      if (postings.n * 32 >= N) {
+        const bits = this.termBits(term, postings, words);
+        for (let w = 0; w < words; w++) union[w] |= bits[w];
+      } else setBits(union, postings.docs, postings.n);
+    }
+    const mask = gate === this.alive ? this.aliveBits(words) : gateBits(gate, this.alive, N);
+    let total = 0;
+    for (let w = 0; w < words; w++) if (union[w] !== 0) total += popcount(union[w] & mask[w]);
+    return total;
+  }
+
+  private termBits(term: string, postings: Postings, words: number): Int32Array {
+    const cached = this.bitsCache.get(term);
+    this.bitsCache.delete(term);
+    const bits = cached && cached.length === words ? cached : new Int32Array(words);
+    if (bits !== cached) setBits(bits, postings.docs, postings.n);
+    // Map order is use order: the least recently used is first.
+    this.bitsCache.set(term, bits);
+    if (this.bitsCache.size > BITMAPS_KEPT)
+      this.bitsCache.delete(this.bitsCache.keys().next().value as string);
+    return bits;
+  }
+
+  private aliveBits(words: number): Int32Array {
+    if (this.aliveBitsCache?.length !== words) {
+      this.aliveBitsCache = gateBits(this.alive, this.alive, this.ids.length);
+    }
+    return this.aliveBitsCache;
+  }
+
   /** Filter-only queries list the matching papers newest first. */
   private newestFirst(gate: Uint8Array, k: number): Ranked {
     const top = new TopK(k);
@@ -475,6 +637,76 @@ export class KeywordIndex {
   }
 }
 
+/** The first place at or after `from` whose paper is at least `doc`: galloping, then binary search. */
+function seek(docs: Uint32Array<ArrayBufferLike>, from: number, n: number, doc: number): number {
+  if (from >= n || docs[from] >= doc) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < n && docs[hi] < doc) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > n) hi = n;
+  // docs[lo] < doc, and docs[hi] >= doc or hi = n.
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] < doc) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+interface Cursor {
+  docs: Uint32Array<ArrayBufferLike>;
+  tfs: Uint16Array<ArrayBufferLike>;
+  n: number;
+  pos: number;
+  idf: number;
+  bound: number;
+  /** Place in the query's term order, where its score is summed. */
+  slot: number;
+}
+
+/** The BM25F score of the cursor's current posting (paper `d`), as the exhaustive loop computes it. */
+function termScore(
+  c: Cursor,
+  d: number,
+  inv: Float32Array,
+  wT: number,
+  wA: number,
+  wB: number,
+  k1: number,
+  k1p1: number,
+): number {
+  const packed = c.tfs[c.pos];
+  const o = d * 3;
+  const tf =
+    wT * (packed >> 12) * inv[o] + wA * ((packed >> 10) & 3) * inv[o + 1] + wB * (packed & 1023) * inv[o + 2];
+  return (c.idf * tf * k1p1) / (k1 + tf);
+}
+
+function setBits(bits: Int32Array, docs: Uint32Array<ArrayBufferLike>, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const d = docs[i];
+    bits[d >>> 5] |= 1 << (d & 31);
+  }
+}
+
+/** The papers that are live and let through by a gate, as bits. */
+function gateBits(gate: Uint8Array, alive: Uint8Array, n: number): Int32Array {
+  const bits = new Int32Array((n + 31) >>> 5);
+  for (let d = 0; d < n; d++) if (gate[d] !== 0 && alive[d] !== 0) bits[d >>> 5] |= 1 << (d & 31);
+  return bits;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
 /** A bounded min-heap keeping the k best (score, then newer id on ties). */
 class TopK {
   private heap: [number, number][] = [];
@@ -482,9 +714,10 @@ class TopK {
   private less(a: [number, number], b: [number, number]): boolean {
     return a[1] < b[1] || (a[1] === b[1] && a[0] < b[0]);
   }
-  offer(doc: number, score: number): void {
+  /** Whether the paper is among the k best so far. */
+  offer(doc: number, score: number): boolean {
     const h = this.heap;
-    if (this.k <= 0) return;
+    if (this.k <= 0) return false;
     if (h.length < this.k) {
       h.push([doc, score]);
       let i = h.length - 1;
@@ -507,7 +740,12 @@ class TopK {
         [h[i], h[m]] = [h[m], h[i]];
         i = m;
       }
-    }
+    } else return false;
+    return true;
+  }
+  /** The score a paper must beat to enter (or tie, with a newer id); -Infinity until k are kept. */
+  bar(): number {
+    return this.heap.length < this.k ? Number.NEGATIVE_INFINITY : this.heap[0][1];
   }
   sorted(): [number, number][] {
     return [...this.heap].sort((a, b) => (this.less(a, b) ? 1 : -1));
