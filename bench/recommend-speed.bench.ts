@@ -16,6 +16,7 @@
  */
 import { execSync } from "node:child_process";
 import fs from "node:fs";
+import { Session } from "node:inspector/promises";
 import pino from "pino";
 import { insertApiToken, newTokenSecret } from "../src/api-tokens/store.ts";
 import { loadConfig } from "../src/config.ts";
@@ -168,6 +169,13 @@ const trained = await trainStaleModels(db, pools, { now, search: services.search
 const trainMs = (performance.now() - t) / trained;
 console.log(`${trained} models trained and stored, ${ms(trainMs)} ms each`);
 
+// PROFILE=file.cpuprofile records a CPU profile of the stored-model requests only (not the set-up).
+const profiler = process.env.PROFILE ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
 // Stored model applied: no ranking in memory, so each request scores the whole pool.
 const stored: number[] = [];
 const storedCpu: number[] = [];
@@ -181,6 +189,11 @@ for (const p of people) {
     p.client.userId,
     (JSON.parse(body) as { items: { paper: { id: string } }[] }).items.map((i) => i.paper.id),
   );
+}
+if (profiler) {
+  const { profile } = await profiler.post("Profiler.stop");
+  fs.writeFileSync(process.env.PROFILE as string, JSON.stringify(profile));
+  profiler.disconnect();
 }
 console.log(`stored model applied: p50 ${ms(pct(stored, 0.5))} ms, p95 ${ms(pct(stored, 0.95))} ms`);
 

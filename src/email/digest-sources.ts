@@ -5,6 +5,7 @@ import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
 import { recommendFor } from "../recommend/service.ts";
+import { storedModels } from "../recommend/store.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { type Topic, topicById } from "../topics/store.ts";
 import {
@@ -22,6 +23,8 @@ export class DigestSources {
   private readonly trending = new Map<string, Promise<Paper[]>>();
   private readonly topicPapers = new Map<string, Promise<Paper[]>>();
   private readonly topics = new Map<number, Promise<Topic | null>>();
+  /** The stored "for you" models of the batch being sent, loaded in one query (prefetchModels). */
+  private readonly models = new Map<number, { version: string; model: Uint8Array }>();
 
   constructor(
     private readonly db: Queryable,
@@ -29,6 +32,15 @@ export class DigestSources {
     /** One set of candidate pools per run: every subscriber's "for you" ranks from the same pools. */
     private readonly pools = new CandidatePools(db),
   ) {}
+
+  /**
+   * Loads the stored models of a batch of subscribers' accounts in one query, instead of one
+   * query per digest; each is used once, at the person's signal version as of their digest.
+   */
+  async prefetchModels(userIds: number[]): Promise<void> {
+    if (userIds.length === 0) return;
+    for (const [id, m] of await storedModels(this.db, userIds)) this.models.set(id, m);
+  }
 
   /** The period's trending papers: those that entered the feed in the window, scored at its end. */
   trendingIn(start: Date, end: Date): Promise<Paper[]> {
@@ -127,7 +139,10 @@ export class DigestSources {
       limit: PER_TOPIC_IN_DIGEST,
       exclude: shown,
       search: this.search,
+      reuse: false,
+      prefetched: this.models,
     });
+    this.models.delete(userId);
     if (result.mode !== "personal") return null;
     return {
       papers: result.items.map((i) => i.paper),

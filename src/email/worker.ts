@@ -94,6 +94,7 @@ export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = 
         deps.db,
         rows.map((r) => r.subscriberId),
       );
+      await sources.prefetchModels([...subs.values()].flatMap((s) => (s.userId ? [s.userId] : [])));
       for (const row of rows) {
         await opts.beforeSend?.(row, index++);
         const sub = subs.get(row.subscriberId);

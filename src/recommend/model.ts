@@ -1,4 +1,3 @@
-import { Buffer } from "node:buffer";
 import type { CandidatePool, PoolWeights } from "./pool.ts";
 import { type SparseVector, sparseFrom } from "./sparse.ts";
 import type { FollowedTopicRow } from "./store.ts";
@@ -145,6 +144,26 @@ function unit(v: Float32Array): Float32Array {
   return Float32Array.from(v, (x) => x * s);
 }
 
+/**
+ * Features worked out on first use: a first view scores with the model's weights and assigns
+ * interests by their embeddings, and only the few cards it shows compare a paper with the
+ * members of its interest, so the 100-odd members' keyword vectors are mostly never needed.
+ */
+function lazyFeatures(dense: () => Float32Array | null, keywords: () => SparseVector): Features {
+  let d: Float32Array | null | undefined;
+  let k: SparseVector | undefined;
+  return {
+    get dense() {
+      if (d === undefined) d = dense();
+      return d;
+    },
+    get keywords() {
+      k ??= keywords();
+      return k;
+    },
+  };
+}
+
 /** The model applied to one pool: its weights in the pool's ids, its interests in the pool's space. */
 export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId: number | null) {
   const denseFits = model.embeddingModelId === poolModelId && pool.dims > 0;
@@ -156,19 +175,20 @@ export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId
     termIds: Uint32Array.from(terms.keys()),
     termWeights: Float32Array.from(terms.values()),
   };
-  const features = (d: Float32Array | null, t: string[], w: Float32Array): Features => ({
-    dense: d,
-    keywords: sparseFrom(inPool(pool, t, w)),
-  });
+  const keywords = (t: string[], w: Float32Array) => () => sparseFrom(inPool(pool, t, w));
   const interests: Interest[] = model.interests.map((i, index) => {
     const members: PositiveSignal[] = i.members.map((m) => ({
       id: m.id,
       title: m.title,
       kind: m.kind,
       weight: m.weight,
-      features: features(m.dense && denseFits ? unit(Float32Array.from(m.dense)) : null, m.terms, m.weights),
+      features: lazyFeatures(
+        () =>
+          m.dense && denseFits && m.dense.length === pool.dims ? unit(Float32Array.from(m.dense)) : null,
+        keywords(m.terms, m.weights),
+      ),
     }));
-    const f = features(dense(i.dense), i.terms, i.weights);
+    const f = lazyFeatures(() => dense(i.dense), keywords(i.terms, i.weights));
     return {
       index,
       label: i.label,
@@ -176,66 +196,98 @@ export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId
       members,
       weight: i.size,
       dense: f.dense,
-      keywords: f.keywords,
+      get keywords() {
+        return f.keywords;
+      },
     };
   });
   return { weights, interests };
 }
 
-const f32 = (a: Float32Array | null) =>
-  a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64") : null;
-const i8 = (a: Int8Array | null) =>
-  a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64") : null;
-function unf32(s: string | null): Float32Array | null {
-  if (s === null) return null;
-  const b = Buffer.from(s, "base64");
-  const out = new Float32Array(b.length / 4);
-  new Uint8Array(out.buffer).set(b);
+/**
+ * The model as stored (a bytea): a small JSON header with the labels, titles and terms, then every
+ * typed array's bytes in the header's order, each 4-byte aligned. Reading it is one JSON.parse of
+ * a few kilobytes and array views, where the jsonb it replaces (arrays as base64 inside 60 kB of
+ * JSON) cost a jsonb-to-text conversion in the database and a parse of all of it per request.
+ */
+interface Header {
+  m: Omit<PersonModel, "dense" | "weights" | "interests"> & {
+    interests: (Omit<ModelInterest, "dense" | "weights" | "members"> & {
+      members: Omit<ModelMember, "dense" | "weights">[];
+    })[];
+  };
+  /** Length of each array in order; -1 for a null one. */
+  lengths: number[];
+}
+
+const FORMAT = 1;
+
+export function encodeModel(m: PersonModel): Uint8Array {
+  const arrays: (Float32Array | Int8Array | null)[] = [m.dense, m.weights];
+  const interests = m.interests.map(({ dense, weights, members, ...i }) => {
+    arrays.push(dense, weights);
+    return {
+      ...i,
+      members: members.map(({ dense: d, weights: w, ...x }) => {
+        arrays.push(d, w);
+        return x;
+      }),
+    };
+  });
+  const { dense: _d, weights: _w, interests: _i, ...rest } = m;
+  const header: Header = { m: { ...rest, interests }, lengths: arrays.map((a) => (a ? a.length : -1)) };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const align = (n: number) => (n + 3) & ~3;
+  let size = align(8 + json.length);
+  for (const a of arrays) if (a) size += align(a.byteLength);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, FORMAT, true);
+  view.setUint32(4, json.length, true);
+  out.set(json, 8);
+  let at = align(8 + json.length);
+  for (const a of arrays) {
+    if (!a) continue;
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+    at += align(a.byteLength);
+  }
   return out;
 }
-function uni8(s: string | null): Int8Array | null {
-  if (s === null) return null;
-  const b = Buffer.from(s, "base64");
-  return new Int8Array(b.buffer, b.byteOffset, b.length).slice();
-}
 
-/** The model as JSON for the jsonb column: typed arrays as base64. */
-export function encodeModel(m: PersonModel): unknown {
-  return {
-    ...m,
-    dense: f32(m.dense),
-    weights: f32(m.weights),
-    interests: m.interests.map((i) => ({
-      ...i,
-      dense: f32(i.dense),
-      weights: f32(i.weights),
-      members: i.members.map((x) => ({ ...x, dense: i8(x.dense), weights: f32(x.weights) })),
-    })),
+/** The stored bytes back as a model; null for another format (the model is then retrained). */
+export function decodeModel(bytes: Uint8Array): PersonModel | null {
+  if (bytes.length < 8) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== FORMAT) return null;
+  const jsonLength = view.getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + jsonLength))) as Header;
+  // One aligned copy: the database's buffer need not start on a 4-byte boundary.
+  const body = bytes.slice((8 + jsonLength + 3) & ~3);
+  let at = 0;
+  let k = 0;
+  const next = <T extends Float32Array | Int8Array>(
+    make: new (b: ArrayBuffer, o: number, n: number) => T,
+  ) => {
+    const n = header.lengths[k++];
+    if (n < 0) return null;
+    const a = new make(body.buffer, at, n);
+    at += (a.byteLength + 3) & ~3;
+    return a;
   };
-}
-
-interface Arrays {
-  dense: string | null;
-  weights: string;
-}
-type EncodedMember = Omit<ModelMember, keyof Arrays> & Arrays;
-type EncodedInterest = Omit<ModelInterest, keyof Arrays | "members"> & Arrays & { members: EncodedMember[] };
-type EncodedModel = Omit<PersonModel, keyof Arrays | "interests"> & Arrays & { interests: EncodedInterest[] };
-
-export function decodeModel(json: unknown): PersonModel {
-  const m = json as EncodedModel;
+  const dense = next(Float32Array);
+  const weights = next(Float32Array) ?? new Float32Array(0);
   return {
-    ...m,
-    dense: unf32(m.dense),
-    weights: unf32(m.weights) ?? new Float32Array(0),
-    interests: m.interests.map((i) => ({
+    ...header.m,
+    dense,
+    weights,
+    interests: header.m.interests.map((i) => ({
       ...i,
-      dense: unf32(i.dense),
-      weights: unf32(i.weights) ?? new Float32Array(0),
+      dense: next(Float32Array),
+      weights: next(Float32Array) ?? new Float32Array(0),
       members: i.members.map((x) => ({
         ...x,
-        dense: uni8(x.dense),
-        weights: unf32(x.weights) ?? new Float32Array(0),
+        dense: next(Int8Array),
+        weights: next(Float32Array) ?? new Float32Array(0),
       })),
     })),
   };

@@ -10,6 +10,7 @@ import {
   keywordVectors,
   paperKeywordText,
 } from "./keywords.ts";
+import { SimdMatrix } from "./simd.ts";
 import type { SparseVector } from "./sparse.ts";
 import type { Features } from "./types.ts";
 
@@ -54,6 +55,8 @@ export class CandidatePool {
   private readonly rowIdx: Uint32Array;
   private readonly rowVal: Float32Array;
   private readonly embedded: Uint8Array;
+  /** The matrix's home when the runtime has WebAssembly SIMD: scoring every row is one kernel call. */
+  private readonly simd: SimdMatrix | null;
   private postings: { start: Uint32Array; doc: Uint32Array; val: Float32Array } | null = null;
   private readonly slot = new Map<string, number>();
   private readonly bigrams: boolean;
@@ -85,7 +88,8 @@ export class CandidatePool {
       this.rowVal.set(v.val, this.rowStart[i]);
     });
     this.authorKeys = rows.map((r) => r.authorNames.map(authorKey).filter(Boolean));
-    this.matrix = new Float32Array(rows.length * dims);
+    this.simd = SimdMatrix.create(rows.length, dims);
+    this.matrix = this.simd?.matrix ?? new Float32Array(rows.length * dims);
     this.embedded = new Uint8Array(rows.length);
     rows.forEach((r, i) => {
       this.slot.set(r.arxivId, i);
@@ -141,14 +145,17 @@ export class CandidatePool {
   }
 
   /**
-   * Every paper's score under linear weights: the bias, one dot product per matrix row (four
-   * accumulators), then each weighted term's postings added in. Terms not in the model cost
-   * nothing.
+   * Every paper's score under linear weights: the bias, each weighted term's postings added in,
+   * then one dot product per matrix row (the SIMD kernel, else four accumulators). Terms not in
+   * the model cost nothing.
    */
   scoreAll(w: PoolWeights): Float32Array {
     const out = this.keywordScores(w);
     const q = this.denseWeights(w);
-    if (q) for (let r = 0; r < this.size; r++) out[r] += this.denseDot(r, q);
+    if (q && this.simd) {
+      const dots = this.simd.dotsWith([q]);
+      for (let r = 0; r < this.size; r++) out[r] += dots[r];
+    } else if (q) for (let r = 0; r < this.size; r++) out[r] += this.denseDot(r, q);
     return out;
   }
 
@@ -235,12 +242,24 @@ export class CandidatePool {
   }
 
   /**
-   * The `perQuery` nearest pool papers to each query vector, by exact inner product (usearch's
-   * SIMD scan). Returns pool indices.
+   * The `perQuery` nearest pool papers to each query vector, by exact inner product: the SIMD
+   * kernel's one pass over the rows for all the queries, else usearch's scan. Returns pool indices.
    */
   nearest(queries: Float32Array[], perQuery: number): Set<number> {
     const out = new Set<number>();
     if (queries.length === 0 || this.size === 0 || this.dims === 0) return out;
+    if (this.simd) {
+      for (let from = 0; from < queries.length; from += SimdMatrix.MAX_QUERIES) {
+        const batch = queries.slice(from, from + SimdMatrix.MAX_QUERIES);
+        const dots = this.simd.dotsWith(batch);
+        const scores = new Float32Array(this.size);
+        for (let k = 0; k < batch.length; k++) {
+          for (let r = 0; r < this.size; r++) scores[r] = dots[r * batch.length + k];
+          for (const i of topIndices(scores, perQuery)) out.add(i);
+        }
+      }
+      return out;
+    }
     const q = new Float32Array(queries.length * this.dims);
     for (const [i, v] of queries.entries()) q.set(v, i * this.dims);
     const k = Math.min(perQuery, this.size);

@@ -41,8 +41,11 @@ export function closestInterest(f: Features, interests: Interest[]): number {
 
 /**
  * Scores the pool with a person's weights (pool.topScored: exact, without every row's dot
- * product), adds the boosts of followed authors and topics, and keeps the `keep` best and each
- * interest's nearest papers; only those are assigned an interest. Best first.
+ * product), adds the boosts of followed authors and topics, and keeps the `keep` best, each
+ * assigned an interest. An interest with fewer than `enough` of them also gets its nearest papers
+ * kept (one vector scan each), so that it has papers for its turns at the top; one with that many
+ * already has more than its turns can take, and any paper of its scan would score below all of
+ * them, so the scan is skipped. Best first.
  */
 export function rankPoolWith(
   pool: CandidatePool,
@@ -51,27 +54,27 @@ export function rankPoolWith(
   boosts: Map<string, Boost[]>,
   boostBonus: number,
   keep = KEEP_SCORED,
+  enough = 2 * COVER_TOP,
 ): ScoredPaper[] {
   const extra = new Map<number, number>();
   for (const id of boosts.keys()) {
     const i = pool.indexOf(id);
     if (i !== undefined) extra.set(i, boostBonus);
   }
-  const kept = new Map<number, number>();
-  for (const t of pool.topScored(weights, keep, extra)) kept.set(t.index, t.score);
-  if (interests.length > 1) {
-    const near = [
-      ...pool.nearest(
-        interests.flatMap((it) => (it.dense ? [it.dense] : [])),
-        NEAREST_PER_INTEREST,
-      ),
-    ].filter((i) => !kept.has(i));
+  const interestOf = (i: number) => closestInterest(pool.features(i), interests);
+  const scored = pool
+    .topScored(weights, keep, extra)
+    .map((t) => ({ index: t.index, score: t.score, interest: interestOf(t.index) }));
+  if (interests.length > 1 && scored.length < pool.size) {
+    const kept = new Set(scored.map((s) => s.index));
+    const counts = interests.map(() => 0);
+    for (const s of scored) if (s.interest >= 0) counts[s.interest]++;
+    const short = interests.flatMap((it, k) => (it.dense && counts[k] < enough ? [it.dense] : []));
+    const near = [...pool.nearest(short, NEAREST_PER_INTEREST)].filter((i) => !kept.has(i));
     const scores = pool.scoreSome(weights, near);
     near.forEach((i, k) => {
-      kept.set(i, scores[k] + (extra.get(i) ?? 0));
+      scored.push({ index: i, score: scores[k] + (extra.get(i) ?? 0), interest: interestOf(i) });
     });
   }
-  return [...kept]
-    .map(([i, score]) => ({ index: i, score, interest: closestInterest(pool.features(i), interests) }))
-    .sort((a, b) => b.score - a.score || a.index - b.index);
+  return scored.sort((a, b) => b.score - a.score || a.index - b.index);
 }

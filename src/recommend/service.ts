@@ -60,6 +60,13 @@ export interface ForYouOptions {
   rank?: RankOptions;
   /** The search service: a followed topic's papers are what its search finds. */
   search: TopicSearch;
+  /**
+   * False for a ranking used once (a digest's section): it is neither kept in memory for later
+   * requests nor longer than this request needs.
+   */
+  reuse?: boolean;
+  /** Stored models loaded beforehand for many people at once (storedModels); used at their version. */
+  prefetched?: Map<number, { version: string; model: Uint8Array }>;
 }
 
 export function windowStart(now: Date, days = DEFAULT_WINDOW_DAYS): Date {
@@ -86,16 +93,22 @@ export async function recommendFor(
   const { version, seen } = await recommendState(db, userId);
   // A ranking trained with other options (tuning, the CLI's experiments) is neither reused nor kept.
   const cacheable = opts.rank === undefined;
-  let ranking = cacheable ? pools.rankers.get(pool, userId, version) : undefined;
+  const reuse = cacheable && opts.reuse !== false;
+  let ranking = reuse ? pools.rankers.get(pool, userId, version) : undefined;
   if (!ranking) {
-    const stored = cacheable ? await storedModelAt(db, userId, version) : null;
+    const early = opts.prefetched?.get(userId);
+    const stored = !cacheable
+      ? null
+      : early?.version === version
+        ? early.model
+        : await storedModelAt(db, userId, version);
     let model = stored ? decodeModel(stored) : null;
     if (!model || (!model.cold && model.embeddingModelId !== modelId)) {
       model = await trainModel(db, pools, pool, modelId, userId, opts);
       if (cacheable) await storeModel(db, userId, version, encodeModel(model), opts.now);
     }
-    ranking = await rankingOf(db, pools, pool, modelId, model, version, opts, seen);
-    if (cacheable) pools.rankers.set(pool, userId, ranking);
+    ranking = await rankingOf(db, pools, pool, modelId, model, version, opts, seen, reuse);
+    if (reuse) pools.rankers.set(pool, userId, ranking);
   }
   if (ranking.cold) return trending(db, opts, seen);
 
@@ -246,8 +259,9 @@ async function rankingOf(
   modelId: number | null,
   model: PersonModel,
   version: string,
-  opts: ModelOptions,
+  opts: ModelOptions & Pick<ForYouOptions, "limit" | "exclude">,
   seen: Set<string>,
+  reuse: boolean,
 ): Promise<CachedRanking> {
   const boosts = new Map<string, Boost[]>();
   if (model.cold) return { version, cold: true, interests: [], scored: [], boosts, reasons: new Map() };
@@ -259,9 +273,23 @@ async function rankingOf(
       if (pool.indexOf(p.arxivId) !== undefined) boost(p.arxivId, { kind: "topic", label: t.name });
   const { weights, interests } = modelOnPool(model, pool, modelId);
   const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
-  let seenInPool = 0;
-  for (const id of seen) if (pool.indexOf(id) !== undefined) seenInPool++;
-  const scored = rankPoolWith(pool, weights, interests, boosts, rank.boostBonus, KEEP_SCORED + seenInPool);
+  let dropped = 0;
+  for (const id of new Set([...seen, ...(opts.exclude ?? [])])) if (pool.indexOf(id) !== undefined) dropped++;
+  // A kept ranking serves later requests too: papers seen meanwhile (a digest's) are dropped per
+  // request, hence the margin of COVER_TOP. One used once (a digest's eight papers) needs this
+  // request's papers and, so that a small interest's turn still goes to its best-scored papers,
+  // the same margin.
+  const keep = reuse ? KEEP_SCORED : opts.limit + 2 * COVER_TOP;
+  const enough = (reuse ? COVER_TOP : Math.min(opts.limit, COVER_TOP)) + COVER_TOP;
+  const scored = rankPoolWith(
+    pool,
+    weights,
+    interests,
+    boosts,
+    rank.boostBonus,
+    keep + dropped,
+    enough + dropped,
+  );
   return { version, cold: false, interests, scored, boosts, reasons: new Map() };
 }
 

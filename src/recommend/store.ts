@@ -53,13 +53,33 @@ export async function recommendState(
   return { version: row.version, seen: new Set(row.seen) };
 }
 
-/** The person's stored model, when it was trained at `version`. */
-export async function storedModelAt(db: Queryable, userId: number, version: string): Promise<unknown | null> {
-  const [row] = await db.query<{ model: unknown }>(
+/** The person's stored model (recommend/model.ts's bytes), when it was trained at `version`. */
+export async function storedModelAt(
+  db: Queryable,
+  userId: number,
+  version: string,
+): Promise<Uint8Array | null> {
+  const [row] = await db.query<{ model: Uint8Array }>(
     "select model from recommend_models where user_id = $1 and signal_version = $2::bigint",
     [userId, version],
   );
   return row?.model ?? null;
+}
+
+/**
+ * Many people's stored models in one query (a digest worker's batch), with the signal version
+ * each was trained at: a caller uses one only while it is still the person's version.
+ */
+export async function storedModels(
+  db: Queryable,
+  userIds: number[],
+): Promise<Map<number, { version: string; model: Uint8Array }>> {
+  const rows = await db.query<{ user_id: number; version: string; model: Uint8Array }>(
+    `select user_id, signal_version::text as version, model from recommend_models
+     where user_id = any($1::int[])`,
+    [userIds],
+  );
+  return new Map(rows.map((r) => [r.user_id, { version: r.version, model: r.model }]));
 }
 
 /** Stores a trained model; an older training finishing late never replaces a newer one. */
@@ -67,7 +87,7 @@ export async function storeModel(
   db: Queryable,
   userId: number,
   version: string,
-  model: unknown,
+  model: Uint8Array,
   at: Date,
 ): Promise<void> {
   await db.query(
@@ -75,7 +95,7 @@ export async function storeModel(
      on conflict (user_id) do update set signal_version = excluded.signal_version,
        trained_at = excluded.trained_at, model = excluded.model
      where recommend_models.signal_version <= excluded.signal_version`,
-    [userId, version, at, JSON.stringify(model)],
+    [userId, version, at, model],
   );
 }
 

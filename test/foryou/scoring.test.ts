@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { COLD_MODEL, decodeModel, encodeModel, type PersonModel } from "../../src/recommend/model.ts";
+import { CandidatePool, type PoolWeights } from "../../src/recommend/pool.ts";
+import { SimdMatrix } from "../../src/recommend/simd.ts";
+import { mulberry32 } from "../../src/search/embed/random.ts";
+
+const WORDS = [
+  "graph",
+  "neural",
+  "protein",
+  "fold",
+  "speech",
+  "robot",
+  "grasp",
+  "vision",
+  "reward",
+  "policy",
+];
+
+function randomPool(rows: number, dims: number, seed: number) {
+  const rand = mulberry32(seed);
+  const papers = Array.from({ length: rows }, (_, i) => {
+    const words = Array.from({ length: 6 }, () => WORDS[Math.floor(rand() * WORDS.length)]);
+    const vector = Float32Array.from({ length: dims }, () => rand() - 0.5);
+    return { arxivId: `2601.${10000 + i}`, title: words.join(" "), abstract: "", authorNames: [], vector };
+  });
+  const weights: PoolWeights = {
+    bias: 0.25,
+    dense: Float32Array.from({ length: dims }, () => rand() - 0.5),
+    termIds: Uint32Array.of(0, 2, 3),
+    termWeights: Float32Array.of(0.5, -0.75, 1.5),
+  };
+  return { pool: new CandidatePool(dims, papers), weights };
+}
+
+describe("scoring a pool in one pass", () => {
+  test("the SIMD kernel dots every row with each query, as a scalar loop does", (t) => {
+    const simd = SimdMatrix.create(37, 24);
+    if (!simd) return t.skip("no WebAssembly SIMD in this runtime");
+    const rand = mulberry32(3);
+    for (let i = 0; i < simd.matrix.length; i++) simd.matrix[i] = rand() - 0.5;
+    for (const nq of [1, 3, SimdMatrix.MAX_QUERIES]) {
+      const qs = Array.from({ length: nq }, () => Float32Array.from({ length: 24 }, () => rand() - 0.5));
+      const dots = simd.dotsWith(qs);
+      assert.equal(dots.length, 37 * nq);
+      for (let r = 0; r < 37; r++)
+        for (let k = 0; k < nq; k++) {
+          let s = 0;
+          for (let j = 0; j < 24; j++) s += simd.matrix[r * 24 + j] * qs[k][j];
+          assert.ok(
+            Math.abs(dots[r * nq + k] - s) < 1e-5,
+            `row ${r}, query ${k}: ${dots[r * nq + k]} against ${s}`,
+          );
+        }
+    }
+    assert.throws(() =>
+      simd.dotsWith(Array.from({ length: SimdMatrix.MAX_QUERIES + 1 }, () => new Float32Array(24))),
+    );
+  });
+
+  test("rows that are not a multiple of 8 floats, or none, stay an ordinary array", () => {
+    assert.equal(SimdMatrix.create(10, 12), null);
+    assert.equal(SimdMatrix.create(0, 16), null);
+    assert.equal(SimdMatrix.create(10, 0), null);
+  });
+
+  for (const dims of [16, 12]) {
+    test(`every paper's score is the one scored alone (${dims} dimensions)`, () => {
+      const { pool, weights } = randomPool(300, dims, dims);
+      const all = pool.scoreAll(weights);
+      const one = pool.scoreSome(
+        weights,
+        Array.from({ length: pool.size }, (_, i) => i),
+      );
+      for (let i = 0; i < pool.size; i++) assert.ok(Math.abs(all[i] - one[i]) < 1e-4, `paper ${i}`);
+      const top = pool.topScored(weights, 5).map((s) => s.index);
+      const sorted = one
+        .map((s, i) => ({ s, i }))
+        .sort((a, b) => b.s - a.s || a.i - b.i)
+        .slice(0, 5)
+        .map((x) => x.i);
+      assert.deepEqual(top, sorted);
+      // The nearest papers to a query vector are those with the largest inner product.
+      const q = pool.features(7).dense as Float32Array;
+      const byDot = Array.from({ length: pool.size }, (_, i) => i)
+        .map((i) => {
+          const v = pool.features(i).dense as Float32Array;
+          let s = 0;
+          for (let j = 0; j < dims; j++) s += v[j] * q[j];
+          return { i, s };
+        })
+        .sort((a, b) => b.s - a.s || a.i - b.i)
+        .slice(0, 4)
+        .map((x) => x.i);
+      assert.deepEqual([...pool.nearest([q, q], 4)].sort(), byDot.sort());
+    });
+  }
+});
+
+describe("a stored model's bytes", () => {
+  test("give back the same model, arrays, nulls and texts included", () => {
+    const model: PersonModel = {
+      cold: false,
+      embeddingModelId: 4,
+      bias: -0.5,
+      dense: Float32Array.of(0.1, -0.2, 0.3),
+      terms: ["graph", "graph neural", 'é \\ "q"'],
+      weights: Float32Array.of(1, -2, 3),
+      interests: [
+        {
+          label: "Graphs “quoted”",
+          kind: "papers",
+          size: 2,
+          dense: null,
+          terms: ["graph"],
+          weights: Float32Array.of(0.5),
+          members: [
+            {
+              id: "2601.00001",
+              title: "On graphs",
+              kind: "saved",
+              weight: 1,
+              dense: Int8Array.of(-128, 0, 127),
+              terms: [],
+              weights: new Float32Array(0),
+            },
+            {
+              id: "2601.00002",
+              title: "On more graphs",
+              kind: "upvoted",
+              weight: 0.5,
+              dense: null,
+              terms: ["neural"],
+              weights: Float32Array.of(0.25),
+            },
+          ],
+        },
+      ],
+      authors: [{ key: "ada lovelace", name: "Ada Lovelace" }],
+      topics: [{ id: 1, slug: "graphs", name: "Graphs", query: "graph", mode: "keyword" }],
+    };
+    assert.deepEqual(decodeModel(encodeModel(model)), model);
+    assert.deepEqual(decodeModel(encodeModel(COLD_MODEL)), COLD_MODEL);
+  });
+
+  test("read from an unaligned buffer, as a database driver may hand it over", () => {
+    const bytes = encodeModel({ ...COLD_MODEL, cold: false, dense: Float32Array.of(1, 2) });
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    assert.deepEqual(decodeModel(shifted.subarray(1))?.dense, Float32Array.of(1, 2));
+  });
+});
