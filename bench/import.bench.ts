@@ -36,8 +36,11 @@ const { values } = parseArgs({
     /** An earlier run's generated file (and its COPY rows), to skip making them again. */
     jsonl: { type: "string" },
     rows: { type: "string" },
+    /** importSnapshot once per number of parser threads, after the same reference. */
+    "parse-threads": { type: "string", default: "1" },
   },
 });
+const THREADS = values["parse-threads"].split(",").map(Number);
 const SIZES = values.records.split(",").map(Number);
 const BACKENDS = values.backends.split(",") as Backend[];
 type Backend = "pglite" | "postgres";
@@ -169,11 +172,13 @@ async function plainCopy(db: Db, file: string): Promise<void> {
   if (chunk.length > 0) await db.copyFrom("papers", PAPER_COPY_COLUMNS, chunk.join(""));
 }
 
+const REFERENCE = "plain COPY into papers";
+
 interface Run {
   backend: Backend;
   input: string;
   lines: number;
-  what: "plain COPY into papers" | "importSnapshot";
+  what: string;
   papers: number;
   seconds: number;
   rate: number;
@@ -230,8 +235,13 @@ async function measure(
   }
 }
 
-async function importer(db: Db, file: string): Promise<number> {
-  const s = await importSnapshot(db, file);
+const importerName = (threads: number) =>
+  THREADS.length === 1
+    ? "importSnapshot"
+    : `importSnapshot, ${threads} parse thread${threads === 1 ? "" : "s"}`;
+
+async function importer(db: Db, file: string, parseThreads: number): Promise<number> {
+  const s = await importSnapshot(db, file, { parseThreads });
   if (s.counts.failed > 0) throw new Error(`${s.counts.failed} records failed`);
   return s.counts.inserted + s.counts.updated + s.counts.unchanged;
 }
@@ -260,17 +270,23 @@ for (const [file, input, lines] of inputs) {
     }
     for (const backend of BACKENDS) {
       runs.push(
-        await measure(backend, "plain COPY into papers", input, lines, async (db) => {
+        await measure(backend, REFERENCE, input, lines, async (db) => {
           await plainCopy(db, rows);
           return count;
         }),
       );
-      runs.push(await measure(backend, "importSnapshot", input, lines, (db) => importer(db, file)));
+      for (const threads of THREADS)
+        runs.push(
+          await measure(backend, importerName(threads), input, lines, (db) => importer(db, file, threads)),
+        );
     }
     if (rows !== values.rows) fs.rmSync(rows);
   } else {
     for (const backend of BACKENDS)
-      runs.push(await measure(backend, "importSnapshot", input, lines, (db) => importer(db, file)));
+      for (const threads of THREADS)
+        runs.push(
+          await measure(backend, importerName(threads), input, lines, (db) => importer(db, file, threads)),
+        );
   }
   if (file !== REAL && file !== values.jsonl) fs.rmSync(file);
 }
@@ -280,13 +296,12 @@ const cpu = os.cpus();
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 const table = runs
   .map((r, i) => {
-    const ref = runs[i - 1];
+    // The reference is the plain COPY of the same input and backend just before.
+    const ref = runs
+      .slice(0, i)
+      .findLast((x) => x.what === REFERENCE && x.backend === r.backend && x.input === r.input);
     const ratio =
-      r.what !== "importSnapshot"
-        ? "1"
-        : ref?.what === "importSnapshot" || !ref
-          ? "(no reference run)"
-          : `**${(r.rate / ref.rate).toFixed(2)}×**`;
+      r.what === REFERENCE ? "1" : !ref ? "(no reference run)" : `**${(r.rate / ref.rate).toFixed(2)}×**`;
     return `| ${r.backend} | ${r.input} | ${r.what} | ${r.papers} | ${r.seconds.toFixed(1)} s | ${fmt(r.rate)} | ${ratio} | ${Math.round(r.rssStartMb)} → ${Math.round(r.rssPeakMb)} MB | ${r.load} |`;
   })
   .join("\n");

@@ -42,6 +42,12 @@ export interface BatchOptions {
   batchSize: number;
   /** Keep each record's PaperInput, for a database that takes no COPY. */
   keepPapers: boolean;
+  /**
+   * Parse only batches index, index + count, index + 2·count, ... (counted from the first line
+   * after `skip`): one of `count` parser threads, each reading the whole file and passing over
+   * the others' lines unparsed. Each still ends with a final batch, empty if the last is not its.
+   */
+  shard?: { index: number; count: number };
 }
 
 /**
@@ -51,6 +57,7 @@ export interface BatchOptions {
  */
 export async function* snapshotBatches(file: string, options: BatchOptions): AsyncGenerator<SnapshotEvent> {
   const name = path.basename(file);
+  const { index, count } = options.shard ?? { index: 0, count: 1 };
   let batch = emptyBatch();
   let lineNo = 0;
   let bytesRead = 0;
@@ -65,6 +72,7 @@ export async function* snapshotBatches(file: string, options: BatchOptions): Asy
     pending = 0;
     return out;
   };
+  const mine = (n: number) => Math.floor((n - options.skip - 1) / options.batchSize) % count === index;
   try {
     for (;;) {
       let next: IteratorResult<{ line: string; lineNo: number; bytesRead: number }>;
@@ -82,9 +90,10 @@ export async function* snapshotBatches(file: string, options: BatchOptions): Asy
       if (next.done) break;
       ({ lineNo, bytesRead } = next.value);
       if (lineNo <= options.skip) {
-        if (lineNo % options.batchSize === 0) yield { type: "skipping", lineNo };
+        if (lineNo % options.batchSize === 0 && index === 0) yield { type: "skipping", lineNo };
         continue;
       }
+      if (!mine(lineNo)) continue;
       addLine(batch, next.value.line, lineNo, `${name}:${lineNo}`, options.keepPapers);
       if (++pending >= options.batchSize) yield flush(false);
     }

@@ -23,10 +23,37 @@ export function inThreadSource(file: string, options: BatchOptions): SnapshotSou
 }
 
 /**
- * Parsing on a worker thread, which reads ahead by up to CREDITS batches while the database
- * writes the last one.
+ * Parsing on `threads` worker threads, each reading ahead by up to CREDITS batches of its own
+ * while the database writes the last one. Thread k parses batches k, k + threads, ... and the
+ * batches are handed on in file order, so commits and checkpoints go line by line as with one.
  */
-export function workerSource(file: string, options: BatchOptions): SnapshotSource {
+export function workerSource(file: string, options: BatchOptions, threads = 1): SnapshotSource {
+  const parsers = Array.from({ length: threads }, (_, index) =>
+    parserThread(file, { ...options, shard: { index, count: threads } }),
+  );
+  // The thread whose batch comes next, and the one whose batch was handed on last.
+  let turn = 0;
+  let last: ParserThread | null = null;
+  return {
+    async next() {
+      const from = parsers[turn % threads];
+      const next = await from.next();
+      if (!next.done && next.value.type !== "skipping") {
+        turn++;
+        last = from;
+      }
+      return next;
+    },
+    written: () => last?.written(),
+    close: async () => {
+      await Promise.all(parsers.map((p) => p.close()));
+    },
+  };
+}
+
+type ParserThread = SnapshotSource;
+
+function parserThread(file: string, options: BatchOptions): ParserThread {
   const worker = typescriptWorker(new URL("./snapshot-worker.ts", import.meta.url), {
     file,
     ...options,

@@ -44,9 +44,14 @@ async function fileFingerprint(file: string): Promise<string> {
 /** Files at least this large are parsed on a worker thread; below, starting one costs more. */
 const WORKER_FROM_BYTES = 8 << 20;
 
+/** Parser threads unless told otherwise (see bench/results/import.md for 1 against 2). */
+const PARSE_THREADS = 1;
+
 export interface SnapshotOptions extends ImportOptions {
   /** Where lines are parsed: by default a worker thread for large files, unless shared. */
   parseOn?: "worker" | "main";
+  /** How many worker threads parse (default PARSE_THREADS). */
+  parseThreads?: number;
 }
 
 /**
@@ -81,7 +86,9 @@ export async function importSnapshot(
   const onWorker = (options.parseOn ?? (size >= WORKER_FROM_BYTES ? "worker" : "main")) === "worker";
   const batchOptions = { skip, batchSize, keepPapers };
   const source =
-    onWorker && !keepPapers ? workerSource(abs, batchOptions) : inThreadSource(abs, batchOptions);
+    onWorker && !keepPapers
+      ? workerSource(abs, batchOptions, options.parseThreads ?? PARSE_THREADS)
+      : inThreadSource(abs, batchOptions);
 
   const commit = async (batch: SnapshotBatch) => {
     for (const issue of batch.skipped) report.skipped(issue);

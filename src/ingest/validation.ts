@@ -29,14 +29,13 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 export function describeIssue(error: z.ZodError, input: unknown): string {
   const issue = error.issues[0];
   const where = pathText(issue.path);
-  if (issue.code === "invalid_type") {
-    const actual = valueAt(input, issue.path);
-    if (actual === undefined) return `missing ${where}`;
-    const expected =
-      issue.expected === "array" || issue.expected === "object"
-        ? `an ${issue.expected}`
-        : `a ${issue.expected}`;
-    return `wrong type: ${where} must be ${expected}, got ${typeName(actual)}`;
-  }
+  if (issue.code === "invalid_type") return typeProblem(where, valueAt(input, issue.path), issue.expected);
   return `invalid ${where}: ${issue.message}`;
+}
+
+/** "missing title", "wrong type: categories must be a string, got number". */
+export function typeProblem(where: string, actual: unknown, expected: string): string {
+  if (actual === undefined) return `missing ${where}`;
+  const article = expected === "array" || expected === "object" ? "an" : "a";
+  return `wrong type: ${where} must be ${article} ${expected}, got ${typeName(actual)}`;
 }

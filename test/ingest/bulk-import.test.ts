@@ -81,10 +81,15 @@ for (const backend of testBackends()) {
       }
     });
 
-    for (const parseOn of ["worker", "main"] as const) {
-      test(`parsed on the ${parseOn} thread: newest version wins within a batch and across batches; a re-run changes nothing`, async () => {
-        const [a, b, c] = ids(3, parseOn === "worker" ? 100 : 200);
-        const file = path.join(dir, `versions-${parseOn}.jsonl`);
+    const parsers = [
+      { on: "one worker thread", slug: "worker", parseOn: "worker", parseThreads: 1, base: 0 },
+      { on: "two worker threads", slug: "workers", parseOn: "worker", parseThreads: 2, base: 1000 },
+      { on: "the main thread", slug: "main", parseOn: "main", parseThreads: 1, base: 2000 },
+    ] as const;
+    for (const { on, slug, parseOn, parseThreads, base: offset } of parsers) {
+      test(`parsed on ${on}: newest version wins within a batch and across batches; a re-run changes nothing`, async () => {
+        const [a, b, c] = ids(3, 100 + offset);
+        const file = path.join(dir, `versions-${slug}.jsonl`);
         // batchSize 4: lines 1-4 are one batch, 5-8 the next.
         const lines = [
           line(a, 2),
@@ -97,7 +102,7 @@ for (const backend of testBackends()) {
           line(b, 3), // the same again: unchanged
         ];
         fs.writeFileSync(file, `${lines.join("\n")}\n`);
-        const s = await importSnapshot(db, file, { batchSize: 4, parseOn });
+        const s = await importSnapshot(db, file, { batchSize: 4, parseOn, parseThreads });
         assert.deepEqual(s.counts, { inserted: 3, updated: 1, unchanged: 4, failed: 0, warnings: 0 });
         for (const [id, v] of [
           [a, 3],
@@ -109,9 +114,9 @@ for (const backend of testBackends()) {
           assert.equal(p?.title, `${id} as of v${v}`);
           assert.equal(p?.versions.length, v);
         }
-        const again = await importSnapshot(db, file, { batchSize: 4, parseOn });
+        const again = await importSnapshot(db, file, { batchSize: 4, parseOn, parseThreads });
         assert.deepEqual(again.counts, { inserted: 0, updated: 0, unchanged: 8, failed: 0, warnings: 0 });
-        const bigger = await importSnapshot(db, file, { batchSize: 1000, parseOn });
+        const bigger = await importSnapshot(db, file, { batchSize: 1000, parseOn, parseThreads });
         assert.equal(
           bigger.counts.inserted + bigger.counts.updated,
           0,
@@ -119,9 +124,9 @@ for (const backend of testBackends()) {
         );
       });
 
-      test(`parsed on the ${parseOn} thread: a record the database refuses in a COPY batch is skipped at FILE:LINE, the rest imports`, async () => {
-        const good = ids(6, parseOn === "worker" ? 300 : 400);
-        const file = path.join(dir, `poison-${parseOn}.jsonl`);
+      test(`parsed on ${on}: a record the database refuses in a COPY batch is skipped at FILE:LINE, the rest imports`, async () => {
+        const good = ids(6, 300 + offset);
+        const file = path.join(dir, `poison-${slug}.jsonl`);
         const poison = line("2401.99999", 1, {
           // Passes every check before the database, but overflows the integer version column.
           versions: [{ version: "v3000000000", created: "Mon, 1 Jan 2024 00:00:00 GMT" }],
@@ -139,19 +144,20 @@ for (const backend of testBackends()) {
         const s = await importSnapshot(db, file, {
           batchSize: 5,
           parseOn,
+          parseThreads,
           onIssue: (i) => issues.push(issueText(i)),
         });
         assert.equal(issues.length, 2, issues.join("\n"));
-        assert.match(issues[0], new RegExp(`^poison-${parseOn}\\.jsonl:5: invalid JSON`));
+        assert.match(issues[0], new RegExp(`^poison-${slug}\\.jsonl:5: invalid JSON`));
         assert.match(
           issues[1],
-          new RegExp(`^poison-${parseOn}\\.jsonl:3: refused by the database \\(.*out of range`),
+          new RegExp(`^poison-${slug}\\.jsonl:3: refused by the database \\(.*out of range`),
         );
         assert.equal(s.counts.failed, 2);
         assert.equal(s.counts.inserted, good.length);
         assert.equal(await paperById(db, "2401.99999"), null);
         for (const id of good) assert.ok(await paperById(db, id), id);
-        const again = await importSnapshot(db, file, { batchSize: 5, parseOn });
+        const again = await importSnapshot(db, file, { batchSize: 5, parseOn, parseThreads });
         assert.deepEqual(again.counts, {
           inserted: 0,
           updated: 0,
@@ -161,10 +167,10 @@ for (const backend of testBackends()) {
         });
       });
 
-      test(`parsed on the ${parseOn} thread: interrupted, then run again, equals one uninterrupted run`, async () => {
+      test(`parsed on ${on}: interrupted, then run again, equals one uninterrupted run`, async () => {
         const n = 45;
-        const file = path.join(dir, `resume-${parseOn}.jsonl`);
-        const base = parseOn === "worker" ? 500 : 600;
+        const file = path.join(dir, `resume-${slug}.jsonl`);
+        const base = 500 + offset;
         const lines = ids(n, base).map((id, i) => line(id, 1 + (i % 3)));
         // a newer version of an early paper in the last batch, and a blank line
         lines.push("", line(ids(1, base)[0], 4));
@@ -172,13 +178,14 @@ for (const backend of testBackends()) {
         const whole = await openTestDb(backend);
         const cut = await openTestDb(backend);
         try {
-          const full = await importSnapshot(whole, file, { batchSize: 10, parseOn });
+          const full = await importSnapshot(whole, file, { batchSize: 10, parseOn, parseThreads });
           const controller = new AbortController();
           let batches = 0;
           await assert.rejects(
             importSnapshot(cut, file, {
               batchSize: 10,
               parseOn,
+              parseThreads,
               signal: controller.signal,
               onProgress: () => {
                 if (++batches === 2) controller.abort();
@@ -188,7 +195,7 @@ for (const backend of testBackends()) {
           );
           const [{ count }] = await cut.query<{ count: number }>("select count(*)::int as count from papers");
           assert.equal(count, 20);
-          const resumed = await importSnapshot(cut, file, { batchSize: 10, parseOn });
+          const resumed = await importSnapshot(cut, file, { batchSize: 10, parseOn, parseThreads });
           assert.equal(resumed.resumedAfterLine, 20);
           assert.equal(resumed.lines, n + 2);
           assert.deepEqual(resumed.counts, full.counts);

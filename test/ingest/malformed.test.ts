@@ -66,16 +66,27 @@ for (const backend of testBackends()) {
       assert.equal(await paperById(db, "0704.0002"), null);
     });
 
-    test("snapshot: a damaged gzip stream keeps the lines before the damage and says where it stopped", async () => {
-      const gz = zlib.gzipSync(fs.readFileSync(SNAPSHOT));
-      const file = path.join(dir, "cut.jsonl.gz");
-      fs.writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
-      await assert.rejects(importSnapshot(db, file, { batchSize: 10 }), (err: Error) => {
-        assert.match(err.message, /^cut\.jsonl\.gz: cannot read past line \d+ \(unexpected end of file\)$/);
-        return true;
+    for (const parseThreads of [0, 2])
+      test(`snapshot: a damaged gzip stream keeps the lines before the damage and says where it stopped (${parseThreads ? `${parseThreads} parser threads` : "parsed in this thread"})`, async () => {
+        await db.exec("truncate papers, import_checkpoints cascade");
+        const gz = zlib.gzipSync(fs.readFileSync(SNAPSHOT));
+        const file = path.join(dir, `cut-${parseThreads}.jsonl.gz`);
+        fs.writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
+        const how = parseThreads ? { parseOn: "worker" as const, parseThreads } : {};
+        let stopped = 0;
+        await assert.rejects(importSnapshot(db, file, { batchSize: 10, ...how }), (err: Error) => {
+          const m = /^cut-\d\.jsonl\.gz: cannot read past line (\d+) \(unexpected end of file\)$/.exec(
+            err.message,
+          );
+          assert.ok(m, err.message);
+          stopped = Number(m[1]);
+          return true;
+        });
+        // Every line before the damage is stored, the last partial batch included.
+        const [{ n }] = await db.query<{ n: number }>("select count(*)::int as n from papers");
+        assert.equal(n, stopped);
+        assert.ok(await paperById(db, "0704.0010"));
       });
-      assert.ok(await paperById(db, "0704.0010"));
-    });
 
     test("snapshot: a missing file is an input error", async () => {
       await assert.rejects(
