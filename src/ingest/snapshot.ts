@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
 import { mergePaperRows, upsertPapers } from "../papers/store.ts";
@@ -44,8 +45,13 @@ async function fileFingerprint(file: string): Promise<string> {
 /** Files at least this large are parsed on a worker thread; below, starting one costs more. */
 const WORKER_FROM_BYTES = 8 << 20;
 
-/** Parser threads unless told otherwise (see bench/results/import.md for 1 against 2). */
-const PARSE_THREADS = 1;
+/**
+ * Parser threads unless told otherwise. A second one needs a core of its own beside the one
+ * that writes (with PGlite, the database itself) and a Postgres server's: on 2 cores it gained
+ * nothing (bench/results/import.md, 2026-12-02: 4,271 against 4,056 papers/s on PGlite, 6,693
+ * against 6,890 on Postgres), so it is used from 4 cores on.
+ */
+const PARSE_THREADS = os.availableParallelism() >= 4 ? 2 : 1;
 
 export interface SnapshotOptions extends ImportOptions {
   /** Where lines are parsed: by default a worker thread for large files, unless shared. */
