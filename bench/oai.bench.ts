@@ -5,7 +5,7 @@
  * - parse: fast-xml-parser with its validator as a separate pass (the harvester until
  *   2026-11), fast-xml-parser alone (until this change, no well-formedness check but the
  *   closing tag), and parseXml (one pass, checked);
- * - store, per backend, one page per transaction: upsertPapers (one JSON statement, until this
+ * - store, per backend (PGlite on a data directory), one page per transaction: upsertPapers (one JSON statement, until this
  *   change), mergePapers (COPY and one merge, now), and a plain COPY of the same rows into
  *   papers (the floor); then each page stored again, nothing changed;
  * - the whole harvest: `harvest()` against a local OAI-PMH server without pacing: fetch, parse,
@@ -145,9 +145,13 @@ const STORES: [string, Store, boolean][] = [
   ],
 ];
 
+// PGlite on a data directory, as `dailypapers` runs it: in memory its file system grows each
+// file by copying it, which made every write several times slower than on disk.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-bench-oai-"));
+
 async function openBenchDb(backend: Backend): Promise<Db> {
   if (backend === "postgres") return openTestDb(backend);
-  const db = await openPglite(undefined);
+  const db = await openPglite(dataDir);
   await migrate(db);
   return db;
 }
@@ -220,6 +224,7 @@ for (const backend of BACKENDS) {
     await db.close();
   }
 }
+fs.rmSync(dataDir, { recursive: true, force: true });
 const cpu = os.cpus();
 const report = `# OAI-PMH parse-and-store benchmark
 
