@@ -47,9 +47,14 @@ function score(f: Figures, ranking: string[], relevant: Set<string>) {
 
 // --reuse-vectors keeps each file's stored vectors in /tmp between tuning runs (never for results).
 const reuse = process.argv.includes("--reuse-vectors");
+/** Whether some file's vectors came from an earlier run (said in the results). */
+let reused = false;
 async function vectorsOf(review: Review): Promise<Map<string, Float32Array>> {
   const file = vectorFile(review.name);
-  if (reuse && fs.existsSync(file)) return storedVectors(review.name);
+  if (reuse && fs.existsSync(file)) {
+    reused = true;
+    return storedVectors(review.name);
+  }
   const vectors = await importAndEmbed(review);
   if (reuse) fs.writeFileSync(file, JSON.stringify([...vectors].map(([id, v]) => [id, [...v]])));
   return vectors;
@@ -126,7 +131,7 @@ function writeResults(seconds: string) {
     "Both recommenders ranked every other paper of each file on the same seeded draws (5 per k), in the same run.",
     "Our side: each file imported as papers into a fresh PGlite, the built-in LSA model trained and embedded",
     "as on a site, and the site's recommender (src/recommend/) with its default options. Figures are means over the draws.",
-    ...(reuse
+    ...(reused
       ? [
           "This run reused the stored vectors of an earlier import of the same files (`--reuse-vectors`, /tmp), to fit the",
           "loaded machine; the ranking, keywords and baseline were computed afresh.",

@@ -38,6 +38,7 @@ export function oursRanking(
   pool: CandidatePool,
   seeds: string[],
   opts: RankOptions = DEFAULT_RANK_OPTIONS,
+  rounds = Number.POSITIVE_INFINITY,
 ): string[] {
   const seedSet = new Set(seeds);
   const positives: PositiveSignal[] = seeds.map((id) => ({
@@ -55,7 +56,7 @@ export function oursRanking(
   const scored = rankPoolWith(pool, applied.weights, applied.interests, new Map(), 0, pool.size).filter(
     (s) => !seedSet.has(pool.ids[s.index]),
   );
-  return diversify(scored, scored.length, COVER_TOP).map((s) => pool.ids[s.index]);
+  return diversify(scored, scored.length, COVER_TOP, rounds).map((s) => pool.ids[s.index]);
 }
 
 export const COVER_TOP = 50;

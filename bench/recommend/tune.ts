@@ -18,6 +18,8 @@ const DRAWS = 5;
 const bigrams = process.argv.includes("--unigrams") ? false : DEFAULT_KEYWORD_OPTIONS.bigrams;
 const maxDfArg = process.argv.find((a) => a.startsWith("--maxdf="));
 const maxDfShare = maxDfArg ? Number(maxDfArg.slice(8)) : DEFAULT_KEYWORD_OPTIONS.maxDfShare;
+const roundsArg = process.argv.find((a) => a.startsWith("--rounds="));
+const rounds = roundsArg ? Number(roundsArg.slice(9)) : Number.POSITIVE_INFINITY;
 const configs = process.argv
   .slice(2)
   .filter((a) => !a.startsWith("--"))
@@ -57,7 +59,7 @@ for (let d = 0; d < DRAWS; d++) {
               ),
             );
 }
-console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}`);
+console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}; rounds of turns ${rounds}`);
 console.log(
   `seed similarity: within an interest ${mean(within).toFixed(3)}, across ${mean(across).toFixed(3)}`,
 );
@@ -74,7 +76,7 @@ for (const o of configs) {
       for (let d = 0; d < DRAWS; d++) {
         const seeds = draw(includedOf(r), k, TUNE_SEED + 1000 * k + d);
         const relevant = new Set(includedOf(r).filter((id) => !seeds.includes(id)));
-        ours.push(averagePrecision(oursRanking(p.corpus, seeds, opts), relevant));
+        ours.push(averagePrecision(oursRanking(p.corpus, seeds, opts, rounds), relevant));
         const key = `${r.name}|${k}|${d}`;
         if (!baseAp.has(key)) baseAp.set(key, averagePrecision(baselineRanking(p.ids, p.x, seeds), relevant));
         base.push(baseAp.get(key) as number);
@@ -87,7 +89,7 @@ for (const o of configs) {
   const baseRecall = reviews.map(() => [] as number[]);
   for (let d = 0; d < DRAWS; d++) {
     const seedsBy = reviews.map((r, i) => draw(includedOf(r), 5, TUNE_SEED + 7000 + 10 * d + i));
-    const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts);
+    const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts, rounds);
     const base = baseMerged[d] ?? baselineRanking(pool.ids, pool.x, seedsBy.flat());
     baseMerged[d] = base;
     reviews.forEach((r, i) => {

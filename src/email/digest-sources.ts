@@ -15,6 +15,8 @@ import {
   TRENDING_IN_DIGEST,
 } from "./digest-content.ts";
 
+const DIGEST_SETTLE_MS = 5000;
+
 /**
  * Where a digest's papers come from, memoised per window: thousands of subscribers share a
  * few windows and follow the same topics, so each query runs once per run, not once per mail.
@@ -29,8 +31,11 @@ export class DigestSources {
   constructor(
     private readonly db: Queryable,
     private readonly search: TopicSearch,
-    /** One set of candidate pools per run: every subscriber's "for you" ranks from the same pools. */
-    private readonly pools = new CandidatePools(db),
+    /**
+     * One set of candidate pools per run: every subscriber's "for you" ranks from the same pools,
+     * which ask whether papers changed every few seconds, not for every mail.
+     */
+    private readonly pools = new CandidatePools(db, DIGEST_SETTLE_MS),
   ) {}
 
   /**

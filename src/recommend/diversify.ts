@@ -7,7 +7,12 @@ import type { ScoredPaper as Scored } from "./rank-pool.ts";
  * best papers near the top instead of under forty papers of the largest one, while a weak
  * interest cannot push mediocre papers far down the list.
  */
-export function diversify(scored: Scored[], limit: number, coverTop: number): Scored[] {
+export function diversify(
+  scored: Scored[],
+  limit: number,
+  coverTop: number,
+  rounds = Number.POSITIVE_INFINITY,
+): Scored[] {
   const byScore = scored.slice().sort((a, b) => b.score - a.score || a.index - b.index);
   const queues = new Map<number, Scored[]>();
   for (const s of byScore) {
@@ -18,7 +23,7 @@ export function diversify(scored: Scored[], limit: number, coverTop: number): Sc
   const out: Scored[] = [];
   const taken = new Set<number>();
   const head = Math.min(limit, coverTop);
-  while (out.length < head) {
+  for (let round = 0; out.length < head && round < rounds; round++) {
     const round = [...queues.values()]
       .filter((q) => q.length > 0)
       .sort((a, b) => b[0].score - a[0].score || a[0].index - b[0].index);

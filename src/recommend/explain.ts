@@ -1,5 +1,6 @@
+import { dot } from "./dense.ts";
 import { similarity } from "./similarity.ts";
-import type { Boost, Features, Interest, PositiveKind, Reason } from "./types.ts";
+import type { Boost, Features, Interest, PositiveKind, PositiveSignal, Reason } from "./types.ts";
 
 /**
  * Why a paper is recommended, from what actually scored it: the two papers of its interest it is
@@ -11,8 +12,15 @@ export function reasonsFor(candidate: Features, interest: Interest | null, boost
   for (const b of boosts)
     out.push(b.kind === "author" ? { kind: "author", name: b.label } : { kind: "topic", name: b.label });
   if (interest?.kind === "papers") {
+    // By embedding when both have one: a stored member keeps its embedding for this, and its
+    // keywords would first have to be looked up in the pool's vocabulary (thousands of look-ups
+    // per view); by keywords and embedding blended otherwise.
+    const alike = (m: PositiveSignal) => {
+      const d = candidate.dense && m.features.dense;
+      return d ? dot(candidate.dense as Float32Array, d) : similarity(candidate, m.features);
+    };
     const nearest = interest.members
-      .map((m) => ({ m, s: similarity(candidate, m.features) }))
+      .map((m) => ({ m, s: alike(m) }))
       .sort((a, b) => b.s - a.s || (a.m.id < b.m.id ? -1 : 1))
       .slice(0, 2)
       .map(({ m }) => ({ id: m.id, title: m.title, kind: m.kind }));

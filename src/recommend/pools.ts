@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/client.ts";
-import { activeEmbeddingModel } from "../search/embedding-store.ts";
+import { activeEmbeddingModel, type EmbeddingModelRow } from "../search/embedding-store.ts";
 import { CandidatePool } from "./pool.ts";
 import { RankerCache } from "./ranker-cache.ts";
 import { type CandidateRow, candidateRows, candidateWatermark } from "./store.ts";
@@ -48,10 +48,31 @@ export class CandidatePools {
     return hit;
   }
 
-  constructor(private readonly db: Queryable) {}
+  /**
+   * `settleMs`: how long what a check found stands before the database is asked again (the
+   * active embedding model, a small pool's papers). Zero for the site, where a change shows on
+   * the next request; a digest run, which sends thousands of mails from one set of papers, asks
+   * every few seconds instead of twice per mail.
+   */
+  constructor(
+    private readonly db: Queryable,
+    private readonly settleMs = 0,
+  ) {}
+
+  private active: { at: number; model: Promise<EmbeddingModelRow | null> } | null = null;
+
+  private activeModel(): Promise<EmbeddingModelRow | null> {
+    if (this.active && Date.now() - this.active.at < this.settleMs) return this.active.model;
+    const model = activeEmbeddingModel(this.db);
+    this.active = { at: Date.now(), model };
+    model.catch(() => {
+      this.active = null;
+    });
+    return model;
+  }
 
   async get(since: Date | null): Promise<{ pool: CandidatePool; modelId: number | null }> {
-    const model = await activeEmbeddingModel(this.db);
+    const model = await this.activeModel();
     const modelId = model?.id ?? null;
     const key = `${modelId}|${since?.toISOString() ?? "all"}`;
     let entry = this.entries.get(key);
@@ -68,7 +89,8 @@ export class CandidatePools {
       while (this.entries.size > MAX_POOLS) this.entries.delete(this.entries.keys().next().value as string);
     } else if (!entry.refreshing) {
       const size = (await entry.pool).size;
-      if (size < SMALL_POOL) await this.refresh(entry, modelId, model?.dims ?? 0, since);
+      const settled = Date.now() - entry.checkedAt < this.settleMs;
+      if (size < SMALL_POOL && !settled) await this.refresh(entry, modelId, model?.dims ?? 0, since);
       else if (Date.now() - entry.checkedAt > CHECK_EVERY_MS)
         void this.refresh(entry, modelId, model?.dims ?? 0, since);
     }
