@@ -85,7 +85,7 @@ async function runSemantic(
   const want = hasConstraints(ctx.query)
     ? Math.max(ctx.k * FILTER_OVERFETCH, MIN_FILTERED_CANDIDATES)
     : ctx.k;
-  const answer = await fallBack(ctx, () => searcher.search(ctx.query.text, want));
+  const answer = await fallBack(ctx, () => searcher.search(ctx.db, ctx.query.text, want));
   if (!answer) return ctx.keyword(ctx.k);
   const found = await constrained(ctx.db, ctx.query, answer.hits);
   if (found.length === 0) {

@@ -5,7 +5,14 @@ import { yieldToEventLoop } from "../event-loop.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { loadEmbedder } from "./embed/embedder.ts";
 import { isZeroVector } from "./embed/floor.ts";
-import { activeEmbeddingModel, embeddingMaxSeq, embeddingsAfter, paperEmbedding } from "./embedding-store.ts";
+import { PASSAGE_DEPTH, rescoreByPassages } from "./embed/passages.ts";
+import {
+  activeEmbeddingModel,
+  embeddingMaxSeq,
+  embeddingsAfter,
+  filterFactsByIds,
+  paperEmbedding,
+} from "./embedding-store.ts";
 import { type FusionParams, feedbackQuery } from "./fusion.ts";
 import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
 
@@ -186,13 +193,28 @@ export class SemanticSearcher {
    * empty until a model is active. `unknownWords` says the model knows none of the words, so
    * nothing can be similar.
    */
-  async search(text: string, k: number): Promise<SemanticAnswer> {
+  async search(db: Queryable, text: string, k: number): Promise<SemanticAnswer> {
     const cur = this.current;
     if (!cur || text.trim() === "") return { hits: [], unknownWords: false };
     const q = await cur.embedder.embedQuery(text);
     if (isZeroVector(q)) return { hits: [], unknownWords: true };
     const floor = cur.embedder.similarityFloor;
-    return { hits: cur.index.search(q, k).filter((h) => h.score >= floor), unknownWords: false };
+    // The floor is calibrated on whole-paper cosines, so it applies before passages rescore.
+    const hits = cur.index.search(q, Math.max(k, PASSAGE_DEPTH)).filter((h) => h.score >= floor);
+    const scorer = cur.embedder.passageCosines;
+    if (!scorer || hits.length === 0) return { hits: hits.slice(0, k), unknownWords: false };
+    const head = hits.slice(0, PASSAGE_DEPTH);
+    const texts = await filterFactsByIds(
+      db,
+      head.map((h) => h.arxivId),
+    );
+    const found = head.filter((h) => texts.has(h.arxivId));
+    const best = scorer(
+      q,
+      found.map((h) => texts.get(h.arxivId)!),
+    );
+    const passage = new Map(found.map((h, i) => [h.arxivId, best[i]]));
+    return { hits: rescoreByPassages(hits, passage).slice(0, k), unknownWords: false };
   }
 
   /**

@@ -59,6 +59,25 @@ describe("built-in LSA model", () => {
     assert.ok(after > before, `own-title top-1: ${before} before, ${after} after`);
   });
 
+  test("with topical batches it also lowers its loss and brings titles nearer their abstracts", () => {
+    const lsa = trainLsa(texts, { dims: 32, seed: 7 });
+    const refined = { ...lsa, vectors: Float32Array.from(lsa.vectors) };
+    const report = refineContrastive(refined, papers, { epochs: 4, batchSize: 64, topicalBatches: true });
+    assert.ok(report.lossLast < report.lossFirst, JSON.stringify(report));
+    assert.ok(ownTitleTop1(refined) > ownTitleTop1(lsa));
+  });
+
+  test("in topical batches two pairs of one paper are not each other's negatives", () => {
+    const lsa = trainLsa(texts, { dims: 16, seed: 7 });
+    const one = papers.find((p) => sentences(p.abstract).length >= 3)!;
+    const before = Float32Array.from(lsa.vectors);
+    // Its title pair and two sentence pairs make one batch with no other paper: nothing to learn.
+    const report = refineContrastive(lsa, [one], { epochs: 1, sentencesPerPaper: 2, topicalBatches: true });
+    assert.equal(report.steps, 1);
+    assert.ok(Math.abs(report.lossFirst) < 1e-9, JSON.stringify(report));
+    assert.deepEqual(lsa.vectors, before);
+  });
+
   test("contrastive refinement learns from at most maxPapers papers, to bound its time", () => {
     const lsa = trainLsa(texts, { dims: 16, seed: 7 });
     const capped = refineContrastive(lsa, papers, { epochs: 1, maxPapers: 100, sentencesPerPaper: 2 });

@@ -122,7 +122,7 @@ for (const backend of testBackends()) {
         files.some((f) => f.endsWith(".usearch")),
         files.join(),
       );
-      const before = await s.search(PARAPHRASE, 10);
+      const before = await s.search(db, PARAPHRASE, 10);
 
       const meta = fs.readdirSync(indexDir).find((f) => f.endsWith(".json"))!;
       const written = fs.statSync(path.join(indexDir, meta)).mtimeMs;
@@ -132,13 +132,13 @@ for (const backend of testBackends()) {
       assert.equal(fs.statSync(path.join(indexDir, meta)).mtimeMs, written);
       assert.equal(restarted.modelId, s.modelId);
       assert.equal(restarted.indexSize, corpus.length);
-      assert.deepEqual(await restarted.search(PARAPHRASE, 10), before);
+      assert.deepEqual(await restarted.search(db, PARAPHRASE, 10), before);
 
       for (const f of fs.readdirSync(indexDir)) fs.rmSync(path.join(indexDir, f));
       const rebuilt = new SemanticSearcher({ indexDir, config });
       await rebuilt.settled(db);
       assert.equal(rebuilt.indexSize, corpus.length);
-      assert.deepEqual(await rebuilt.search(PARAPHRASE, 10), before);
+      assert.deepEqual(await rebuilt.search(db, PARAPHRASE, 10), before);
       assert.ok(
         fs.readdirSync(indexDir).some((f) => f.endsWith(".usearch")),
         "rebuilt index saved again",

@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import type { Queryable } from "../../db/client.ts";
 import { type EmbeddingModelRow, embeddingModelWeights } from "../embedding-store.ts";
 import { embedLsa, type LsaModel, type LsaParams } from "./lsa.ts";
+import { bestPassageCosines } from "./passages.ts";
 import { RemoteEmbeddingClient } from "./remote.ts";
 
 /** Anything that maps papers and queries into one vector space of `dims` unit vectors. */
@@ -12,6 +13,12 @@ export interface Embedder {
   similarityFloor: number;
   embedDocuments(texts: string[]): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;
+  /**
+   * For each paper, the best cosine of the query vector with its title or one of its abstract's
+   * sentences (passages.ts). Only a model that embeds locally offers it: for a remote one it
+   * would mean a round trip with hundreds of sentences per query.
+   */
+  passageCosines?(query: Float32Array, papers: { title: string; abstract: string }[]): number[];
 }
 
 /** The text of a paper that gets embedded. */
@@ -49,6 +56,7 @@ export function lsaEmbedder(modelId: number, model: LsaModel, similarityFloor = 
     similarityFloor,
     embedDocuments: async (texts) => texts.map((t) => embedLsa(model, t)),
     embedQuery: async (text) => embedLsa(model, text, true),
+    passageCosines: (query, papers) => bestPassageCosines(query, papers, (t) => embedLsa(model, t)),
   };
 }
 
