@@ -1,4 +1,6 @@
 import type { PaperInput } from "../src/papers/types.ts";
+import type { IndexDoc, RankOptions } from "../src/search/keyword-index.ts";
+import { parseQuery } from "../src/search/query.ts";
 import { scifactCorpus, scifactQueries } from "./scifact/data.ts";
 
 /**
@@ -112,4 +114,48 @@ export function benchQueries(count: number, seed = 7): string[] {
     out.push(q || "protein");
   }
   return out;
+}
+
+/**
+ * Synthetic unit vectors shaped like a text model's: noise around 2,000 topic centres with a
+ * Zipf-like topic size, which is harder for an HNSW graph than real, smoother data. Returns a
+ * function giving the next vector; deterministic for a seed. With `querySeed`, the vectors are
+ * new ones around the same centres (queries near the papers' topics).
+ */
+export function topicVectors(dims: number, seed = 11, querySeed?: number): () => Float32Array {
+  let rand = rng(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const normalize = (v: Float32Array) => {
+    let n = 0;
+    for (const x of v) n += x * x;
+    n = Math.sqrt(n);
+    for (let i = 0; i < v.length; i++) v[i] /= n;
+    return v;
+  };
+  const centres = Array.from({ length: 2000 }, () => normalize(Float32Array.from({ length: dims }, gauss)));
+  // Queries: other vectors around the same centres, without generating the papers' first.
+  if (querySeed !== undefined) rand = rng(querySeed);
+  return () => {
+    const c = centres[Math.floor(centres.length * rand() ** 2)];
+    return normalize(Float32Array.from(c, (x) => x + 0.06 * gauss()));
+  };
+}
+
+/** A generated paper as the keyword index takes it, as the papers table would give it. */
+export function indexDoc(p: PaperInput): IndexDoc {
+  return {
+    arxivId: p.arxivId,
+    title: p.title,
+    authors: (p.authors ?? []).map((a) => a.name).join(", "),
+    abstract: p.abstract ?? "",
+    categories: p.categories ?? [],
+    publishedDay: p.publishedAt?.toISOString().slice(0, 10) ?? null,
+    modifiedMs: 0,
+  };
+}
+
+/** A benchmark query as in-process ranking options: its terms and filters, top 20. */
+export function rankOptions(q: string): RankOptions {
+  const p = parseQuery(q);
+  return { terms: p.terms, categories: p.filters.categories, after: p.filters.after, k: 20 };
 }

@@ -20,7 +20,7 @@ import { parseQuery } from "../src/search/query.ts";
 import { hitsWithPapers } from "../src/search/results.ts";
 import { buildServices } from "../src/services.ts";
 import { buildApp } from "../src/web/app.ts";
-import { benchQueries, generatePapers } from "./search-corpus.ts";
+import { benchQueries, generatePapers, indexDoc, rankOptions } from "./search-corpus.ts";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -88,15 +88,7 @@ const cpu0 = process.cpuUsage();
 let tokens = 0;
 for (const p of papers) {
   tokens += p.abstract?.length ?? 0;
-  ix.add({
-    arxivId: p.arxivId,
-    title: p.title,
-    authors: (p.authors ?? []).map((a) => a.name).join(", "),
-    abstract: p.abstract ?? "",
-    categories: p.categories ?? [],
-    publishedDay: p.publishedAt?.toISOString().slice(0, 10) ?? null,
-    modifiedMs: 0,
-  });
+  ix.add(indexDoc(p));
 }
 ix.rank({ terms: ["cell"], k: 1 });
 const buildMs = performance.now() - t;
@@ -114,15 +106,7 @@ say(
     .join(", ")} (other jobs shared the machine).`,
 );
 say(`- Index memory (heap + typed arrays, approximate): ${mib(indexBytes)}.`);
-const rankOnly = await timeAll((q) => {
-  const p = parseQuery(q);
-  return ix.rank({
-    terms: p.terms,
-    categories: p.filters.categories,
-    after: p.filters.after,
-    k: 20,
-  });
-});
+const rankOnly = await timeAll((q) => ix.rank(rankOptions(q)));
 say(
   `- Keyword ranking in-process (parse + BM25F top-20, ${QUERIES.length} queries, 1 in 5 with filters): ${percentiles(rankOnly)}.`,
 );

@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { VectorIndex } from "../src/search/vector-index.ts";
-import { rng } from "./search-corpus.ts";
+import { topicVectors } from "./search-corpus.ts";
 
 const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
 const arg = (name: string) => {
@@ -39,20 +39,7 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(", ");
 
-const rand = rng(11);
-const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-const normalize = (v: Float32Array) => {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n);
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-};
-const centres = Array.from({ length: 2000 }, () => normalize(Float32Array.from({ length: DIMS }, gauss)));
-function vector(): Float32Array {
-  const c = centres[Math.floor(centres.length * rand() ** 2)];
-  return normalize(Float32Array.from(c, (x) => x + 0.06 * gauss()));
-}
+const vector = topicVectors(DIMS);
 
 say(
   `\n## ${DOCS.toLocaleString("en")} vectors of ${DIMS} dimensions, ${new Date().toISOString().slice(0, 16)}Z`,

@@ -54,8 +54,9 @@ export class GraphBuilder {
   private readonly file: string;
 
   constructor(options: GraphOptions) {
-    // On two cores, one insertion thread leaves the other to the event loop that serves pages.
-    const threads = Math.max(1, os.availableParallelism() - 1);
+    // Every core: a bulk build at a million vectors is minutes even so, and the event loop that
+    // serves pages is another thread, which the OS shares the cores with, never blocked by this.
+    const threads = os.availableParallelism();
     this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`), {
       workerData: { base: import.meta.url, options, threads },
     });

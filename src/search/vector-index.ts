@@ -50,7 +50,9 @@ export interface VectorHit {
 // A higher search expansion than usearch's default trades a little speed for recall; below a
 // few tens of thousands of vectors it makes the search practically exact.
 const EXPANSION_SEARCH = 128;
-const EXPANSION_ADD = 128;
+// The build's own expansion matters far less than the search's: at 100k vectors 64 built 1.6×
+// less CPU than 128 for recall@10 0.923 against 0.925 (bench/results/vector-graph.md).
+const EXPANSION_ADD = 64;
 const CONNECTIVITY = 16;
 export const EXACT_LIMIT = 20_000;
 // The graph's int8 distances are close but not exact: take this many times k candidates and
@@ -144,7 +146,10 @@ export class VectorIndex {
 
   private storeCodes(slot: number, v: Float32Array): void {
     if ((slot + 1) * this.dims > this.codes.length) {
-      const codes = new Int8Array(Math.max(1024, (slot + 1) * 2) * this.dims);
+      // Doubling a million papers' codes would add a quarter-GiB for a day's new papers: past
+      // 64k slots grow by a quarter (still amortised O(1) per vector).
+      const slots = slot < 65_536 ? Math.max(1024, (slot + 1) * 2) : Math.ceil((slot + 1) * 1.25);
+      const codes = new Int8Array(slots * this.dims);
       codes.set(this.codes);
       this.codes = codes;
       const scales = new Float32Array(codes.length / this.dims);
@@ -260,8 +265,13 @@ export class VectorIndex {
       const codes = fs.readFileSync(`${base}.codes`);
       const scales = fs.readFileSync(`${base}.scales`);
       if (codes.length !== meta.ids.length * dims || scales.length !== meta.ids.length * 4) return null;
-      vi.codes = new Int8Array(codes.buffer.slice(codes.byteOffset, codes.byteOffset + codes.length));
-      vi.scales = new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.length));
+      // Views, not copies (a copy would double a quarter-GiB at a million papers while it is
+      // made); a small file's Buffer may sit in the shared pool at an unaligned offset, so copy it.
+      vi.codes = new Int8Array(codes.buffer, codes.byteOffset, codes.length);
+      vi.scales =
+        scales.byteOffset % 4 === 0
+          ? new Float32Array(scales.buffer, scales.byteOffset, scales.length / 4)
+          : new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.length));
       vi.watermark = meta.watermark;
       meta.ids.forEach((id, slot) => {
         if (id) vi.slotOf.set(id, slot);
