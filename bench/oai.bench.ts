@@ -4,7 +4,7 @@
  * of the real recorded records (both formats), each copy under a new id. Per format:
  * - parse: fast-xml-parser with its validator as a separate pass (the harvester until
  *   2026-11), fast-xml-parser alone (until this change, no well-formedness check but the
- *   closing tag), and parseXml (one pass, checked);
+ *   closing tag), and parseXml (saxes: one pass, checked, a strict XML 1.0 parser);
  * - store, per backend (PGlite on a data directory), one page per transaction: upsertPapers (one JSON statement, until this
  *   change), mergePapers (COPY and one merge, now), and a plain COPY of the same rows into
  *   papers (the floor); then each page stored again, nothing changed;
@@ -99,7 +99,7 @@ const PARSERS: [string, (xml: string) => OaiPage][] = [
     "fast-xml-parser, no well-formedness check (before)",
     (xml) => oaiPageFromDocument(fxpParser.parse(xml), xml),
   ],
-  ["parseXml, checked in the same pass (now)", parseOaiPage],
+  ["parseXml: saxes, checked in the same pass (now)", parseOaiPage],
 ];
 
 const papersOf = (p: OaiPage) => p.records.map((r) => r.paper).filter((x): x is PaperInput => x !== null);

@@ -36,6 +36,12 @@ test("entities, character references and CDATA are decoded", () => {
   assert.deepEqual(doc, { r: { "@_t": "a & b", x: `<p> "q" 's' é𝒳`, c: "<b> & </b>" } });
 });
 
+test("characters XML 1.0 forbids, raw or as references, are dropped rather than refusing the page", () => {
+  assert.deepEqual(parseXml("<r><t>a\u0001b&#0;c&#x1F;d&#65535;e\tf&#10;g</t></r>", none), {
+    r: { t: "abcde\tf\ng" },
+  });
+});
+
 test("a DOCTYPE without declarations is passed over", () => {
   assert.deepEqual(parseXml("<!DOCTYPE html><html><body>hi</body></html>", none), {
     html: { body: "hi" },
@@ -44,21 +50,22 @@ test("a DOCTYPE without declarations is passed over", () => {
 
 test("what is not well-formed is refused, with the line it was found on", () => {
   const refused: [string, RegExp][] = [
-    ["<r><a>x</r>", /^<\/r> closes <a> on line 1$/],
-    ["<r>\n<a>\nx", /^the document ends inside <a> on line 3$/],
-    ["<r>fish & chips</r>", /^an '&' that starts no entity reference \("& chips"\) on line 1$/],
-    ["<r>&nbsp;</r>", /^an '&' that starts no entity reference/],
-    ["<r>&#0;</r>", /^a character reference to no character \(&#0;\)/],
-    ['<r a="1" a="2"/>', /^attribute a given twice in <r>/],
-    ['<r a="x<y"/>', /^a malformed start tag <r/],
-    ["<r a=1/>", /^a malformed start tag <r/],
-    ["<r/><s/>", /^a second root element/],
-    ["hello <r/>", /^text outside the root element/],
-    ["</r>", /^<\/r> closes nothing/],
-    ["<r>< a</r>", /^a '<' that starts no tag/],
-    ["<r><!-- open</r>", /^a comment is never closed/],
+    ["<r><a>x</r>", /^unexpected close tag on line 1$/],
+    ["<r>\n<a>\nx", /^unclosed tag: a on line 3$/],
+    ["<r>fish & chips</r>", /on line 1$/],
+    ["<r>&nbsp;</r>", /^undefined entity on line 1$/],
+    ["<r>&#x110000;</r>", /^malformed character entity/],
+    ['<r a="1" a="2"/>', /^duplicate attribute: a/],
+    ['<a:r xmlns:a="u" b:x="1" c:x="2"/>', /^attribute c:x given twice in <a:r>/],
+    ['<r a="x<y"/>', /^disallowed character/],
+    ["<r a=1/>", /^unquoted attribute value/],
+    ["<r/><s/>", /^documents may contain only one root/],
+    ["hello <r/>", /^text data outside of root node/],
+    ["</r>", /^unmatched closing tag: r/],
+    ["<r>< a</r>", /^disallowed character in tag name/],
+    ["<r><!-- open</r>", /^unclosed tag: r/],
     ['<!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>', /^a DOCTYPE with declarations is not supported/],
-    ["   ", /^no root element/],
+    ["   ", /^document must contain a root element/],
   ];
   for (const [xml, message] of refused)
     assert.throws(

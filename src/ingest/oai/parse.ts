@@ -37,7 +37,7 @@ export function parseOaiPage(xml: string): OaiPage {
   try {
     doc = parseXml(xml, ARRAYS);
   } catch (err) {
-    // A page cut off in transit fails here too ("the document ends inside <ListRecords>"),
+    // A page cut off in transit fails here too ("unclosed tag: ListRecords"),
     // rather than losing its resumptionToken and ending the harvest early, silently.
     if (!(err instanceof XmlSyntaxError)) throw err;
     throw new OaiParseError(`the answer is not well-formed XML (${err.message})`);
