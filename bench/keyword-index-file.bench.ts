@@ -14,7 +14,7 @@ import { DEFAULT_BM25 } from "../src/search/bm25.ts";
 import { type IndexDoc, KeywordIndex } from "../src/search/keyword-index.ts";
 import { loadKeywordIndex, saveKeywordIndex } from "../src/search/keyword-index-file.ts";
 import { analyze } from "../src/search/text.ts";
-import { loadAverage, resultsSection } from "./results-log.ts";
+import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
 import { generatePapers, indexDoc } from "./search-corpus.ts";
 
 const arg = (name: string) => {
@@ -44,9 +44,7 @@ const results = resultsSection(
 );
 const say = results.say;
 say(`\n## ${DOCS.toLocaleString("en")} papers, ${new Date().toISOString().slice(0, 16)}Z`);
-say(
-  `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}; load average at start ${load()}.`,
-);
+say(machineLine());
 
 const docs: IndexDoc[] = [];
 for (const p of generatePapers(DOCS)) docs.push(indexDoc(p));

@@ -24,7 +24,6 @@ import { openPglite } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { upsertPapers } from "../src/papers/store.ts";
 import type { PaperInput } from "../src/papers/types.ts";
-import { dot } from "../src/recommend/dense.ts";
 import { diversify } from "../src/recommend/diversify.ts";
 import { groupInterests } from "../src/recommend/interests.ts";
 import { modelOnPool, personModel } from "../src/recommend/model.ts";
@@ -33,6 +32,7 @@ import { DEFAULT_RANK_OPTIONS, trainPoolWeights } from "../src/recommend/rank.ts
 import { COVER_TOP, closestInterest } from "../src/recommend/rank-pool.ts";
 import { MAX_POSITIVES, trainStaleModels, windowStart } from "../src/recommend/service.ts";
 import { positiveSignalRows, recommendState } from "../src/recommend/store.ts";
+import { dot } from "../src/search/embed/vectors.ts";
 import {
   activateEmbeddingModel,
   insertEmbeddingModel,

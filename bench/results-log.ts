@@ -9,6 +9,10 @@ export const loadAverage = () =>
     .map((l) => l.toFixed(1))
     .join(", ");
 
+/** The line each run's section opens with: what it ran on, and how loaded the machine was. */
+export const machineLine = () =>
+  `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 1024 / 1024).toFixed(0)} MiB RAM, Node ${process.version}; load average at start ${loadAverage()}.`;
+
 /**
  * One run's section of a results file under bench/results: lines are printed as they are
  * measured and appended together at the end, under `heading` when the file is new.

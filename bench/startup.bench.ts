@@ -25,7 +25,7 @@ import { loadKeywordIndex, saveKeywordIndex } from "../src/search/keyword-index-
 import { parseQuery } from "../src/search/query.ts";
 import { analyze } from "../src/search/text.ts";
 import { VectorIndex } from "../src/search/vector-index.ts";
-import { loadAverage, resultsSection } from "./results-log.ts";
+import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
 import { benchQueries, generatePapers, indexDoc, rankOptions, topicVectors } from "./search-corpus.ts";
 
 const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
@@ -136,9 +136,7 @@ const results = resultsSection(
 );
 const say = results.say;
 say(`\n## ${DOCS.toLocaleString("en")} papers, ${new Date().toISOString().slice(0, 16)}Z`);
-say(
-  `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${mib(os.totalmem())} RAM, Node ${process.version}; load average at start ${load()}.`,
-);
+say(machineLine());
 
 interface BuildReport {
   at: string;

@@ -1,11 +1,5 @@
 /** Dense embedding helpers over unit vectors (the active embedding model's paper vectors). */
 
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
 /** Weighted mean of unit vectors, renormalised; null when there are none. */
 export function denseCentroid(items: { vector: Float32Array; weight: number }[]): Float32Array | null {
   if (items.length === 0) return null;

@@ -1,4 +1,4 @@
-import { dot } from "./dense.ts";
+import { dot } from "../search/embed/vectors.ts";
 import { similarity } from "./similarity.ts";
 import type { Boost, Features, Interest, PositiveKind, PositiveSignal, Reason } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import { dot } from "./dense.ts";
+import { dot } from "../search/embed/vectors.ts";
 import type { CandidatePool, PoolWeights } from "./pool.ts";
 import { similarity } from "./similarity.ts";
 import type { Boost, Features, Interest } from "./types.ts";

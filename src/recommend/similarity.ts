@@ -1,4 +1,4 @@
-import { dot } from "./dense.ts";
+import { dot } from "../search/embed/vectors.ts";
 import { sparseDot } from "./sparse.ts";
 import type { Features } from "./types.ts";
 

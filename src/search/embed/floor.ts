@@ -1,3 +1,5 @@
+import { dot } from "./vectors.ts";
+
 /**
  * The similarity floor: the cosine below which a paper is not "similar" to a query, so that
  * semantic search can answer "nothing" instead of the least-bad papers. Every query vector has
@@ -11,12 +13,6 @@
  */
 const FLOOR_PERCENTILE = 0.99;
 const PAIRS_PER_QUERY = 64;
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
 export interface FloorCalibration {
   floor: number;

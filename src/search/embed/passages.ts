@@ -1,4 +1,5 @@
 import { sentences } from "./contrastive.ts";
+import { dot } from "./vectors.ts";
 
 /**
  * Passage scoring for semantic search. A paper's vector sums all of its abstract, so a query
@@ -12,12 +13,6 @@ import { sentences } from "./contrastive.ts";
 const PASSAGE_WEIGHT = 0.5;
 /** How many of the nearest papers are scored again: their texts are read and split per query. */
 export const PASSAGE_DEPTH = 100;
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
 /** For each paper, the best cosine of `query` (a unit vector) with its title or one of its sentences. */
 export function bestPassageCosines(
