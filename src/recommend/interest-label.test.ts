@@ -39,3 +39,16 @@ test("titles with nothing worth naming in common, or one title, give no name", (
     "shared only 'Towards', a filler word",
   );
 });
+
+test("a word that names no subject alone is no name, though it may close a phrase", () => {
+  assert.equal(
+    interestLabelFromTitles([
+      "Progressive Agent Skill Generation via Reinforcement Learning",
+      "SKILLER: Language-Level Reinforcement Learning in Small Language Models",
+      "Towards Interpretable Foundation Models for Retinal Fundus Images",
+      "GMAI-MMBench: A Comprehensive Benchmark Towards General Medical AI",
+      "EnvACE: World Rehearsal for Agentic Reinforcement Learning and World Models",
+    ]),
+    "Reinforcement Learning",
+  );
+});

@@ -9,6 +9,11 @@ const FILLER = new Set([
   ),
 ]);
 
+// Words that name no subject on their own, though they do inside a phrase ("Language Models").
+const GENERIC_ALONE = new Set(
+  "model learning data network system task performance result problem application".split(" "),
+);
+
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
 const MAX_WORDS = 3;
 const MAX_PHRASES = 2;
@@ -38,7 +43,8 @@ export function interestLabelFromTitles(titles: string[]): string | null {
         const first = phrase[0].toLowerCase();
         const last = phrase[n - 1].toLowerCase();
         if (FILLER.has(first) || FILLER.has(last)) continue;
-        if (n === 1 && (first.length < 3 || /^\d+$/.test(first))) continue;
+        if (n === 1 && (first.length < 3 || /^\d+$/.test(first) || GENERIC_ALONE.has(wordKey(first))))
+          continue;
         const key = phrase.map(wordKey).join(" ");
         const spelling = phrase.join(" ").replace(/-+$/, "");
         let entry = seen.get(key);
