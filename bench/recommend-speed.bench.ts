@@ -214,7 +214,7 @@ for (const p of people.slice(0, REFERENCE_RUNS)) {
     modelIdOf,
     rows.map((r) => r.arxivId),
   );
-  const interests = groupInterests(positivesFrom(rows, feats), DEFAULT_RANK_OPTIONS.interests);
+  const interests = groupInterests(positivesFrom(rows, feats), pool, DEFAULT_RANK_OPTIONS.interests);
   const full = trainPoolWeights(pool, interests, [], DEFAULT_RANK_OPTIONS);
   if (!full) throw new Error("no model");
   const model = personModel(pool, modelIdOf, full, interests, { authors: [], topics: [] });

@@ -9,8 +9,10 @@
  */
 import { execSync } from "node:child_process";
 import fs from "node:fs";
+import { typicalSimilarity } from "../src/recommend/interests.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions } from "../src/recommend/rank.ts";
 import { REVIEW_FILES, type Review, readReview } from "./recommend/data.ts";
+import { groupingAgreement } from "./recommend/grouping.ts";
 import { importAndEmbed } from "./recommend/import.ts";
 import { averagePrecision, mean, recallAt, wssAt95 } from "./recommend/metrics.ts";
 import { buildCorpus, oursRanking } from "./recommend/ours.ts";
@@ -94,14 +96,16 @@ for (const review of reviews) {
 const merged: Review = { name: "merged", records: reviews.flatMap((r) => r.records) };
 const pool = await prepare(merged);
 const interestRecall = new Map(reviews.map((r) => [r.name, { ours: [] as number[], base: [] as number[] }]));
-for (let d = 0; d < DRAWS; d++) {
-  const seedsBy = reviews.map((r, i) =>
+const mergedDraws = Array.from({ length: DRAWS }, (_, d) =>
+  reviews.map((r, i) =>
     draw(
       r.records.filter((x) => x.included).map((x) => x.id),
       5,
       7000 + 10 * d + i,
     ),
-  );
+  ),
+);
+for (const seedsBy of mergedDraws) {
   const seeds = seedsBy.flat();
   const ours = oursRanking(pool.corpus, seeds, opts);
   const base = baselineRanking(pool.ids, pool.x, seeds);
@@ -119,10 +123,17 @@ for (const [name, r] of interestRecall)
     `merged pool, ${name}: recall@20 ours ${mean(r.ours).toFixed(4)} baseline ${mean(r.base).toFixed(4)}`,
   );
 
+const grouping = groupingAgreement(pool.corpus, mergedDraws, opts.interests);
+const typical = typicalSimilarity(pool.corpus);
+console.log(
+  `merged pool, grouping: seeds of different files apart ${grouping.apart.toFixed(3)}, of one file together ${grouping.together.toFixed(3)}`,
+);
+
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
 if (!process.argv.includes("--no-write")) writeResults(seconds);
 
 function writeResults(seconds: string) {
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const f3 = (x: number) => x.toFixed(3);
   const lines = [
     "# Recommendation quality: ours against arxiv-sanity-lite's TF-IDF + linear SVM",
@@ -159,6 +170,13 @@ function writeResults(seconds: string) {
     ),
     "",
     "Goal: recall@20 for each interest at least the baseline's.",
+    "",
+    "## Grouping the seeds into interests (the same merged pool and draws)",
+    "",
+    `Of two seeds from different files (unrelated subjects), ${pct(grouping.apart)} ended up in separate interests; of two from`,
+    `one file, ${pct(grouping.together)} in the same interest (${grouping.interests.toFixed(1)} interests for 15 seeds on average).`,
+    `Two groups merge when their average similarity is ${opts.interests.mergeAboveTypical} standard deviation above that of two papers of the pool`,
+    `picked at random (here ${typical.mean.toFixed(3)} ± ${typical.sd.toFixed(3)}).`,
     "",
   ];
   fs.mkdirSync("bench/results", { recursive: true });

@@ -48,7 +48,7 @@ export function oursRanking(
     weight: 1,
     features: pool.features(pool.indexOf(id) as number),
   }));
-  const interests = groupInterests(positives, opts.interests);
+  const interests = groupInterests(positives, pool, opts.interests);
   const weights = trainPoolWeights(pool, interests, [], opts);
   if (!weights) throw new Error("no seeds");
   const model = personModel(pool, MODEL_ID, weights, interests, { authors: [], topics: [] });

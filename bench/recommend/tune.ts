@@ -4,10 +4,13 @@
  * reported ones, so that the committed figures are not the ones the options were chosen on.
  * Needs the vectors that `bench:recommend -- --reuse-vectors` keeps in /tmp. Prints only.
  */
+
+import { typicalSimilarity } from "../../src/recommend/interests.ts";
 import { DEFAULT_KEYWORD_OPTIONS } from "../../src/recommend/keywords.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions } from "../../src/recommend/rank.ts";
 import { similarity } from "../../src/recommend/similarity.ts";
 import { REVIEW_FILES, type Review, readReview } from "./data.ts";
+import { groupingAgreement } from "./grouping.ts";
 import { averagePrecision, mean, recallAt } from "./metrics.ts";
 import { buildCorpus, oursRanking } from "./ours.ts";
 import { baselineRanking, draw, storedVectors } from "./run.ts";
@@ -42,11 +45,14 @@ const merged: Review = { name: "merged", records: reviews.flatMap((r) => r.recor
 const pool = prepared(merged);
 const includedOf = (r: Review) => r.records.filter((x) => x.included).map((x) => x.id);
 
+const tuningDraws = Array.from({ length: DRAWS }, (_, d) =>
+  reviews.map((r, i) => draw(includedOf(r), 5, TUNE_SEED + 7000 + 10 * d + i)),
+);
+
 // How alike seeds of one interest are, against seeds of two different interests.
 const within: number[] = [];
 const across: number[] = [];
-for (let d = 0; d < DRAWS; d++) {
-  const seedsBy = reviews.map((r, i) => draw(includedOf(r), 5, TUNE_SEED + 7000 + 10 * d + i));
+for (const seedsBy of tuningDraws) {
   for (const [i, a] of seedsBy.entries())
     for (const [j, b] of seedsBy.entries())
       for (const x of a)
@@ -60,8 +66,9 @@ for (let d = 0; d < DRAWS; d++) {
             );
 }
 console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}; rounds of turns ${rounds}`);
+const typical = typicalSimilarity(pool.corpus);
 console.log(
-  `seed similarity: within an interest ${mean(within).toFixed(3)}, across ${mean(across).toFixed(3)}`,
+  `seed similarity: within an interest ${mean(within).toFixed(3)}, across ${mean(across).toFixed(3)}; two papers of the pool at random ${typical.mean.toFixed(3)} ± ${typical.sd.toFixed(3)}`,
 );
 
 const baseAp = new Map<string, number>();
@@ -88,7 +95,7 @@ for (const o of configs) {
   const recall = reviews.map(() => [] as number[]);
   const baseRecall = reviews.map(() => [] as number[]);
   for (let d = 0; d < DRAWS; d++) {
-    const seedsBy = reviews.map((r, i) => draw(includedOf(r), 5, TUNE_SEED + 7000 + 10 * d + i));
+    const seedsBy = tuningDraws[d];
     const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts, rounds);
     const base = baseMerged[d] ?? baselineRanking(pool.ids, pool.x, seedsBy.flat());
     baseMerged[d] = base;
@@ -99,6 +106,10 @@ for (const o of configs) {
     });
   }
   console.log(JSON.stringify(o));
+  const g = groupingAgreement(pool.corpus, tuningDraws, opts.interests);
+  console.log(
+    `  grouping: seeds of different files apart ${g.apart.toFixed(3)}, of one file together ${g.together.toFixed(3)}, ${g.interests.toFixed(1)} interests`,
+  );
   console.log(`  ${cells.join("  ")}`);
   console.log(
     `  merged recall@20 ${recall.map((x) => mean(x).toFixed(3)).join(" / ")} baseline ${baseRecall.map((x) => mean(x).toFixed(3)).join(" / ")}`,

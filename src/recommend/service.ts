@@ -234,7 +234,7 @@ async function trainModel(
   ]);
   const positives = [...positivesFrom(signalRows, feats), ...positivesFrom(groupRows, feats)];
   const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
-  const interests = groupInterests(positives, rank.interests);
+  const interests = groupInterests(positives, pool, rank.interests);
   const weights = trainPoolWeights(pool, interests, negativesFrom(dismissed, feats), rank) ?? {
     bias: 0,
     dense: null,
