@@ -7,7 +7,8 @@
  * Postgres when TEST_DATABASE_URL is set. Writes bench/results/import.md; --append adds this
  * run's table to it instead (a long run per size), --print only prints. --no-reference skips the
  * COPY (for the one full-size figure), --no-real the 200 real lines; --jsonl FILE [--rows FILE]
- * reuse an earlier run's generated lines (with --records giving their number) and COPY rows.
+ * reuse an earlier run's generated lines (with --records giving their number) and COPY rows,
+ * which --generate FILE makes alone (niced, so the timed run that follows has the cores).
  *
  *   npm run bench:import [-- --records 100000,1000000] [--backends pglite,postgres] [--append]
  */
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     rows: { type: "string" },
     /** importSnapshot once per number of parser threads, after the same reference. */
     "parse-threads": { type: "string", default: "1" },
+    /** Only write the generated lines of --records to FILE and their COPY rows to FILE.copy (run niced). */
+    generate: { type: "string" },
   },
 });
 const THREADS = values["parse-threads"].split(",").map(Number);
@@ -246,6 +249,17 @@ async function importer(db: Db, file: string, parseThreads: number): Promise<num
   return s.counts.inserted + s.counts.updated + s.counts.unchanged;
 }
 
+if (values.generate) {
+  const n = SIZES[0];
+  await generate(values.generate, n);
+  const { rows, parseRate } = await copyRowsOf(values.generate, `${values.generate}.copy`);
+  process.stdout.write(
+    `wrote ${n} lines to ${values.generate}, ${rows} COPY rows (${Math.round(parseRate)} lines/s)\n`,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 const runs: Run[] = [];
 const parseRates: [number, number][] = [];
 const inputs: [string, string, number][] = values["no-real"] ? [] : [[REAL, "real snapshot, 200 lines", 200]];
@@ -328,7 +342,8 @@ For each input and backend, in one run, one after the other on a fresh migrated 
   as COPY text by the importer's own parser, COPied straight into the final \`papers\` table
   (its primary key and indexes, its triggers), 8 MB per statement;
 - **importSnapshot**: the JSON lines those rows came from, through the whole import: read,
-  parse, check limits (on a worker thread for files over 8 MB), 1,000 lines a batch, each
+  parse, check limits (on a worker thread for files over 8 MB), 5,000 lines a batch (1,000
+  before 2026-12-02 14:30), each
   committed with its checkpoint: papers not yet stored are COPied straight into \`papers\`, the
   others into a staging table and merged in one \`insert … select … on conflict\`.
 

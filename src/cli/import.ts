@@ -31,9 +31,9 @@ export function registerImportCommands(program: Command): void {
     .command("arxiv-snapshot")
     .description("import arXiv's metadata snapshot (JSON lines, plain or .gz)")
     .argument("<file>", "arxiv-metadata-oai-snapshot.json, or a .gz of it")
-    .option("--batch-size <n>", "records per transaction (default 1000; 100 through a running server)")
+    .option("--batch-size <n>", "records per transaction (default 5000; 100 through a running server)")
     .action(async (file: string, opts: { batchSize?: string }) => {
-      await runImport("arxiv-snapshot", file, { given: opts.batchSize, alone: 1000 }, async (db, options) => {
+      await runImport("arxiv-snapshot", file, { given: opts.batchSize, alone: 5000 }, async (db, options) => {
         const s = await importSnapshot(db, file, options);
         const resumed = s.resumedAfterLine !== null ? ` (resumed after line ${s.resumedAfterLine})` : "";
         return { counts: s.counts, line: `${s.file}: ${s.lines} lines${resumed}` };

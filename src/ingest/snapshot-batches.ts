@@ -2,7 +2,7 @@ import path from "node:path";
 import { newestPerId, paperCopyRow } from "../papers/store.ts";
 import type { PaperInput } from "../papers/types.ts";
 import { checkPaper, textMayNeedCleaning } from "./limits.ts";
-import { fileLines } from "./lines.ts";
+import { fileLineChunks, type LineChunk } from "./lines.ts";
 import type { ImportIssue } from "./report.ts";
 import { paperFromSnapshotLine } from "./snapshot-record.ts";
 
@@ -63,7 +63,6 @@ export async function* snapshotBatches(file: string, options: BatchOptions): Asy
   let bytesRead = 0;
   // Lines read into the batch, blank and bad ones included: a batch spans batchSize lines.
   let pending = 0;
-  const lines = fileLines(file);
   const flush = (final: boolean): SnapshotBatch => {
     const unique = newestPerId(batch.records);
     const out = { ...batch, lastLine: lineNo, bytesRead, records: unique, final };
@@ -73,11 +72,12 @@ export async function* snapshotBatches(file: string, options: BatchOptions): Asy
     return out;
   };
   const mine = (n: number) => Math.floor((n - options.skip - 1) / options.batchSize) % count === index;
+  const chunks = fileLineChunks(file);
   try {
     for (;;) {
-      let next: IteratorResult<{ line: string; lineNo: number; bytesRead: number }>;
+      let next: IteratorResult<LineChunk>;
       try {
-        next = await lines.next();
+        next = await chunks.next();
       } catch (err) {
         // Keep what was read before the damage; the error then says where reading stopped.
         if (pending > 0) yield flush(false);
@@ -88,17 +88,21 @@ export async function* snapshotBatches(file: string, options: BatchOptions): Asy
         return;
       }
       if (next.done) break;
-      ({ lineNo, bytesRead } = next.value);
-      if (lineNo <= options.skip) {
-        if (lineNo % options.batchSize === 0 && index === 0) yield { type: "skipping", lineNo };
-        continue;
+      const { lines, firstLineNo } = next.value;
+      bytesRead = next.value.bytesRead;
+      for (let i = 0; i < lines.length; i++) {
+        lineNo = firstLineNo + i;
+        if (lineNo <= options.skip) {
+          if (lineNo % options.batchSize === 0 && index === 0) yield { type: "skipping", lineNo };
+          continue;
+        }
+        if (!mine(lineNo)) continue;
+        addLine(batch, lines[i], lineNo, `${name}:${lineNo}`, options.keepPapers);
+        if (++pending >= options.batchSize) yield flush(false);
       }
-      if (!mine(lineNo)) continue;
-      addLine(batch, next.value.line, lineNo, `${name}:${lineNo}`, options.keepPapers);
-      if (++pending >= options.batchSize) yield flush(false);
     }
   } finally {
-    await lines.return(undefined);
+    await chunks.return(undefined);
   }
   yield flush(true);
 }

@@ -95,16 +95,18 @@ function text(value: string | null | undefined): string | null {
   return t ? t : null;
 }
 
-function versionsOf(r: SnapshotRecord): PaperVersion[] | string {
-  const out: PaperVersion[] = [];
+/** The versions in order, each with its Date, so the paper's own dates need no second parse. */
+function versionsOf(r: SnapshotRecord): { versions: PaperVersion[]; dates: Date[] } | string {
+  const parsed: { version: PaperVersion; date: Date }[] = [];
   for (const [i, v] of (r.versions ?? []).entries()) {
     const n = /^v(\d+)$/.exec(v.version.trim());
     if (!n) return `invalid versions[${i}].version: "${v.version}" is not like "v1"`;
     const created = dateOrNull(v.created);
     if (!created) return `invalid versions[${i}].created: "${v.created}" is not a date`;
-    out.push({ version: Number(n[1]), createdAt: created.toISOString() });
+    parsed.push({ version: { version: Number(n[1]), createdAt: created.toISOString() }, date: created });
   }
-  return out.sort((a, b) => a.version - b.version);
+  parsed.sort((a, b) => a.version.version - b.version.version);
+  return { versions: parsed.map((p) => p.version), dates: parsed.map((p) => p.date) };
 }
 
 function authorsOf(r: SnapshotRecord): Author[] {
@@ -136,8 +138,9 @@ function paperFromSnapshotRecord(r: SnapshotRecord): RecordResult {
     return { ok: false, reason: `impossible arXiv id "${r.id}"` };
   const title = cleanTitle(r.title);
   if (title === "") return { ok: false, reason: "empty title" };
-  const versions = versionsOf(r);
-  if (typeof versions === "string") return { ok: false, reason: versions };
+  const history = versionsOf(r);
+  if (typeof history === "string") return { ok: false, reason: history };
+  const { versions, dates } = history;
   const categories = (r.categories ?? "").split(/\s+/).filter(Boolean);
   const updateDate = r.update_date ? dateOrNull(`${r.update_date}T00:00:00Z`) : null;
   const first = versions[0];
@@ -152,8 +155,8 @@ function paperFromSnapshotRecord(r: SnapshotRecord): RecordResult {
       authors: authorsOf(r),
       categories,
       primaryCategory: categories[0] ?? null,
-      publishedAt: first ? new Date(first.createdAt) : updateDate,
-      updatedAt: last ? new Date(last.createdAt) : updateDate,
+      publishedAt: first ? dates[0] : updateDate,
+      updatedAt: last ? (dates.at(-1) as Date) : updateDate,
       comments: text(r.comments),
       journalRef: text(r["journal-ref"]),
       doi: text(r.doi),

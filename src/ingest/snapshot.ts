@@ -42,6 +42,15 @@ async function fileFingerprint(file: string): Promise<string> {
   return `${stat.size}:${Math.round(stat.mtimeMs)}`;
 }
 
+/**
+ * Lines a batch (one transaction with its checkpoint). Each commit, checkpoint update and
+ * hand-over between the parser and the writer costs the same whatever the batch, so larger
+ * batches leave more of the cores to COPY: 5,000 lines (about 10 MB of COPY text) took a tenth
+ * less server time than 1,000 for the same 100k rows (2026-12-02, 17.2 against 19.2 s), and
+ * memory stays flat: at most a few batches are in flight.
+ */
+const BATCH_LINES = 5000;
+
 /** Files at least this large are parsed on a worker thread; below, starting one costs more. */
 const WORKER_FROM_BYTES = 8 << 20;
 
@@ -78,7 +87,7 @@ export async function importSnapshot(
   const abs = path.resolve(file);
   const fingerprint = await fileFingerprint(abs);
   const size = Number(fingerprint.split(":")[0]);
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? BATCH_LINES;
 
   const saved = await checkpointFor(db, "arxiv-snapshot", abs);
   const resume = saved && !saved.finished && saved.fingerprint === fingerprint ? saved : null;

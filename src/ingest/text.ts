@@ -22,7 +22,7 @@ export function unwrapAbstract(text: string): string {
     if (current.length > 0) paragraphs.push(current.join(" "));
     current = [];
   };
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const lines = (text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text).split("\n");
   // The snapshot indents every abstract's first line; only a later indent marks a paragraph.
   let first = true;
   for (const raw of lines) {
