@@ -115,10 +115,22 @@ class Postings {
 
 // At a million papers a bitmap is 125 KiB: this many is 8 MiB.
 const BITMAPS_KEPT = 64;
+const END = 0xffffffff;
 const DAY_MS = 86_400_000;
 const NO_DAY = -2_147_483_648;
 const dayNumber = (day: string | null): number =>
   day ? Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS) : NO_DAY;
+
+// Days seen so far and their years: a corpus spans a few thousand days, and Date is slow.
+const yearOfDay = new Map<number, number>();
+function yearOf(day: number): number {
+  let year = yearOfDay.get(day);
+  if (year === undefined) {
+    year = new Date(day * DAY_MS).getUTCFullYear();
+    yearOfDay.set(day, year);
+  }
+  return year;
+}
 
 function grow<T extends Float32Array | Float64Array | Int32Array | Uint16Array | Uint8Array>(
   a: T,
@@ -150,6 +162,14 @@ export class KeywordIndex {
   private bitsCache = new Map<string, Int32Array>();
   /** Live papers as bits; dropped when a paper is added or removed. */
   private aliveBitsCache: Int32Array | null = null;
+  /** Each category's papers as bits, for filters; dropped when the category gets a paper. */
+  private catBitsCache = new Map<string, Int32Array>();
+  /**
+   * Papers by year of first publication, and the same as bits (cached), for date filters; made
+   * at the first date filter, not at load, which a process without date filters never pays.
+   */
+  private yearDocs: Map<number, number[]> | null = null;
+  private yearBitsCache = new Map<number, Int32Array>();
 
   /** `analyzeText` is the shared analyser; benchmarks pass others to compare them. */
   constructor(
@@ -223,9 +243,28 @@ export class KeywordIndex {
       const list = this.cats.get(c);
       if (list) list.push(id);
       else this.cats.set(c, [id]);
+      this.catBitsCache.delete(c);
     }
+    this.addToYear(id);
     this.normsFresh = false;
     return true;
+  }
+
+  private addToYear(id: number): void {
+    if (!this.yearDocs || this.days[id] === NO_DAY) return;
+    const year = yearOf(this.days[id]);
+    const list = this.yearDocs.get(year);
+    if (list) list.push(id);
+    else this.yearDocs.set(year, [id]);
+    this.yearBitsCache.delete(year);
+  }
+
+  private papersByYear(): Map<number, number[]> {
+    if (!this.yearDocs) {
+      this.yearDocs = new Map();
+      for (let d = 0; d < this.ids.length; d++) this.addToYear(d);
+    }
+    return this.yearDocs;
   }
 
   /** Takes a paper out of results (it was deleted); its postings go at the next compaction. */
@@ -380,49 +419,66 @@ export class KeywordIndex {
     this.normsFresh = true;
   }
 
-  /** The papers that pass the filters, as a mask, or null when there are no such filters. */
-  private filterMask(opts: RankOptions): Uint8Array | null {
+  /**
+   * The live papers that pass the filters, as bits. Categories and whole years of a date window
+   * come from bitmaps kept between queries, so a filter costs a few passes over N/32 words
+   * rather than over every paper; only an author filter and the days of a window's first and
+   * last year look at single papers.
+   */
+  private gateBits(opts: RankOptions): Int32Array {
+    const n = this.ids.length;
+    const words = (n + 31) >>> 5;
+    const alive = this.aliveBits(words);
     const authorTerms = opts.authorTerms ?? [];
     const categories = opts.categories ?? [];
-    if (authorTerms.length === 0 && categories.length === 0) return null;
-    const n = this.ids.length;
-    const mask = new Uint8Array(n);
-    let need = 0;
+    const dated = opts.after != null || opts.before != null;
+    if (authorTerms.length === 0 && categories.length === 0 && !dated) return alive;
+    const gate = Int32Array.from(alive);
     if (categories.length > 0) {
-      need++;
+      const any = new Int32Array(words);
       for (const [cat, list] of this.cats)
-        if (categories.some((c) => cat === c || (!c.includes(".") && cat.startsWith(`${c}.`))))
-          for (const d of list) mask[d] = 1;
+        if (categories.some((c) => cat === c || (!c.includes(".") && cat.startsWith(`${c}.`)))) {
+          const bits = cachedBits(this.catBitsCache, cat, words, list);
+          for (let w = 0; w < words; w++) any[w] |= bits[w];
+        }
+      for (let w = 0; w < words; w++) gate[w] &= any[w];
     }
-    for (const words of authorTerms) {
-      need++;
+    for (const terms of authorTerms) {
       // Each word must be among the authors: count per paper and keep the full matches.
       const hits = new Uint8Array(n);
-      for (const w of words) {
-        const p = this.terms.get(w);
+      for (const t of terms) {
+        const p = this.terms.get(t);
         if (p) for (let i = 0; i < p.n; i++) if ((p.tfs[i] >> 10) & 3) hits[p.docs[i]]++;
       }
-      for (let d = 0; d < n; d++) if (hits[d] === words.length && mask[d] === need - 1) mask[d] = need;
+      const all = new Int32Array(words);
+      for (let d = 0; d < n; d++) if (hits[d] === terms.length) all[d >>> 5] |= 1 << (d & 31);
+      for (let w = 0; w < words; w++) gate[w] &= all[w];
     }
-    for (let d = 0; d < n; d++) mask[d] = mask[d] === need ? 1 : 0;
-    return mask;
+    if (dated) {
+      // Undated papers never pass a date filter.
+      const lo = opts.after ? dayNumber(opts.after) : NO_DAY + 1;
+      const hi = opts.before ? dayNumber(opts.before) : 2_147_483_647;
+      const inWindow = new Int32Array(words);
+      const days = this.days;
+      for (const [year, list] of this.papersByYear()) {
+        const first = dayNumber(`${String(year).padStart(4, "0")}-01-01`);
+        const next = dayNumber(`${String(year + 1).padStart(4, "0")}-01-01`);
+        if (next <= lo || first >= hi) continue;
+        if (first >= lo && next <= hi) {
+          const bits = cachedBits(this.yearBitsCache, year, words, list);
+          for (let w = 0; w < words; w++) inWindow[w] |= bits[w];
+        } else for (const d of list) if (days[d] >= lo && days[d] < hi) inWindow[d >>> 5] |= 1 << (d & 31);
+      }
+      for (let w = 0; w < words; w++) gate[w] &= inWindow[w];
+    }
+    return gate;
   }
 
   /** Top-k papers by BM25F for the terms, after filters, with the count of all matches. */
   rank(opts: RankOptions): Ranked {
     this.refreshNorms();
-    // One byte per paper saying it may be returned: built only when filters narrow things,
-    // so the common unfiltered query only checks liveness in its inner loop.
-    let allow = this.filterMask(opts);
-    if (opts.after != null || opts.before != null) {
-      const lo = opts.after ? dayNumber(opts.after) : NO_DAY + 1;
-      const hi = opts.before ? dayNumber(opts.before) : 2_147_483_647;
-      const days = this.days;
-      allow ??= new Uint8Array(this.ids.length).fill(1);
-      for (let d = 0; d < this.ids.length; d++)
-        if (days[d] === NO_DAY || days[d] < lo || days[d] >= hi) allow[d] = 0;
-    }
-    const gate = allow ?? this.alive;
+    // The live papers that may be returned, one bit each.
+    const gate = this.gateBits(opts);
     if (opts.terms.length === 0) return this.newestFirst(gate, opts.k);
 
     const required = new Set(opts.required ?? []);
@@ -439,7 +495,7 @@ export class KeywordIndex {
     const k1p1 = k1 + 1;
     const [wT, wA, wB] = [weight.title, weight.authors, weight.abstract];
     const N = this.ids.length;
-    const { scores, invNorm: inv, alive, reqHits } = this;
+    const { scores, invNorm: inv, reqHits } = this;
     const touched = this.touched;
     let nt = 0;
     for (const t of new Set(opts.terms)) {
@@ -450,7 +506,7 @@ export class KeywordIndex {
       const { docs, tfs } = p;
       for (let i = 0, n = p.n; i < n; i++) {
         const d = docs[i];
-        if (gate[d] === 0 || alive[d] === 0) continue;
+        if (((gate[d >>> 5] >>> (d & 31)) & 1) === 0) continue;
         const packed = tfs[i];
         const o = d * 3;
         const tf =
@@ -494,12 +550,12 @@ export class KeywordIndex {
    * Scores are summed in the query's term order and rounded to float32 at each step, exactly as
    * the exhaustive loop accumulates them, so both return the same papers with the same scores.
    */
-  private rankMaxScore(opts: RankOptions, gate: Uint8Array): Ranked {
+  private rankMaxScore(opts: RankOptions, gate: Int32Array): Ranked {
     const { k1, weight } = this.params;
     const k1p1 = k1 + 1;
     const [wT, wA, wB] = [weight.title, weight.authors, weight.abstract];
     const N = this.ids.length;
-    const { invNorm: inv, alive } = this;
+    const inv = this.invNorm;
     const matched: { term: string; postings: Postings }[] = [];
     const cursors: Cursor[] = [];
     for (const t of new Set(opts.terms)) {
@@ -537,13 +593,13 @@ export class KeywordIndex {
     // Terms essential..m-1 are walked; the others only probed.
     let essential = 0;
     for (;;) {
-      let d = 0xffffffff;
+      let d = END;
       for (let j = essential; j < m; j++) {
         const c = cursors[j];
         if (c.pos < c.n && c.docs[c.pos] < d) d = c.docs[c.pos];
       }
-      if (d === 0xffffffff) break;
-      const open = gate[d] !== 0 && alive[d] !== 0;
+      if (d === END) break;
+      const open = ((gate[d >>> 5] >>> (d & 31)) & 1) !== 0;
       candidate++;
       let partial = 0;
       for (let j = essential; j < m; j++) {
@@ -589,7 +645,7 @@ export class KeywordIndex {
    * the next query, a few of them, so a query of common words does not walk millions of
    * postings only to count them.
    */
-  private countMatches(matched: { term: string; postings: Postings }[], gate: Uint8Array): number {
+  private countMatches(matched: { term: string; postings: Postings }[], gate: Int32Array): number {
     const N = this.ids.length;
     const words = (N + 31) >>> 5;
     const union = new Int32Array(words);
@@ -599,9 +655,8 @@ export class KeywordIndex {
         for (let w = 0; w < words; w++) union[w] |= bits[w];
       } else setBits(union, postings.docs, postings.n);
     }
-    const mask = gate === this.alive ? this.aliveBits(words) : gateBits(gate, this.alive, N);
     let total = 0;
-    for (let w = 0; w < words; w++) if (union[w] !== 0) total += popcount(union[w] & mask[w]);
+    for (let w = 0; w < words; w++) if (union[w] !== 0) total += popcount(union[w] & gate[w]);
     return total;
   }
 
@@ -619,17 +674,20 @@ export class KeywordIndex {
 
   private aliveBits(words: number): Int32Array {
     if (this.aliveBitsCache?.length !== words) {
-      this.aliveBitsCache = gateBits(this.alive, this.alive, this.ids.length);
+      const bits = new Int32Array(words);
+      const alive = this.alive;
+      for (let d = 0; d < this.ids.length; d++) if (alive[d] !== 0) bits[d >>> 5] |= 1 << (d & 31);
+      this.aliveBitsCache = bits;
     }
     return this.aliveBitsCache;
   }
 
   /** Filter-only queries list the matching papers newest first. */
-  private newestFirst(gate: Uint8Array, k: number): Ranked {
+  private newestFirst(gate: Int32Array, k: number): Ranked {
     const top = new TopK(k);
     let total = 0;
     for (let d = 0; d < this.ids.length; d++) {
-      if (gate[d] === 0 || this.alive[d] === 0) continue;
+      if (((gate[d >>> 5] >>> (d & 31)) & 1) === 0) continue;
       total++;
       top.offer(d, this.days[d] === NO_DAY ? -1e9 : this.days[d]);
     }
@@ -694,10 +752,14 @@ function setBits(bits: Int32Array, docs: Uint32Array<ArrayBufferLike>, n: number
   }
 }
 
-/** The papers that are live and let through by a gate, as bits. */
-function gateBits(gate: Uint8Array, alive: Uint8Array, n: number): Int32Array {
-  const bits = new Int32Array((n + 31) >>> 5);
-  for (let d = 0; d < n; d++) if (gate[d] !== 0 && alive[d] !== 0) bits[d >>> 5] |= 1 << (d & 31);
+/** A list of papers as bits, kept in `cache` until the list changes (its owner drops it) or N moves. */
+function cachedBits<K>(cache: Map<K, Int32Array>, key: K, words: number, list: number[]): Int32Array {
+  let bits = cache.get(key);
+  if (bits?.length !== words) {
+    bits = new Int32Array(words);
+    for (const d of list) bits[d >>> 5] |= 1 << (d & 31);
+    cache.set(key, bits);
+  }
   return bits;
 }
 
