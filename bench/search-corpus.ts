@@ -1,3 +1,5 @@
+import type { Queryable } from "../src/db/client.ts";
+import { upsertPapers } from "../src/papers/store.ts";
 import type { PaperInput } from "../src/papers/types.ts";
 import type { IndexDoc, RankOptions } from "../src/search/keyword-index.ts";
 import { parseQuery } from "../src/search/query.ts";
@@ -96,6 +98,19 @@ export function* generatePapers(count: number, seed = 42): Generator<PaperInput>
       source: "sample",
     };
   }
+}
+
+/** Stores `count` generated papers, 2,000 a statement, without holding them all in memory. */
+export async function insertGeneratedPapers(db: Queryable, count: number): Promise<void> {
+  let batch: PaperInput[] = [];
+  for (const p of generatePapers(count)) {
+    batch.push(p);
+    if (batch.length === 2000) {
+      await upsertPapers(db, batch);
+      batch = [];
+    }
+  }
+  await upsertPapers(db, batch);
 }
 
 /** Benchmark queries: 2 to 4 words of SciFact's claims, plus filters on one in five. */

@@ -22,7 +22,6 @@ import pino from "pino";
 import { loadConfig } from "../src/config.ts";
 import { openPglite, openPostgres } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { upsertPapers } from "../src/papers/store.ts";
 import { DEFAULT_BM25 } from "../src/search/bm25.ts";
 import { DEFAULT_FUSION, feedbackQuery, fuseScores } from "../src/search/fusion.ts";
 import { KeywordIndex, type RankOptions } from "../src/search/keyword-index.ts";
@@ -34,7 +33,14 @@ import { VectorIndex } from "../src/search/vector-index.ts";
 import { buildServices } from "../src/services.ts";
 import { buildApp } from "../src/web/app.ts";
 import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
-import { benchQueries, generatePapers, indexDoc, rankOptions, topicVectors } from "./search-corpus.ts";
+import {
+  benchQueries,
+  generatePapers,
+  indexDoc,
+  insertGeneratedPapers,
+  rankOptions,
+  topicVectors,
+} from "./search-corpus.ts";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -299,15 +305,7 @@ if (!indexOnly) {
   const db = url ? await openPostgres(url) : await openPglite(undefined);
   await migrate(db);
   let t = performance.now();
-  let batch = [];
-  for (const p of generatePapers(DOCS)) {
-    batch.push(p);
-    if (batch.length === 2000) {
-      await upsertPapers(db, batch);
-      batch = [];
-    }
-  }
-  await upsertPapers(db, batch);
+  await insertGeneratedPapers(db, DOCS);
   say(
     `- Database (${url ? "Postgres" : "PGlite, in memory"}): inserted in ${((performance.now() - t) / 1000).toFixed(1)} s.`,
   );

@@ -14,8 +14,6 @@ import pino from "pino";
 import { loadConfig } from "../src/config.ts";
 import { type Db, openPglite, openPostgres } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { upsertPapers } from "../src/papers/store.ts";
-import type { PaperInput } from "../src/papers/types.ts";
 import { loadEmbedder, paperText } from "../src/search/embed/embedder.ts";
 import { embedPending, trainBuiltinModel } from "../src/search/embed/jobs.ts";
 import { activateEmbeddingModel, embeddingModelById } from "../src/search/embedding-store.ts";
@@ -23,7 +21,7 @@ import { SemanticSearcher } from "../src/search/semantic.ts";
 import type { SearchMode } from "../src/search/types.ts";
 import { buildServices } from "../src/services.ts";
 import { buildApp } from "../src/web/app.ts";
-import { benchQueries, generatePapers } from "./search-corpus.ts";
+import { benchQueries, generatePapers, insertGeneratedPapers } from "./search-corpus.ts";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -94,15 +92,7 @@ say(
 );
 
 let t = performance.now();
-let batch: PaperInput[] = [];
-for (const p of generatePapers(DOCS)) {
-  batch.push(p);
-  if (batch.length === 2000) {
-    await upsertPapers(db, batch);
-    batch = [];
-  }
-}
-await upsertPapers(db, batch);
+await insertGeneratedPapers(db, DOCS);
 say(`- import: ${secs(t)}`);
 
 t = performance.now();
