@@ -12,7 +12,7 @@
  * At a million papers both engines' builds take minutes of CPU: the keyword index file and the
  * SQLite database are kept in `--cache DIR` (default $TMPDIR/dp-search-N) and reused unless
  * `--fresh`; a reused build says so. `--build-only` makes the cache and stops (run it niced, then
- * time at normal priority). Appends a section to bench/results/search.md.
+ * time at normal priority); `--keyword-only` leaves SQLite out. Appends a section to bench/results/search.md.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -49,6 +49,8 @@ const arg = (name: string) => {
 const DOCS = Number(arg("--docs") ?? 100_000);
 const indexOnly = process.argv.includes("--index-only");
 const buildOnly = process.argv.includes("--build-only");
+// Our index alone: no SQLite database is built or read.
+const keywordOnly = process.argv.includes("--keyword-only");
 const cacheDir = arg("--cache") ?? path.join(os.tmpdir(), `dp-search-${DOCS}`);
 const vectorDir = arg("--vectors");
 const QUERIES = benchQueries(400);
@@ -161,89 +163,95 @@ if (loaded?.ok && fs.existsSync(keywordBuiltFile) && loaded.index.size === DOCS)
 
 // 1b. SQLite FTS5 over the same papers: porter stemming (ours is lighter), bm25() with our field
 // weights (title 3, authors 1.5, abstract 1), categories and days in a side table.
-const sqliteFile = path.join(cacheDir, "fts5.db");
-if (fresh) fs.rmSync(sqliteFile, { force: true });
-let sqlite = new Database(sqliteFile);
-const done = () =>
-  (sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'built'").get() as { n: number }).n >
-    0 && (sqlite.prepare("SELECT what FROM built").get() as { what: string } | undefined);
-const built = done();
-if (built) say(`- SQLite FTS5 database read from ${sqliteFile}; it was built earlier: ${built.what}`);
-else {
-  sqlite.close();
-  fs.rmSync(sqliteFile, { force: true });
-  sqlite = new Database(sqliteFile);
-  sqlite.pragma("journal_mode = OFF");
-  sqlite.pragma("synchronous = OFF");
-  sqlite.exec(`
+function openFts5(): { search: (q: string) => unknown[]; close: () => void } {
+  const sqliteFile = path.join(cacheDir, "fts5.db");
+  if (fresh) fs.rmSync(sqliteFile, { force: true });
+  let sqlite = new Database(sqliteFile);
+  const done = () =>
+    (sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'built'").get() as { n: number })
+      .n > 0 && (sqlite.prepare("SELECT what FROM built").get() as { what: string } | undefined);
+  const built = done();
+  if (built) say(`- SQLite FTS5 database read from ${sqliteFile}; it was built earlier: ${built.what}`);
+  else {
+    sqlite.close();
+    fs.rmSync(sqliteFile, { force: true });
+    sqlite = new Database(sqliteFile);
+    sqlite.pragma("journal_mode = OFF");
+    sqlite.pragma("synchronous = OFF");
+    sqlite.exec(`
     CREATE VIRTUAL TABLE papers USING fts5(title, authors, abstract, tokenize = 'porter unicode61');
     CREATE TABLE meta (id INTEGER PRIMARY KEY, cat TEXT NOT NULL, day TEXT);
     CREATE INDEX meta_cat_day ON meta (cat, day);`);
-  const insertText = sqlite.prepare(
-    "INSERT INTO papers (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)",
-  );
-  const insertMeta = sqlite.prepare("INSERT INTO meta (id, cat, day) VALUES (?, ?, ?)");
-  const load0 = loadAverage();
-  const t = performance.now();
-  const cpu0 = process.cpuUsage();
-  let batch: [number, ReturnType<typeof indexDoc>][] = [];
-  const flush = sqlite.transaction((rows: typeof batch) => {
-    for (const [id, d] of rows) {
-      insertText.run(id, d.title, d.authors, d.abstract);
-      insertMeta.run(id, (d.categories[0] ?? "").toLowerCase(), d.publishedDay);
+    const insertText = sqlite.prepare(
+      "INSERT INTO papers (rowid, title, authors, abstract) VALUES (?, ?, ?, ?)",
+    );
+    const insertMeta = sqlite.prepare("INSERT INTO meta (id, cat, day) VALUES (?, ?, ?)");
+    const load0 = loadAverage();
+    const t = performance.now();
+    const cpu0 = process.cpuUsage();
+    let batch: [number, ReturnType<typeof indexDoc>][] = [];
+    const flush = sqlite.transaction((rows: typeof batch) => {
+      for (const [id, d] of rows) {
+        insertText.run(id, d.title, d.authors, d.abstract);
+        insertMeta.run(id, (d.categories[0] ?? "").toLowerCase(), d.publishedDay);
+      }
+    });
+    let i = 0;
+    for (const p of generatePapers(DOCS)) {
+      batch.push([i++, indexDoc(p)]);
+      if (batch.length === 10_000) {
+        flush(batch);
+        batch = [];
+      }
     }
-  });
-  let i = 0;
-  for (const p of generatePapers(DOCS)) {
-    batch.push([i++, indexDoc(p)]);
-    if (batch.length === 10_000) {
-      flush(batch);
-      batch = [];
-    }
+    flush(batch);
+    sqlite.exec("INSERT INTO papers (papers) VALUES ('optimize')");
+    const buildCpuS = cpuMs(process.cpuUsage(cpu0)) / 1000;
+    const line = `${((performance.now() - t) / 1000).toFixed(1)} s wall, ${buildCpuS.toFixed(1)} s CPU (generating the papers included, then an FTS5 'optimize'), file ${mib(fs.statSync(sqliteFile).size)}; ${new Date().toISOString().slice(0, 16)}Z, load average ${load0} to ${loadAverage()}.`;
+    sqlite.exec("CREATE TABLE built (what TEXT)");
+    sqlite.prepare("INSERT INTO built VALUES (?)").run(line);
+    say(`- SQLite FTS5 build: ${line}`);
   }
-  flush(batch);
-  sqlite.exec("INSERT INTO papers (papers) VALUES ('optimize')");
-  const buildCpuS = cpuMs(process.cpuUsage(cpu0)) / 1000;
-  const line = `${((performance.now() - t) / 1000).toFixed(1)} s wall, ${buildCpuS.toFixed(1)} s CPU (generating the papers included, then an FTS5 'optimize'), file ${mib(fs.statSync(sqliteFile).size)}; ${new Date().toISOString().slice(0, 16)}Z, load average ${load0} to ${loadAverage()}.`;
-  sqlite.exec("CREATE TABLE built (what TEXT)");
-  sqlite.prepare("INSERT INTO built VALUES (?)").run(line);
-  say(`- SQLite FTS5 build: ${line}`);
+
+  // Paper number i is the i-th generated paper in both engines (the keyword file keeps the order).
+  const fts5Plain = sqlite.prepare(
+    "SELECT rowid, bm25(papers, 3.0, 1.5, 1.0) AS score FROM papers WHERE papers MATCH ? ORDER BY score LIMIT 20",
+  );
+  const fts5Filtered = sqlite.prepare(
+    `SELECT p.rowid, bm25(papers, 3.0, 1.5, 1.0) AS score FROM papers p JOIN meta m ON m.id = p.rowid
+   WHERE papers MATCH ? AND m.cat IN (SELECT value FROM json_each(?)) AND m.day >= ? ORDER BY score LIMIT 20`,
+  );
+  /** The query's words (filters and stop words left out), any of them matching, as ours ranks. */
+  function fts5Match(q: string): string {
+    const words = parseQuery(q)
+      .text.toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length > 0 && !STOP_WORDS.has(w));
+    return words.map((w) => `"${w}"`).join(" OR ");
+  }
+  function fts5(q: string): unknown[] {
+    const p = parseQuery(q);
+    const match = fts5Match(q);
+    if (p.filters.categories.length > 0 || p.filters.after)
+      return fts5Filtered.all(match, JSON.stringify(p.filters.categories), p.filters.after ?? "");
+    return fts5Plain.all(match);
+  }
+  return { search: fts5, close: () => sqlite.close() };
 }
+const engine = keywordOnly ? null : openFts5();
 if (buildOnly) {
-  sqlite.close();
+  engine?.close();
   process.exit(0);
 }
+const fts5 = (q: string) => (engine as NonNullable<typeof engine>).search(q);
 
-// Paper number i is the i-th generated paper in both engines (the keyword file keeps the order).
-const fts5Plain = sqlite.prepare(
-  "SELECT rowid, bm25(papers, 3.0, 1.5, 1.0) AS score FROM papers WHERE papers MATCH ? ORDER BY score LIMIT 20",
-);
-const fts5Filtered = sqlite.prepare(
-  `SELECT p.rowid, bm25(papers, 3.0, 1.5, 1.0) AS score FROM papers p JOIN meta m ON m.id = p.rowid
-   WHERE papers MATCH ? AND m.cat IN (SELECT value FROM json_each(?)) AND m.day >= ? ORDER BY score LIMIT 20`,
-);
-/** The query's words (filters and stop words left out), any of them matching, as ours ranks. */
-function fts5Match(q: string): string {
-  const words = parseQuery(q)
-    .text.toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && !STOP_WORDS.has(w));
-  return words.map((w) => `"${w}"`).join(" OR ");
-}
-function fts5(q: string): unknown[] {
-  const p = parseQuery(q);
-  const match = fts5Match(q);
-  if (p.filters.categories.length > 0 || p.filters.after)
-    return fts5Filtered.all(match, JSON.stringify(p.filters.categories), p.filters.after ?? "");
-  return fts5Plain.all(match);
-}
 const ours = (q: string) => ix.rank(rankOptions(q));
 const oursExhaustive = (q: string) => ix.rank({ ...rankOptions(q), exhaustive: true });
 
 say(`- Load average before the timed part: ${loadAverage()} (other helpers' niced work shared the machine).`);
 // The keyword half of a hybrid query ranks the top DEFAULT_FUSION.depth, not 20.
 const oursDepth = (q: string) => ix.rank({ ...rankOptions(q), k: DEFAULT_FUSION.depth });
-const queryRuns = interleaved(QUERIES, { ours, oursExhaustive, oursDepth, fts5 });
+const queryRuns = interleaved(QUERIES, { ours, oursExhaustive, oursDepth, ...(engine ? { fts5 } : {}) });
 say(
   `- Keyword ranking in-process (parse + BM25F top-20, ${QUERIES.length} queries, 1 in 5 with filters): ${percentiles(queryRuns.ours)}.`,
 );
@@ -253,14 +261,15 @@ say(
 say(
   `  - the same, top ${DEFAULT_FUSION.depth} (the keyword half of a hybrid query): ${percentiles(queryRuns.oursDepth)}.`,
 );
-say(`  - SQLite FTS5 bm25() top-20, interleaved with the three above: ${percentiles(queryRuns.fts5)}.`);
+if (engine)
+  say(`  - SQLite FTS5 bm25() top-20, interleaved with the three above: ${percentiles(queryRuns.fts5)}.`);
 const commonOptions: RankOptions = { terms: parseQuery(COMMON).terms, k: 20 };
 const commonRuns = interleaved(
   Array(COMMON_RUNS).fill(COMMON) as string[],
   {
     ours: () => ix.rank(commonOptions),
     oursExhaustive: () => ix.rank({ ...commonOptions, exhaustive: true }),
-    fts5: (q) => fts5(q),
+    ...(engine ? { fts5 } : {}),
   },
   5,
 );
@@ -268,12 +277,13 @@ say(
   `- Worst case, a query of common words ("effect cells patients high risk"), ${COMMON_RUNS} runs: ${percentiles(commonRuns.ours)}.`,
 );
 say(`  - exhaustive reference: ${percentiles(commonRuns.oursExhaustive)}.`);
-say(`  - SQLite FTS5: ${percentiles(commonRuns.fts5)}.`);
 const ratio = (a: Timings, b: Timings, p: number, k: keyof Timings) => (at(a[k], p) / at(b[k], p)).toFixed(3);
-say(
-  `- Ratio to FTS5 (ours / FTS5, wall; CPU in brackets): queries p50 ${ratio(queryRuns.ours, queryRuns.fts5, 0.5, "wall")}× (${ratio(queryRuns.ours, queryRuns.fts5, 0.5, "cpu")}×), p95 ${ratio(queryRuns.ours, queryRuns.fts5, 0.95, "wall")}× (${ratio(queryRuns.ours, queryRuns.fts5, 0.95, "cpu")}×); common words p50 ${ratio(commonRuns.ours, commonRuns.fts5, 0.5, "wall")}× (${ratio(commonRuns.ours, commonRuns.fts5, 0.5, "cpu")}×), p95 ${ratio(commonRuns.ours, commonRuns.fts5, 0.95, "wall")}× (${ratio(commonRuns.ours, commonRuns.fts5, 0.95, "cpu")}×).`,
-);
-sqlite.close();
+if (engine) say(`  - SQLite FTS5: ${percentiles(commonRuns.fts5)}.`);
+if (engine)
+  say(
+    `- Ratio to FTS5 (ours / FTS5, wall; CPU in brackets): queries p50 ${ratio(queryRuns.ours, queryRuns.fts5, 0.5, "wall")}× (${ratio(queryRuns.ours, queryRuns.fts5, 0.5, "cpu")}×), p95 ${ratio(queryRuns.ours, queryRuns.fts5, 0.95, "wall")}× (${ratio(queryRuns.ours, queryRuns.fts5, 0.95, "cpu")}×); common words p50 ${ratio(commonRuns.ours, commonRuns.fts5, 0.5, "wall")}× (${ratio(commonRuns.ours, commonRuns.fts5, 0.5, "cpu")}×), p95 ${ratio(commonRuns.ours, commonRuns.fts5, 0.95, "wall")}× (${ratio(commonRuns.ours, commonRuns.fts5, 0.95, "cpu")}×).`,
+  );
+engine?.close();
 
 if (vectorDir) {
   // Hybrid as semantic-modes.ts runs it, in-process: keyword top `depth`, the query vector moved
