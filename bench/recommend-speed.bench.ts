@@ -17,6 +17,7 @@
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
+import { PerformanceObserver } from "node:perf_hooks";
 import pino from "pino";
 import { insertApiToken, newTokenSecret } from "../src/api-tokens/store.ts";
 import { loadConfig } from "../src/config.ts";
@@ -144,6 +145,21 @@ for (let u = 0; u < USERS; u++) {
 }
 console.log(`${USERS} people with ${SIGNALS} saves each`);
 
+// Garbage collections, to tell a slow request's own work from a pause that fell into it.
+const gcs: { start: number; end: number; major: boolean }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+    // kind 2: mark-sweep-compact (a major collection); 1 and 16 are scavenges and weak callbacks.
+    gcs.push({ start: e.startTime, end: e.startTime + e.duration, major: kind === 2 });
+  }
+});
+gcObserver.observe({ entryTypes: ["gc"] });
+const gcIn = (from: number, to: number, major: boolean) =>
+  gcs
+    .filter((g) => g.major === major && g.end > from && g.start < to)
+    .reduce((s, g) => s + Math.min(g.end, to) - Math.max(g.start, from), 0);
+
 // CPU time of the process during a request (PGlite runs in it too): what a request costs on a
 // shared machine, where wall time also counts the waits for a core.
 const get = async (p: Person, api: boolean) => {
@@ -157,7 +173,7 @@ const get = async (p: Person, api: boolean) => {
   const took = performance.now() - t0;
   const c = process.cpuUsage(c0);
   if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body.slice(0, 200)}`);
-  return { took, cpu: (c.user + c.system) / 1000, body: res.body };
+  return { took, cpu: (c.user + c.system) / 1000, body: res.body, from: t0, to: t0 + took };
 };
 
 let t = performance.now();
@@ -184,10 +200,12 @@ await get(people[people.length - 1], true);
 const stored: number[] = [];
 const storedCpu: number[] = [];
 const served = new Map<number, string[]>();
+const storedSpans: { from: number; to: number }[] = [];
 for (const p of people) {
   pools.rankers.clear(pool);
-  const { took, cpu, body } = await get(p, true);
+  const { took, cpu, body, from, to } = await get(p, true);
   stored.push(took);
+  storedSpans.push({ from, to });
   storedCpu.push(cpu);
   served.set(
     p.client.userId,
@@ -199,7 +217,18 @@ if (profiler) {
   fs.writeFileSync(process.env.PROFILE as string, JSON.stringify(profile));
   profiler.disconnect();
 }
+// The observer reports a little after each collection.
+await new Promise((r) => setTimeout(r, 100));
+const storedGc = storedSpans.map((s) => ({
+  minor: gcIn(s.from, s.to, false),
+  major: gcIn(s.from, s.to, true),
+}));
 console.log(`stored model applied: p50 ${ms(pct(stored, 0.5))} ms, p95 ${ms(pct(stored, 0.95))} ms`);
+stored.forEach((t, k) => {
+  console.log(
+    `  request ${k}: ${ms(t)} ms (CPU ${ms(storedCpu[k])}), GC in it: minor ${ms(storedGc[k].minor)} ms, major ${ms(storedGc[k].major)} ms`,
+  );
+});
 
 // The reference: every candidate scored one by one with the full model, then sorted.
 const reference: number[] = [];
@@ -240,7 +269,11 @@ for (const p of people.slice(0, REFERENCE_RUNS)) {
   const ours = new Set(served.get(p.client.userId));
   agreement.push(top.filter((id) => ours.has(id)).length / top.length);
 }
-console.log(`reference: p50 ${ms(pct(reference, 0.5))} ms; agreement ${mean(agreement).toFixed(3)}`);
+console.log(
+  `reference: p50 ${ms(pct(reference, 0.5))} ms; agreement ${mean(agreement).toFixed(3)} (${agreement.map((a) => a.toFixed(2)).join(" ")})`,
+);
+// SERVED=file writes what each person was served, to compare two versions' rankings.
+if (process.env.SERVED) fs.writeFileSync(process.env.SERVED, JSON.stringify([...served]));
 
 const pick = rng(7);
 const page: number[] = [];

@@ -5,7 +5,7 @@ import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
 import { recommendFor } from "../recommend/service.ts";
-import { storedModels } from "../recommend/store.ts";
+import { recommendStates, storedModels } from "../recommend/store.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { type Topic, topicById } from "../topics/store.ts";
 import {
@@ -27,6 +27,10 @@ export class DigestSources {
   private readonly topics = new Map<number, Promise<Topic | null>>();
   /** The stored "for you" models of the batch being sent, loaded in one query (prefetchModels). */
   private readonly models = new Map<number, { version: string; model: Uint8Array }>();
+  /** Their signal versions and seen papers, loaded with the models. */
+  private readonly states = new Map<number, { version: string; seen: Set<string> }>();
+  /** Papers the "for you" sections show, by id: loaded once a run, so each is rendered once. */
+  private readonly papers = new Map<string, Promise<Paper | null>>();
 
   constructor(
     private readonly db: Queryable,
@@ -44,7 +48,34 @@ export class DigestSources {
    */
   async prefetchModels(userIds: number[]): Promise<void> {
     if (userIds.length === 0) return;
-    for (const [id, m] of await storedModels(this.db, userIds)) this.models.set(id, m);
+    const [models, states] = await Promise.all([
+      storedModels(this.db, userIds),
+      recommendStates(this.db, userIds),
+    ]);
+    for (const [id, m] of models) this.models.set(id, m);
+    for (const [id, s] of states) this.states.set(id, s);
+  }
+
+  /** Papers by id, each loaded once a run (the "for you" sections of thousands of mails share them). */
+  private async papersOnce(ids: string[]): Promise<Map<string, Paper>> {
+    const missing = ids.filter((id) => !this.papers.has(id));
+    if (missing.length > 0) {
+      const loaded = papersByIds(this.db, missing);
+      loaded.catch(() => {
+        for (const id of missing) this.papers.delete(id);
+      });
+      for (const id of missing)
+        this.papers.set(
+          id,
+          loaded.then((m) => m.get(id) ?? null),
+        );
+    }
+    const out = new Map<string, Paper>();
+    for (const id of ids) {
+      const p = await this.papers.get(id);
+      if (p) out.set(id, p);
+    }
+    return out;
   }
 
   /** The period's trending papers: those that entered the feed in the window, scored at its end. */
@@ -146,8 +177,11 @@ export class DigestSources {
       search: this.search,
       reuse: false,
       prefetched: this.models,
+      state: this.states.get(userId),
+      papers: (ids) => this.papersOnce(ids),
     });
     this.models.delete(userId);
+    this.states.delete(userId);
     if (result.mode !== "personal") return null;
     return {
       papers: result.items.map((i) => i.paper),

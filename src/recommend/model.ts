@@ -5,9 +5,11 @@ import type { Features, Interest, PositiveKind, PositiveSignal } from "./types.t
 
 /**
  * A person's trained model as it is stored (recommend_models, migration 0211): trained when
- * their signals change, then only applied. Keywords are kept by term, not by a pool's ids, so
- * one model scores any window's pool (the site's week, a digest's day) and survives the pool
- * being rebuilt with new papers; the embedding weights belong to one embedding model.
+ * their signals change, then only applied. Keywords are kept by term key (pool.ts's termKey: a
+ * number per term, the same in every pool), not by a pool's ids, so one model scores any
+ * window's pool (the site's week, a digest's day) and survives the pool being rebuilt with new
+ * papers, and applying it costs a table probe per term, not a string's parse and look-up; the
+ * embedding weights belong to one embedding model.
  */
 export interface PersonModel {
   /** No signal at all: the person sees trending papers. */
@@ -15,7 +17,8 @@ export interface PersonModel {
   embeddingModelId: number | null;
   bias: number;
   dense: Float32Array | null;
-  terms: string[];
+  /** Term keys (termKey), each with its weight. */
+  terms: Float64Array;
   weights: Float32Array;
   interests: ModelInterest[];
   /** Followed authors (by key) and topics: a paper they match gets a boost and the reason. */
@@ -28,7 +31,7 @@ interface ModelInterest {
   kind: Interest["kind"];
   size: number;
   dense: Float32Array | null;
-  terms: string[];
+  terms: Float64Array;
   weights: Float32Array;
   /** The members a reason may name ("Because you saved X and Y"), newest first. */
   members: ModelMember[];
@@ -41,7 +44,7 @@ interface ModelMember {
   weight: number;
   /** The member's embedding, quantised to bytes: it only picks the nearest members for a reason. */
   dense: Int8Array | null;
-  terms: string[];
+  terms: Float64Array;
   weights: Float32Array;
 }
 
@@ -60,7 +63,7 @@ export const COLD_MODEL: PersonModel = {
   embeddingModelId: null,
   bias: 0,
   dense: null,
-  terms: [],
+  terms: new Float64Array(0),
   weights: new Float32Array(0),
   interests: [],
   authors: [],
@@ -71,12 +74,12 @@ function topTerms(
   pool: CandidatePool,
   v: SparseVector,
   keep: number,
-): { terms: string[]; weights: Float32Array } {
+): { terms: Float64Array; weights: Float32Array } {
   const order = Array.from(v.idx.keys())
     .sort((a, b) => Math.abs(v.val[b]) - Math.abs(v.val[a]) || v.idx[a] - v.idx[b])
     .slice(0, keep);
   return {
-    terms: order.map((k) => pool.vocab[v.idx[k]]),
+    terms: Float64Array.from(order, (k) => pool.termKeyOf(v.idx[k])),
     weights: Float32Array.from(order, (k) => v.val[k]),
   };
 }
@@ -128,12 +131,12 @@ export function personModel(
   };
 }
 
-function inPool(pool: CandidatePool, terms: string[], weights: Float32Array): Map<number, number> {
+function inPool(pool: CandidatePool, terms: Float64Array, weights: Float32Array): Map<number, number> {
   const out = new Map<number, number>();
-  terms.forEach((t, k) => {
-    const id = pool.space.terms.get(t);
-    if (id !== undefined) out.set(id, weights[k]);
-  });
+  for (let k = 0; k < terms.length; k++) {
+    const id = pool.termIdOfKey(terms[k]);
+    if (id >= 0) out.set(id, weights[k]);
+  }
   return out;
 }
 
@@ -175,7 +178,7 @@ export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId
     termIds: Uint32Array.from(terms.keys()),
     termWeights: Float32Array.from(terms.values()),
   };
-  const keywords = (t: string[], w: Float32Array) => () => sparseFrom(inPool(pool, t, w));
+  const keywords = (t: Float64Array, w: Float32Array) => () => sparseFrom(inPool(pool, t, w));
   const interests: Interest[] = model.interests.map((i, index) => {
     const members: PositiveSignal[] = i.members.map((m) => ({
       id: m.id,
@@ -205,39 +208,41 @@ export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId
 }
 
 /**
- * The model as stored (a bytea): a small JSON header with the labels, titles and terms, then every
- * typed array's bytes in the header's order, each 4-byte aligned. Reading it is one JSON.parse of
- * a few kilobytes and array views, where the jsonb it replaces (arrays as base64 inside 60 kB of
- * JSON) cost a jsonb-to-text conversion in the database and a parse of all of it per request.
+ * The model as stored (a bytea): a small JSON header with the labels and titles, then every typed
+ * array's bytes (term keys included) in the header's order, each 8-byte aligned. Reading it is one
+ * JSON.parse of a few kilobytes and array views, where the jsonb it replaces (arrays as base64
+ * inside 60 kB of JSON) cost a jsonb-to-text conversion in the database and a parse of all of it
+ * per request, and format 1's thousands of term strings a parse and a look-up each.
  */
 interface Header {
-  m: Omit<PersonModel, "dense" | "weights" | "interests"> & {
-    interests: (Omit<ModelInterest, "dense" | "weights" | "members"> & {
-      members: Omit<ModelMember, "dense" | "weights">[];
+  m: Omit<PersonModel, "dense" | "terms" | "weights" | "interests"> & {
+    interests: (Omit<ModelInterest, "dense" | "terms" | "weights" | "members"> & {
+      members: Omit<ModelMember, "dense" | "terms" | "weights">[];
     })[];
   };
   /** Length of each array in order; -1 for a null one. */
   lengths: number[];
 }
 
-const FORMAT = 1;
+/** Format 1 (terms as strings) is read as no model: the person's is trained again. */
+const FORMAT = 2;
 
 export function encodeModel(m: PersonModel): Uint8Array {
-  const arrays: (Float32Array | Int8Array | null)[] = [m.dense, m.weights];
-  const interests = m.interests.map(({ dense, weights, members, ...i }) => {
-    arrays.push(dense, weights);
+  const arrays: (Float32Array | Float64Array | Int8Array | null)[] = [m.dense, m.terms, m.weights];
+  const interests = m.interests.map(({ dense, terms, weights, members, ...i }) => {
+    arrays.push(dense, terms, weights);
     return {
       ...i,
-      members: members.map(({ dense: d, weights: w, ...x }) => {
-        arrays.push(d, w);
+      members: members.map(({ dense: d, terms: t, weights: w, ...x }) => {
+        arrays.push(d, t, w);
         return x;
       }),
     };
   });
-  const { dense: _d, weights: _w, interests: _i, ...rest } = m;
+  const { dense: _d, terms: _t, weights: _w, interests: _i, ...rest } = m;
   const header: Header = { m: { ...rest, interests }, lengths: arrays.map((a) => (a ? a.length : -1)) };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const align = (n: number) => (n + 3) & ~3;
+  const align = (n: number) => (n + 7) & ~7;
   let size = align(8 + json.length);
   for (const a of arrays) if (a) size += align(a.byteLength);
   const out = new Uint8Array(size);
@@ -261,32 +266,36 @@ export function decodeModel(bytes: Uint8Array): PersonModel | null {
   if (view.getUint32(0, true) !== FORMAT) return null;
   const jsonLength = view.getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + jsonLength))) as Header;
-  // One aligned copy: the database's buffer need not start on a 4-byte boundary.
-  const body = bytes.slice((8 + jsonLength + 3) & ~3);
+  // One aligned copy: the database's buffer need not start on an 8-byte boundary.
+  const body = bytes.slice((8 + jsonLength + 7) & ~7);
   let at = 0;
   let k = 0;
-  const next = <T extends Float32Array | Int8Array>(
+  const next = <T extends Float32Array | Float64Array | Int8Array>(
     make: new (b: ArrayBuffer, o: number, n: number) => T,
   ) => {
     const n = header.lengths[k++];
     if (n < 0) return null;
     const a = new make(body.buffer, at, n);
-    at += (a.byteLength + 3) & ~3;
+    at += (a.byteLength + 7) & ~7;
     return a;
   };
   const dense = next(Float32Array);
+  const terms = next(Float64Array) ?? new Float64Array(0);
   const weights = next(Float32Array) ?? new Float32Array(0);
   return {
     ...header.m,
     dense,
+    terms,
     weights,
     interests: header.m.interests.map((i) => ({
       ...i,
       dense: next(Float32Array),
+      terms: next(Float64Array) ?? new Float64Array(0),
       weights: next(Float32Array) ?? new Float32Array(0),
       members: i.members.map((x) => ({
         ...x,
         dense: next(Int8Array),
+        terms: next(Float64Array) ?? new Float64Array(0),
         weights: next(Float32Array) ?? new Float32Array(0),
       })),
     })),

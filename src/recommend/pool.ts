@@ -51,6 +51,8 @@ export class CandidatePool {
   readonly space: KeywordSpace;
   /** Term of each keyword id. */
   readonly vocab: string[];
+  /** Keyword id by term key (termKey): a stored model's terms are keys, found with one probe each. */
+  private readonly keys: TermKeyTable;
   private readonly rowStart: Uint32Array;
   private readonly rowIdx: Uint32Array;
   private readonly rowVal: Float32Array;
@@ -61,6 +63,7 @@ export class CandidatePool {
   private readonly slot = new Map<string, number>();
   private readonly bigrams: boolean;
   private byAuthor: Map<string, number[]> | null = null;
+  private scratch: { scores: Float32Array; approx: Float32Array; bounds: Float32Array } | null = null;
 
   constructor(
     readonly dims: number,
@@ -77,6 +80,7 @@ export class CandidatePool {
     this.space = kw.space;
     this.vocab = new Array<string>(kw.space.terms.size);
     for (const [term, id] of kw.space.terms) this.vocab[id] = term;
+    this.keys = new TermKeyTable(this.vocab);
     this.rowStart = new Uint32Array(rows.length + 1);
     kw.vectors.forEach((v, i) => {
       this.rowStart[i + 1] = this.rowStart[i] + v.idx.length;
@@ -99,10 +103,21 @@ export class CandidatePool {
       this.matrix.set(v, i * dims);
       this.embedded[i] = 1;
     });
+    this.simd?.quantize();
   }
 
   get size(): number {
     return this.ids.length;
+  }
+
+  /** The keyword id of a term key (termKey), or -1 when no paper of the pool has the term. */
+  termIdOfKey(key: number): number {
+    return this.keys.get(key);
+  }
+
+  /** The key of the term with this keyword id. */
+  termKeyOf(id: number): number {
+    return this.keys.keyOf(id);
   }
 
   indexOf(id: string): number | undefined {
@@ -150,7 +165,7 @@ export class CandidatePool {
    * the model cost nothing.
    */
   scoreAll(w: PoolWeights): Float32Array {
-    const out = this.keywordScores(w);
+    const out = this.keywordScores(w, new Float32Array(this.size));
     const q = this.denseWeights(w);
     if (q && this.simd) {
       const dots = this.simd.dotsWith([q]);
@@ -159,16 +174,71 @@ export class CandidatePool {
     return out;
   }
 
-  /** The `k` best papers under linear weights (plus `extra` per paper), best first, with their scores. */
+  /**
+   * The `k` best papers under linear weights (plus `extra` per paper), best first, with their
+   * scores: exactly those of scoreAll. The embedding's part is first taken from the int8 rows
+   * (a quarter of the bytes to read) with a bound on each row's error; only the rows whose best
+   * case reaches the k-th best worst case are then scored exactly, a few hundred of 100k.
+   */
   topScored(
     w: PoolWeights,
     k: number,
     extra?: Map<number, number>,
     skip?: (i: number) => boolean,
   ): { index: number; score: number }[] {
-    const scores = this.scoreAll(w);
+    const s = this.scratchArrays();
+    const scores = this.keywordScores(w, s.scores);
     if (extra) for (const [i, b] of extra) scores[i] += b;
+    const q = this.denseWeights(w);
+    const refined: { index: number; score: number }[][] = [];
+    this.simd?.approximateDots(q ? [q] : [], s.approx, s.bounds, () => {
+      const best = q && this.refine(scores, q, k, skip);
+      if (best) refined.push(best);
+    });
+    if (refined.length > 0) return refined[0];
+    if (q && this.simd) {
+      const dots = this.simd.dotsWith([q]);
+      for (let r = 0; r < this.size; r++) scores[r] += dots[r];
+    } else if (q) for (let r = 0; r < this.size; r++) scores[r] += this.denseDot(r, q);
     return topIndices(scores, k, skip).map((i) => ({ index: i, score: scores[i] }));
+  }
+
+  /**
+   * The exact top `k` from `approximateDots`' products and bounds (in the scratch arrays) added
+   * to `base`: a row whose upper bound falls below the k-th best lower bound cannot be among
+   * them. Null when the bounds leave too many rows to rescore one by one.
+   */
+  private refine(
+    base: Float32Array,
+    q: Float32Array,
+    k: number,
+    skip?: (i: number) => boolean,
+  ): { index: number; score: number }[] | null {
+    const { approx, bounds } = this.scratchArrays();
+    const lower = approx;
+    for (let r = 0; r < this.size; r++) lower[r] = base[r] + approx[r] - bounds[r];
+    const floorAt = topIndices(lower, k, skip);
+    const floor = floorAt.length < k ? Number.NEGATIVE_INFINITY : lower[floorAt[floorAt.length - 1]];
+    const candidates: number[] = [];
+    for (let r = 0; r < this.size; r++) {
+      if (lower[r] + 2 * bounds[r] < floor || skip?.(r)) continue;
+      candidates.push(r);
+      if (candidates.length > MAX_RESCORED) return null;
+    }
+    return candidates
+      .map((r) => ({ index: r, score: base[r] + this.denseDot(r, q) }))
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, k);
+  }
+
+  /** Per-request arrays of the pool's length, allocated once: scoring runs start to end without awaiting. */
+  private scratchArrays() {
+    this.scratch ??= {
+      scores: new Float32Array(this.size),
+      approx: new Float32Array(this.size),
+      bounds: new Float32Array(this.size),
+    };
+    return this.scratch;
   }
 
   /** Some papers' scores under linear weights, one by one (a few hundred at most). */
@@ -190,8 +260,8 @@ export class CandidatePool {
     return w.dense && w.dense.length === this.dims && this.dims > 0 ? w.dense : null;
   }
 
-  private keywordScores(w: PoolWeights): Float32Array {
-    const out = new Float32Array(this.size).fill(w.bias);
+  private keywordScores(w: PoolWeights, out: Float32Array): Float32Array {
+    out.fill(w.bias);
     const p = this.termPostings();
     for (let t = 0; t < w.termIds.length; t++) {
       const id = w.termIds[t];
@@ -249,14 +319,23 @@ export class CandidatePool {
     const out = new Set<number>();
     if (queries.length === 0 || this.size === 0 || this.dims === 0) return out;
     if (this.simd) {
+      const { approx, bounds, scores } = this.scratchArrays();
+      const exactly: Float32Array[] = [];
+      const zero = scores.fill(0);
       for (let from = 0; from < queries.length; from += SimdMatrix.MAX_QUERIES) {
         const batch = queries.slice(from, from + SimdMatrix.MAX_QUERIES);
+        const approximated = this.simd.approximateDots(batch, approx, bounds, (k) => {
+          const best = this.refine(zero, batch[k], perQuery);
+          if (best) for (const b of best) out.add(b.index);
+          else exactly.push(batch[k]);
+        });
+        if (!approximated) exactly.push(...batch);
+      }
+      for (let from = 0; from < exactly.length; from += SimdMatrix.MAX_QUERIES) {
+        const batch = exactly.slice(from, from + SimdMatrix.MAX_QUERIES);
         const dots = this.simd.dotsWith(batch);
-        const scores = new Float32Array(this.size);
-        for (let k = 0; k < batch.length; k++) {
-          for (let r = 0; r < this.size; r++) scores[r] = dots[r * batch.length + k];
-          for (const i of topIndices(scores, perQuery)) out.add(i);
-        }
+        for (let k = 0; k < batch.length; k++)
+          for (const i of topIndices(dots, perQuery, undefined, batch.length, k)) out.add(i);
       }
       return out;
     }
@@ -271,19 +350,98 @@ export class CandidatePool {
   }
 }
 
-/** Indices of the `k` highest scores, best first (a min-heap of size k: one pass, no full sort). */
-function topIndices(scores: Float32Array, k: number, skip?: (i: number) => boolean): number[] {
+/**
+ * A term's key, the same in every pool and process: 52 bits of two FNV-1a hashes of its UTF-16
+ * code units, exact in a double. Two of a pool's millions of terms share one with a chance of
+ * about n² / 2⁵³ (10⁻³ at three million), where the 32 bits of one hash would collide by the thousand.
+ */
+export function termKey(term: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ term.length;
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return (b >>> 12) * 2 ** 32 + (a >>> 0);
+}
+
+/**
+ * Keyword ids by term key: open addressing over two typed arrays, so a look-up is a probe or two
+ * where a Map of millions of strings hashes the string and chases pointers across the heap.
+ */
+class TermKeyTable {
+  private readonly slots: Float64Array;
+  private readonly ids: Int32Array;
+  private readonly byId: Float64Array;
+  private readonly mask: number;
+
+  constructor(vocab: string[]) {
+    let size = 16;
+    while (size < vocab.length * 1.5) size *= 2;
+    this.mask = size - 1;
+    this.slots = new Float64Array(size);
+    this.ids = new Int32Array(size).fill(-1);
+    this.byId = new Float64Array(vocab.length);
+    vocab.forEach((term, id) => {
+      const key = termKey(term);
+      this.byId[id] = key;
+      let at = (key % 2 ** 32) & this.mask;
+      while (this.ids[at] !== -1) at = (at + 1) & this.mask;
+      this.slots[at] = key;
+      this.ids[at] = id;
+    });
+  }
+
+  get(key: number): number {
+    let at = (key % 2 ** 32) & this.mask;
+    for (;;) {
+      const id = this.ids[at];
+      if (id === -1 || this.slots[at] === key) return id;
+      at = (at + 1) & this.mask;
+    }
+  }
+
+  keyOf(id: number): number {
+    return this.byId[id];
+  }
+}
+
+/** Past this many rows to rescore exactly, the exact kernel pass is cheaper. */
+const MAX_RESCORED = 20_000;
+
+/**
+ * Indices of the `k` highest scores, best first (ties: the lower index): one pass with a min-heap
+ * of size k, where a score below the heap's worst costs one comparison. `stride` and `offset`
+ * read one column of an interleaved array (the kernel's products with several queries).
+ */
+function topIndices(
+  scores: Float32Array,
+  k: number,
+  skip?: (i: number) => boolean,
+  stride = 1,
+  offset = 0,
+): number[] {
+  const n = Math.floor(scores.length / stride);
+  const at = (i: number) => scores[i * stride + offset];
   const heap: number[] = [];
-  const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
-  for (let i = 0; i < scores.length; i++) {
+  if (k <= 0) return heap;
+  const worse = (a: number, b: number) => at(a) < at(b) || (at(a) === at(b) && a > b);
+  let floor = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i * stride + offset];
+    // Indices rise, so a tie with the heap's worst never displaces it.
+    if (heap.length === k && !(s > floor)) continue;
     if (skip?.(i)) continue;
     if (heap.length < k) {
       heap.push(i);
       siftUp(heap, heap.length - 1, worse);
-    } else if (k > 0 && worse(heap[0], i)) {
+    } else {
       heap[0] = i;
       siftDown(heap, 0, worse);
     }
+    if (heap.length === k) floor = at(heap[0]);
   }
-  return heap.sort((a, b) => scores[b] - scores[a] || a - b);
+  return heap.sort((a, b) => at(b) - at(a) || a - b);
 }

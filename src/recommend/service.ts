@@ -67,6 +67,13 @@ export interface ForYouOptions {
   reuse?: boolean;
   /** Stored models loaded beforehand for many people at once (storedModels); used at their version. */
   prefetched?: Map<number, { version: string; model: Uint8Array }>;
+  /**
+   * The person's signal version and seen papers loaded beforehand with a batch's (recommendStates),
+   * instead of a query for this request.
+   */
+  state?: { version: string; seen: Set<string> };
+  /** Loads the papers shown (a digest run keeps the objects it loaded, so each renders once). */
+  papers?: (ids: string[]) => Promise<Map<string, Paper>>;
 }
 
 export function windowStart(now: Date, days = DEFAULT_WINDOW_DAYS): Date {
@@ -90,7 +97,7 @@ export async function recommendFor(
   opts: ForYouOptions,
 ): Promise<ForYouResult> {
   const { pool, modelId } = await pools.get(opts.since);
-  const { version, seen } = await recommendState(db, userId);
+  const { version, seen } = opts.state ?? (await recommendState(db, userId));
   // A ranking trained with other options (tuning, the CLI's experiments) is neither reused nor kept.
   const cacheable = opts.rank === undefined;
   const reuse = cacheable && opts.reuse !== false;
@@ -119,10 +126,8 @@ export async function recommendFor(
     COVER_TOP,
   );
   const { interests, boosts } = ranking;
-  const papers = await papersByIds(
-    db,
-    top.map((s) => pool.ids[s.index]),
-  );
+  const shownIds = top.map((s) => pool.ids[s.index]);
+  const papers = await (opts.papers ? opts.papers(shownIds) : papersByIds(db, shownIds));
   const items = top.flatMap((s) => {
     const id = pool.ids[s.index];
     const paper = papers.get(id);

@@ -41,7 +41,9 @@ const op = {
   i32Or: 0x72,
   i32LtU: 0x49,
   i32Add: 0x6a,
+  i32Sub: 0x6b,
   i32Shl: 0x74,
+  i32Store: 0x36,
   f32Add: 0x92,
   simd: 0xfd,
 } as const;
@@ -51,6 +53,11 @@ const v128Const = [op.simd, 0x0c];
 const f32x4ExtractLane = [op.simd, 0x1f];
 const f32x4Add = [op.simd, 0xe4, 0x01];
 const f32x4Mul = [op.simd, 0xe6, 0x01];
+const i32x4ExtractLane = [op.simd, 0x1b];
+const i16x8ExtendLowI8x16 = [op.simd, 0x87, 0x01];
+const i16x8ExtendHighI8x16 = [op.simd, 0x88, 0x01];
+const i32x4DotI16x8 = [op.simd, 0xba, 0x01];
+const i32x4Add = [op.simd, 0xae, 0x01];
 
 // Parameters, then locals, numbered in this order.
 const [M, QS, OUT, ROWS, ROW_BYTES, NQ, R, J, K, Q, ACC_A, ACC_B] = Array.from({ length: 12 }, (_, i) => i);
@@ -82,7 +89,34 @@ const accumulate = (acc: number, offset: number) => [
   acc,
 ];
 
-const lane = (i: number) => [op.get, ACC_A, ...f32x4ExtractLane, i];
+/** a ← a + b; out ← the sum of a's four lanes (an f32 or i32 store); out moves a value. */
+const storeLaneSum = (
+  a: number,
+  b: number,
+  out: number,
+  kind: { vecAdd: number[]; lane: number[]; add: number; store: number },
+) => [
+  op.get,
+  a,
+  op.get,
+  b,
+  ...kind.vecAdd,
+  op.set,
+  a,
+  op.get,
+  out,
+  ...[0, 1, 2, 3].flatMap((i) => [op.get, a, ...kind.lane, i, ...(i > 0 ? [kind.add] : [])]),
+  kind.store,
+  2,
+  0,
+  op.get,
+  out,
+  op.i32Const,
+  4,
+  op.i32Add,
+  op.set,
+  out,
+];
 /** local += step */
 const advance = (local: number, step: number[]) => [op.get, local, ...step, op.i32Add, op.set, local];
 /** br_if (++local < bound) */
@@ -165,32 +199,150 @@ const body = [
   op.brIf,
   0,
   op.end,
-  op.get,
-  ACC_A,
-  op.get,
-  ACC_B,
-  ...f32x4Add,
-  op.set,
-  ACC_A,
   // out[r × nq + k] = lane 0 + lane 1 + lane 2 + lane 3
-  op.get,
-  OUT,
-  ...lane(0),
-  ...lane(1),
-  op.f32Add,
-  ...lane(2),
-  op.f32Add,
-  ...lane(3),
-  op.f32Add,
-  op.f32Store,
-  2,
-  0,
-  ...advance(OUT, [op.i32Const, 4]),
+  ...storeLaneSum(ACC_A, ACC_B, OUT, {
+    vecAdd: f32x4Add,
+    lane: f32x4ExtractLane,
+    add: op.f32Add,
+    store: op.f32Store,
+  }),
   ...advance(Q, [op.get, ROW_BYTES]),
   ...countTo(K, NQ),
   op.end,
   ...advance(M, [op.get, ROW_BYTES]),
   ...countTo(R, ROWS),
+  op.end,
+  op.end,
+  op.end,
+];
+
+/*
+ *   (func $dots8 (param $m i32) (param $qs i32) (param $out i32) (param $rows i32) (param $dims i32)
+ *                (param $nq i32)
+ *     every row of an int8 matrix ($dims bytes a row, a multiple of 16) dotted with each of $nq
+ *     int16 queries (one after the other from $qs): 16 bytes of the row a step, sign-extended to
+ *     two i16x8 halves, each multiplied pairwise with 8 of the query's int16 and summed into i32
+ *     lanes (i32x4.dot_i16x8_s); out[r × nq + k] ← the sum of the lanes, as an i32. The row stays
+ *     in the cache while every query reads it.)
+ */
+const [M8, QS8, OUT8, ROWS8, DIMS8, NQ8, XP8, QP8, END8, K8, ACC8_A, ACC8_B, X8] = Array.from(
+  { length: 13 },
+  (_, i) => i,
+);
+
+/** acc += dot(extend(x half), load(qp + offset)) */
+const accumulate8 = (acc: number, extend: number[], offset: number) => [
+  op.get,
+  acc,
+  op.get,
+  X8,
+  ...extend,
+  op.get,
+  QP8,
+  ...v128Load,
+  ...memarg(offset),
+  ...i32x4DotI16x8,
+  ...i32x4Add,
+  op.set,
+  acc,
+];
+
+const body8 = [
+  // locals: 4 × i32 (xp, qp, end, k), 3 × v128 (two accumulators, the row's 16 bytes)
+  2,
+  4,
+  I32,
+  3,
+  V128,
+  op.block,
+  0x40,
+  op.get,
+  ROWS8,
+  op.i32Eqz,
+  op.get,
+  DIMS8,
+  op.i32Eqz,
+  op.i32Or,
+  op.get,
+  NQ8,
+  op.i32Eqz,
+  op.i32Or,
+  op.brIf,
+  0,
+  op.loop, // each row
+  0x40,
+  op.i32Const,
+  0,
+  op.set,
+  K8,
+  op.get,
+  QS8,
+  op.set,
+  QP8,
+  op.get,
+  M8,
+  op.get,
+  DIMS8,
+  op.i32Add,
+  op.set,
+  END8,
+  op.loop, // each query
+  0x40,
+  ...zeroV128,
+  op.set,
+  ACC8_A,
+  ...zeroV128,
+  op.set,
+  ACC8_B,
+  op.get,
+  M8,
+  op.set,
+  XP8,
+  op.loop, // 16 bytes a step
+  0x40,
+  op.get,
+  XP8,
+  ...v128Load,
+  ...memarg(0),
+  op.set,
+  X8,
+  ...accumulate8(ACC8_A, i16x8ExtendLowI8x16, 0),
+  ...accumulate8(ACC8_B, i16x8ExtendHighI8x16, 16),
+  ...advance(QP8, [op.i32Const, 32]),
+  op.get,
+  XP8,
+  op.i32Const,
+  16,
+  op.i32Add,
+  op.tee,
+  XP8,
+  op.get,
+  END8,
+  op.i32LtU,
+  op.brIf,
+  0,
+  op.end,
+  ...storeLaneSum(ACC8_A, ACC8_B, OUT8, {
+    vecAdd: i32x4Add,
+    lane: i32x4ExtractLane,
+    add: op.i32Add,
+    store: op.i32Store,
+  }),
+  ...countTo(K8, NQ8),
+  op.end,
+  op.get,
+  END8,
+  op.set,
+  M8,
+  op.get,
+  ROWS8,
+  op.i32Const,
+  1,
+  op.i32Sub,
+  op.tee,
+  ROWS8,
+  op.brIf,
+  0,
   op.end,
   op.end,
   op.end,
@@ -219,11 +371,11 @@ const moduleBytes = new Uint8Array([
   0x00,
   0x00,
   0x00,
-  ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+  ...section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
   ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 1]),
-  ...section(3, [1, 0]),
-  ...section(7, [1, ...name("dots"), 0x00, 0]),
-  ...section(10, [1, ...vec(body)]),
+  ...section(3, [2, 0, 1]),
+  ...section(7, [2, ...name("dots"), 0x00, 0, ...name("dots8"), 0x00, 1]),
+  ...section(10, [2, ...vec(body), ...vec(body8)]),
 ]);
 
 let compiled: WasmModule | null | undefined;
@@ -241,18 +393,48 @@ function kernelModule(): WasmModule | null {
 const PAGE = 65_536;
 /** wasm32 addresses 4 GiB at most; a bigger matrix stays an ordinary array. */
 const MAX_PAGES = 65_536;
+const align16 = (n: number) => (n + 15) & ~15;
+
+/** Where each part lives in the module's memory, in bytes. */
+function layout(rows: number, dims: number) {
+  const cells = rows * dims;
+  const max = SimdMatrix.MAX_QUERIES;
+  const queries = cells * 4;
+  const out = queries + dims * max * 4;
+  const rows8 = align16(out + rows * max * 4);
+  const query16 = align16(rows8 + cells);
+  const out32 = align16(query16 + dims * max * 2);
+  return { queries, out, rows8, query16, out32, end: out32 + rows * max * 4 };
+}
 
 /**
  * A row-major matrix in WebAssembly memory, with room after it for MAX_QUERIES query vectors and
- * their dot products with every row, and the kernel bound to it. Rows must be a multiple of 8
- * floats long.
+ * their dot products with every row, and the kernels bound to it. Rows must be a multiple of 8
+ * floats long. Once `quantize` has run, it also holds each row as int8 (a quarter of the bytes
+ * to read) with its scale, for `approximateDots`.
  */
 export class SimdMatrix {
   static readonly MAX_QUERIES = 9;
   readonly matrix: Float32Array;
   private readonly queries: Float32Array;
   private readonly out: Float32Array;
+  private readonly rows8: Int8Array;
+  private readonly query16: Int16Array;
+  private readonly out32: Int32Array;
+  /** Each int8 row times its scale is the row, within half a scale step in every dimension. */
+  private readonly rowScale: Float32Array;
+  /** Σ |int8 row| × scale: how much the query's rounding can move a row's product. */
+  private readonly rowL1: Float32Array;
+  private quantized = false;
   private readonly dots: (m: number, qs: number, out: number, rows: number, dims: number, nq: number) => void;
+  private readonly dots8: (
+    m: number,
+    qs: number,
+    out: number,
+    rows: number,
+    dims: number,
+    nq: number,
+  ) => void;
 
   private constructor(
     memory: WasmMemory,
@@ -260,12 +442,18 @@ export class SimdMatrix {
     readonly rows: number,
     readonly dims: number,
   ) {
-    const cells = rows * dims;
+    const at = layout(rows, dims);
     const max = SimdMatrix.MAX_QUERIES;
-    this.matrix = new Float32Array(memory.buffer, 0, cells);
-    this.queries = new Float32Array(memory.buffer, cells * 4, dims * max);
-    this.out = new Float32Array(memory.buffer, (cells + dims * max) * 4, rows * max);
+    this.matrix = new Float32Array(memory.buffer, 0, rows * dims);
+    this.queries = new Float32Array(memory.buffer, at.queries, dims * max);
+    this.out = new Float32Array(memory.buffer, at.out, rows * max);
+    this.rows8 = new Int8Array(memory.buffer, at.rows8, rows * dims);
+    this.query16 = new Int16Array(memory.buffer, at.query16, dims * max);
+    this.out32 = new Int32Array(memory.buffer, at.out32, rows * max);
+    this.rowScale = new Float32Array(rows);
+    this.rowL1 = new Float32Array(rows);
     this.dots = instance.exports.dots as SimdMatrix["dots"];
+    this.dots8 = instance.exports.dots8 as SimdMatrix["dots8"];
   }
 
   /** Null when the runtime has no WebAssembly SIMD, the rows are not a multiple of 8, or it is too big. */
@@ -273,9 +461,7 @@ export class SimdMatrix {
     if (dims === 0 || dims % 8 !== 0 || rows === 0) return null;
     const module = kernelModule();
     if (!module) return null;
-    const pages = Math.ceil(
-      (((rows + SimdMatrix.MAX_QUERIES) * dims + rows * SimdMatrix.MAX_QUERIES) * 4) / PAGE,
-    );
+    const pages = Math.ceil(layout(rows, dims).end / PAGE);
     if (pages > MAX_PAGES) return null;
     try {
       const memory = new wasm.Memory({ initial: pages, maximum: pages });
@@ -297,5 +483,87 @@ export class SimdMatrix {
     });
     this.dots(0, this.queries.byteOffset, this.out.byteOffset, this.rows, this.dims, nq);
     return this.out.subarray(0, this.rows * nq);
+  }
+
+  /**
+   * Whether the int8 rows can stand in for the matrix: the rows are a multiple of 16 bytes, and
+   * the query's int16 products summed over a row cannot overflow an i32.
+   */
+  get approximates(): boolean {
+    return this.dims % 16 === 0 && this.dims <= 2048;
+  }
+
+  /** Writes the int8 copy of every row (after the matrix is filled; again after it changes). */
+  quantize(): void {
+    if (!this.approximates) return;
+    const d = this.dims;
+    for (let r = 0; r < this.rows; r++) {
+      const o = r * d;
+      let max = 0;
+      for (let j = 0; j < d; j++) max = Math.max(max, Math.abs(this.matrix[o + j]));
+      const scale = max / 127;
+      this.rowScale[r] = scale;
+      let l1 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = scale > 0 ? Math.round(this.matrix[o + j] / scale) : 0;
+        this.rows8[o + j] = v;
+        l1 += Math.abs(v);
+      }
+      this.rowL1[r] = l1 * scale;
+    }
+    this.quantized = true;
+  }
+
+  /**
+   * Every row's product with each query (at most MAX_QUERIES) from the int8 rows and an int16
+   * copy of each query: one pass over a quarter of the matrix's bytes. `take(k, dots, bounds)` is
+   * then called for each query k with its products and how far each may be from the exact
+   * product: |x·q − x̃·q̃| ≤ Σ|q|·|x − x̃| + Σ|x̃|·|q − q̃| ≤ ‖q‖₁·scale/2 + ‖x̃‖₁·step/2, the
+   * arrays being reused for the next query. False when there is no int8 copy (the caller then
+   * takes the exact pass).
+   */
+  approximateDots(
+    queries: Float32Array[],
+    dots: Float32Array,
+    bounds: Float32Array,
+    take: (k: number, dots: Float32Array, bounds: Float32Array) => void,
+  ): boolean {
+    const nq = queries.length;
+    if (!this.quantized || nq === 0 || nq > SimdMatrix.MAX_QUERIES) return false;
+    if (queries.some((q) => q.length !== this.dims)) return false;
+    // Products of at most 127 × top summed over the row stay within an i32.
+    const top = Math.min(32767, Math.floor(2 ** 31 / (127 * this.dims)) - 1);
+    const steps = queries.map((q, k) => {
+      let max = 0;
+      let l1 = 0;
+      for (const x of q) {
+        max = Math.max(max, Math.abs(x));
+        l1 += Math.abs(x);
+      }
+      const step = max > 0 ? max / top : 0;
+      const at = k * this.dims;
+      for (let j = 0; j < this.dims; j++) this.query16[at + j] = step > 0 ? Math.round(q[j] / step) : 0;
+      return { step, l1 };
+    });
+    this.dots8(
+      this.rows8.byteOffset,
+      this.query16.byteOffset,
+      this.out32.byteOffset,
+      this.rows,
+      this.dims,
+      nq,
+    );
+    steps.forEach(({ step, l1 }, k) => {
+      const halfL1 = l1 / 2;
+      const halfStep = step / 2;
+      for (let r = 0; r < this.rows; r++) {
+        const scale = this.rowScale[r];
+        dots[r] = this.out32[r * nq + k] * scale * step;
+        // The margin covers the float rounding of this product and of the exact one.
+        bounds[r] = halfL1 * scale + halfStep * this.rowL1[r] + 1e-5 * (1 + Math.abs(dots[r]));
+      }
+      take(k, dots, bounds);
+    });
+    return true;
   }
 }

@@ -53,6 +53,25 @@ export async function recommendState(
   return { version: row.version, seen: new Set(row.seen) };
 }
 
+/** recommendState for many people in one query (a digest worker's batch). */
+export async function recommendStates(
+  db: Queryable,
+  userIds: number[],
+): Promise<Map<number, { version: string; seen: Set<string> }>> {
+  const rows = await db.query<{ user_id: number; version: string; seen: string[] }>(
+    `select u.id as user_id, coalesce(v.version, 0)::text as version,
+       array(select arxiv_id from saves where user_id = u.id
+         union select arxiv_id from upvotes where user_id = u.id
+         union select arxiv_id from dismissals where user_id = u.id
+         union select arxiv_id from digest_shown where user_id = u.id
+         union select cp.arxiv_id from collection_papers cp join collections c on c.id = cp.collection_id
+           where c.user_id = u.id) as seen
+     from unnest($1::int[]) as u(id) left join recommend_signal_versions v on v.user_id = u.id`,
+    [userIds],
+  );
+  return new Map(rows.map((r) => [r.user_id, { version: r.version, seen: new Set(r.seen) }]));
+}
+
 /** The person's stored model (recommend/model.ts's bytes), when it was trained at `version`. */
 export async function storedModelAt(
   db: Queryable,

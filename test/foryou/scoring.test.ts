@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { COLD_MODEL, decodeModel, encodeModel, type PersonModel } from "../../src/recommend/model.ts";
-import { CandidatePool, type PoolWeights } from "../../src/recommend/pool.ts";
+import { CandidatePool, type PoolWeights, termKey } from "../../src/recommend/pool.ts";
 import { SimdMatrix } from "../../src/recommend/simd.ts";
 import { mulberry32 } from "../../src/search/embed/random.ts";
 
@@ -59,6 +59,78 @@ describe("scoring a pool in one pass", () => {
     );
   });
 
+  test("the int8 kernel's products stay within the bound it gives, and the top is exact", (t) => {
+    const dims = 48;
+    const simd = SimdMatrix.create(500, dims);
+    if (!simd) return t.skip("no WebAssembly SIMD in this runtime");
+    const rand = mulberry32(5);
+    for (let i = 0; i < simd.matrix.length; i++) simd.matrix[i] = rand() - 0.5;
+    simd.matrix.fill(0, 7 * dims, 8 * dims); // a paper without a vector
+    simd.quantize();
+    const qs = [4, 0.01, 1].map((size) => Float32Array.from({ length: dims }, () => size * (rand() - 0.5)));
+    const seen: number[] = [];
+    const approximated = simd.approximateDots(qs, new Float32Array(500), new Float32Array(500), (k, a, b) => {
+      seen.push(k);
+      for (let r = 0; r < 500; r++) {
+        let s = 0;
+        for (let j = 0; j < dims; j++) s += simd.matrix[r * dims + j] * qs[k][j];
+        assert.ok(Math.abs(a[r] - s) <= b[r], `query ${k}, row ${r}: ${a[r]} against ${s} ± ${b[r]}`);
+      }
+      assert.equal(a[7], 0);
+    });
+    assert.ok(approximated);
+    assert.deepEqual(seen, [0, 1, 2]);
+    // Near-ties: many papers close to one direction, some skipped, some boosted.
+    const papers = Array.from({ length: 2000 }, (_, i) => ({
+      arxivId: `2601.${10000 + i}`,
+      title: WORDS[i % WORDS.length],
+      abstract: "",
+      authorNames: [],
+      vector: Float32Array.from({ length: dims }, (_, j) => (j === 0 ? 1 : 0) + 0.01 * (rand() - 0.5)),
+    }));
+    const pool = new CandidatePool(dims, papers);
+    const weights: PoolWeights = {
+      bias: 0,
+      dense: Float32Array.from({ length: dims }, (_, j) => (j === 0 ? 2 : rand() - 0.5)),
+      termIds: Uint32Array.of(0, 1),
+      termWeights: Float32Array.of(0.01, -0.02),
+    };
+    const extra = new Map([
+      [5, 0.5],
+      [1999, 0.001],
+    ]);
+    const skip = (i: number) => i % 7 === 3;
+    const all = pool.scoreAll(weights);
+    for (const [i, b] of extra) all[i] += b;
+    const expected = Array.from(all.keys())
+      .filter((i) => !skip(i))
+      .sort((a, b) => all[b] - all[a] || a - b)
+      .slice(0, 60);
+    const top = pool.topScored(weights, 60, extra, skip);
+    assert.deepEqual(
+      top.map((s) => s.index),
+      expected,
+    );
+    for (const s of top) assert.ok(Math.abs(s.score - all[s.index]) < 1e-4);
+  });
+
+  test("a term key finds the term's keyword id in any pool, and no other term's", () => {
+    const a = randomPool(200, 16, 1).pool;
+    const b = new CandidatePool(0, [
+      { arxivId: "2601.1", title: "protein fold graph", abstract: "", authorNames: [], vector: null },
+      { arxivId: "2601.2", title: "graph neural speech", abstract: "", authorNames: [], vector: null },
+    ]);
+    for (const pool of [a, b])
+      pool.vocab.forEach((term, id) => {
+        assert.equal(pool.termIdOfKey(termKey(term)), id, term);
+        assert.equal(pool.termKeyOf(id), termKey(term));
+      });
+    assert.equal(b.termIdOfKey(termKey("robot")), -1);
+    const keys = new Set(a.vocab.map(termKey));
+    assert.equal(keys.size, a.vocab.length);
+    assert.notEqual(termKey("ab"), termKey("ba"));
+  });
+
   test("rows that are not a multiple of 8 floats, or none, stay an ordinary array", () => {
     assert.equal(SimdMatrix.create(10, 12), null);
     assert.equal(SimdMatrix.create(0, 16), null);
@@ -105,7 +177,7 @@ describe("a stored model's bytes", () => {
       embeddingModelId: 4,
       bias: -0.5,
       dense: Float32Array.of(0.1, -0.2, 0.3),
-      terms: ["graph", "graph neural", 'é \\ "q"'],
+      terms: Float64Array.from(["graph", "graph neural", 'é \\ "q"'], termKey),
       weights: Float32Array.of(1, -2, 3),
       interests: [
         {
@@ -113,7 +185,7 @@ describe("a stored model's bytes", () => {
           kind: "papers",
           size: 2,
           dense: null,
-          terms: ["graph"],
+          terms: Float64Array.of(termKey("graph")),
           weights: Float32Array.of(0.5),
           members: [
             {
@@ -122,7 +194,7 @@ describe("a stored model's bytes", () => {
               kind: "saved",
               weight: 1,
               dense: Int8Array.of(-128, 0, 127),
-              terms: [],
+              terms: new Float64Array(0),
               weights: new Float32Array(0),
             },
             {
@@ -131,7 +203,7 @@ describe("a stored model's bytes", () => {
               kind: "upvoted",
               weight: 0.5,
               dense: null,
-              terms: ["neural"],
+              terms: Float64Array.of(termKey("neural")),
               weights: Float32Array.of(0.25),
             },
           ],
