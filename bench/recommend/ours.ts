@@ -1,4 +1,4 @@
-import { diversify } from "../../src/recommend/diversify.ts";
+import { DEFAULT_TURNS, diversify, type TurnWeighting } from "../../src/recommend/diversify.ts";
 import { groupInterests } from "../../src/recommend/interests.ts";
 import { DEFAULT_KEYWORD_OPTIONS, type KeywordOptions } from "../../src/recommend/keywords.ts";
 import { modelOnPool, personModel } from "../../src/recommend/model.ts";
@@ -40,6 +40,7 @@ export function oursRanking(
   seeds: string[],
   opts: RankOptions = DEFAULT_RANK_OPTIONS,
   rounds = Number.POSITIVE_INFINITY,
+  turns: TurnWeighting = DEFAULT_TURNS,
 ): string[] {
   const seedSet = new Set(seeds);
   const positives: PositiveSignal[] = seeds.map((id) => ({
@@ -57,5 +58,8 @@ export function oursRanking(
   const scored = rankPoolWith(pool, applied.weights, applied.interests, new Map(), 0, pool.size).filter(
     (s) => !seedSet.has(pool.ids[s.index]),
   );
-  return diversify(scored, scored.length, COVER_TOP, rounds).map((s) => pool.ids[s.index]);
+  const interestWeights = applied.interests.map((i) => i.weight);
+  return diversify(scored, scored.length, COVER_TOP, { rounds, turns, interestWeights }).map(
+    (s) => pool.ids[s.index],
+  );
 }

@@ -5,6 +5,7 @@
  * Needs the vectors that `bench:recommend -- --reuse-vectors` keeps in /tmp. Prints only.
  */
 
+import { DEFAULT_TURNS, type TurnWeighting } from "../../src/recommend/diversify.ts";
 import { typicalSimilarity } from "../../src/recommend/interests.ts";
 import { DEFAULT_KEYWORD_OPTIONS } from "../../src/recommend/keywords.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions } from "../../src/recommend/rank.ts";
@@ -23,6 +24,9 @@ const maxDfArg = process.argv.find((a) => a.startsWith("--maxdf="));
 const maxDfShare = maxDfArg ? Number(maxDfArg.slice(8)) : DEFAULT_KEYWORD_OPTIONS.maxDfShare;
 const roundsArg = process.argv.find((a) => a.startsWith("--rounds="));
 const rounds = roundsArg ? Number(roundsArg.slice(9)) : Number.POSITIVE_INFINITY;
+const turnsArg = process.argv.find((a) => a.startsWith("--turns="));
+const turns = (turnsArg ? turnsArg.slice(8) : DEFAULT_TURNS) as TurnWeighting;
+if (!["equal", "share", "sqrt"].includes(turns)) throw new Error(`--turns=${turns}: equal, share or sqrt`);
 const configs = process.argv
   .slice(2)
   .filter((a) => !a.startsWith("--"))
@@ -65,7 +69,7 @@ for (const seedsBy of tuningDraws) {
               ),
             );
 }
-console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}; rounds of turns ${rounds}`);
+console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}; rounds of turns ${rounds}, turns ${turns}`);
 const typical = typicalSimilarity(pool.corpus);
 console.log(
   `seed similarity: within an interest ${mean(within).toFixed(3)}, across ${mean(across).toFixed(3)}; two papers of the pool at random ${typical.mean.toFixed(3)} ± ${typical.sd.toFixed(3)}`,
@@ -83,7 +87,7 @@ for (const o of configs) {
       for (let d = 0; d < DRAWS; d++) {
         const seeds = draw(includedOf(r), k, TUNE_SEED + 1000 * k + d);
         const relevant = new Set(includedOf(r).filter((id) => !seeds.includes(id)));
-        ours.push(averagePrecision(oursRanking(p.corpus, seeds, opts, rounds), relevant));
+        ours.push(averagePrecision(oursRanking(p.corpus, seeds, opts, rounds, turns), relevant));
         const key = `${r.name}|${k}|${d}`;
         if (!baseAp.has(key)) baseAp.set(key, averagePrecision(baselineRanking(p.ids, p.x, seeds), relevant));
         base.push(baseAp.get(key) as number);
@@ -96,7 +100,7 @@ for (const o of configs) {
   const baseRecall = reviews.map(() => [] as number[]);
   for (let d = 0; d < DRAWS; d++) {
     const seedsBy = tuningDraws[d];
-    const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts, rounds);
+    const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts, rounds, turns);
     const base = baseMerged[d] ?? baselineRanking(pool.ids, pool.x, seedsBy.flat());
     baseMerged[d] = base;
     reviews.forEach((r, i) => {

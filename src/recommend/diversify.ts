@@ -1,18 +1,48 @@
 import type { ScoredPaper as Scored } from "./rank-pool.ts";
 
 /**
+ * How the places at the top are shared out: "equal" gives every interest the same number of
+ * turns; "share" gives an interest turns in proportion to its weight (its share of the person's
+ * positives), so an interest of five saves is not held to the places of one with a single save;
+ * "sqrt" sits between the two.
+ */
+export type TurnWeighting = "equal" | "share" | "sqrt";
+
+/** The site's sharing of the top places. */
+export const DEFAULT_TURNS: TurnWeighting = "sqrt";
+
+export interface DiversifyOptions {
+  /** Turns stop after this many rounds' worth of places (rounds × interests); score order below. */
+  rounds?: number;
+  turns?: TurnWeighting;
+  /** Each interest's weight, by interest index; needed unless turns are equal. */
+  interestWeights?: readonly number[];
+}
+
+function turnWeight(turns: TurnWeighting, weight: number | undefined): number {
+  if (turns === "equal") return 1;
+  if (weight === undefined || !(weight > 0)) return 0;
+  return turns === "share" ? weight : Math.sqrt(weight);
+}
+
+/**
  * Orders scored candidates so that the top of the list covers every interest: for the first
- * `coverTop` places, interests take turns (round-robin), each turn going to the interest whose
- * next paper scores highest; below that, plain score order. A small interest therefore gets its
- * best papers near the top instead of under forty papers of the largest one, while a weak
- * interest cannot push mediocre papers far down the list.
+ * `coverTop` places, interests take turns, each turn going to the interest whose next paper scores
+ * highest; below that, plain score order. A small interest therefore gets its best papers near the
+ * top instead of under forty papers of the largest one, while a weak interest cannot push mediocre
+ * papers far down the list. With weighted turns every interest still takes one place first (so
+ * coverage stays), then each place goes to the interest furthest below its weighted share
+ * (the largest weight / (places + 1), as in D'Hondt apportionment).
  */
 export function diversify(
   scored: Scored[],
   limit: number,
   coverTop: number,
-  rounds = Number.POSITIVE_INFINITY,
+  options: DiversifyOptions = {},
 ): Scored[] {
+  const { rounds = Number.POSITIVE_INFINITY, turns = "equal", interestWeights = [] } = options;
+  if (turns !== "equal" && interestWeights.length === 0)
+    throw new Error(`diversify: turns "${turns}" need the interests' weights`);
   const byScore = scored.slice().sort((a, b) => b.score - a.score || a.index - b.index);
   const queues = new Map<number, Scored[]>();
   for (const s of byScore) {
@@ -22,18 +52,47 @@ export function diversify(
   }
   const out: Scored[] = [];
   const taken = new Set<number>();
-  const head = Math.min(limit, coverTop);
-  for (let round = 0; out.length < head && round < rounds; round++) {
-    const round = [...queues.values()]
-      .filter((q) => q.length > 0)
-      .sort((a, b) => b[0].score - a[0].score || a[0].index - b[0].index);
-    if (round.length === 0) break;
-    for (const q of round) {
-      if (out.length >= head) break;
-      const s = q.shift() as Scored;
-      out.push(s);
-      taken.add(s.index);
+  const take = (q: Scored[]) => {
+    const s = q.shift() as Scored;
+    out.push(s);
+    taken.add(s.index);
+  };
+  const head = Math.min(limit, coverTop, rounds * queues.size);
+  const byNextScore = (a: Scored[], b: Scored[]) => b[0].score - a[0].score || a[0].index - b[0].index;
+  // The first round: one place each, best next paper first.
+  for (const q of [...queues.values()].sort(byNextScore)) {
+    if (out.length >= head) break;
+    take(q);
+  }
+  const places = new Map<number, number>([...queues.keys()].map((k) => [k, 1]));
+  const weightOf = new Map<number, number>(
+    [...queues.keys()].map((k) => [k, turnWeight(turns, k >= 0 ? interestWeights[k] : undefined)]),
+  );
+  while (out.length < head) {
+    if (turns === "equal") {
+      // Equal turns keep their rounds: every interest with papers left takes one place per round.
+      const round = [...queues.values()].filter((q) => q.length > 0).sort(byNextScore);
+      if (round.length === 0) break;
+      for (const q of round) {
+        if (out.length >= head) break;
+        take(q);
+      }
+      continue;
     }
+    let best: number | null = null;
+    let bestQuota = 0;
+    for (const [k, q] of queues) {
+      if (q.length === 0) continue;
+      const quota = (weightOf.get(k) as number) / ((places.get(k) as number) + 1);
+      const bq = best === null ? null : (queues.get(best) as Scored[]);
+      if (best === null || quota > bestQuota || (quota === bestQuota && bq && byNextScore(q, bq) < 0)) {
+        best = k;
+        bestQuota = quota;
+      }
+    }
+    if (best === null) break;
+    take(queues.get(best) as Scored[]);
+    places.set(best, (places.get(best) as number) + 1);
   }
   for (const s of byScore) {
     if (out.length >= limit) break;

@@ -5,7 +5,7 @@ import { dismissedPaperIds } from "../library/store.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
-import { diversify } from "./diversify.ts";
+import { DEFAULT_TURNS, diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
 import { groupInterests } from "./interests.ts";
 import { COLD_MODEL, decodeModel, encodeModel, modelOnPool, type PersonModel, personModel } from "./model.ts";
@@ -124,6 +124,7 @@ export async function recommendFor(
     ranking.scored.filter((s) => !skip.has(pool.ids[s.index])),
     opts.limit,
     COVER_TOP,
+    { turns: DEFAULT_TURNS, interestWeights: ranking.interests.map((i) => i.weight) },
   );
   const { interests, boosts } = ranking;
   const shownIds = top.map((s) => pool.ids[s.index]);

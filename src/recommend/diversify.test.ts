@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { diversify } from "./diversify.ts";
+import type { ScoredPaper } from "./rank-pool.ts";
+
+// Interest 0 (five saves) has the 30 best papers; interest 1 (one save) has 30 below them.
+const papers: ScoredPaper[] = [
+  ...Array.from({ length: 30 }, (_, i) => ({ index: i, score: 2 - i / 100, interest: 0 })),
+  ...Array.from({ length: 30 }, (_, i) => ({ index: 30 + i, score: 1 - i / 100, interest: 1 })),
+];
+const placesOf = (top: ScoredPaper[], interest: number) => top.filter((s) => s.interest === interest).length;
+
+test("equal turns give each interest half of the top places, whatever its size", () => {
+  const top = diversify(papers, 20, 20);
+  assert.equal(placesOf(top, 0), 10);
+  assert.equal(placesOf(top, 1), 10);
+  assert.deepEqual(
+    top.slice(0, 4).map((s) => s.index),
+    [0, 30, 1, 31],
+  );
+});
+
+test("turns weighted by share give an interest of five saves five places for every one of a single save", () => {
+  const top = diversify(papers, 20, 20, { turns: "share", interestWeights: [5, 1] });
+  // One place each first, then by weight / (places + 1): 17 and 3 of the 20 (5:1 would be 16.7 and 3.3).
+  assert.equal(placesOf(top, 0), 17);
+  assert.equal(placesOf(top, 1), 3);
+  // Within an interest, papers keep their score order; below the top, plain score order.
+  assert.deepEqual(
+    top.filter((s) => s.interest === 0).map((s) => s.index),
+    Array.from({ length: 17 }, (_, i) => i),
+  );
+  const all = diversify(papers, 40, 20, { turns: "share", interestWeights: [5, 1] });
+  assert.deepEqual(
+    all.slice(20).map((s) => s.index),
+    [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 33, 34, 35, 36, 37, 38, 39],
+  );
+});
+
+test("weighted turns still give a tiny interest a place at the top", () => {
+  const top = diversify(papers, 20, 20, { turns: "share", interestWeights: [1000, 1] });
+  assert.equal(placesOf(top, 1), 1);
+  assert.equal(top[0].index, 0);
+});
+
+test("turns by the square root of the weight sit between equal and shared turns", () => {
+  const top = diversify(papers, 20, 20, { turns: "sqrt", interestWeights: [9, 1] });
+  // Weights 3 : 1 → 15 and 5.
+  assert.equal(placesOf(top, 0), 15);
+  assert.equal(placesOf(top, 1), 5);
+});
+
+test("weighted turns without the interests' weights are refused", () => {
+  assert.throws(() => diversify(papers, 20, 20, { turns: "share" }), /need the interests' weights/);
+});
