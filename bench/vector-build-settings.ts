@@ -1,60 +1,86 @@
 /**
- * usearch build settings (`node --import tsx bench/vector-build-settings.ts N [ef:threads,...]`):
- * build time, CPU time and recall@10 of the int8 HNSW graph for each pair of expansion_add and
- * insertion threads, on the same synthetic vectors in one run. Recall is the graph's top 10 of
- * 40 candidates against exact float32 search (usearch's brute force), before the re-scoring on
- * per-vector int8 codes that VectorIndex adds. Prints one line per setting.
+ * Vector graph build settings (`node --import tsx bench/vector-build-settings.ts N [M:ef_add:ef_search,...]`):
+ * wall time, CPU time and recall@10 of a bulk build for each connectivity (M), build expansion
+ * and search expansion, on the same synthetic vectors in one run. Each build is the app's own:
+ * VectorIndex's bulk load (int8 HNSW on a worker thread, every core inserting), and recall is
+ * what VectorIndex.search returns (graph candidates re-scored on the int8 codes) against exact
+ * float32 search (usearch's brute force), for queries around the papers' topic centres.
+ * Appends a section to bench/results/vector-graph.md.
  */
 import { createRequire } from "node:module";
-import { loadAverage } from "./results-log.ts";
+import os from "node:os";
+import { describeGraph, type GraphSettings, VectorIndex } from "../src/search/vector-index.ts";
+import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
 import { topicVectors } from "./search-corpus.ts";
 
 const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
 const N = Number(process.argv[2] ?? 100_000);
 const DIMS = 256;
-const QUERIES = 100;
-const settings = (process.argv[3] ?? "128:1,128:2,64:2,40:2").split(",").map((s) => s.split(":").map(Number));
+const QUERIES = 200;
+const PAGE = 5000;
+const settings: GraphSettings[] = (process.argv[3] ?? "16:64:128,16:32:128,12:32:128,12:32:256")
+  .split(",")
+  .map((s) => {
+    const [connectivity, expansionAdd, expansionSearch] = s.split(":").map(Number);
+    if (!(connectivity > 1 && expansionAdd > 0 && expansionSearch > 0))
+      throw new Error(`a setting is M:ef_add:ef_search (16:64:128), not ${s}`);
+    return { connectivity, expansionAdd, expansionSearch };
+  });
+const results = resultsSection(
+  "vector-graph.md",
+  "# Vector index build\n\nEach section is one run on the shared machine; every side runs in the same process on the same vectors.\n",
+);
+results.say(
+  `\n## Build settings, ${N.toLocaleString("en")} vectors of ${DIMS} dimensions, ${new Date().toISOString().slice(0, 16)}Z (bench/vector-build-settings.ts)`,
+);
+results.say(machineLine());
 const next = topicVectors(DIMS);
 const all = new Float32Array(N * DIMS);
 for (let i = 0; i < N; i++) all.set(next(), i * DIMS);
+const queries = topicVectors(DIMS, 11, 5);
 const qs = new Float32Array(QUERIES * DIMS);
-for (let i = 0; i < QUERIES; i++) qs.set(next(), i * DIMS);
-const truth = usearch.exactSearch(all, qs, DIMS, 10, usearch.MetricKind.IP, 2) as InstanceType<
+for (let i = 0; i < QUERIES; i++) qs.set(queries(), i * DIMS);
+const truth = usearch.exactSearch(all, qs, DIMS, 10, usearch.MetricKind.IP, 0) as InstanceType<
   typeof usearch.BatchMatches
 >;
-console.log(
-  `${N.toLocaleString("en")} vectors of ${DIMS} dimensions; load average at start ${loadAverage()}.`,
-);
-for (const [ef, threads] of settings) {
-  const index = new usearch.Index({
-    dimensions: DIMS,
-    metric: usearch.MetricKind.IP,
-    quantization: usearch.ScalarKind.I8,
-    connectivity: 16,
-    expansion_add: ef,
-    expansion_search: 128,
-    multi: false,
-  });
+const first: { cpu: number; wall: number }[] = [];
+for (const g of settings) {
+  const loadBefore = loadAverage();
   const cpu = process.cpuUsage();
   const t = performance.now();
-  for (let i = 0; i < N; i += 5000) {
-    const to = Math.min(N, i + 5000);
-    index.add(
-      BigUint64Array.from({ length: to - i }, (_, j) => BigInt(i + j)),
-      all.subarray(i * DIMS, to * DIMS),
-      threads,
+  const ix = new VectorIndex(1, DIMS, { graph: g });
+  ix.beginBulk();
+  for (let i = 0; i < N; i += PAGE) {
+    const to = Math.min(N, i + PAGE);
+    ix.upsert(
+      Array.from({ length: to - i }, (_, j) => ({
+        arxivId: String(i + j),
+        vector: all.subarray((i + j) * DIMS, (i + j + 1) * DIMS),
+      })),
     );
+    await new Promise((r) => setImmediate(r));
   }
+  await ix.finishBulk();
   const wallS = (performance.now() - t) / 1000;
   const used = process.cpuUsage(cpu);
+  const cpuS = (used.user + used.system) / 1e6;
   let found = 0;
+  const ms: number[] = [];
   for (let q = 0; q < QUERIES; q++) {
-    const m = index.search(qs.slice(q * DIMS, (q + 1) * DIMS), 40, 0) as InstanceType<typeof usearch.Matches>;
-    const want = new Set(Array.from(truth.keys.subarray(q * 10, q * 10 + 10)));
-    for (const k of Array.from(m.keys).slice(0, 10)) if (want.has(k)) found++;
+    const want = new Set(Array.from(truth.keys.subarray(q * 10, q * 10 + 10), String));
+    const s = performance.now();
+    const hits = ix.search(qs.subarray(q * DIMS, (q + 1) * DIMS), 10);
+    ms.push(performance.now() - s);
+    for (const h of hits) if (want.has(h.arxivId)) found++;
   }
-  console.log(
-    `- expansion_add ${ef}, ${threads} thread(s): ${wallS.toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU (${Math.round(N / wallS).toLocaleString("en")} vectors/s), recall@10 ${(found / (QUERIES * 10)).toFixed(3)}.`,
+  ms.sort((a, b) => a - b);
+  first.push({ cpu: cpuS, wall: wallS });
+  const ref = first[0];
+  results.say(
+    `- ${describeGraph(g)}: ${wallS.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU (${(cpuS / ref.cpu).toFixed(2)}× the first line's CPU, ${(wallS / ref.wall).toFixed(2)}× its wall), ${os.availableParallelism()} insertion threads; recall@10 ${(found / (QUERIES * 10)).toFixed(3)} (${QUERIES} queries); query p50 ${ms[ms.length >> 1].toFixed(2)} ms, p95 ${ms[Math.floor(ms.length * 0.95)].toFixed(2)} ms; load average ${loadBefore} before, ${loadAverage()} after.`,
   );
 }
-console.log(`Load average at end ${loadAverage()}.`);
+results.say(
+  "- The load average includes other helpers' niced background work; CPU seconds are this process's own (the worker thread's included), so they compare across lines better than wall time.",
+);
+results.write();

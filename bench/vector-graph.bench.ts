@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { VectorIndex } from "../src/search/vector-index.ts";
+import { GRAPH_DESCRIPTION, VectorIndex } from "../src/search/vector-index.ts";
 import { topicVectors } from "./search-corpus.ts";
 
 const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
@@ -88,7 +88,7 @@ delay.disable();
 const nowBuildS = (performance.now() - t) / 1000;
 const nowRss = process.memoryUsage().rss - rss0;
 say(
-  `- Now (int8 HNSW M=16 ef=128, built on a worker thread): ${nowBuildS.toFixed(1)} s (${Math.round(DOCS / nowBuildS).toLocaleString("en")} vectors/s); event loop blocked at most ${(delay.max / 1e6).toFixed(0)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms); RSS +${mib(nowRss)} (graph plus int8 codes).`,
+  `- Now (${GRAPH_DESCRIPTION}, built on a worker thread): ${nowBuildS.toFixed(1)} s (${Math.round(DOCS / nowBuildS).toLocaleString("en")} vectors/s); event loop blocked at most ${(delay.max / 1e6).toFixed(0)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms); RSS +${mib(nowRss)} (graph plus int8 codes).`,
 );
 say(
   `  recall@10 ${recall((q) => now.search(q, 10).map((h) => h.arxivId)).toFixed(3)}; query ${latency((q) => now.search(q, 10))}.`,

@@ -5,8 +5,11 @@ import type { IndexLag } from "./registry.ts";
 export interface IndexStatus {
   /** The database time (ms) the keyword index last caught up from; null until first loaded. */
   keywordSyncedAt(): number | null;
-  /** The vector index's model and watermark; null when this process has no semantic search. */
-  vector(): { modelId: number | null; watermark: number } | null;
+  /**
+   * The vector index's model and watermark, and a note when it is being rebuilt; null when this
+   * process has no semantic search.
+   */
+  vector(): { modelId: number | null; watermark: number; note?: string | null } | null;
 }
 
 /**

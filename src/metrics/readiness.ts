@@ -41,6 +41,8 @@ export async function checkReadiness(
     const vector = indexes.vector();
     if (vector && row.active !== null && vector.modelId === null) checks.vectorIndex = "loading";
     if (vector && row.active === null) checks.vectorIndex = "no embedding model yet (keyword results)";
+    // A rebuild after a refused copy is a working state: semantic search answers meanwhile.
+    else if (vector?.note) checks.vectorIndex = vector.note;
   } catch (err) {
     checks.database = `unreachable: ${(err as Error).message}`;
     checks.migrations = "unknown";

@@ -229,6 +229,27 @@ export async function embeddingsAfter(
   return rows.map((r) => ({ arxivId: r.arxiv_id, seq: r.seq, vector: bytesVector(r.vector) }));
 }
 
+/**
+ * Papers deleted at or after a database time (ms) that have no vector for the model any more
+ * (a paper deleted and imported again keeps its new one), with the database's clock now: what
+ * a vector index must drop, and where the next check starts.
+ */
+export async function embeddingDeletionsSince(
+  db: Queryable,
+  modelId: number,
+  sinceMs: number,
+): Promise<{ arxivIds: string[]; nowMs: number }> {
+  const [row] = await db.query<{ ids: string[]; now_ms: number }>(
+    `select (extract(epoch from now()) * 1000)::float8 as now_ms,
+       coalesce((select array_agg(distinct d.arxiv_id) from paper_deletions d
+         where d.deleted_at >= to_timestamp($2::float8 / 1000)
+           and not exists (select 1 from paper_embeddings e where e.model_id = $1 and e.arxiv_id = d.arxiv_id)),
+         '{}') as ids`,
+    [modelId, sinceMs],
+  );
+  return { arxivIds: row.ids, nowMs: row.now_ms };
+}
+
 export async function embeddingMaxSeq(
   db: Queryable,
   modelId: number,

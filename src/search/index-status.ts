@@ -10,7 +10,7 @@ export function searchIndexStatus(search: SearchService): IndexStatus {
     },
     vector() {
       const s = search.semantic;
-      return s ? { modelId: s.modelId, watermark: s.watermark } : null;
+      return s ? { modelId: s.modelId, watermark: s.watermark, note: s.note } : null;
     },
   };
 }

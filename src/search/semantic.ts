@@ -8,12 +8,14 @@ import { isZeroVector } from "./embed/floor.ts";
 import { PASSAGE_DEPTH, rescoreByPassages } from "./embed/passages.ts";
 import {
   activeEmbeddingModel,
+  embeddingDeletionsSince,
   embeddingMaxSeq,
   embeddingsAfter,
   filterFactsByIds,
   paperEmbedding,
 } from "./embedding-store.ts";
 import { type FusionParams, feedbackQuery } from "./fusion.ts";
+import { searchClockMs } from "./store.ts";
 import { EXACT_LIMIT, type VectorHit, VectorIndex } from "./vector-index.ts";
 
 const LOAD_PAGE = 1000;
@@ -25,6 +27,9 @@ const SAVE_EVERY_MS = 60_000;
 // answer with keyword results and a notice until they are loaded (a large index without its
 // saved copy takes minutes to build).
 const FIRST_WAIT_MS = 5000;
+// Deletions are looked up from a little before the last check: a deletion committed late with
+// an earlier timestamp is not missed (taking a paper out twice is a no-op).
+const DELETION_OVERLAP_MS = 60_000;
 
 export interface SemanticAnswer {
   hits: VectorHit[];
@@ -40,6 +45,8 @@ export interface SemanticOptions {
   /** Where index copies live (`DATA_DIR/index`); undefined keeps the index in memory only. */
   indexDir: string | undefined;
   config: Config;
+  /** Up to this many vectors search scans instead of walking the graph (tests lower it). */
+  exactLimit?: number;
 }
 
 /**
@@ -58,6 +65,8 @@ export class SemanticSearcher {
   private dirty = false;
   /** Why the last index build failed, if it did; the next search tries again. */
   lastError: unknown = null;
+  /** Why the saved copy was not used (missing, older format, failed a check), if it was not. */
+  copyRefused: string | null = null;
   private similarAnswers = new Map<string, VectorHit[]>();
   private similarVersion = "";
 
@@ -69,6 +78,21 @@ export class SemanticSearcher {
 
   get indexSize(): number {
     return this.current?.index.size ?? 0;
+  }
+
+  /**
+   * What /readyz says of the vector index when it is not simply loaded: the saved copy was
+   * refused and the index is rebuilt (semantic search answers by scan or with keyword results).
+   */
+  get note(): string | null {
+    if (!this.copyRefused || !this.opts.indexDir) return null;
+    if (this.current && !this.current.index.building) return null;
+    return `rebuilding: saved copy not used (${this.copyRefused}); semantic search answers ${this.current ? "by scan" : "with keyword results"} meanwhile`;
+  }
+
+  /** Whether the index's base graph is a memory-mapped saved copy (with newer vectors beside it). */
+  get indexMapped(): boolean {
+    return this.current?.index.mapped ?? false;
   }
 
   /** The highest stored-vector sequence the index holds (0 before any). */
@@ -111,7 +135,10 @@ export class SemanticSearcher {
             }
           : undefined,
       ).then((loaded) => {
-        if (loaded) this.current = loaded;
+        if (loaded) {
+          this.current = loaded;
+          this.checkCopy(loaded);
+        }
         this.lastError = null;
       });
       this.switching = build
@@ -137,12 +164,23 @@ export class SemanticSearcher {
     const embedder = await loadEmbedder(db, row, this.opts.config);
     const { maxSeq } = await embeddingMaxSeq(db, modelId);
     const dir = this.opts.indexDir;
-    let index = dir ? VectorIndex.load(dir, modelId, row.dims) : null;
+    const exactLimit = this.opts.exactLimit ?? EXACT_LIMIT;
+    const copy = dir ? VectorIndex.open(dir, modelId, row.dims, { exactLimit }) : null;
+    let index = copy?.ok ? copy.index : null;
+    // A copy this process removed after it failed a check keeps that as the reason.
+    if (copy && !copy.ok && !(this.copyRefused && copy.reason === "no saved copy"))
+      this.copyRefused = copy.reason;
     // A copy ahead of the database belongs to another database (or a restored backup): stale.
-    if (index && index.watermark > maxSeq) index = null;
-    const loaded = { embedder, index: index ?? new VectorIndex(modelId, row.dims) };
+    if (index && index.watermark > maxSeq) {
+      index.close();
+      index = null;
+      this.copyRefused = "ahead of the database";
+    }
+    const loaded = { embedder, index: index ?? new VectorIndex(modelId, row.dims, { exactLimit }) };
     // Sequence numbers bound the row count: past the scan limit, build the graph off-thread.
-    if (!index && maxSeq > EXACT_LIMIT) loaded.index.beginBulk();
+    if (!index && maxSeq > exactLimit) loaded.index.beginBulk();
+    // Built from the table, the index holds no deleted paper (their vectors go with them).
+    if (!index) loaded.index.deletionsCheckedMs = await searchClockMs(db);
     const added = await this.topUp(db, loaded, false);
     expose?.(loaded);
     try {
@@ -152,13 +190,46 @@ export class SemanticSearcher {
       throw err;
     }
     if (dir) {
-      if (!index || added > 0) loaded.index.save(dir);
+      // An opened copy saves its top-up with the periodic saves (a delta, small): not at start.
+      if (!index) {
+        loaded.index.save(dir);
+        this.lastSave = Date.now();
+        this.dirty = false;
+        this.copyRefused = null;
+      } else if (added > 0) {
+        this.dirty = true;
+        this.lastSave = Date.now();
+      }
       VectorIndex.removeOthers(dir, modelId);
-      this.lastSave = Date.now();
-      this.dirty = false;
     }
     return loaded;
   }
+
+  /**
+   * Checks an opened copy's large files in the background; one that fails is removed and the
+   * index dropped, so the next search builds it again from the table.
+   */
+  private checkCopy(loaded: Loaded): void {
+    const dir = this.opts.indexDir;
+    if (!dir || !loaded.index.mapped) return;
+    this.verifying = loaded.index.verify().then(
+      (reason) => {
+        if (!reason) return;
+        this.copyRefused = reason;
+        VectorIndex.removeCopy(dir, loaded.index.modelId);
+        if (this.current === loaded) this.current = null;
+        loaded.index.close();
+      },
+      (err) => {
+        this.copyRefused = `unreadable: ${(err as Error).message}`;
+        VectorIndex.removeCopy(dir, loaded.index.modelId);
+        if (this.current === loaded) this.current = null;
+      },
+    );
+  }
+
+  /** The background check of an opened copy, if one runs (tests and benchmarks wait for it). */
+  verifying: Promise<void> = Promise.resolve();
 
   private async topUp(db: Queryable, loaded: Loaded, autosave = true): Promise<number> {
     let added = 0;
@@ -172,7 +243,15 @@ export class SemanticSearcher {
       added += rows.length;
       if (rows.length < LOAD_PAGE) break;
     }
-    if (added > 0) this.dirty = true;
+    const index = loaded.index;
+    const gone = await embeddingDeletionsSince(
+      db,
+      index.modelId,
+      Math.max(0, index.deletionsCheckedMs - DELETION_OVERLAP_MS),
+    );
+    const removed = index.remove(gone.arxivIds);
+    index.deletionsCheckedMs = gone.nowMs;
+    if (added > 0 || removed > 0) this.dirty = true;
     if (autosave && this.dirty && this.opts.indexDir && Date.now() - this.lastSave > SAVE_EVERY_MS) {
       loaded.index.save(this.opts.indexDir);
       this.lastSave = Date.now();

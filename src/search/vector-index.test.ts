@@ -63,12 +63,158 @@ test("a bulk load builds the graph off-thread, answers by scan meanwhile, then a
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-vi-"));
   try {
     bulk.save(dir);
-    const again = VectorIndex.load(dir, 1, DIMS);
-    assert.ok(again);
+    const again = loaded(dir);
     assert.equal(again.size, 3000);
+    assert.equal(again.mapped, true);
+    assert.deepEqual(again.search(queries[1], 10), bulk.search(queries[1], 10));
+    assert.equal(await again.verify(), null);
     const meta = path.join(dir, "vectors-1.json");
-    fs.writeFileSync(meta, fs.readFileSync(meta, "utf8").replace('"graph":"hnsw-i8-1"', '"graph":"old"'));
-    assert.equal(VectorIndex.load(dir, 1, DIMS), null);
+    fs.writeFileSync(
+      meta,
+      fs.readFileSync(meta, "utf8").replace('"format":"hnsw-i8-2"', '"format":"hnsw-i8-1"'),
+    );
+    assert.deepEqual(VectorIndex.open(dir, 1, DIMS), {
+      ok: false,
+      reason: "format hnsw-i8-1, not hnsw-i8-2",
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Opened with the codes left on disk, as a large copy's are: read as needed, then in the background. */
+function loaded(dir: string, exactLimit = 100): VectorIndex {
+  const r = VectorIndex.open(dir, 1, DIMS, { exactLimit, eagerCodesBytes: 0 });
+  assert.ok(r.ok, r.ok ? "" : r.reason);
+  return r.index;
+}
+
+/** The ids of the top 10 of each query, as exact search over the same live vectors gives them. */
+function assertAgrees(ix: VectorIndex, live: Map<string, Float32Array>, queries: Float32Array[]): void {
+  const exact = new VectorIndex(1, DIMS, { exactLimit: Number.POSITIVE_INFINITY });
+  exact.upsert([...live].map(([arxivId, vector]) => ({ arxivId, vector })));
+  let found = 0;
+  for (const q of queries) {
+    const want = new Set(exact.search(q, 10).map((h) => h.arxivId));
+    const got = ix.search(q, 10).map((h) => h.arxivId);
+    for (const id of got) assert.ok(live.has(id), `${id} is not live`);
+    assert.equal(new Set(got).size, got.length, "no paper twice");
+    found += got.filter((id) => want.has(id)).length;
+  }
+  assert.ok(found / (queries.length * 10) >= 0.95, `recall@10 ${found / (queries.length * 10)}`);
+}
+
+test("an opened copy maps its graph and takes new, replaced and deleted papers beside it, across restarts", async () => {
+  const vectors = unitVectors(3000, 11);
+  const queries = unitVectors(20, 5);
+  const live = new Map<string, Float32Array>();
+  const first = new VectorIndex(1, DIMS, { exactLimit: 100 });
+  first.upsert(rows(vectors.slice(0, 2500)));
+  for (const [i, v] of vectors.slice(0, 2500).entries()) live.set(`p${i}`, v);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-vi-"));
+  try {
+    first.save(dir);
+    const graphWritten = fs.statSync(path.join(dir, "vectors-1.usearch")).mtimeMs;
+
+    // Restart 1: mapped; new papers go to the delta, a re-embedded and a deleted one leave the base.
+    const a = loaded(dir);
+    assert.equal(a.mapped, true);
+    // Before the codes are read in, re-scoring pages the candidates' codes from the file.
+    assert.deepEqual(a.search(queries[2], 10), first.search(queries[2], 10));
+    assert.equal(await a.verify(), null);
+    a.upsert(rows(vectors.slice(2500), 2500));
+    for (const [i, v] of vectors.slice(2500).entries()) live.set(`p${2500 + i}`, v);
+    a.upsert([{ arxivId: "p7", vector: queries[0], seq: 3001 }]);
+    live.set("p7", queries[0]);
+    assert.equal(a.remove(["p8", "p2600", "nope"]), 2);
+    live.delete("p8");
+    live.delete("p2600");
+    assert.equal(a.size, live.size);
+    assert.equal(
+      a.search(queries[0], 1)[0].arxivId,
+      "p7",
+      "the re-embedded paper is found by its new vector",
+    );
+    assert.equal(a.vectorOf("p8"), null);
+    assert.ok(a.cosines(queries[0], ["p7", "p8", "p2601"]).has("p2601"));
+    assertAgrees(a, live, queries);
+    a.save(dir);
+    assert.equal(
+      fs.statSync(path.join(dir, "vectors-1.usearch")).mtimeMs,
+      graphWritten,
+      "the mapped base graph is not written again",
+    );
+    assert.ok(fs.existsSync(path.join(dir, "vectors-1.delta.usearch")));
+
+    // Restart 2: the same answers from the base, the saved delta and the saved removals.
+    const b = loaded(dir);
+    assert.equal(b.size, live.size);
+    assert.equal(b.watermark, 3001);
+    assert.equal(b.vectorOf("p8"), null);
+    assert.equal(b.search(queries[0], 1)[0].arxivId, "p7");
+    for (const q of queries) assert.deepEqual(b.search(q, 10), a.search(q, 10));
+    assertAgrees(b, live, queries);
+    // A delta paper replaced and one deleted after restart 2, then saved again.
+    b.upsert([{ arxivId: "p2601", vector: queries[1], seq: 3002 }]);
+    live.set("p2601", queries[1]);
+    b.remove(["p2602"]);
+    live.delete("p2602");
+    b.save(dir);
+    const c = loaded(dir);
+    assert.equal(c.size, live.size);
+    assert.equal(c.search(queries[1], 1)[0].arxivId, "p2601");
+    assertAgrees(c, live, queries);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a truncated, altered or partly replaced copy is refused, before use or by the check after", async () => {
+  const vectors = unitVectors(3000, 3);
+  const ix = new VectorIndex(1, DIMS, { exactLimit: 100 });
+  ix.upsert(rows(vectors));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-vi-"));
+  const file = (suffix: string) => path.join(dir, `vectors-1.${suffix}`);
+  const flipByte = (f: string, at: number) => {
+    const b = fs.readFileSync(f);
+    b[at] ^= 0xff;
+    fs.writeFileSync(f, b);
+  };
+  try {
+    ix.save(dir);
+    const pristine = new Map(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+    const restore = () => {
+      for (const [f, b] of pristine) fs.writeFileSync(path.join(dir, f), b);
+    };
+
+    fs.truncateSync(file("usearch"), fs.statSync(file("usearch")).size - 100);
+    let r = VectorIndex.open(dir, 1, DIMS);
+    assert.ok(!r.ok && /usearch file is \d+ bytes/.test(r.reason), JSON.stringify(r));
+    restore();
+
+    flipByte(file("ids"), 3);
+    r = VectorIndex.open(dir, 1, DIMS);
+    assert.deepEqual(r, { ok: false, reason: "ids checksum mismatch" });
+    restore();
+
+    // The graph's and the (large) codes' checksums are read after opening, in the background.
+    flipByte(file("usearch"), fs.statSync(file("usearch")).size - 10);
+    assert.equal(await loaded(dir).verify(), "graph checksum mismatch");
+    restore();
+
+    flipByte(file("codes"), 1000);
+    assert.equal(await loaded(dir).verify(), "codes checksum mismatch");
+    restore();
+
+    fs.rmSync(file("order"));
+    r = VectorIndex.open(dir, 1, DIMS);
+    assert.deepEqual(r, { ok: false, reason: "order file missing" });
+    restore();
+
+    fs.rmSync(file("json"));
+    assert.deepEqual(VectorIndex.open(dir, 1, DIMS), { ok: false, reason: "no saved copy" });
+    restore();
+    assert.equal(await loaded(dir).verify(), null);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

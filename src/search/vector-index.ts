@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import zlib from "node:zlib";
 import type { Index as UsearchIndex } from "usearch";
+import { yieldToEventLoop } from "../event-loop.ts";
 import { siftDown, siftUp } from "../heap.ts";
 import { GraphBuilder, type GraphOptions } from "./vector-graph-builder.ts";
 
@@ -16,7 +18,7 @@ const usearch = createRequire(import.meta.url)("usearch") as typeof import("usea
  * rebuilt when it belongs to another model or is ahead of the database.
  *
  * usearch keys are integers, so each paper gets a slot number; a re-embedded paper moves to a
- * new slot and its old one is removed from the graph.
+ * new slot and its old one stops being live.
  *
  * Beside the graph, every vector is also kept as int8 codes with a per-vector scale (a quarter
  * of the float32 memory): hybrid ranking needs the cosine of keyword candidates that the graph
@@ -28,18 +30,53 @@ const usearch = createRequire(import.meta.url)("usearch") as typeof import("usea
  * codes, which are more precise than usearch's fixed scaling, before the best k are returned.
  * A bulk load (a first start without a saved copy, a model switch) builds the graph on a worker
  * thread (vector-graph-builder.ts); meanwhile searches scan the codes, exact but slower.
+ *
+ * A saved copy is opened, not read: copying a million papers' graph into memory took 4-6 s of a
+ * web process's start. The base graph is memory-mapped read-only (usearch's `view`), vectors
+ * written after it go to a small in-memory delta graph searched beside it (the two candidate
+ * lists are merged), and a replaced or deleted paper's base slot is filtered out of results,
+ * since a mapped graph cannot change. The codes are read in the background; until then the few
+ * a query re-scores are read from the file. Lookups by paper id go through a slot order sorted
+ * by id, saved with the copy, instead of a million-entry Map built at every start.
  */
-interface VectorIndexMeta {
+
+/**
+ * The header of a saved copy (`vectors-<model>.json`): format, counts, and the size and CRC-32
+ * of every file of the copy. Sizes are checked before the copy is used (a truncated or partly
+ * written copy is refused); the small files' checksums too, the two large files' (graph and
+ * codes, hundreds of MiB at a million papers) in the background right after, as they are read.
+ */
+interface VectorIndexHeader {
+  format: string;
   modelId: number;
   dims: number;
   watermark: number;
-  /** arXiv id by slot; null for a removed slot. */
-  ids: (string | null)[];
-  /** How the graph stores vectors; a copy saved by an older version is rebuilt. */
-  graph?: string;
+  /** Database time (ms) up to which deleted papers were taken out. */
+  deletionsCheckedMs?: number;
+  /** Slots in the ids file; the base graph holds slots below `baseSlots`, the delta the rest. */
+  slots: number;
+  baseSlots: number;
+  /** Vectors each graph held when saved (removed ones excluded). */
+  baseGraphSize: number;
+  deltaGraphSize: number;
+  files: Partial<Record<CopyFile, { bytes: number; crc32: number }>>;
 }
 
-const GRAPH_FORMAT = "hnsw-i8-1";
+type CopyFile = "graph" | "delta" | "ids" | "order" | "codes" | "deltaCodes" | "scales";
+const SUFFIX: Record<CopyFile, string> = {
+  graph: "usearch",
+  delta: "delta.usearch",
+  ids: "ids",
+  order: "order",
+  codes: "codes",
+  deltaCodes: "delta.codes",
+  scales: "scales",
+};
+/** Checked in the background after opening: reading them first would cost what `view` saves. */
+const LARGE_FILES = new Set<CopyFile>(["graph", "codes"]);
+
+// hnsw-i8-2: header with sizes and checksums, base + delta graphs, id order; older copies are rebuilt.
+const GRAPH_FORMAT = "hnsw-i8-2";
 
 export interface VectorHit {
   arxivId: string;
@@ -47,28 +84,75 @@ export interface VectorHit {
   score: number;
 }
 
-// A higher search expansion than usearch's default trades a little speed for recall; below a
-// few tens of thousands of vectors it makes the search practically exact.
-const EXPANSION_SEARCH = 128;
-// The build's own expansion matters far less than the search's: at 100k vectors 64 built 1.6×
-// less CPU than 128 for recall@10 0.923 against 0.925 (bench/results/vector-graph.md).
-const EXPANSION_ADD = 64;
-const CONNECTIVITY = 16;
+export type VectorIndexLoad = { ok: true; index: VectorIndex } | { ok: false; reason: string };
+
+// The graph's settings. A build's cost grows with its expansion (expansion_add), a search's with
+// its own (expansion_search), and a wider search makes up for most of what a cheaper build
+// loses: at 200k vectors, ef_add 40 with ef_search 256 built in 0.65x the CPU of ef_add 64 with
+// ef_search 128, for recall@10 0.960 against 0.979, and a query still takes about 1.3 ms
+// (bench/results/vector-graph.md). Smaller connectivity saved little CPU and lost more recall.
+const EXPANSION_SEARCH = 256;
+export interface GraphSettings {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+}
+const DEFAULT_GRAPH: GraphSettings = {
+  connectivity: 16,
+  expansionAdd: 40,
+  expansionSearch: EXPANSION_SEARCH,
+};
+/** A graph's kind and build settings, as benchmarks report them. */
+export const describeGraph = (g: Partial<GraphSettings> = {}) => {
+  const s = { ...DEFAULT_GRAPH, ...g };
+  return `int8 HNSW M=${s.connectivity} ef_add=${s.expansionAdd} ef_search=${s.expansionSearch}`;
+};
+export const GRAPH_DESCRIPTION = describeGraph();
 export const EXACT_LIMIT = 20_000;
 // The graph's int8 distances are close but not exact: take this many times k candidates and
 // re-score them, so a neighbour ranked a little low by the graph is not lost.
 const RESCORE_FACTOR = 4;
 const MIN_CANDIDATES = 64;
+// Replaced or deleted slots of a mapped graph still come back from it and are dropped after:
+// ask for up to this many more candidates so that a query still gets k live ones.
+const MAX_EXTRA_CANDIDATES = 256;
+// Codes files up to this size are read at once; larger ones in the background, in chunks.
+const EAGER_CODES_BYTES = 16 << 20;
+const READ_CHUNK = 4 << 20;
 
 export class VectorIndex {
   readonly modelId: number;
   readonly dims: number;
   watermark = 0;
-  private index: UsearchIndex;
-  private ids: (string | null)[] = [];
-  private slotOf = new Map<string, number>();
+  /** Database time (ms) up to which deleted papers were taken out (see SemanticSearcher). */
+  deletionsCheckedMs = 0;
+  /** Slots below `baseSlots`; mapped read-only when `baseMapped`, else in memory and mutable. */
+  private base: UsearchIndex;
+  private baseMapped = false;
+  private baseSlots = 0;
+  /** Vectors added after a mapped base was opened (slots from `baseSlots` on). */
+  private delta: UsearchIndex | null = null;
+  /** Base slots no longer live (replaced or deleted) while the base is mapped. */
+  private removedInBase = 0;
+  private ids: string[] = [];
+  /** 1 for a live slot; a replaced or deleted paper's old slot is 0. */
+  private live = new Uint8Array(0);
+  private liveCount = 0;
+  /** Live slots as of the last save or load, sorted by paper id: lookups by binary search. */
+  private order: Uint32Array = new Uint32Array(0);
+  /** Slots given to papers since (-1: removed since), which take precedence over `order`. */
+  private recent = new Map<string, number>();
   private codes = new Int8Array(0);
   private scales = new Float32Array(0);
+  /** While the saved codes are still being read: slots below `codesFile.resident` are in memory. */
+  private codesFile: { fd: number; slots: number; resident: number } | null = null;
+  /** The copy this index was opened from, for the checks after opening and for delta-only saves. */
+  private opened: {
+    base: string;
+    header: VectorIndexHeader;
+    graph: fs.Stats;
+    codes: fs.Stats;
+  } | null = null;
   /** Set while a bulk load builds the graph off-thread; the graph is empty until it is done. */
   private builder: GraphBuilder | null = null;
   /** Slots replaced during a bulk load: the built graph still holds them. */
@@ -77,15 +161,58 @@ export class VectorIndex {
   /** Up to this many vectors, search scans the codes instead of walking the graph. */
   private readonly exactLimit: number;
 
-  constructor(modelId: number, dims: number, opts: { exactLimit?: number } = {}) {
+  /** How new graphs are built (benchmarks compare settings; the app uses the defaults). */
+  private readonly graph: GraphSettings;
+
+  constructor(
+    modelId: number,
+    dims: number,
+    opts: { exactLimit?: number; graph?: Partial<GraphSettings> } = {},
+  ) {
     this.modelId = modelId;
     this.dims = dims;
     this.exactLimit = opts.exactLimit ?? EXACT_LIMIT;
-    this.index = newIndex(dims);
+    this.graph = { ...DEFAULT_GRAPH, ...opts.graph };
+    this.base = this.newGraph();
+  }
+
+  private newGraph(): UsearchIndex {
+    return new usearch.Index(
+      graphOptions(this.dims, this.graph) as ConstructorParameters<typeof usearch.Index>[0],
+    );
   }
 
   get size(): number {
-    return this.slotOf.size;
+    return this.liveCount;
+  }
+
+  /** Whether the base graph is a read-only mapping of a saved copy (with new vectors beside it). */
+  get mapped(): boolean {
+    return this.baseMapped;
+  }
+
+  private slotOf(arxivId: string): number | undefined {
+    const r = this.recent.get(arxivId);
+    if (r !== undefined) return r < 0 ? undefined : r;
+    let lo = 0;
+    let hi = this.order.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const id = this.ids[this.order[mid]];
+      if (id === arxivId) return this.live[this.order[mid]] ? this.order[mid] : undefined;
+      if (id < arxivId) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  private unlink(slot: number): void {
+    this.live[slot] = 0;
+    this.liveCount--;
+    if (this.builder) this.removedDuringBuild.push(slot);
+    else if (slot >= this.baseSlots && this.delta) this.delta.remove(BigInt(slot));
+    else if (this.baseMapped) this.removedInBase++;
+    else this.base.remove(BigInt(slot));
   }
 
   /** Adds or replaces vectors; `seq` moves the watermark. */
@@ -96,27 +223,45 @@ export class VectorIndex {
     rows.forEach((r, i) => {
       if (r.vector.length !== this.dims)
         throw new Error(`vector for ${r.arxivId} has ${r.vector.length} dimensions, the index ${this.dims}`);
-      const old = this.slotOf.get(r.arxivId);
-      if (old !== undefined) {
-        if (this.builder) this.removedDuringBuild.push(old);
-        else this.index.remove(BigInt(old));
-        this.ids[old] = null;
-      }
+      const old = this.slotOf(r.arxivId);
+      if (old !== undefined) this.unlink(old);
       const slot = this.ids.length;
       this.ids.push(r.arxivId);
-      this.slotOf.set(r.arxivId, slot);
+      this.recent.set(r.arxivId, slot);
+      this.storeCodes(slot, r.vector);
+      this.live[slot] = 1;
+      this.liveCount++;
       keys[i] = BigInt(slot);
       matrix.set(r.vector, i * this.dims);
-      this.storeCodes(slot, r.vector);
       if (r.seq !== undefined && r.seq > this.watermark) this.watermark = r.seq;
     });
     if (this.builder) this.builder.add(keys, matrix);
-    else this.index.add(keys, matrix);
+    else if (this.baseMapped) {
+      this.delta ??= this.newGraph();
+      this.delta.add(keys, matrix);
+    } else {
+      this.base.add(keys, matrix);
+      this.baseSlots = this.ids.length;
+    }
+  }
+
+  /** Takes papers out (they were deleted); returns how many were held. */
+  remove(arxivIds: string[]): number {
+    let removed = 0;
+    for (const id of arxivIds) {
+      const slot = this.slotOf(id);
+      if (slot === undefined) continue;
+      this.unlink(slot);
+      this.recent.set(id, -1);
+      removed++;
+    }
+    return removed;
   }
 
   /** From now until `finishBulk`, vectors go to a graph built on a worker thread. */
   beginBulk(): void {
-    if (!this.builder) this.builder = new GraphBuilder(graphOptions(this.dims));
+    if (this.baseMapped || this.size > 0) throw new Error("a bulk load starts from an empty index");
+    if (!this.builder) this.builder = new GraphBuilder(graphOptions(this.dims, this.graph));
   }
 
   /** Whether searches still scan the codes because the graph is being built. */
@@ -130,10 +275,11 @@ export class VectorIndex {
     if (!builder) return;
     try {
       const file = await builder.finish();
-      this.index.load(file);
+      this.base.load(file);
       fs.rmSync(file, { force: true });
-      for (const slot of this.removedDuringBuild) this.index.remove(BigInt(slot));
+      for (const slot of this.removedDuringBuild) this.base.remove(BigInt(slot));
       this.removedDuringBuild = [];
+      this.baseSlots = this.ids.length;
     } finally {
       this.builder = null;
     }
@@ -144,18 +290,23 @@ export class VectorIndex {
     await this.builder?.abort();
   }
 
+  private grow(slots: number): void {
+    // Doubling a million papers' codes would add a quarter-GiB for a day's new papers: past
+    // 64k slots grow by a quarter (still amortised O(1) per vector).
+    const capacity = slots < 65_536 ? Math.max(1024, slots * 2) : Math.ceil(slots * 1.25);
+    const codes = new Int8Array(capacity * this.dims);
+    codes.set(this.codes);
+    this.codes = codes;
+    const scales = new Float32Array(capacity);
+    scales.set(this.scales);
+    this.scales = scales;
+    const live = new Uint8Array(capacity);
+    live.set(this.live);
+    this.live = live;
+  }
+
   private storeCodes(slot: number, v: Float32Array): void {
-    if ((slot + 1) * this.dims > this.codes.length) {
-      // Doubling a million papers' codes would add a quarter-GiB for a day's new papers: past
-      // 64k slots grow by a quarter (still amortised O(1) per vector).
-      const slots = slot < 65_536 ? Math.max(1024, (slot + 1) * 2) : Math.ceil((slot + 1) * 1.25);
-      const codes = new Int8Array(slots * this.dims);
-      codes.set(this.codes);
-      this.codes = codes;
-      const scales = new Float32Array(codes.length / this.dims);
-      scales.set(this.scales);
-      this.scales = scales;
-    }
+    if (slot >= this.scales.length) this.grow(slot + 1);
     let max = 0;
     for (const x of v) max = Math.max(max, Math.abs(x));
     const s = max > 0 ? 127 / max : 0;
@@ -164,7 +315,15 @@ export class VectorIndex {
     this.scales[slot] = max / 127;
   }
 
+  /** Makes sure a slot's codes are in memory, reading them from the saved copy if not yet. */
+  private page(slot: number): void {
+    const f = this.codesFile;
+    if (f && slot >= f.resident && slot < f.slots)
+      fs.readSync(f.fd, this.codes, slot * this.dims, this.dims, slot * this.dims);
+  }
+
   private dot(slot: number, q: Float32Array): number {
+    this.page(slot);
     const o = slot * this.dims;
     let s = 0;
     for (let c = 0; c < this.dims; c++) s += this.codes[o + c] * q[c];
@@ -173,8 +332,9 @@ export class VectorIndex {
 
   /** A paper's vector as held here (decoded from int8), or null. */
   vectorOf(arxivId: string): Float32Array | null {
-    const slot = this.slotOf.get(arxivId);
+    const slot = this.slotOf(arxivId);
     if (slot === undefined) return null;
+    this.page(slot);
     const out = new Float32Array(this.dims);
     const o = slot * this.dims;
     for (let c = 0; c < this.dims; c++) out[c] = this.codes[o + c] * this.scales[slot];
@@ -185,7 +345,7 @@ export class VectorIndex {
   cosines(query: Float32Array, arxivIds: string[]): Map<string, number> {
     const out = new Map<string, number>();
     for (const id of arxivIds) {
-      const slot = this.slotOf.get(id);
+      const slot = this.slotOf(id);
       if (slot !== undefined) out.set(id, this.dot(slot, query));
     }
     return out;
@@ -197,31 +357,38 @@ export class VectorIndex {
     if (this.size <= this.exactLimit || this.builder) return this.exact(vector, k);
     const want = Math.min(this.size, Math.max(k * RESCORE_FACTOR, MIN_CANDIDATES));
     // The query is copied: usearch ignores a view's byte offset.
-    const m = this.index.search(vector.slice(), want, 0) as InstanceType<typeof usearch.Matches>;
+    const q = vector.slice();
+    const slots = new Set<number>();
+    const collect = (index: UsearchIndex, n: number) => {
+      // One query: one thread, not an executor of every core for it.
+      const m = index.search(q, n, 1) as InstanceType<typeof usearch.Matches>;
+      for (const key of m.keys) {
+        const slot = Number(key);
+        if (this.live[slot]) slots.add(slot);
+      }
+    };
+    collect(this.base, want + Math.min(this.removedInBase, MAX_EXTRA_CANDIDATES));
+    if (this.delta && this.delta.size() > 0) collect(this.delta, want);
     const out: VectorHit[] = [];
-    for (let i = 0; i < m.keys.length; i++) {
-      const slot = Number(m.keys[i]);
-      const id = this.ids[slot];
-      if (id) out.push({ arxivId: id, score: this.dot(slot, vector) });
-    }
+    for (const slot of slots) out.push({ arxivId: this.ids[slot], score: this.dot(slot, vector) });
     return out.sort(byScore).slice(0, k);
   }
 
   /** A scan of every code with a bounded heap: no per-paper allocation, so it stays usable at a million. */
   private exact(q: Float32Array, k: number): VectorHit[] {
+    this.readAllCodes();
     const heap: VectorHit[] = [];
     // The heap's root is the worst kept hit: byScore(root, x) < 0 means x is worse than the root.
     const worse = (a: VectorHit, b: VectorHit) => byScore(a, b) > 0;
     for (let slot = 0; slot < this.ids.length; slot++) {
-      const arxivId = this.ids[slot];
-      if (arxivId === null) continue;
+      if (!this.live[slot]) continue;
       const score = this.dot(slot, q);
       if (heap.length < k) {
-        heap.push({ arxivId, score });
+        heap.push({ arxivId: this.ids[slot], score });
         siftUp(heap, heap.length - 1, worse);
       } else if (score >= heap[0].score) {
         // Most papers score below the worst kept hit: only a possible entrant costs an object.
-        const hit = { arxivId, score };
+        const hit = { arxivId: this.ids[slot], score };
         if (worse(heap[0], hit)) {
           heap[0] = hit;
           siftDown(heap, 0, worse);
@@ -231,81 +398,324 @@ export class VectorIndex {
     return heap.sort(byScore);
   }
 
+  /** Reads the rest of the saved codes at once (a save, or an exact scan, needs them all). */
+  private readAllCodes(): void {
+    const f = this.codesFile;
+    if (!f) return;
+    const from = f.resident * this.dims;
+    const bytes = f.slots * this.dims - from;
+    for (let at = 0; at < bytes; ) {
+      const n = fs.readSync(f.fd, this.codes, from + at, Math.min(READ_CHUNK, bytes - at), from + at);
+      if (n <= 0) throw new Error("vector codes file ended early");
+      at += n;
+    }
+    this.closeCodesFile();
+  }
+
+  private closeCodesFile(): void {
+    if (!this.codesFile) return;
+    fs.closeSync(this.codesFile.fd);
+    this.codesFile = null;
+  }
+
+  /**
+   * The checks of an opened copy that were left for after it answered: the graph's and the
+   * codes' checksums, read in chunks with requests answered between (the codes stay in memory
+   * as they are read). Returns why the copy cannot be trusted, or null when it is sound.
+   */
+  async verify(): Promise<string | null> {
+    const opened = this.opened;
+    if (!opened) return null;
+    const graph = opened.header.files.graph;
+    if (graph) {
+      const crc = await fileCrc(`${opened.base}.${SUFFIX.graph}`, graph.bytes);
+      if (crc !== graph.crc32) return "graph checksum mismatch";
+    }
+    const f = this.codesFile;
+    const want = opened.header.files.codes;
+    // Small codes were read and checked when the copy was opened.
+    if (!want || !f) return null;
+    const fd = fs.openSync(`${opened.base}.${SUFFIX.codes}`, "r");
+    try {
+      let crc = 0;
+      const total = f.slots * this.dims;
+      for (let at = 0; at < total; ) {
+        const n = Math.min(READ_CHUNK, total - at);
+        // Into the codes themselves (what a query pages in is the same bytes): read once, kept.
+        if (fs.readSync(fd, this.codes, at, n, at) !== n) return "codes file ended early";
+        crc = zlib.crc32(this.codes.subarray(at, at + n), crc);
+        at += n;
+        if (this.codesFile === f) f.resident = Math.floor(at / this.dims);
+        await yieldToEventLoop();
+      }
+      if (crc !== want.crc32) return "codes checksum mismatch";
+      this.closeCodesFile();
+      return null;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Releases the mapped copy and open files (the index is being replaced). */
+  close(): void {
+    this.closeCodesFile();
+  }
+
+  /**
+   * Writes the copy. An index opened from a copy rewrites only what changed since (the delta
+   * graph and codes, the ids, order and scales): its base graph and codes stay as they are on disk.
+   */
   save(dir: string): void {
+    if (this.builder) throw new Error("the vector index is still being built");
     fs.mkdirSync(dir, { recursive: true });
     const base = path.join(dir, `vectors-${this.modelId}`);
     const tmp = `${base}.${process.pid}.tmp`;
-    this.index.save(`${tmp}.usearch`);
-    const meta: VectorIndexMeta = {
-      modelId: this.modelId,
-      dims: this.dims,
-      watermark: this.watermark,
-      ids: this.ids,
-      graph: GRAPH_FORMAT,
+    const opened = this.opened;
+    let files: VectorIndexHeader["files"] = {};
+    const written: CopyFile[] = [];
+    const write = (file: CopyFile, bytes: Uint8Array) => {
+      fs.writeFileSync(`${tmp}.${SUFFIX[file]}`, bytes);
+      files[file] = { bytes: bytes.length, crc32: zlib.crc32(bytes) };
+      written.push(file);
     };
-    fs.writeFileSync(`${tmp}.json`, JSON.stringify(meta));
-    fs.writeFileSync(`${tmp}.codes`, this.codes.subarray(0, this.ids.length * this.dims));
-    fs.writeFileSync(`${tmp}.scales`, new Uint8Array(this.scales.buffer, 0, this.ids.length * 4));
-    // Rename the graph first: a reader that sees the new meta also sees a graph at least as new.
-    fs.renameSync(`${tmp}.usearch`, `${base}.usearch`);
-    fs.renameSync(`${tmp}.codes`, `${base}.codes`);
-    fs.renameSync(`${tmp}.scales`, `${base}.scales`);
+    const writeGraph = (file: CopyFile, index: UsearchIndex) => {
+      const f = `${tmp}.${SUFFIX[file]}`;
+      index.save(f);
+      const bytes = fs.statSync(f).size;
+      files[file] = { bytes, crc32: syncFileCrc(f, bytes) };
+      written.push(file);
+    };
+    const asBytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const slots = this.ids.length;
+    const d = this.dims;
+    if (this.baseMapped && opened) {
+      // Another process may have replaced the files meanwhile: then this one's delta does not fit them.
+      const same = (a: fs.Stats, file: CopyFile) => {
+        const b = statOrNull(`${base}.${SUFFIX[file]}`);
+        return b !== null && b.ino === a.ino && b.size === a.size && b.mtimeMs === a.mtimeMs;
+      };
+      if (!same(opened.graph, "graph") || !same(opened.codes, "codes")) return;
+      files = { graph: opened.header.files.graph, codes: opened.header.files.codes };
+      if (this.delta && this.delta.size() > 0) writeGraph("delta", this.delta);
+      write("deltaCodes", asBytes(this.codes.subarray(this.baseSlots * d, slots * d)));
+    } else {
+      this.readAllCodes();
+      writeGraph("graph", this.base);
+      write("codes", asBytes(this.codes.subarray(0, slots * d)));
+    }
+    write("scales", asBytes(this.scales.subarray(0, slots)));
+    write("ids", Buffer.from(this.ids.map((id, slot) => (this.live[slot] ? id : "")).join("\n")));
+    this.order = this.sortedLive();
+    this.recent.clear();
+    write("order", asBytes(this.order));
+    const header: VectorIndexHeader = {
+      format: GRAPH_FORMAT,
+      modelId: this.modelId,
+      dims: d,
+      watermark: this.watermark,
+      deletionsCheckedMs: this.deletionsCheckedMs,
+      slots,
+      baseSlots: this.baseSlots,
+      baseGraphSize: this.baseMapped ? (opened?.header.baseGraphSize ?? 0) : Number(this.base.size()),
+      deltaGraphSize: this.baseMapped && this.delta ? Number(this.delta.size()) : 0,
+      files,
+    };
+    fs.writeFileSync(`${tmp}.json`, JSON.stringify(header));
+    // The header last: a reader that sees it sees files at least as new, and checks each against it.
+    for (const file of written) fs.renameSync(`${tmp}.${SUFFIX[file]}`, `${base}.${SUFFIX[file]}`);
+    if (!files.delta) fs.rmSync(`${base}.${SUFFIX.delta}`, { force: true });
+    if (!files.deltaCodes) fs.rmSync(`${base}.${SUFFIX.deltaCodes}`, { force: true });
     fs.renameSync(`${tmp}.json`, `${base}.json`);
+    if (opened) opened.header = header;
   }
 
-  /** Loads a saved copy, or null when there is none or it cannot be read. */
-  static load(dir: string, modelId: number, dims: number): VectorIndex | null {
-    const base = path.join(dir, `vectors-${modelId}`);
-    try {
-      const meta = JSON.parse(fs.readFileSync(`${base}.json`, "utf8")) as VectorIndexMeta;
-      if (meta.modelId !== modelId || meta.dims !== dims || meta.graph !== GRAPH_FORMAT) return null;
-      const vi = new VectorIndex(modelId, dims);
-      vi.index.load(`${base}.usearch`);
-      vi.ids = meta.ids;
-      const codes = fs.readFileSync(`${base}.codes`);
-      const scales = fs.readFileSync(`${base}.scales`);
-      if (codes.length !== meta.ids.length * dims || scales.length !== meta.ids.length * 4) return null;
-      // Views, not copies (a copy would double a quarter-GiB at a million papers while it is
-      // made); a small file's Buffer may sit in the shared pool at an unaligned offset, so copy it.
-      vi.codes = new Int8Array(codes.buffer, codes.byteOffset, codes.length);
-      vi.scales =
-        scales.byteOffset % 4 === 0
-          ? new Float32Array(scales.buffer, scales.byteOffset, scales.length / 4)
-          : new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.length));
-      vi.watermark = meta.watermark;
-      meta.ids.forEach((id, slot) => {
-        if (id) vi.slotOf.set(id, slot);
-      });
-      if (vi.index.size() !== vi.slotOf.size) return null;
-      return vi;
-    } catch {
-      return null;
+  /** Live slots sorted by paper id: the saved order merged with the slots given out since. */
+  private sortedLive(): Uint32Array {
+    const before = this.order.filter((slot) => this.live[slot] === 1);
+    const since = [...this.recent.values()]
+      .filter((slot) => slot >= 0 && this.live[slot] === 1)
+      .sort((a, b) => (this.ids[a] < this.ids[b] ? -1 : this.ids[a] > this.ids[b] ? 1 : 0));
+    const out = new Uint32Array(before.length + since.length);
+    let i = 0;
+    let j = 0;
+    let o = 0;
+    while (i < before.length || j < since.length) {
+      if (j >= since.length || (i < before.length && this.ids[before[i]] < this.ids[since[j]]))
+        out[o++] = before[i++];
+      else out[o++] = since[j++];
     }
+    return out;
+  }
+
+  /**
+   * Opens a saved copy: the base graph mapped, the small files read and checked, the large ones'
+   * checksums left to `verify`. Refuses, with the reason, a copy that is missing, of another
+   * model or format, or whose files do not match its header.
+   */
+  static open(
+    dir: string,
+    modelId: number,
+    dims: number,
+    opts: { exactLimit?: number; eagerCodesBytes?: number; graph?: Partial<GraphSettings> } = {},
+  ): VectorIndexLoad {
+    const eagerCodesBytes = opts.eagerCodesBytes ?? EAGER_CODES_BYTES;
+    const base = path.join(dir, `vectors-${modelId}`);
+    const fail = (reason: string): VectorIndexLoad => ({ ok: false, reason });
+    let header: VectorIndexHeader;
+    try {
+      header = JSON.parse(fs.readFileSync(`${base}.json`, "utf8")) as VectorIndexHeader;
+    } catch (err) {
+      return fail((err as NodeJS.ErrnoException).code === "ENOENT" ? "no saved copy" : "header unreadable");
+    }
+    if (header.format !== GRAPH_FORMAT) return fail(`format ${header.format ?? "1"}, not ${GRAPH_FORMAT}`);
+    if (header.modelId !== modelId || header.dims !== dims) return fail("another model's copy");
+    const stats: Partial<Record<CopyFile, fs.Stats>> = {};
+    for (const [file, want] of Object.entries(header.files) as [CopyFile, { bytes: number }][]) {
+      const st = statOrNull(`${base}.${SUFFIX[file]}`);
+      if (!st) return fail(`${SUFFIX[file]} file missing`);
+      if (st.size !== want.bytes) return fail(`${SUFFIX[file]} file is ${st.size} bytes, not ${want.bytes}`);
+      stats[file] = st;
+    }
+    const { slots, baseSlots } = header;
+    if (!stats.graph || !stats.codes || !stats.ids || !stats.order || !stats.scales)
+      return fail("header lists no graph, codes, ids, order or scales");
+    if (stats.codes.size !== baseSlots * dims || stats.scales.size !== slots * 4)
+      return fail("codes or scales do not match the slot count");
+    if ((stats.deltaCodes?.size ?? 0) !== (slots - baseSlots) * dims) return fail("delta codes do not match");
+    if (slots === 0) {
+      const empty = new VectorIndex(modelId, dims, { exactLimit: opts.exactLimit });
+      empty.watermark = header.watermark;
+      empty.deletionsCheckedMs = header.deletionsCheckedMs ?? 0;
+      return { ok: true, index: empty };
+    }
+    const small: Partial<Record<CopyFile, Buffer>> = {};
+    for (const file of Object.keys(header.files) as CopyFile[]) {
+      if (LARGE_FILES.has(file) && !(file === "codes" && (stats.codes?.size ?? 0) <= eagerCodesBytes))
+        continue;
+      const bytes = fs.readFileSync(`${base}.${SUFFIX[file]}`);
+      if (zlib.crc32(bytes) !== header.files[file]?.crc32) return fail(`${SUFFIX[file]} checksum mismatch`);
+      small[file] = bytes;
+    }
+    const vi = new VectorIndex(modelId, dims, { exactLimit: opts.exactLimit, graph: opts.graph });
+    try {
+      vi.base.view(`${base}.${SUFFIX.graph}`);
+      if (Number(vi.base.size()) !== header.baseGraphSize || vi.base.dimensions() !== dims)
+        return fail("graph does not match the header");
+      if (header.files.delta) {
+        vi.delta = vi.newGraph();
+        vi.delta.load(`${base}.${SUFFIX.delta}`);
+        if (Number(vi.delta.size()) !== header.deltaGraphSize)
+          return fail("delta graph does not match the header");
+      }
+    } catch (err) {
+      return fail(`graph unreadable: ${(err as Error).message}`);
+    }
+    vi.baseMapped = true;
+    vi.baseSlots = baseSlots;
+    vi.opened = { base, header, graph: stats.graph, codes: stats.codes };
+    vi.watermark = header.watermark;
+    vi.deletionsCheckedMs = header.deletionsCheckedMs ?? 0;
+    vi.ids = slots === 0 ? [] : (small.ids as Buffer).toString("utf8").split("\n");
+    if (vi.ids.length !== slots) return fail("ids do not match the slot count");
+    const order = small.order as Buffer;
+    vi.order = new Uint32Array(order.buffer.slice(order.byteOffset, order.byteOffset + order.length));
+    vi.grow(slots);
+    const scales = small.scales as Buffer;
+    vi.scales.set(
+      new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.length)),
+    );
+    for (const slot of vi.order) {
+      if (slot >= slots) return fail("order names a slot past the end");
+      vi.live[slot] = 1;
+    }
+    vi.liveCount = vi.order.length;
+    // The mapped graph keeps slots replaced after it was written; the delta graph does not.
+    let liveInBase = 0;
+    for (const slot of vi.order) if (slot < baseSlots) liveInBase++;
+    if (liveInBase > header.baseGraphSize || vi.liveCount - liveInBase !== header.deltaGraphSize)
+      return fail("live papers do not match the graphs");
+    vi.removedInBase = header.baseGraphSize - liveInBase;
+    if (small.deltaCodes) vi.codes.set(small.deltaCodes, baseSlots * dims);
+    if (small.codes) vi.codes.set(small.codes);
+    else vi.codesFile = { fd: fs.openSync(`${base}.${SUFFIX.codes}`, "r"), slots: baseSlots, resident: 0 };
+    return { ok: true, index: vi };
+  }
+
+  /** Opens a saved copy (see `open`), or null when there is none or it is refused. */
+  static load(dir: string, modelId: number, dims: number): VectorIndex | null {
+    const r = VectorIndex.open(dir, modelId, dims);
+    return r.ok ? r.index : null;
   }
 
   /** Removes saved copies of other models, which a model switch leaves behind. */
   static removeOthers(dir: string, modelId: number): void {
     if (!fs.existsSync(dir)) return;
     for (const f of fs.readdirSync(dir))
-      if (/^vectors-\d+\.(usearch|json|codes|scales)$/.test(f) && !f.startsWith(`vectors-${modelId}.`))
-        fs.rmSync(path.join(dir, f), { force: true });
+      if (/^vectors-\d+\.(usearch|json|codes|scales|ids|order|delta\.usearch|delta\.codes)$/.test(f))
+        if (!f.startsWith(`vectors-${modelId}.`)) fs.rmSync(path.join(dir, f), { force: true });
+  }
+
+  /** Removes this model's saved copy (it failed its checks). */
+  static removeCopy(dir: string, modelId: number): void {
+    for (const suffix of [...Object.values(SUFFIX), "json"])
+      fs.rmSync(path.join(dir, `vectors-${modelId}.${suffix}`), { force: true });
   }
 }
 
-function graphOptions(dims: number): GraphOptions {
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** CRC-32 of a file's first `bytes`, read in chunks with requests answered between. */
+async function fileCrc(file: string, bytes: number): Promise<number> {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let crc = 0;
+    for (let at = 0; at < bytes; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, bytes - at), at);
+      if (n <= 0) return -1;
+      crc = zlib.crc32(buf.subarray(0, n), crc);
+      at += n;
+      await yieldToEventLoop();
+    }
+    return crc;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function syncFileCrc(file: string, bytes: number): number {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let crc = 0;
+    for (let at = 0; at < bytes; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, bytes - at), at);
+      if (n <= 0) throw new Error(`${file} ended early`);
+      crc = zlib.crc32(buf.subarray(0, n), crc);
+      at += n;
+    }
+    return crc;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function graphOptions(dims: number, g: GraphSettings): GraphOptions {
   return {
     dimensions: dims,
     metric: usearch.MetricKind.IP,
     quantization: usearch.ScalarKind.I8,
-    connectivity: CONNECTIVITY,
-    expansion_add: EXPANSION_ADD,
-    expansion_search: EXPANSION_SEARCH,
+    connectivity: g.connectivity,
+    expansion_add: g.expansionAdd,
+    expansion_search: g.expansionSearch,
     multi: false,
   };
-}
-
-function newIndex(dims: number): UsearchIndex {
-  return new usearch.Index(graphOptions(dims) as ConstructorParameters<typeof usearch.Index>[0]);
 }
 
 /** Best first; equal scores in id order, so results are stable. */

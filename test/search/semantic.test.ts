@@ -5,6 +5,8 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { scifactCorpus } from "../../bench/scifact/data.ts";
 import { loadConfig } from "../../src/config.ts";
+import { loadMigrations } from "../../src/db/migrate.ts";
+import { checkReadiness } from "../../src/metrics/readiness.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
 import { loadEmbedder } from "../../src/search/embed/embedder.ts";
 import { embedPending, runEmbedding, trainBuiltinModel } from "../../src/search/embed/jobs.ts";
@@ -13,6 +15,7 @@ import {
   embeddingModelById,
   pendingEmbeddingCount,
 } from "../../src/search/embedding-store.ts";
+import { searchIndexStatus } from "../../src/search/index-status.ts";
 import { SemanticSearcher } from "../../src/search/semantic.ts";
 import { createSearchService, type SearchService } from "../../src/search/service.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
@@ -158,6 +161,74 @@ for (const backend of testBackends()) {
       const similar = await s.similar(db, extra.id, 5);
       assert.equal(similar.length, 5);
       assert.ok(!similar.some((h) => h.arxivId === extra.id), "a paper is not similar to itself");
+    });
+
+    test("a saved copy is mapped; a paper added after it, one deleted and a restart keep it right; a corrupt one is rebuilt", async () => {
+      const s = search.semantic!;
+      s.save();
+      // A low scan limit, so that these 600 papers are searched through the graphs.
+      const open = async () => {
+        const searcher = new SemanticSearcher({ indexDir, config, exactLimit: 100 });
+        await searcher.settled(db);
+        await searcher.verifying;
+        return searcher;
+      };
+      const first = await open();
+      assert.equal(first.indexMapped, true);
+      assert.equal(first.note, null);
+      const before = await first.search(db, PARAPHRASE, 10);
+      assert.deepEqual(
+        before,
+        await s.search(db, PARAPHRASE, 10),
+        "the mapped copy answers as the index it was saved from",
+      );
+      assert.ok(before.hits.some((h) => h.arxivId === TARGET));
+
+      const added = all.find((d) => !corpus.some((c) => c.id === d.id) && d.id !== LATE)!;
+      await upsertPapers(db, [asPaper(added)]);
+      assert.equal((await runEmbedding(db, config)).embedded, 1);
+      const gone = before.hits.find((h) => h.arxivId !== TARGET)!.arxivId;
+      await db.query("delete from papers where arxiv_id = $1", [gone]);
+      await first.sync(db);
+      assert.equal(first.indexSize, s.indexSize, "one added, one deleted");
+      const byTitle = await first.search(db, added.title, 10);
+      assert.equal(byTitle.hits[0].arxivId, added.id, "the paper added after the copy is found");
+      const after = await first.search(db, PARAPHRASE, 10);
+      assert.ok(!after.hits.some((h) => h.arxivId === gone), "the deleted paper is not found");
+      assert.ok(after.hits.some((h) => h.arxivId === TARGET));
+      await s.sync(db);
+      assert.ok(!(await s.search(db, PARAPHRASE, 10)).hits.some((h) => h.arxivId === gone));
+
+      first.save();
+      const second = await open();
+      assert.equal(second.indexMapped, true);
+      assert.equal(second.indexSize, first.indexSize);
+      assert.deepEqual(await second.search(db, PARAPHRASE, 10), after);
+      assert.deepEqual(await second.search(db, added.title, 10), byTitle);
+
+      // A flipped byte in the graph passes the size checks and is caught by the checksum after.
+      const graph = path.join(indexDir, `vectors-${s.modelId}.usearch`);
+      const bytes = fs.readFileSync(graph);
+      bytes[bytes.length - 20] ^= 0xff;
+      fs.writeFileSync(graph, bytes);
+      const corrupt = new SemanticSearcher({ indexDir, config, exactLimit: 100 });
+      await corrupt.sync(db);
+      await corrupt.verifying;
+      assert.equal(corrupt.modelId, null, "the corrupt copy is dropped");
+      const service = createSearchService({ db, semantic: corrupt });
+      const ready = await checkReadiness(
+        db,
+        loadMigrations().map((m) => m.version),
+        searchIndexStatus(service),
+      );
+      assert.match(ready.checks.vectorIndex, /^rebuilding: saved copy not used \(graph checksum mismatch\)/);
+      await corrupt.settled(db);
+      assert.equal(corrupt.note, null);
+      assert.equal(corrupt.indexMapped, false, "rebuilt from the table");
+      assert.deepEqual(await corrupt.search(db, PARAPHRASE, 10), after);
+      const reopened = await open();
+      assert.equal(reopened.indexMapped, true, "the rebuilt copy is saved and opened");
+      assert.deepEqual(await reopened.search(db, PARAPHRASE, 10), after);
     });
 
     test("search keeps answering during re-embedding with a new model, then switches to it", async () => {
