@@ -29,7 +29,7 @@ import { KeywordIndex } from "../src/search/keyword-index.ts";
 import { loadKeywordIndex, saveKeywordIndex } from "../src/search/keyword-index-file.ts";
 import { parseQuery } from "../src/search/query.ts";
 import { analyze } from "../src/search/text.ts";
-import { GRAPH_DESCRIPTION, VectorIndex } from "../src/search/vector-index.ts";
+import { GRAPH_BUILD, GRAPH_DESCRIPTION, VectorIndex } from "../src/search/vector-index.ts";
 import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
 import { benchQueries, generatePapers, indexDoc, rankOptions, topicVectors } from "./search-corpus.ts";
 
@@ -262,7 +262,7 @@ async function buildVectors(): Promise<NonNullable<BuildReport["vector"]>> {
     ...builtAt(loadAtStart),
     wallMs,
     cpuS: vectorCpu,
-    graph: GRAPH_DESCRIPTION,
+    graph: GRAPH_BUILD,
     fileBytes: fs.readdirSync(vectorDir).reduce((s, f) => s + fs.statSync(path.join(vectorDir, f)).size, 0),
   };
 }
@@ -288,7 +288,7 @@ if (buildOnly === "keyword") process.exit(0);
 // A cached graph built with other settings than the code's is built again, timed in this run.
 const vectorBuilt =
   !b.vector ||
-  b.vector.graph !== GRAPH_DESCRIPTION ||
+  b.vector.graph !== GRAPH_BUILD ||
   process.argv.includes("--rebuild-vectors") ||
   !fs.existsSync(vectorDir);
 if (vectorBuilt) {
@@ -340,7 +340,7 @@ else
     `- Keyword index rebuilt from the text (the reference, in-process): ${secs(kb.wallMs)} wall, ${kb.cpuS.toFixed(1)} s CPU${niceNote(kb)}; index memory (heap + typed arrays) ${mib(kb.heapBytes)}. Save ${secs(kb.saveMs)}, file ${mib(kb.fileBytes)}.`,
   );
 say(
-  `- Vector index bulk build (${vb.graph}, on a worker thread, ${os.availableParallelism()} insertion threads): ${secs(vb.wallMs)} wall, ${vb.cpuS.toFixed(1)} s CPU${niceNote(vb)} (${Math.round(DOCS / (vb.wallMs / 1000)).toLocaleString("en")} vectors/s); recall@10 ${recall10.toFixed(3)} against exact float32 search (${RECALL_QUERIES} queries around the papers' own topic centres, measured on the saved copy); files ${mib(vb.fileBytes)}.`,
+  `- Vector index bulk build (${vb.graph}; searched as ${GRAPH_DESCRIPTION}; on a worker thread, ${os.availableParallelism()} insertion threads): ${secs(vb.wallMs)} wall, ${vb.cpuS.toFixed(1)} s CPU${niceNote(vb)} (${Math.round(DOCS / (vb.wallMs / 1000)).toLocaleString("en")} vectors/s); recall@10 ${recall10.toFixed(3)} against exact float32 search (${RECALL_QUERIES} queries around the papers' own topic centres, measured on the saved copy); files ${mib(vb.fileBytes)}.`,
 );
 
 const starts: ChildReport[] = [];

@@ -15,7 +15,11 @@ const usearch = createRequire(import.meta.url)("usearch") as typeof import("usea
 const dir = process.argv[2];
 const N = Number(process.argv[3]);
 if (!dir || !(N > 0)) throw new Error("usage: vector-search-settings.ts CACHE_DIR N [ef_search,...]");
-const efs = (process.argv[4] ?? "128,256,512,1024").split(",").map(Number);
+// ef_search or ef_search:candidates (how many graph candidates are re-scored on the codes).
+const settings = (process.argv[4] ?? "128,256,512,1024").split(",").map((s) => {
+  const [expansionSearch, minCandidates] = s.split(":").map(Number);
+  return { expansionSearch, minCandidates: minCandidates || undefined };
+});
 const DIMS = 256;
 const QUERIES = 100;
 const results = resultsSection("vector-graph.md", "# Vector index build\n");
@@ -33,8 +37,8 @@ for (let i = 0; i < QUERIES; i++) qs.set(queries(), i * DIMS);
 const truth = usearch.exactSearch(all, qs, DIMS, 10, usearch.MetricKind.IP, 0) as InstanceType<
   typeof usearch.BatchMatches
 >;
-for (const ef of efs) {
-  const opened = VectorIndex.open(path.join(dir, "vectors"), 1, DIMS, { graph: { expansionSearch: ef } });
+for (const g of settings) {
+  const opened = VectorIndex.open(path.join(dir, "vectors"), 1, DIMS, { graph: g });
   if (!opened.ok) throw new Error(opened.reason);
   const vi = opened.index;
   await vi.verify();
@@ -50,7 +54,7 @@ for (const ef of efs) {
   ms.sort((a, b) => a - b);
   vi.close();
   results.say(
-    `- ef_search ${ef} (graph built as ${describeGraph()} but for its search expansion): recall@10 ${(found / (QUERIES * 10)).toFixed(3)} (${QUERIES} queries around the papers' topic centres, against exact float32 search); query p50 ${ms[ms.length >> 1].toFixed(2)} ms, p95 ${ms[Math.floor(ms.length * 0.95)].toFixed(2)} ms; load average ${loadAverage()}.`,
+    `- ${describeGraph(g)} (the graph as built, searched with these settings): recall@10 ${(found / (QUERIES * 10)).toFixed(3)} (${QUERIES} queries around the papers' topic centres, against exact float32 search); query p50 ${ms[ms.length >> 1].toFixed(2)} ms, p95 ${ms[Math.floor(ms.length * 0.95)].toFixed(2)} ms; load average ${loadAverage()}.`,
   );
 }
 results.write();

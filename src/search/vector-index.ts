@@ -87,11 +87,17 @@ export interface VectorHit {
 export type VectorIndexLoad = { ok: true; index: VectorIndex } | { ok: false; reason: string };
 
 // The graph's settings. A build's cost grows with its expansion (expansion_add), a search's with
-// its own (expansion_search), and a wider search makes up for most of what a cheaper build
+// its own (expansion_search), and a wider search makes up for part of what a cheaper build
 // loses: at 200k vectors, ef_add 40 with ef_search 256 built in 0.65x the CPU of ef_add 64 with
-// ef_search 128, for recall@10 0.960 against 0.979, and a query still takes about 1.3 ms
-// (bench/results/vector-graph.md). Smaller connectivity saved little CPU and lost more recall.
-const EXPANSION_SEARCH = 256;
+// ef_search 128, for recall@10 0.960 against 0.979. At 1M the ef_add-40 graph gave recall@10
+// 0.741 at ef_search 256 (p50 1.5 ms) and 0.790 at 512 (p50 3.1 ms); re-scoring more candidates
+// added nothing (bench/results/vector-graph.md). Smaller connectivity saved little CPU and lost
+// more recall.
+const EXPANSION_SEARCH = 512;
+// The graph's int8 distances are close but not exact: take this many times k candidates (and at
+// least MIN_CANDIDATES) and re-score them, so a neighbour ranked a little low is not lost.
+const RESCORE_FACTOR = 4;
+const MIN_CANDIDATES = 64;
 export interface GraphSettings {
   connectivity: number;
   expansionAdd: number;
@@ -105,14 +111,12 @@ const DEFAULT_GRAPH: GraphSettings = {
 /** A graph's kind and build settings, as benchmarks report them. */
 export const describeGraph = (g: Partial<GraphSettings> = {}) => {
   const s = { ...DEFAULT_GRAPH, ...g };
-  return `int8 HNSW M=${s.connectivity} ef_add=${s.expansionAdd} ef_search=${s.expansionSearch}`;
+  return `int8 HNSW M=${s.connectivity} ef_add=${s.expansionAdd} ef_search=${s.expansionSearch}, ${s.minCandidates} candidates re-scored`;
 };
 export const GRAPH_DESCRIPTION = describeGraph();
+/** What a built graph depends on (its search settings can change without a rebuild). */
+export const GRAPH_BUILD = `int8 HNSW M=${DEFAULT_GRAPH.connectivity} ef_add=${DEFAULT_GRAPH.expansionAdd}`;
 export const EXACT_LIMIT = 20_000;
-// The graph's int8 distances are close but not exact: take this many times k candidates and
-// re-score them, so a neighbour ranked a little low by the graph is not lost.
-const RESCORE_FACTOR = 4;
-const MIN_CANDIDATES = 64;
 // Replaced or deleted slots of a mapped graph still come back from it and are dropped after:
 // ask for up to this many more candidates so that a query still gets k live ones.
 const MAX_EXTRA_CANDIDATES = 256;
@@ -355,7 +359,7 @@ export class VectorIndex {
   search(vector: Float32Array, k: number): VectorHit[] {
     if (this.size === 0 || k <= 0) return [];
     if (this.size <= this.exactLimit || this.builder) return this.exact(vector, k);
-    const want = Math.min(this.size, Math.max(k * RESCORE_FACTOR, MIN_CANDIDATES));
+    const want = Math.min(this.size, Math.max(k * RESCORE_FACTOR, this.graph.minCandidates));
     // The query is copied: usearch ignores a view's byte offset.
     const q = vector.slice();
     const slots = new Set<number>();
