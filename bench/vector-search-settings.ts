@@ -18,7 +18,7 @@ if (!dir || !(N > 0)) throw new Error("usage: vector-search-settings.ts CACHE_DI
 // ef_search or ef_search:candidates (how many graph candidates are re-scored on the codes).
 const settings = (process.argv[4] ?? "128,256,512,1024").split(",").map((s) => {
   const [expansionSearch, minCandidates] = s.split(":").map(Number);
-  return { expansionSearch, minCandidates: minCandidates || undefined };
+  return minCandidates ? { expansionSearch, minCandidates } : { expansionSearch };
 });
 const DIMS = 256;
 const QUERIES = 100;

@@ -102,11 +102,14 @@ export interface GraphSettings {
   connectivity: number;
   expansionAdd: number;
   expansionSearch: number;
+  /** At least this many graph candidates are re-scored on the codes. */
+  minCandidates: number;
 }
 const DEFAULT_GRAPH: GraphSettings = {
   connectivity: 16,
   expansionAdd: 40,
   expansionSearch: EXPANSION_SEARCH,
+  minCandidates: MIN_CANDIDATES,
 };
 /** A graph's kind and build settings, as benchmarks report them. */
 export const describeGraph = (g: Partial<GraphSettings> = {}) => {
