@@ -14,14 +14,14 @@
  * it niced in the background), a vector graph built with other settings than the code's is built
  * again (timed), `--rebuild-vectors` forces that. `--keyword-file F` takes a keyword file another
  * benchmark built from the same papers, `--no-keyword` opens the vector index alone, and
- * `--no-keyword-reference` leaves the keyword rebuild's timing out when the run measures other things.
+ * `--no-keyword-reference` leaves the keyword rebuild's timing out when the run measures other things;
+ * `--no-recall` and `--no-queries` leave out the recall measurement and the query load.
  * The papers table's catch-up query at start is left out (it reads only rows changed since the
  * files' watermarks), and so is loading the embedding model.
  * Appends a section to bench/results/startup.md.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_BM25 } from "../src/search/bm25.ts";
@@ -32,8 +32,8 @@ import { analyze } from "../src/search/text.ts";
 import { GRAPH_BUILD, GRAPH_DESCRIPTION, VectorIndex } from "../src/search/vector-index.ts";
 import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
 import { benchQueries, generatePapers, indexDoc, rankOptions, topicVectors } from "./search-corpus.ts";
+import { paperVectors, recallQueries } from "./vector-recall.ts";
 
-const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? undefined : process.argv[i + 1];
@@ -225,19 +225,11 @@ function buildKeyword(): NonNullable<BuildReport["keyword"]> {
   };
 }
 
-/** The papers' synthetic vectors, the same on every call. */
-function paperVectors(): Float32Array {
-  const next = topicVectors(DIMS);
-  const all = new Float32Array(DOCS * DIMS);
-  for (let i = 0; i < DOCS; i++) all.set(next(), i * DIMS);
-  return all;
-}
-
 /** A first start's bulk build: pages of vectors streamed to the off-thread graph builder. */
 async function buildVectors(): Promise<NonNullable<BuildReport["vector"]>> {
   fs.rmSync(vectorDir, { recursive: true, force: true });
   const loadAtStart = load();
-  const all = paperVectors();
+  const all = paperVectors(DOCS, DIMS);
   const cpu = process.cpuUsage();
   const t = performance.now();
   const vi = new VectorIndex(MODEL_ID, DIMS);
@@ -302,20 +294,17 @@ const niceNote = (x: BuiltAt) => (x.nice !== 0 ? `, at nice ${x.nice}: not a tim
 
 // Recall@10 of the saved index against exact float32 search (usearch's brute force), for queries
 // around the papers' topics; the vectors are generated again, as the build did.
+// `--no-recall`: not measured again (a run that only re-measures the starts says so).
+const noRecall = process.argv.includes("--no-recall");
 const recall10 = (() => {
-  const all = paperVectors();
-  const queries = topicVectors(DIMS, 11, 5);
-  const qs = new Float32Array(RECALL_QUERIES * DIMS);
-  for (let i = 0; i < RECALL_QUERIES; i++) qs.set(queries(), i * DIMS);
-  const truth = usearch.exactSearch(all, qs, DIMS, 10, usearch.MetricKind.IP, 0) as InstanceType<
-    typeof usearch.BatchMatches
-  >;
+  if (noRecall) return null;
+  const recall = recallQueries(paperVectors(DOCS, DIMS), DIMS, RECALL_QUERIES);
   const vi = VectorIndex.load(vectorDir, MODEL_ID, DIMS);
   if (!vi) throw new Error("vector index file not usable");
   let found = 0;
   for (let q = 0; q < RECALL_QUERIES; q++) {
-    const want = new Set(Array.from(truth.keys.subarray(q * 10, q * 10 + 10), (k) => `p${k}`));
-    for (const h of vi.search(qs.subarray(q * DIMS, (q + 1) * DIMS), 10)) if (want.has(h.arxivId)) found++;
+    const want = new Set(recall.nearest(q).map((k) => `p${k}`));
+    for (const h of vi.search(recall.query(q), 10)) if (want.has(h.arxivId)) found++;
   }
   vi.close();
   return found / (RECALL_QUERIES * 10);
@@ -340,7 +329,7 @@ else
     `- Keyword index rebuilt from the text (the reference, in-process): ${secs(kb.wallMs)} wall, ${kb.cpuS.toFixed(1)} s CPU${niceNote(kb)}; index memory (heap + typed arrays) ${mib(kb.heapBytes)}. Save ${secs(kb.saveMs)}, file ${mib(kb.fileBytes)}.`,
   );
 say(
-  `- Vector index bulk build (${vb.graph}; searched as ${GRAPH_DESCRIPTION}; on a worker thread, ${os.availableParallelism()} insertion threads): ${secs(vb.wallMs)} wall, ${vb.cpuS.toFixed(1)} s CPU${niceNote(vb)} (${Math.round(DOCS / (vb.wallMs / 1000)).toLocaleString("en")} vectors/s); recall@10 ${recall10.toFixed(3)} against exact float32 search (${RECALL_QUERIES} queries around the papers' own topic centres, measured on the saved copy); files ${mib(vb.fileBytes)}.`,
+  `- Vector index bulk build (${vb.graph}; searched as ${GRAPH_DESCRIPTION}; on a worker thread, ${os.availableParallelism()} insertion threads): ${secs(vb.wallMs)} wall, ${vb.cpuS.toFixed(1)} s CPU${niceNote(vb)} (${Math.round(DOCS / (vb.wallMs / 1000)).toLocaleString("en")} vectors/s); ${recall10 === null ? "recall not measured in this run (--no-recall)" : `recall@10 ${recall10.toFixed(3)} against exact float32 search (${RECALL_QUERIES} queries around the papers' own topic centres, measured on the saved copy)`}; files ${mib(vb.fileBytes)}.`,
 );
 
 const starts: ChildReport[] = [];
@@ -355,7 +344,7 @@ for (let i = 0; i < 3; i++) {
       dir,
       "--keyword",
       keywordPath,
-      ...(i === 0 ? ["--queries"] : []),
+      ...(i === 0 && !process.argv.includes("--no-queries") ? ["--queries"] : []),
     ],
     { encoding: "utf8", maxBuffer: 64 << 20 },
   );
@@ -368,7 +357,7 @@ say(
 );
 const best = starts.reduce((a, c) => (a.semanticMs < c.semanticMs ? a : c));
 say(
-  `- RSS ${noKeyword ? "with the vector index" : "with both indexes"} at the first semantic answer: ${list((s) => mib(s.rssReady))}; after the background checks ${list((s) => mib(s.rssVerified))}; after the queries ${mib(starts[0].queries?.rssAfter ?? 0)}.`,
+  `- RSS ${noKeyword ? "with the vector index" : "with both indexes"} at the first semantic answer: ${list((s) => mib(s.rssReady))}; after the background checks ${list((s) => mib(s.rssVerified))}${starts[0].queries ? `; after the queries ${mib(starts[0].queries.rssAfter)}` : ""}.`,
 );
 if (kb && !noKeywordReference && best.keywordMs !== null)
   say(

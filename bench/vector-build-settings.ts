@@ -7,18 +7,16 @@
  * float32 search (usearch's brute force), for queries around the papers' topic centres.
  * Appends a section to bench/results/vector-graph.md.
  */
-import { createRequire } from "node:module";
 import os from "node:os";
 import { describeGraph, type GraphSettings, VectorIndex } from "../src/search/vector-index.ts";
 import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
-import { topicVectors } from "./search-corpus.ts";
+import { paperVectors, recallQueries } from "./vector-recall.ts";
 
-const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
 const N = Number(process.argv[2] ?? 100_000);
 const DIMS = 256;
 const QUERIES = 200;
 const PAGE = 5000;
-const settings: GraphSettings[] = (process.argv[3] ?? "16:64:128,16:32:128,12:32:128,12:32:256")
+const settings: Partial<GraphSettings>[] = (process.argv[3] ?? "16:64:128,16:32:128,12:32:128,12:32:256")
   .split(",")
   .map((s) => {
     const [connectivity, expansionAdd, expansionSearch] = s.split(":").map(Number);
@@ -34,15 +32,8 @@ results.say(
   `\n## Build settings, ${N.toLocaleString("en")} vectors of ${DIMS} dimensions, ${new Date().toISOString().slice(0, 16)}Z (bench/vector-build-settings.ts)`,
 );
 results.say(machineLine());
-const next = topicVectors(DIMS);
-const all = new Float32Array(N * DIMS);
-for (let i = 0; i < N; i++) all.set(next(), i * DIMS);
-const queries = topicVectors(DIMS, 11, 5);
-const qs = new Float32Array(QUERIES * DIMS);
-for (let i = 0; i < QUERIES; i++) qs.set(queries(), i * DIMS);
-const truth = usearch.exactSearch(all, qs, DIMS, 10, usearch.MetricKind.IP, 0) as InstanceType<
-  typeof usearch.BatchMatches
->;
+const all = paperVectors(N, DIMS);
+const recall = recallQueries(all, DIMS, QUERIES);
 const first: { cpu: number; wall: number }[] = [];
 for (const g of settings) {
   const loadBefore = loadAverage();
@@ -67,9 +58,9 @@ for (const g of settings) {
   let found = 0;
   const ms: number[] = [];
   for (let q = 0; q < QUERIES; q++) {
-    const want = new Set(Array.from(truth.keys.subarray(q * 10, q * 10 + 10), String));
+    const want = new Set(recall.nearest(q).map(String));
     const s = performance.now();
-    const hits = ix.search(qs.subarray(q * DIMS, (q + 1) * DIMS), 10);
+    const hits = ix.search(recall.query(q), 10);
     ms.push(performance.now() - s);
     for (const h of hits) if (want.has(h.arxivId)) found++;
   }

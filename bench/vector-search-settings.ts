@@ -5,13 +5,11 @@
  * process opens it. A wider search costs query time, not build time: this is the other side of
  * the build settings in bench/vector-build-settings.ts. Appends a section to bench/results/vector-graph.md.
  */
-import { createRequire } from "node:module";
 import path from "node:path";
 import { describeGraph, VectorIndex } from "../src/search/vector-index.ts";
 import { loadAverage, machineLine, resultsSection } from "./results-log.ts";
-import { topicVectors } from "./search-corpus.ts";
+import { paperVectors, recallQueries } from "./vector-recall.ts";
 
-const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
 const dir = process.argv[2];
 const N = Number(process.argv[3]);
 if (!dir || !(N > 0)) throw new Error("usage: vector-search-settings.ts CACHE_DIR N [ef_search,...]");
@@ -28,15 +26,7 @@ results.say(
 );
 results.say(machineLine());
 // The papers' vectors and the queries, as bench/startup.bench.ts generates them.
-const next = topicVectors(DIMS);
-const all = new Float32Array(N * DIMS);
-for (let i = 0; i < N; i++) all.set(next(), i * DIMS);
-const queries = topicVectors(DIMS, 11, 5);
-const qs = new Float32Array(QUERIES * DIMS);
-for (let i = 0; i < QUERIES; i++) qs.set(queries(), i * DIMS);
-const truth = usearch.exactSearch(all, qs, DIMS, 10, usearch.MetricKind.IP, 0) as InstanceType<
-  typeof usearch.BatchMatches
->;
+const recall = recallQueries(paperVectors(N, DIMS), DIMS, QUERIES);
 for (const g of settings) {
   const opened = VectorIndex.open(path.join(dir, "vectors"), 1, DIMS, { graph: g });
   if (!opened.ok) throw new Error(opened.reason);
@@ -45,9 +35,9 @@ for (const g of settings) {
   let found = 0;
   const ms: number[] = [];
   for (let q = 0; q < QUERIES; q++) {
-    const want = new Set(Array.from(truth.keys.subarray(q * 10, q * 10 + 10), (k) => `p${k}`));
+    const want = new Set(recall.nearest(q).map((k) => `p${k}`));
     const t = performance.now();
-    const hits = vi.search(qs.subarray(q * DIMS, (q + 1) * DIMS), 10);
+    const hits = vi.search(recall.query(q), 10);
     ms.push(performance.now() - t);
     for (const h of hits) if (want.has(h.arxivId)) found++;
   }

@@ -677,40 +677,45 @@ function statOrNull(file: string): fs.Stats | null {
   }
 }
 
-/** CRC-32 of a file's first `bytes`, read in chunks with requests answered between. */
-async function fileCrc(file: string, bytes: number): Promise<number> {
+/**
+ * CRC-32 of a file's first `bytes`, a chunk at a time: yields the running checksum after each
+ * chunk (so a caller can answer requests between), and -1 when the file ends early.
+ */
+function* fileCrcSteps(file: string, bytes: number): Generator<number> {
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let crc = 0;
     for (let at = 0; at < bytes; ) {
       const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, bytes - at), at);
-      if (n <= 0) return -1;
+      if (n <= 0) return yield -1;
       crc = zlib.crc32(buf.subarray(0, n), crc);
       at += n;
-      await yieldToEventLoop();
+      yield crc;
     }
-    return crc;
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function syncFileCrc(file: string, bytes: number): number {
-  const fd = fs.openSync(file, "r");
-  try {
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
-    let crc = 0;
-    for (let at = 0; at < bytes; ) {
-      const n = fs.readSync(fd, buf, 0, Math.min(READ_CHUNK, bytes - at), at);
-      if (n <= 0) throw new Error(`${file} ended early`);
-      crc = zlib.crc32(buf.subarray(0, n), crc);
-      at += n;
-    }
-    return crc;
-  } finally {
-    fs.closeSync(fd);
+/** The checksum of a large file, with requests answered between its chunks. */
+async function fileCrc(file: string, bytes: number): Promise<number> {
+  let crc = 0;
+  for (const step of fileCrcSteps(file, bytes)) {
+    crc = step;
+    if (step < 0) break;
+    await yieldToEventLoop();
   }
+  return crc;
+}
+
+function syncFileCrc(file: string, bytes: number): number {
+  let crc = 0;
+  for (const step of fileCrcSteps(file, bytes)) {
+    if (step < 0) throw new Error(`${file} ended early`);
+    crc = step;
+  }
+  return crc;
 }
 
 function graphOptions(dims: number, g: GraphSettings): GraphOptions {
