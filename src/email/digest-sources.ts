@@ -64,11 +64,13 @@ export class DigestSources {
       loaded.catch(() => {
         for (const id of missing) this.papers.delete(id);
       });
-      for (const id of missing)
-        this.papers.set(
-          id,
-          loaded.then((m) => m.get(id) ?? null),
-        );
+      for (const id of missing) {
+        const paper = loaded.then((m) => m.get(id) ?? null);
+        // The caller awaits one id at a time and stops at the first failure: the others'
+        // rejections must not go unhandled, which would end the digest process.
+        paper.catch(() => {});
+        this.papers.set(id, paper);
+      }
     }
     const out = new Map<string, Paper>();
     for (const id of ids) {
