@@ -224,6 +224,7 @@ export class SemanticSearcher {
         this.copyRefused = `unreadable: ${(err as Error).message}`;
         VectorIndex.removeCopy(dir, loaded.index.modelId);
         if (this.current === loaded) this.current = null;
+        loaded.index.close();
       },
     );
   }

@@ -204,6 +204,10 @@ test("a truncated, altered or partly replaced copy is refused, before use or by 
 
     flipByte(file("codes"), 1000);
     assert.equal(await loaded(dir).verify(), "codes checksum mismatch");
+    // Also when an exact scan read every code before the check got to them.
+    const scanned = loaded(dir, Number.POSITIVE_INFINITY);
+    assert.equal(scanned.search(vectors[0], 5).length, 5);
+    assert.equal(await scanned.verify(), "codes checksum mismatch");
     restore();
 
     fs.rmSync(file("order"));
@@ -214,6 +218,14 @@ test("a truncated, altered or partly replaced copy is refused, before use or by 
     fs.rmSync(file("json"));
     assert.deepEqual(VectorIndex.open(dir, 1, DIMS), { ok: false, reason: "no saved copy" });
     restore();
+    assert.equal(await loaded(dir).verify(), null);
+
+    // Another process writes a new copy over this one's before the check: not a damaged copy.
+    const opened = loaded(dir);
+    const other = new VectorIndex(1, DIMS, { exactLimit: 100 });
+    other.upsert(rows(unitVectors(3000, 4)));
+    other.save(dir);
+    assert.equal(await opened.verify(), null);
     assert.equal(await loaded(dir).verify(), null);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -159,6 +159,8 @@ export class VectorIndex {
     header: VectorIndexHeader;
     graph: fs.Stats;
     codes: fs.Stats;
+    /** Whether the codes were read and checked when opened (a small copy's are). */
+    codesChecked: boolean;
   } | null = null;
   /** Set while a bulk load builds the graph off-thread; the graph is empty until it is done. */
   private builder: GraphBuilder | null = null;
@@ -433,29 +435,36 @@ export class VectorIndex {
   async verify(): Promise<string | null> {
     const opened = this.opened;
     if (!opened) return null;
+    // A copy another process has written over since is not this one's to judge (the mapping
+    // and the open codes file still hold the files this index opened), nor to read codes from.
+    const graphPath = `${opened.base}.${SUFFIX.graph}`;
+    if (!sameFile(opened.graph, statOrNull(graphPath))) return null;
     const graph = opened.header.files.graph;
     if (graph) {
-      const crc = await fileCrc(`${opened.base}.${SUFFIX.graph}`, graph.bytes);
+      const crc = await fileCrc(graphPath, graph.bytes);
       if (crc !== graph.crc32) return "graph checksum mismatch";
     }
     const f = this.codesFile;
     const want = opened.header.files.codes;
-    // Small codes were read and checked when the copy was opened.
-    if (!want || !f) return null;
+    // Small codes were read and checked when the copy was opened. Large ones are checked even
+    // when a scan or a save has read them all already (it does not check them).
+    if (!want || opened.codesChecked) return null;
     const fd = fs.openSync(`${opened.base}.${SUFFIX.codes}`, "r");
     try {
+      if (!sameFile(opened.codes, fs.fstatSync(fd))) return null;
       let crc = 0;
-      const total = f.slots * this.dims;
+      const total = opened.header.baseSlots * this.dims;
       for (let at = 0; at < total; ) {
         const n = Math.min(READ_CHUNK, total - at);
         // Into the codes themselves (what a query pages in is the same bytes): read once, kept.
         if (fs.readSync(fd, this.codes, at, n, at) !== n) return "codes file ended early";
         crc = zlib.crc32(this.codes.subarray(at, at + n), crc);
         at += n;
-        if (this.codesFile === f) f.resident = Math.floor(at / this.dims);
+        if (f && this.codesFile === f) f.resident = Math.floor(at / this.dims);
         await yieldToEventLoop();
       }
       if (crc !== want.crc32) return "codes checksum mismatch";
+      opened.codesChecked = true;
       this.closeCodesFile();
       return null;
     } finally {
@@ -463,7 +472,11 @@ export class VectorIndex {
     }
   }
 
-  /** Releases the mapped copy and open files (the index is being replaced). */
+  /**
+   * Closes the saved codes file (the index is being replaced). usearch has no call to unmap a
+   * viewed graph: the mapping goes when the index object is collected, and a copy removed or
+   * replaced on disk meanwhile stays readable through it (the mapping holds the old file).
+   */
   close(): void {
     this.closeCodesFile();
   }
@@ -497,10 +510,7 @@ export class VectorIndex {
     const d = this.dims;
     if (this.baseMapped && opened) {
       // Another process may have replaced the files meanwhile: then this one's delta does not fit them.
-      const same = (a: fs.Stats, file: CopyFile) => {
-        const b = statOrNull(`${base}.${SUFFIX[file]}`);
-        return b !== null && b.ino === a.ino && b.size === a.size && b.mtimeMs === a.mtimeMs;
-      };
+      const same = (a: fs.Stats, file: CopyFile) => sameFile(a, statOrNull(`${base}.${SUFFIX[file]}`));
       if (!same(opened.graph, "graph") || !same(opened.codes, "codes")) return;
       files = { graph: opened.header.files.graph, codes: opened.header.files.codes };
       if (this.delta && this.delta.size() > 0) writeGraph("delta", this.delta);
@@ -619,7 +629,13 @@ export class VectorIndex {
     }
     vi.baseMapped = true;
     vi.baseSlots = baseSlots;
-    vi.opened = { base, header, graph: stats.graph, codes: stats.codes };
+    vi.opened = {
+      base,
+      header,
+      graph: stats.graph,
+      codes: stats.codes,
+      codesChecked: small.codes !== undefined,
+    };
     vi.watermark = header.watermark;
     vi.deletionsCheckedMs = header.deletionsCheckedMs ?? 0;
     vi.ids = slots === 0 ? [] : (small.ids as Buffer).toString("utf8").split("\n");
@@ -667,6 +683,11 @@ export class VectorIndex {
     for (const suffix of [...Object.values(SUFFIX), "json"])
       fs.rmSync(path.join(dir, `vectors-${modelId}.${suffix}`), { force: true });
   }
+}
+
+/** Whether `b` is still the file `a` was: same inode, size and modification time. */
+function sameFile(a: fs.Stats, b: fs.Stats | null): boolean {
+  return b !== null && b.ino === a.ino && b.size === a.size && b.mtimeMs === a.mtimeMs;
 }
 
 function statOrNull(file: string): fs.Stats | null {
