@@ -75,3 +75,17 @@ test("a damaged gzip stream gives every whole line before the damage, then fails
   });
   assert.equal(got.length, partial.toString("utf8").split("\n").length - 1);
 });
+
+test("a missing file or a directory fails the iteration with the system's error, and only that", async () => {
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown) => uncaught.push(err);
+  process.on("uncaughtException", onUncaught);
+  try {
+    await assert.rejects(chunkedLines(path.join(dir, "missing.jsonl")), /ENOENT/);
+    await assert.rejects(chunkedLines(dir), /EISDIR/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(uncaught, []);
+  } finally {
+    process.off("uncaughtException", onUncaught);
+  }
+});

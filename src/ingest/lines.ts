@@ -32,8 +32,10 @@ export interface LineChunk {
  * damaged gzip stream throws after the lines before the damage.
  */
 export async function* fileLineChunks(file: string): AsyncGenerator<LineChunk> {
-  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  // The stream is made after the await: one that failed to open meanwhile, with nothing yet
+  // listening, would throw its error out of the process instead of out of this iterator.
   const gunzip = (await isGzip(file)) ? zlib.createGunzip() : null;
+  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const decoder = new StringDecoder("utf8");
   let rest = "";
   let lineNo = 0;
