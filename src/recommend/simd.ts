@@ -117,6 +117,12 @@ const storeLaneSum = (
   op.set,
   out,
 ];
+/** br_if (any of the locals is 0): leaves the enclosing block before a loop with nothing to do. */
+const exitIfAnyZero = (...locals: number[]) => [
+  ...locals.flatMap((local, i) => [op.get, local, op.i32Eqz, ...(i > 0 ? [op.i32Or] : [])]),
+  op.brIf,
+  0,
+];
 /** local += step */
 const advance = (local: number, step: number[]) => [op.get, local, ...step, op.i32Add, op.set, local];
 /** br_if (++local < bound) */
@@ -151,15 +157,7 @@ const body = [
   ROW_BYTES,
   op.block,
   0x40,
-  op.get,
-  ROWS,
-  op.i32Eqz,
-  op.get,
-  NQ,
-  op.i32Eqz,
-  op.i32Or,
-  op.brIf,
-  0,
+  ...exitIfAnyZero(ROWS, NQ),
   op.loop, // each row
   0x40,
   op.i32Const,
@@ -256,19 +254,7 @@ const body8 = [
   V128,
   op.block,
   0x40,
-  op.get,
-  ROWS8,
-  op.i32Eqz,
-  op.get,
-  DIMS8,
-  op.i32Eqz,
-  op.i32Or,
-  op.get,
-  NQ8,
-  op.i32Eqz,
-  op.i32Or,
-  op.brIf,
-  0,
+  ...exitIfAnyZero(ROWS8, DIMS8, NQ8),
   op.loop, // each row
   0x40,
   op.i32Const,
