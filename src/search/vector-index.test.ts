@@ -124,7 +124,11 @@ test("an opened copy maps its graph and takes new, replaced and deleted papers b
     assert.equal(await a.verify(), null);
     a.upsert(rows(vectors.slice(2500), 2500));
     for (const [i, v] of vectors.slice(2500).entries()) live.set(`p${2500 + i}`, v);
-    a.upsert([{ arxivId: "p7", vector: queries[0], seq: 3001 }]);
+    // Given twice in one call (the last vector counts): the saved copy must still open.
+    a.upsert([
+      { arxivId: "p7", vector: queries[3] },
+      { arxivId: "p7", vector: queries[0], seq: 3001 },
+    ]);
     live.set("p7", queries[0]);
     assert.equal(a.remove(["p8", "p2600", "nope"]), 2);
     live.delete("p8");

@@ -225,8 +225,13 @@ export class VectorIndex {
   }
 
   /** Adds or replaces vectors; `seq` moves the watermark. */
-  upsert(rows: { arxivId: string; vector: Float32Array; seq?: number }[]): void {
-    if (rows.length === 0) return;
+  upsert(given: { arxivId: string; vector: Float32Array; seq?: number }[]): void {
+    if (given.length === 0) return;
+    for (const r of given) if (r.seq !== undefined && r.seq > this.watermark) this.watermark = r.seq;
+    // A paper given twice keeps its last vector only: its earlier slot, not yet in a graph when
+    // unlinked, would stay in it and be counted there (a saved copy then fails its checks).
+    const last = new Map(given.map((r, i) => [r.arxivId, i]));
+    const rows = last.size === given.length ? given : given.filter((r, i) => last.get(r.arxivId) === i);
     const keys = new BigUint64Array(rows.length);
     const matrix = new Float32Array(rows.length * this.dims);
     rows.forEach((r, i) => {
@@ -242,7 +247,6 @@ export class VectorIndex {
       this.liveCount++;
       keys[i] = BigInt(slot);
       matrix.set(r.vector, i * this.dims);
-      if (r.seq !== undefined && r.seq > this.watermark) this.watermark = r.seq;
     });
     if (this.builder) this.builder.add(keys, matrix);
     else if (this.baseMapped) {
