@@ -266,8 +266,13 @@ export function decodeModel(bytes: Uint8Array): PersonModel | null {
   if (view.getUint32(0, true) !== FORMAT) return null;
   const jsonLength = view.getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + jsonLength))) as Header;
-  // One aligned copy: the database's buffer need not start on an 8-byte boundary.
-  const body = bytes.slice((8 + jsonLength + 7) & ~7);
+  // One aligned copy with its own buffer, read from offset 0 below. Not `bytes.slice`: the pg
+  // driver returns a Node Buffer, whose slice is a view into the same memory, so reading its
+  // `.buffer` from 0 read the header as weights (scores of 1e36 on Postgres and through the
+  // server's socket).
+  const start = (8 + jsonLength + 7) & ~7;
+  const body = new Uint8Array(Math.max(0, bytes.byteLength - start));
+  body.set(bytes.subarray(start));
   let at = 0;
   let k = 0;
   const next = <T extends Float32Array | Float64Array | Int8Array>(

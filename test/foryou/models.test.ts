@@ -5,74 +5,86 @@ import { recommendFor, trainStaleModels, windowStart } from "../../src/recommend
 import { signalVersion, storedModelAt } from "../../src/recommend/store.ts";
 import { makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
+import { testBackends } from "../helpers/db.ts";
 import { insertSubjectPapers } from "./corpus.ts";
 
 const DAY = 86_400_000;
 
-describe("a person's model is trained when their signals change, stored, and only applied after", () => {
-  let t: TestApp;
-  const now = new Date();
-  before(async () => {
-    t = await openTestApp("pglite", { now: () => now });
-  });
-  after(async () => {
-    await t.close();
-  });
-
-  test("the job trains stale models; a request applies the stored one; a new signal makes it stale", async () => {
-    const u = await makeUser(t.db);
-    const old = new Date(now.getTime() - 60 * DAY);
-    const seeds = await insertSubjectPapers(t.db, "molecules", 3, { publishedAt: old });
-    const fresh = await insertSubjectPapers(t.db, "molecules", 6, {
-      publishedAt: new Date(now.getTime() - DAY),
+for (const backend of testBackends())
+  describe(`a person's model is trained when their signals change, stored, and only applied after (${backend})`, () => {
+    let t: TestApp;
+    const now = new Date();
+    before(async () => {
+      t = await openTestApp(backend, { now: () => now });
     });
-    const other = await insertSubjectPapers(t.db, "speech", 6, {
-      publishedAt: new Date(now.getTime() - DAY),
+    after(async () => {
+      await t.close();
     });
-    for (const p of seeds.slice(0, 2)) await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
-    const pools = t.services.forYouPools;
-    const job = () => trainStaleModels(t.db, pools, { now, search: t.services.search, max: 100 });
-    const trainedAt = async () =>
-      (
-        await t.db.query<{ trained_at: Date }>("select trained_at from recommend_models where user_id = $1", [
-          u.userId,
-        ])
-      )[0]?.trained_at.getTime();
 
-    assert.equal(await storedModelAt(t.db, u.userId, await signalVersion(t.db, u.userId)), null);
-    assert.equal(await job(), 1, "the person's signals changed: one model to train");
-    assert.equal(await job(), 0, "nothing changed since");
-    const v1 = await signalVersion(t.db, u.userId);
-    const stored = await storedModelAt(t.db, u.userId, v1);
-    assert.ok(stored, "stored at the person's signal version");
-    const model = decodeModel(stored);
-    assert.ok(model, "stored in the current format");
-    assert.equal(model.cold, false);
-    assert.ok(model.terms.length > 0 && model.terms.length === model.weights.length);
-    assert.ok(
-      model.interests.some((i) => i.members.some((m) => m.weights.length > 0)),
-      "members keep their keyword weights",
-    );
-    assert.deepEqual(decodeModel(encodeModel(model)), model, "round trip");
-    assert.equal(decodeModel(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0)), null, "another format is retrained");
+    test("the job trains stale models; a request applies the stored one; a new signal makes it stale", async () => {
+      const u = await makeUser(t.db);
+      const old = new Date(now.getTime() - 60 * DAY);
+      const seeds = await insertSubjectPapers(t.db, "molecules", 3, { publishedAt: old });
+      const fresh = await insertSubjectPapers(t.db, "molecules", 6, {
+        publishedAt: new Date(now.getTime() - DAY),
+      });
+      const other = await insertSubjectPapers(t.db, "speech", 6, {
+        publishedAt: new Date(now.getTime() - DAY),
+      });
+      for (const p of seeds.slice(0, 2)) await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+      const pools = t.services.forYouPools;
+      const job = () => trainStaleModels(t.db, pools, { now, search: t.services.search, max: 100 });
+      const trainedAt = async () =>
+        (
+          await t.db.query<{ trained_at: Date }>(
+            "select trained_at from recommend_models where user_id = $1",
+            [u.userId],
+          )
+        )[0]?.trained_at.getTime();
 
-    const at = await trainedAt();
-    const opts = { now, since: windowStart(now), limit: 5, search: t.services.search };
-    const first = await recommendFor(t.db, pools, u.userId, opts);
-    assert.equal(first.mode, "personal");
-    const top = first.items.slice(0, 3).map((i) => i.paper.arxivId);
-    assert.ok(
-      top.every((id) => fresh.some((p) => p.arxivId === id)),
-      "the molecule papers come first",
-    );
-    assert.ok(!top.some((id) => other.some((p) => p.arxivId === id)));
-    assert.equal(await trainedAt(), at, "applying the stored model does not retrain it");
+      assert.equal(await storedModelAt(t.db, u.userId, await signalVersion(t.db, u.userId)), null);
+      assert.equal(await job(), 1, "the person's signals changed: one model to train");
+      assert.equal(await job(), 0, "nothing changed since");
+      const v1 = await signalVersion(t.db, u.userId);
+      const stored = await storedModelAt(t.db, u.userId, v1);
+      assert.ok(stored, "stored at the person's signal version");
+      const model = decodeModel(stored);
+      assert.ok(model, "stored in the current format");
+      assert.equal(model.cold, false);
+      assert.ok(model.terms.length > 0 && model.terms.length === model.weights.length);
+      assert.ok(
+        model.interests.some((i) => i.members.some((m) => m.weights.length > 0)),
+        "members keep their keyword weights",
+      );
+      assert.deepEqual(decodeModel(encodeModel(model)), model, "round trip");
+      // The pg driver hands bytea over as a Node Buffer, often a view into a larger one.
+      const bytes = encodeModel(model);
+      const inBuffer = Buffer.concat([Buffer.alloc(5), Buffer.from(bytes)]).subarray(5);
+      assert.deepEqual(decodeModel(inBuffer), model, "decoded from a Buffer view at an offset");
+      assert.deepEqual(decodeModel(Buffer.from(bytes)), model, "decoded from a Buffer");
+      assert.equal(decodeModel(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0)), null, "another format is retrained");
 
-    await post(t.app, u, "/save", { arxiv_id: seeds[2].arxivId, on: "1" });
-    const v2 = await signalVersion(t.db, u.userId);
-    assert.notEqual(v2, v1);
-    assert.equal(await storedModelAt(t.db, u.userId, v2), null, "a new signal makes the stored model stale");
-    assert.equal(await job(), 1);
-    assert.ok(await storedModelAt(t.db, u.userId, v2));
+      const at = await trainedAt();
+      const opts = { now, since: windowStart(now), limit: 5, search: t.services.search };
+      const first = await recommendFor(t.db, pools, u.userId, opts);
+      assert.equal(first.mode, "personal");
+      const top = first.items.slice(0, 3).map((i) => i.paper.arxivId);
+      assert.ok(
+        top.every((id) => fresh.some((p) => p.arxivId === id)),
+        "the molecule papers come first",
+      );
+      assert.ok(!top.some((id) => other.some((p) => p.arxivId === id)));
+      assert.equal(await trainedAt(), at, "applying the stored model does not retrain it");
+
+      await post(t.app, u, "/save", { arxiv_id: seeds[2].arxivId, on: "1" });
+      const v2 = await signalVersion(t.db, u.userId);
+      assert.notEqual(v2, v1);
+      assert.equal(
+        await storedModelAt(t.db, u.userId, v2),
+        null,
+        "a new signal makes the stored model stale",
+      );
+      assert.equal(await job(), 1);
+      assert.ok(await storedModelAt(t.db, u.userId, v2));
+    });
   });
-});
