@@ -5,7 +5,7 @@ import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
 import { recommendFor } from "../recommend/service.ts";
-import { recommendStates, storedModels } from "../recommend/store.ts";
+import { type RecommendState, recommendStates, storedModels } from "../recommend/store.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { type Topic, topicById } from "../topics/store.ts";
 import {
@@ -28,7 +28,7 @@ export class DigestSources {
   /** The stored "for you" models of the batch being sent, loaded in one query (prefetchModels). */
   private readonly models = new Map<number, { version: string; model: Uint8Array }>();
   /** Their signal versions and seen papers, loaded with the models. */
-  private readonly states = new Map<number, { version: string; seen: Set<string> }>();
+  private readonly states = new Map<number, RecommendState>();
   /** Papers the "for you" sections show, by id: loaded once a run, so each is rendered once. */
   private readonly papers = new Map<string, Promise<Paper | null>>();
 

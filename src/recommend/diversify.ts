@@ -68,31 +68,24 @@ export function diversify(
   const weightOf = new Map<number, number>(
     [...queues.keys()].map((k) => [k, turnWeight(turns, k >= 0 ? interestWeights[k] : undefined)]),
   );
+  // Equal turns are the same rule with equal weights: the interest with the fewest places goes
+  // next, the best next paper first among ties, so each round gives every interest one place.
   while (out.length < head) {
-    if (turns === "equal") {
-      // Equal turns keep their rounds: every interest with papers left takes one place per round.
-      const round = [...queues.values()].filter((q) => q.length > 0).sort(byNextScore);
-      if (round.length === 0) break;
-      for (const q of round) {
-        if (out.length >= head) break;
-        take(q);
-      }
-      continue;
-    }
-    let best: number | null = null;
+    let best: Scored[] | null = null;
+    let bestKey = 0;
     let bestQuota = 0;
     for (const [k, q] of queues) {
       if (q.length === 0) continue;
       const quota = (weightOf.get(k) as number) / ((places.get(k) as number) + 1);
-      const bq = best === null ? null : (queues.get(best) as Scored[]);
-      if (best === null || quota > bestQuota || (quota === bestQuota && bq && byNextScore(q, bq) < 0)) {
-        best = k;
+      if (best === null || quota > bestQuota || (quota === bestQuota && byNextScore(q, best) < 0)) {
+        best = q;
+        bestKey = k;
         bestQuota = quota;
       }
     }
     if (best === null) break;
-    take(queues.get(best) as Scored[]);
-    places.set(best, (places.get(best) as number) + 1);
+    take(best);
+    places.set(bestKey, (places.get(bestKey) as number) + 1);
   }
   for (const s of byScore) {
     if (out.length >= limit) break;

@@ -19,6 +19,7 @@ import {
   type FollowedTopicRow,
   peopleWithStaleModels,
   positiveSignalRows,
+  type RecommendState,
   recommendState,
   storedModelAt,
   storeModel,
@@ -71,7 +72,7 @@ export interface ForYouOptions {
    * The person's signal version and seen papers loaded beforehand with a batch's (recommendStates),
    * instead of a query for this request.
    */
-  state?: { version: string; seen: Set<string> };
+  state?: RecommendState;
   /** Loads the papers shown (a digest run keeps the objects it loaded, so each renders once). */
   papers?: (ids: string[]) => Promise<Map<string, Paper>>;
 }

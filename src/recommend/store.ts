@@ -32,32 +32,25 @@ export async function signalVersion(db: Queryable, userId: number): Promise<stri
   return (await recommendState(db, userId)).version;
 }
 
+/** A person's signal version and the papers never to recommend them again. */
+export interface RecommendState {
+  version: string;
+  seen: Set<string>;
+}
+
 /**
  * In one round trip: the person's signal version, and every paper never to recommend again
  * (upvoted, saved, collected, dismissed or shown in a digest).
  */
-export async function recommendState(
-  db: Queryable,
-  userId: number,
-): Promise<{ version: string; seen: Set<string> }> {
-  const [row] = await db.query<{ version: string; seen: string[] }>(
-    `select coalesce((select version from recommend_signal_versions where user_id = $1), 0)::text as version,
-       array(select arxiv_id from saves where user_id = $1
-         union select arxiv_id from upvotes where user_id = $1
-         union select arxiv_id from dismissals where user_id = $1
-         union select arxiv_id from digest_shown where user_id = $1
-         union select cp.arxiv_id from collection_papers cp join collections c on c.id = cp.collection_id
-           where c.user_id = $1) as seen`,
-    [userId],
-  );
-  return { version: row.version, seen: new Set(row.seen) };
+export async function recommendState(db: Queryable, userId: number): Promise<RecommendState> {
+  return (await recommendStates(db, [userId])).get(userId) as RecommendState;
 }
 
 /** recommendState for many people in one query (a digest worker's batch). */
 export async function recommendStates(
   db: Queryable,
   userIds: number[],
-): Promise<Map<number, { version: string; seen: Set<string> }>> {
+): Promise<Map<number, RecommendState>> {
   const rows = await db.query<{ user_id: number; version: string; seen: string[] }>(
     `select u.id as user_id, coalesce(v.version, 0)::text as version,
        array(select arxiv_id from saves where user_id = u.id
