@@ -74,6 +74,18 @@ export interface SimilarityScale {
 }
 
 const SCALE_PAIRS = 2000;
+/**
+ * Below this many pairs (a pool of fewer than 10 papers: a new site, a quiet window) the pool's
+ * own figures are too few to trust, and with 0 or 1 paper there are none: one pair has no
+ * spread, so every pair of positives at least as alike as it would merge. The measured scale is
+ * then blended with FALLBACK_SCALE, all fallback at no pair and all measured from here on.
+ */
+const MIN_SCALE_PAIRS = 45;
+/**
+ * mean + 1 sd = 0.12, the fixed threshold interests merged at before they were relative to the
+ * pool; the site's sample (529 papers) measures mean 0.079, sd 0.054.
+ */
+const FALLBACK_SCALE: SimilarityScale = { mean: 0.06, sd: 0.06 };
 const scales = new WeakMap<PairSource, SimilarityScale>();
 
 /**
@@ -84,7 +96,8 @@ const scales = new WeakMap<PairSource, SimilarityScale>();
  * average, while in a pool of screening records from three unrelated reviews they score about 0.
  * A fixed threshold (0.12 before) therefore merged a reinforcement-learning interest with a
  * medical-imaging one on the first and split every review's seeds into single papers on the
- * second; a threshold relative to the pool does neither.
+ * second; a threshold relative to the pool does neither. A pool of fewer than 10 papers leans
+ * on FALLBACK_SCALE (MIN_SCALE_PAIRS), so the scale is defined, with a spread, for any pool.
  */
 export function typicalSimilarity(pool: PairSource): SimilarityScale {
   const known = scales.get(pool);
@@ -102,11 +115,25 @@ export function typicalSimilarity(pool: PairSource): SimilarityScale {
       if (i !== j) sims.push(similarity(pool.features(i), pool.features(j)));
     }
   }
-  const mean = sims.reduce((s, x) => s + x, 0) / (sims.length || 1);
-  const sd = Math.sqrt(sims.reduce((s, x) => s + (x - mean) ** 2, 0) / (sims.length || 1));
-  const scale = { mean, sd };
+  const scale = blendWithFallback(sims);
   scales.set(pool, scale);
   return scale;
+}
+
+/** The pairs' mean and spread, mixed with FALLBACK_SCALE in the share of pairs short of MIN_SCALE_PAIRS. */
+function blendWithFallback(sims: number[]): SimilarityScale {
+  const fallbackShare = Math.max(0, MIN_SCALE_PAIRS - sims.length) / MIN_SCALE_PAIRS;
+  if (fallbackShare === 1) return { ...FALLBACK_SCALE };
+  const measuredMean = sims.reduce((s, x) => s + x, 0) / sims.length;
+  const measuredVar = sims.reduce((s, x) => s + (x - measuredMean) ** 2, 0) / sims.length;
+  const f = fallbackShare;
+  const mean = f * FALLBACK_SCALE.mean + (1 - f) * measuredMean;
+  // The variance of the mixture: each part's own spread plus how far the two means lie apart.
+  const variance =
+    f * FALLBACK_SCALE.sd ** 2 +
+    (1 - f) * measuredVar +
+    f * (1 - f) * (FALLBACK_SCALE.mean - measuredMean) ** 2;
+  return { mean, sd: Math.sqrt(variance) };
 }
 
 function cluster(items: PositiveSignal[], mergeAbove: number, maxClusters: number): PositiveSignal[][] {
