@@ -235,3 +235,34 @@ test("a truncated, altered or partly replaced copy is refused, before use or by 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a mapped copy with hundreds or thousands of removed papers near the query still answers k live ones", () => {
+  const vectors = unitVectors(6000, 23);
+  const query = unitVectors(1, 41)[0];
+  const first = new VectorIndex(1, DIMS, { exactLimit: 100 });
+  first.upsert(rows(vectors));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-vi-"));
+  try {
+    first.save(dir);
+    const exact = new VectorIndex(1, DIMS, { exactLimit: Number.POSITIVE_INFINITY });
+    exact.upsert(rows(vectors));
+    const nearest = exact.search(query, 6000).map((h) => h.arxivId);
+    // 400 removed: more than the extra candidates a first search asks for (256 beyond 64).
+    // 5,000 removed: more than any widened graph search allows for, answered by the exact scan.
+    for (const removed of [400, 5000]) {
+      const ix = loaded(dir);
+      assert.equal(ix.mapped, true);
+      const gone = nearest.slice(0, removed);
+      assert.equal(ix.remove(gone), removed);
+      const goneSet = new Set(gone);
+      const want = nearest.filter((id) => !goneSet.has(id)).slice(0, 10);
+      const got = ix.search(query, 10).map((h) => h.arxivId);
+      assert.equal(got.length, 10, `${removed} removed: ${got.length} hits`);
+      for (const id of got) assert.ok(!goneSet.has(id), `${id} was removed`);
+      const found = got.filter((id) => want.includes(id)).length;
+      assert.ok(found >= 9, `${removed} removed: ${found} of the 10 nearest live papers`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -120,9 +120,20 @@ export const GRAPH_DESCRIPTION = describeGraph();
 /** What a built graph depends on (its search settings can change without a rebuild). */
 export const GRAPH_BUILD = `int8 HNSW M=${DEFAULT_GRAPH.connectivity} ef_add=${DEFAULT_GRAPH.expansionAdd}`;
 export const EXACT_LIMIT = 20_000;
-// Replaced or deleted slots of a mapped graph still come back from it and are dropped after:
-// ask for up to this many more candidates so that a query still gets k live ones.
+// Replaced or deleted slots of a mapped graph still come back from it and are dropped after. A
+// query first asks for up to MAX_EXTRA_CANDIDATES more than it needs: with few removals that
+// is one search, as fast as before. When the removed ones still crowd out live ones (more than
+// that many removed near the query: a deleted batch of one subject), it asks again for four
+// times as many extra, up to as many as were removed (then k live ones must be among them) but
+// never past MAX_WIDENED_CANDIDATES: a graph search costs about linearly in the candidates
+// asked for once they pass its expansion (EXPANSION_SEARCH, 512), so the retries together cost
+// at most 4/3 of the widest, about 8 times an ordinary query's search. Past that the removed ones are most of what lies near the query, and the exact scan
+// of the codes answers instead: one pass over every vector, slower but bounded and complete.
+// Rewriting the graph without them would cost minutes of CPU in a web process; a fresh copy
+// (a model switch, a rebuild) drops them.
 const MAX_EXTRA_CANDIDATES = 256;
+const MAX_WIDENED_CANDIDATES = 4096;
+const WIDEN_FACTOR = 4;
 // Codes files up to this size are read at once; larger ones in the background, in chunks.
 const EAGER_CODES_BYTES = 16 << 20;
 const READ_CHUNK = 4 << 20;
@@ -372,15 +383,25 @@ export class VectorIndex {
     // The query is copied: usearch ignores a view's byte offset.
     const q = vector.slice();
     const slots = new Set<number>();
-    const collect = (index: UsearchIndex, n: number) => {
+    /** Adds the live ones of the graph's n nearest; returns how many came back, live or not. */
+    const collect = (index: UsearchIndex, n: number): number => {
       // One query: one thread, not an executor of every core for it.
       const m = index.search(q, n, 1) as InstanceType<typeof usearch.Matches>;
       for (const key of m.keys) {
         const slot = Number(key);
         if (this.live[slot]) slots.add(slot);
       }
+      return m.keys.length;
     };
-    collect(this.base, want + Math.min(this.removedInBase, MAX_EXTRA_CANDIDATES));
+    let extra = Math.min(this.removedInBase, MAX_EXTRA_CANDIDATES);
+    for (;;) {
+      const asked = want + extra;
+      const returned = collect(this.base, asked);
+      // Enough live ones, or the graph has no more, or every removed one was allowed for.
+      if (slots.size >= want || returned < asked || extra >= this.removedInBase) break;
+      if (asked >= MAX_WIDENED_CANDIDATES) return this.exact(vector, k);
+      extra = Math.min(this.removedInBase, MAX_WIDENED_CANDIDATES - want, extra * WIDEN_FACTOR);
+    }
     if (this.delta && this.delta.size() > 0) collect(this.delta, want);
     const out: VectorHit[] = [];
     for (const slot of slots) out.push({ arxivId: this.ids[slot], score: this.dot(slot, vector) });
