@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { systemClock } from "../clock.ts";
-import { recordDigestShown } from "../recommend/store.ts";
+import { recordDigestsShown } from "../recommend/store.ts";
 import { topicIdsFollowedBy } from "../topics/store.ts";
 import type { DeliveryDeps } from "./deps.ts";
 import { digestIsEmpty, digestPaperIds } from "./digest-content.ts";
@@ -95,38 +95,69 @@ export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = 
         rows.map((r) => r.subscriberId),
       );
       await sources.prefetchModels([...subs.values()].flatMap((s) => (s.userId ? [s.userId] : [])));
-      for (const row of rows) {
-        await opts.beforeSend?.(row, index++);
-        const sub = subs.get(row.subscriberId);
-        const outcome = await deliver(
-          deps,
-          sources,
-          row,
-          sub,
-          follows.get(row.subscriberId) ?? [],
-          async () => {
-            const wait = nextSendAt - Date.now();
-            if (wait > 0) await sleep(wait);
-            nextSendAt = Math.max(nextSendAt, Date.now()) + gapMs;
-          },
-        );
-        // Recorded right after SMTP's acknowledgement; bookkeeping about the send comes after.
-        const kept = await finishOutboxRow(deps.db, row, outcome, deps.now());
-        if (outcome.status === "sent") await outcome.afterSent();
-        if (!kept) stats.lost++;
-        else if (outcome.status === "sent") stats.sent++;
-        else if (outcome.status === "skipped") stats.skipped++;
-        else if (outcome.status === "failed") stats.failed++;
-        else stats.retried++;
+      // "For you" never offers again what a digest has shown the person: recorded for the whole
+      // batch in one statement once it is sent (or when sending stops), not one per mail.
+      const shown: Shown[] = [];
+      try {
+        await sendBatch(rows, subs, follows, shown);
+      } catch (err) {
+        // What was sent before the failure is still recorded; the failure is what the caller sees.
+        await recordDigestsShown(deps.db, shown, deps.now()).catch(() => {});
+        throw err;
       }
+      await recordDigestsShown(deps.db, shown, deps.now());
+    }
+  }
+
+  async function sendBatch(
+    rows: OutboxRow[],
+    subs: Map<number, Subscriber>,
+    follows: Map<number, number[]>,
+    shown: Shown[],
+  ) {
+    for (const row of rows) {
+      await opts.beforeSend?.(row, index++);
+      const sub = subs.get(row.subscriberId);
+      const outcome = await deliver(
+        deps,
+        sources,
+        row,
+        sub,
+        follows.get(row.subscriberId) ?? [],
+        async () => {
+          const wait = nextSendAt - Date.now();
+          if (wait > 0) await sleep(wait);
+          nextSendAt = Math.max(nextSendAt, Date.now()) + gapMs;
+        },
+      );
+      // Recorded right after SMTP's acknowledgement; bookkeeping about the send comes after.
+      const kept = await finishOutboxRow(deps.db, row, outcome, deps.now());
+      if (outcome.status === "sent") {
+        await outcome.afterSent();
+        if (outcome.shown) shown.push(outcome.shown);
+      }
+      if (!kept) stats.lost++;
+      else if (outcome.status === "sent") stats.sent++;
+      else if (outcome.status === "skipped") stats.skipped++;
+      else if (outcome.status === "failed") stats.failed++;
+      else stats.retried++;
     }
   }
 }
 
+/** The papers a digest showed an account's owner. */
+type Shown = { userId: number; arxivIds: string[] };
+
 /** What a send did; a sent digest carries the bookkeeping to do once the outbox has recorded it. */
 type Delivered =
   | Exclude<OutboxOutcome, { status: "sent" }>
-  | { status: "sent"; messageId: string; afterSent: () => Promise<void> };
+  | {
+      status: "sent";
+      messageId: string;
+      afterSent: () => Promise<void>;
+      /** The papers it showed an account's owner, to record with the batch's. */
+      shown: Shown | null;
+    };
 
 async function deliver(
   deps: DeliveryDeps,
@@ -166,10 +197,9 @@ async function deliver(
     });
     const afterSent = async () => {
       if (sub.bounceCount > 0) await clearBounces(deps.db, sub.id);
-      // "For you" never offers again what a digest has shown this person.
-      if (sub.userId) await recordDigestShown(deps.db, sub.userId, digestPaperIds(content), deps.now());
     };
-    return { status: "sent", messageId: info.messageId, afterSent };
+    const shown = sub.userId ? { userId: sub.userId, arxivIds: digestPaperIds(content) } : null;
+    return { status: "sent", messageId: info.messageId, afterSent, shown };
   } catch (err) {
     const e =
       err instanceof MailError ? err : new MailError(String((err as Error).message ?? err), undefined);

@@ -1,5 +1,5 @@
 import type { CandidatePool, PoolWeights } from "./pool.ts";
-import { type SparseVector, sparseFrom } from "./sparse.ts";
+import type { SparseVector } from "./sparse.ts";
 import type { FollowedTopicRow } from "./store.ts";
 import type { Features, Interest, PositiveKind, PositiveSignal } from "./types.ts";
 
@@ -131,13 +131,56 @@ export function personModel(
   };
 }
 
-function inPool(pool: CandidatePool, terms: Float64Array, weights: Float32Array): Map<number, number> {
-  const out = new Map<number, number>();
+/** Per pool: which keyword ids a call of inPool has met (by call number), and where it put them. */
+const inPoolMarks = new WeakMap<CandidatePool, { call: number; metIn: Uint32Array; at: Uint32Array }>();
+
+/**
+ * The stored terms the pool has, as its keyword ids with their weights, in the stored order.
+ * Typed arrays filled in one pass, where a Map per person cost a digest run a tenth of its
+ * "for you" time. A key stored twice (two terms of the training pool with one key) keeps its
+ * first place and its last weight, as the Map did.
+ */
+function inPool(
+  pool: CandidatePool,
+  terms: Float64Array,
+  weights: Float32Array,
+): { ids: Uint32Array; weights: Float32Array } {
+  let marks = inPoolMarks.get(pool);
+  if (!marks || marks.call === 0xffffffff) {
+    marks = { call: 0, metIn: new Uint32Array(pool.vocab.length), at: new Uint32Array(pool.vocab.length) };
+    inPoolMarks.set(pool, marks);
+  }
+  const call = ++marks.call;
+  const ids = new Uint32Array(terms.length);
+  const kept = new Float32Array(terms.length);
+  let n = 0;
   for (let k = 0; k < terms.length; k++) {
     const id = pool.termIdOfKey(terms[k]);
-    if (id >= 0) out.set(id, weights[k]);
+    if (id < 0) continue;
+    if (marks.metIn[id] === call) {
+      kept[marks.at[id]] = weights[k];
+      continue;
+    }
+    marks.metIn[id] = call;
+    marks.at[id] = n;
+    ids[n] = id;
+    kept[n++] = weights[k];
   }
-  return out;
+  return { ids: ids.subarray(0, n), weights: kept.subarray(0, n) };
+}
+
+/** sparseFrom of inPool's terms: the non-zero ones by ascending id, scaled to unit length. */
+function unitSparse({ ids, weights }: { ids: Uint32Array; weights: Float32Array }): SparseVector {
+  const order: number[] = [];
+  for (let k = 0; k < ids.length; k++) if (weights[k] !== 0) order.push(k);
+  order.sort((a, b) => ids[a] - ids[b]);
+  const values = order.map((k) => weights[k]);
+  // Math.hypot over the same values in the same order as sparseFrom, so the scale is bit for bit its own.
+  const norm = Math.hypot(...values) || 1;
+  return {
+    idx: Uint32Array.from(order, (k) => ids[k]),
+    val: Float32Array.from(values, (w) => w / norm),
+  };
 }
 
 function unit(v: Float32Array): Float32Array {
@@ -175,28 +218,34 @@ export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId
   const weights: PoolWeights = {
     bias: model.bias,
     dense: dense(model.dense),
-    termIds: Uint32Array.from(terms.keys()),
-    termWeights: Float32Array.from(terms.values()),
+    termIds: terms.ids,
+    termWeights: terms.weights,
   };
-  const keywords = (t: Float64Array, w: Float32Array) => () => sparseFrom(inPool(pool, t, w));
+  const keywords = (t: Float64Array, w: Float32Array) => () => unitSparse(inPool(pool, t, w));
   const interests: Interest[] = model.interests.map((i, index) => {
-    const members: PositiveSignal[] = i.members.map((m) => ({
-      id: m.id,
-      title: m.title,
-      kind: m.kind,
-      weight: m.weight,
-      features: lazyFeatures(
-        () =>
-          m.dense && denseFits && m.dense.length === pool.dims ? unit(Float32Array.from(m.dense)) : null,
-        keywords(m.terms, m.weights),
-      ),
-    }));
+    // Only a shown paper's reasons compare it with members: most interests never need theirs.
+    let members: PositiveSignal[] | undefined;
+    const membersOnPool = () =>
+      i.members.map((m) => ({
+        id: m.id,
+        title: m.title,
+        kind: m.kind,
+        weight: m.weight,
+        features: lazyFeatures(
+          () =>
+            m.dense && denseFits && m.dense.length === pool.dims ? unit(Float32Array.from(m.dense)) : null,
+          keywords(m.terms, m.weights),
+        ),
+      }));
     const f = lazyFeatures(() => dense(i.dense), keywords(i.terms, i.weights));
     return {
       index,
       label: i.label,
       kind: i.kind,
-      members,
+      get members() {
+        members ??= membersOnPool();
+        return members;
+      },
       weight: i.size,
       dense: f.dense,
       get keywords() {
@@ -262,9 +311,9 @@ export function encodeModel(m: PersonModel): Uint8Array {
 /** The stored bytes back as a model; null for another format (the model is then retrained). */
 export function decodeModel(bytes: Uint8Array): PersonModel | null {
   if (bytes.length < 8) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== FORMAT) return null;
-  const jsonLength = view.getUint32(4, true);
+  const head = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (head.getUint32(0, true) !== FORMAT) return null;
+  const jsonLength = head.getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + jsonLength))) as Header;
   // One aligned copy with its own buffer, read from offset 0 below. Not `bytes.slice`: the pg
   // driver returns a Node Buffer, whose slice is a view into the same memory, so reading its
@@ -275,34 +324,49 @@ export function decodeModel(bytes: Uint8Array): PersonModel | null {
   body.set(bytes.subarray(start));
   let at = 0;
   let k = 0;
-  const next = <T extends Float32Array | Float64Array | Int8Array>(
-    make: new (b: ArrayBuffer, o: number, n: number) => T,
-  ) => {
+  /** Where the next array lies in the body, from the header's lengths, without reading it yet. */
+  const place = (bytesPerItem: number): Place => {
     const n = header.lengths[k++];
     if (n < 0) return null;
-    const a = new make(body.buffer, at, n);
-    at += (a.byteLength + 7) & ~7;
-    return a;
+    const p = { at, n };
+    at += (n * bytesPerItem + 7) & ~7;
+    return p;
   };
-  const dense = next(Float32Array);
-  const terms = next(Float64Array) ?? new Float64Array(0);
-  const weights = next(Float32Array) ?? new Float32Array(0);
+  const view = <T>(make: new (b: ArrayBuffer, o: number, n: number) => T, p: Place) =>
+    p ? new make(body.buffer, p.at, p.n) : null;
+  const dense = view(Float32Array, place(4));
+  const terms = view(Float64Array, place(8)) ?? new Float64Array(0);
+  const weights = view(Float32Array, place(4)) ?? new Float32Array(0);
   return {
     ...header.m,
     dense,
     terms,
     weights,
-    interests: header.m.interests.map((i) => ({
-      ...i,
-      dense: next(Float32Array),
-      terms: next(Float64Array) ?? new Float64Array(0),
-      weights: next(Float32Array) ?? new Float32Array(0),
-      members: i.members.map((x) => ({
-        ...x,
-        dense: next(Int8Array),
-        terms: next(Float64Array) ?? new Float64Array(0),
-        weights: next(Float32Array) ?? new Float32Array(0),
-      })),
-    })),
+    interests: header.m.interests.map((i) => {
+      const own = {
+        dense: view(Float32Array, place(4)),
+        terms: view(Float64Array, place(8)) ?? new Float64Array(0),
+        weights: view(Float32Array, place(4)) ?? new Float32Array(0),
+      };
+      const stored = i.members.map((x) => ({ x, dense: place(1), terms: place(8), weights: place(4) }));
+      // Only a shown paper's reasons read an interest's members: their arrays are made on first use.
+      let members: ModelMember[] | undefined;
+      return {
+        ...i,
+        ...own,
+        get members() {
+          members ??= stored.map((m) => ({
+            ...m.x,
+            dense: view(Int8Array, m.dense),
+            terms: view(Float64Array, m.terms) ?? new Float64Array(0),
+            weights: view(Float32Array, m.weights) ?? new Float32Array(0),
+          }));
+          return members;
+        },
+      };
+    }),
   };
 }
+
+/** An array's element offset and length in a stored model's body; null for a null array. */
+type Place = { at: number; n: number } | null;

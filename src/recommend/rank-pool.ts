@@ -71,7 +71,9 @@ export function rankPoolWith(
     for (const s of scored) if (s.interest >= 0) counts[s.interest]++;
     const short = interests.flatMap((it, k) => (it.dense && counts[k] < enough ? [it.dense] : []));
     const near = [...pool.nearest(short, NEAREST_PER_INTEREST)].filter((i) => !kept.has(i));
-    const scores = pool.scoreSome(weights, near);
+    // Without nearest papers (no interest short of papers, or none with an embedding) there is
+    // nothing to score: scoreSome would still index every weighted term first.
+    const scores = near.length > 0 ? pool.scoreSome(weights, near) : [];
     near.forEach((i, k) => {
       scored.push({ index: i, score: scores[k] + (extra.get(i) ?? 0), interest: interestOf(i) });
     });

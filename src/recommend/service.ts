@@ -195,6 +195,21 @@ function topicMatches(
   );
 }
 
+/** The ids of a followed topic's matches that are in the pool, once per pool (every reader of a digest run boosts them). */
+function topicMatchesInPool(
+  pools: CandidatePools,
+  pool: CandidatePool,
+  db: Queryable,
+  t: FollowedTopicRow,
+  opts: ModelOptions,
+): Promise<string[]> {
+  return pools.memo(pool, `topic-in-pool:${t.id}:${t.mode}:${t.query}`, async () =>
+    (await topicMatches(pools, pool, db, t, opts)).flatMap((p) =>
+      pool.indexOf(p.arxivId) !== undefined ? [p.arxivId] : [],
+    ),
+  );
+}
+
 type ModelOptions = Pick<ForYouOptions, "since" | "search" | "rank">;
 
 /**
@@ -276,8 +291,8 @@ async function rankingOf(
   for (const a of model.authors)
     for (const i of pool.papersBy(a.key)) boost(pool.ids[i], { kind: "author", label: a.name });
   for (const t of model.topics)
-    for (const p of await topicMatches(pools, pool, db, t, opts))
-      if (pool.indexOf(p.arxivId) !== undefined) boost(p.arxivId, { kind: "topic", label: t.name });
+    for (const id of await topicMatchesInPool(pools, pool, db, t, opts))
+      boost(id, { kind: "topic", label: t.name });
   const { weights, interests } = modelOnPool(model, pool, modelId);
   const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
   let dropped = 0;

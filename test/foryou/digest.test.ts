@@ -89,5 +89,54 @@ for (const backend of testBackends()) {
       });
       assert.ok(again.items.every((i) => !shownIds.has(i.paper.arxivId)));
     });
+
+    test("a batch records what each person's digest showed, also when sending stops midway", async () => {
+      const tuesday = new Date("2026-11-24T12:00:00Z");
+      const old = new Date("2026-10-01T00:00:00Z");
+      const fresh = [0, 1, 2].map(() => subjectPaper("speech", { publishedAt: tuesday }));
+      const saved = [0, 1].map(() => subjectPaper("speech", { publishedAt: old }));
+      await upsertPapers(db, [...fresh, ...saved]);
+      const people = [];
+      for (let i = 0; i < 3; i++) {
+        const u = await makeUser(db, { now: new Date("2026-11-01T00:00:00Z") });
+        for (const p of saved) await saveSet(db, u.userId, p.arxivId, true);
+        await ensureSubscriber(db, `batch${i}_${process.pid}@example.com`, {
+          userId: u.userId,
+          confirmed: true,
+          now: new Date("2026-11-01T00:00:00Z"),
+        });
+        people.push(u.userId);
+      }
+      clock.now = new Date("2026-11-25T09:00:00Z");
+      assert.equal(await enqueueDueDigests(db, clock.now), 4, "three new subscribers and the first test's");
+      const stop = new Error("stopped");
+      await assert.rejects(
+        runDigestWorker(d, {
+          batchSize: 10,
+          beforeSend: (_row, i) => {
+            if (i === 3) throw stop;
+          },
+        }),
+        stop,
+      );
+      const mails = [0, 1, 2].map(() => smtp.nextMessage());
+      const shownOf = async (userId: number) =>
+        (
+          await db.query<{ arxiv_id: string }>("select arxiv_id from digest_shown where user_id = $1", [
+            userId,
+          ])
+        ).map((r) => r.arxiv_id);
+      const recorded = await Promise.all(people.map(shownOf));
+      const texts = await Promise.all(mails);
+      // Rows go out in id order: the first test's subscriber, then two of the three new ones.
+      assert.ok(recorded[0].length > 0 && recorded[1].length > 0, "both sent digests are recorded");
+      for (const ids of recorded.slice(0, 2))
+        for (const id of ids)
+          assert.ok(
+            texts.some((m) => (m.text ?? "").includes(`/papers/${id}\n`)),
+            `${id} was in a sent digest`,
+          );
+      assert.deepEqual(recorded[2], [], "the digest never sent records nothing");
+    });
   });
 }

@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { COLD_MODEL, decodeModel, encodeModel, type PersonModel } from "../../src/recommend/model.ts";
+import {
+  COLD_MODEL,
+  decodeModel,
+  encodeModel,
+  modelOnPool,
+  type PersonModel,
+} from "../../src/recommend/model.ts";
 import { CandidatePool, type PoolWeights, termKey } from "../../src/recommend/pool.ts";
 import { SimdMatrix } from "../../src/recommend/simd.ts";
+import { sparseFrom } from "../../src/recommend/sparse.ts";
 import { mulberry32 } from "../../src/search/embed/random.ts";
 
 const WORDS = [
@@ -221,5 +228,63 @@ describe("a stored model's bytes", () => {
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
     assert.deepEqual(decodeModel(shifted.subarray(1))?.dense, Float32Array.of(1, 2));
+  });
+});
+
+describe("a stored model applied to a pool", () => {
+  test("keeps the weights of the terms the pool has, in stored order, and the interests' unit keyword vectors", () => {
+    const { pool } = randomPool(30, 0, 5);
+    const id = (term: string) => pool.termIdOfKey(termKey(term));
+    // "graph" is stored twice (two terms of the training pool with one key): first place, last weight.
+    const terms = Float64Array.from(["speech", "not in this pool", "graph", "robot", "graph"], termKey);
+    const weights = Float32Array.of(0.5, 9, -0.25, 0, 0.75);
+    const model: PersonModel = {
+      ...COLD_MODEL,
+      cold: false,
+      terms,
+      weights,
+      interests: [
+        {
+          label: "Speech",
+          kind: "papers",
+          size: 1,
+          dense: null,
+          terms,
+          weights,
+          members: [
+            {
+              id: "2601.00001",
+              title: "On speech",
+              kind: "saved",
+              weight: 1,
+              dense: null,
+              terms: Float64Array.of(termKey("vision"), termKey("speech")),
+              weights: Float32Array.of(0.3, 0.4),
+            },
+          ],
+        },
+      ],
+    };
+    for (const t of ["speech", "graph", "robot", "vision"]) assert.ok(id(t) >= 0, `${t} is in the pool`);
+    const applied = modelOnPool(model, pool, null);
+    assert.deepEqual([...applied.weights.termIds], [id("speech"), id("graph"), id("robot")]);
+    assert.deepEqual([...applied.weights.termWeights], [0.5, 0.75, 0]);
+    const [interest] = applied.interests;
+    const asMap = new Map([
+      [id("speech"), 0.5],
+      [id("graph"), 0.75],
+      [id("robot"), 0],
+    ]);
+    assert.deepEqual(interest.keywords, sparseFrom(asMap));
+    assert.equal(interest.members.length, 1);
+    assert.deepEqual(
+      interest.members[0].features.keywords,
+      sparseFrom(
+        new Map([
+          [id("vision"), 0.30000001192092896],
+          [id("speech"), 0.4000000059604645],
+        ]),
+      ),
+    );
   });
 });
