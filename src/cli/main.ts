@@ -22,6 +22,13 @@ const program = new Command()
 
 registerCommands(program);
 
+// `dailypapers recommend ... | head` closes stdout early: the reader has what it wanted, so the
+// command stops quietly instead of dying with an unhandled EPIPE stack trace.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
