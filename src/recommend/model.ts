@@ -1,5 +1,5 @@
 import type { CandidatePool, PoolWeights } from "./pool.ts";
-import type { SparseVector } from "./sparse.ts";
+import { type SparseVector, unitSparseOf } from "./sparse.ts";
 import type { FollowedTopicRow } from "./store.ts";
 import type { Features, Interest, PositiveKind, PositiveSignal } from "./types.ts";
 
@@ -169,20 +169,6 @@ function inPool(
   return { ids: ids.subarray(0, n), weights: kept.subarray(0, n) };
 }
 
-/** sparseFrom of inPool's terms: the non-zero ones by ascending id, scaled to unit length. */
-function unitSparse({ ids, weights }: { ids: Uint32Array; weights: Float32Array }): SparseVector {
-  const order: number[] = [];
-  for (let k = 0; k < ids.length; k++) if (weights[k] !== 0) order.push(k);
-  order.sort((a, b) => ids[a] - ids[b]);
-  const values = order.map((k) => weights[k]);
-  // Math.hypot over the same values in the same order as sparseFrom, so the scale is bit for bit its own.
-  const norm = Math.hypot(...values) || 1;
-  return {
-    idx: Uint32Array.from(order, (k) => ids[k]),
-    val: Float32Array.from(values, (w) => w / norm),
-  };
-}
-
 function unit(v: Float32Array): Float32Array {
   let n = 0;
   for (const x of v) n += x * x;
@@ -221,7 +207,10 @@ export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId
     termIds: terms.ids,
     termWeights: terms.weights,
   };
-  const keywords = (t: Float64Array, w: Float32Array) => () => unitSparse(inPool(pool, t, w));
+  const keywords = (t: Float64Array, w: Float32Array) => () => {
+    const { ids, weights } = inPool(pool, t, w);
+    return unitSparseOf(ids, weights);
+  };
   const interests: Interest[] = model.interests.map((i, index) => {
     // Only a shown paper's reasons compare it with members: most interests never need theirs.
     let members: PositiveSignal[] | undefined;

@@ -11,11 +11,22 @@ export interface SparseVector {
 export function sparseFrom(weights: Map<number, number>, keepTop = Number.POSITIVE_INFINITY): SparseVector {
   let entries = [...weights].filter(([, w]) => w !== 0);
   if (entries.length > keepTop) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, keepTop);
-  entries.sort((a, b) => a[0] - b[0]);
-  const norm = Math.hypot(...entries.map(([, w]) => w)) || 1;
+  return unitSparseOf(
+    entries.map(([i]) => i),
+    entries.map(([, w]) => w),
+  );
+}
+
+/** The non-zero weights by ascending id, scaled to unit length (ids[k] carries weights[k]; ids distinct). */
+export function unitSparseOf(ids: ArrayLike<number>, weights: ArrayLike<number>): SparseVector {
+  const order: number[] = [];
+  for (let k = 0; k < ids.length; k++) if (weights[k] !== 0) order.push(k);
+  order.sort((a, b) => ids[a] - ids[b]);
+  const values = order.map((k) => weights[k]);
+  const norm = Math.hypot(...values) || 1;
   return {
-    idx: Uint32Array.from(entries, ([i]) => i),
-    val: Float32Array.from(entries, ([, w]) => w / norm),
+    idx: Uint32Array.from(order, (k) => ids[k]),
+    val: Float32Array.from(values, (w) => w / norm),
   };
 }
 

@@ -123,15 +123,6 @@ export async function peopleWithStaleModels(db: Queryable, limit: number): Promi
   return rows.map((r) => r.user_id);
 }
 
-export async function recordDigestShown(
-  db: Queryable,
-  userId: number,
-  arxivIds: string[],
-  at: Date,
-): Promise<void> {
-  await recordDigestsShown(db, [{ userId, arxivIds }], at);
-}
-
 /**
  * What many digests showed, in one statement (a digest worker's batch): a statement per mail
  * was the largest part of the database time the "for you" sections added to a digest run (72

@@ -8,7 +8,7 @@ import { ensureSubscriber, subscriberByEmail } from "../../src/email/subscribers
 import { createCollection } from "../../src/library/collections.ts";
 import { collectionPaperSet, dismissalSet, saveSet } from "../../src/library/store.ts";
 import { paperById } from "../../src/papers/store.ts";
-import { markOnboarded, recordDigestShown, userTopicSet } from "../../src/recommend/store.ts";
+import { markOnboarded, recordDigestsShown, userTopicSet } from "../../src/recommend/store.ts";
 import { saveTopic } from "../../src/topics/commands.ts";
 import { createAccount } from "../../src/users/commands.ts";
 import { createSession } from "../../src/users/sessions.ts";
@@ -69,7 +69,7 @@ async function forYouSignals(t: TestApp, userId: number, arxivId: string, topicI
   await collectionPaperSet(t.db, collection.id, arxivId, true);
   await followAuthor(t.db, userId, "Ada Lovelace");
   await userTopicSet(t.db, userId, topicId, true);
-  await recordDigestShown(t.db, userId, [arxivId], new Date());
+  await recordDigestsShown(t.db, [{ userId, arxivIds: [arxivId] }], new Date());
   await markOnboarded(t.db, userId);
   const token = newTokenSecret();
   await insertApiToken(t.db, userId, "laptop", token);
