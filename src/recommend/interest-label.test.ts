@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { interestLabelFromTitles } from "./interest-label.ts";
+import { interestLabel, interestLabelFromTitles, shortTitle } from "./interest-label.ts";
 
 test("an interest is named by the phrase its titles share, longest first", () => {
   assert.equal(
@@ -51,4 +51,67 @@ test("a word that names no subject alone is no name, though it may close a phras
     ]),
     "Reinforcement Learning",
   );
+});
+
+// In a pool of machine-learning papers these name no subject of their own.
+const commonInMl = (word: string) =>
+  ["model", "models", "learning", "deep", "language", "images"].includes(word);
+
+test("papers whose titles word a subject differently are named by the phrase their abstracts share", () => {
+  const members = [
+    {
+      title: "Detecting Optic Nerve Damage from Fundus Photographs",
+      abstract: "We study glaucoma screening in primary care. A deep model reads fundus photographs.",
+    },
+    {
+      title: "A Low-Cost Smartphone Pipeline for Eye Disease",
+      abstract: "Glaucoma screening is costly. We propose a pipeline that runs on a phone.",
+    },
+    {
+      title: "Uncertainty for Retinal Diagnosis",
+      abstract: "Deep learning models for glaucoma screening are overconfident; we calibrate them.",
+    },
+  ];
+  assert.equal(interestLabelFromTitles(members.map((m) => m.title)), null);
+  assert.equal(interestLabel(members, commonInMl), "Glaucoma Screening");
+});
+
+test("a phrase of common words or of an abstract's boilerplate names nothing", () => {
+  const common = [
+    { title: "Alpha", abstract: "We train deep learning models on images." },
+    { title: "Beta", abstract: "Deep learning models fail on some images." },
+  ];
+  assert.equal(interestLabel(common, commonInMl), null, "'deep learning models' is common in the pool");
+  const boilerplate = [
+    { title: "Gamma", abstract: "In this paper we propose a method. Experimental results show gains." },
+    { title: "Delta", abstract: "Experimental results show that our code is available." },
+  ];
+  assert.equal(
+    interestLabel(boilerplate, () => false),
+    null,
+    "'experimental results show' names no subject",
+  );
+});
+
+test("a sentence's end does not join two phrases", () => {
+  const members = [
+    { title: "One", abstract: "We use graph neural. Networks appear later." },
+    { title: "Two", abstract: "A graph neural. Networks again." },
+  ];
+  assert.equal(
+    interestLabel(members, () => false),
+    "Graph Neural",
+  );
+});
+
+test("one paper is not named from its abstract, and a long title is cut on a word", () => {
+  assert.equal(
+    interestLabel([{ title: "Solo", abstract: "Glaucoma screening at scale." }], () => false),
+    null,
+  );
+  assert.equal(
+    shortTitle("JoyAI-Video-Edit: Real-Time Open-Ended Video Editing with Diffusion Transformers"),
+    "JoyAI-Video-Edit: Real-Time Open-Ended Video…",
+  );
+  assert.equal(shortTitle("Short Title"), "Short Title");
 });

@@ -1,6 +1,6 @@
 import { mulberry32 } from "../search/embed/random.ts";
 import { denseCentroid } from "./dense.ts";
-import { interestLabelFromTitles } from "./interest-label.ts";
+import { interestLabel, shortTitle } from "./interest-label.ts";
 import { similarity } from "./similarity.ts";
 import { sparseCentroid } from "./sparse.ts";
 import type { Features, Interest, PositiveSignal } from "./types.ts";
@@ -53,11 +53,13 @@ export function groupInterests(
   const maxClusters = Math.max(1, opts.maxInterests - fixed.size);
   const typical = typicalSimilarity(pool);
   const clusters = cluster(free, typical.mean + opts.mergeAboveTypical * typical.sd, maxClusters);
+  const common = (word: string) => pool.isCommonWord?.(word) ?? false;
   const interests: Interest[] = [];
-  for (const members of clusters) interests.push(makeInterest(interests.length, "papers", members, opts));
+  for (const members of clusters)
+    interests.push(makeInterest(interests.length, "papers", members, opts, common));
   for (const members of fixed.values()) {
     const g = members[0].group as NonNullable<PositiveSignal["group"]>;
-    interests.push({ ...makeInterest(interests.length, g.kind, members, opts), label: g.label });
+    interests.push({ ...makeInterest(interests.length, g.kind, members, opts, common), label: g.label });
   }
   return interests;
 }
@@ -66,6 +68,8 @@ export function groupInterests(
 export interface PairSource {
   readonly size: number;
   features(i: number): Features;
+  /** Whether a word is too common among these papers to name an interest (none is, without it). */
+  isCommonWord?(word: string): boolean;
 }
 
 export interface SimilarityScale {
@@ -184,6 +188,7 @@ function makeInterest(
   kind: Interest["kind"],
   members: PositiveSignal[],
   opts: InterestOptions,
+  isCommonWord: (word: string) => boolean,
 ): Interest {
   const dense = denseCentroid(
     members
@@ -195,11 +200,13 @@ function makeInterest(
     opts.keywordTerms,
   );
   const weight = members.reduce((s, m) => s + m.weight, 0);
-  // The phrase the members' titles share names the interest; failing that, the member most
-  // like the rest does.
+  // The phrase the members share names the interest; failing that, the member most like the
+  // rest does, by a title short enough for a chip.
   const label =
-    interestLabelFromTitles(members.map((m) => m.title)) ??
-    members.map((m) => ({ m, s: similarity(m.features, { dense, keywords }) })).sort((a, b) => b.s - a.s)[0].m
-      .title;
+    interestLabel(members, isCommonWord) ??
+    shortTitle(
+      members.map((m) => ({ m, s: similarity(m.features, { dense, keywords }) })).sort((a, b) => b.s - a.s)[0]
+        .m.title,
+    );
   return { index, label, kind, members, weight, dense, keywords };
 }

@@ -10,6 +10,8 @@ export interface KeywordSpace {
   terms: Map<string, number>;
   idf: Float32Array;
   docs: number;
+  /** Single stems in more than COMMON_SHARE of the papers: they name no subject of this corpus. */
+  common: Set<string>;
 }
 
 export interface KeywordOptions {
@@ -28,6 +30,12 @@ export interface KeywordOptions {
 export const DEFAULT_KEYWORD_OPTIONS: KeywordOptions = { maxDfShare: 0.2, bigrams: true };
 
 const MIN_MAX_DF = 50;
+/**
+ * A word in more than a fifth of the papers (and in more than MIN_MAX_DF) is common: on the
+ * site's sample, all machine learning, "model", "language" and "learning" are, "reinforcement"
+ * and "video" are not. Fixed apart from the classifier's cut (maxDfShare), which is tuned for ranking.
+ */
+const COMMON_SHARE = 0.2;
 
 /** A paper's text for keywords. */
 export function paperKeywordText(title: string, abstract: string): string {
@@ -65,7 +73,14 @@ function spaceFromTokens(docs: string[][], opts: KeywordOptions): KeywordSpace {
   kept.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const terms = new Map(kept.map(([t], i) => [t, i]));
   const idf = Float32Array.from(kept, ([, f]) => Math.log((1 + n) / (1 + f)) + 1);
-  return { terms, idf, docs: n };
+  const commonDf = Math.max(MIN_MAX_DF, COMMON_SHARE * n);
+  const common = new Set([...df].filter(([t, f]) => f > commonDf && !t.includes(" ")).map(([t]) => t));
+  return { terms, idf, docs: n, common };
+}
+
+/** Whether a word, as written, is common in the space's corpus (every stem of it is; a stop word is). */
+export function isCommonWord(space: KeywordSpace, word: string): boolean {
+  return analyze(word).every((stem) => space.common.has(stem));
 }
 
 /** A text as a unit TF-IDF vector (sublinear tf) in the space; unknown terms are ignored. */

@@ -4,6 +4,7 @@ import { siftDown, siftUp } from "../heap.ts";
 import { bytesVector } from "../search/embedding-store.ts";
 import {
   DEFAULT_KEYWORD_OPTIONS,
+  isCommonWord,
   type KeywordOptions,
   type KeywordSpace,
   keywordVector,
@@ -104,6 +105,11 @@ export class CandidatePool {
       this.embedded[i] = 1;
     });
     this.simd?.quantize();
+  }
+
+  /** Whether a word names no subject among these papers (for interests' names). */
+  isCommonWord(word: string): boolean {
+    return isCommonWord(this.space, word);
   }
 
   get size(): number {

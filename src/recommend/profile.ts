@@ -60,6 +60,16 @@ function recencyWeight(rank: number): number {
   return 1 / (1 + Math.log10(rank + 1));
 }
 
+/** The abstracts of the given papers, read to name interests (interestLabel). */
+export async function abstractsOf(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<{ arxiv_id: string; abstract: string }>(
+    "select arxiv_id, abstract from papers where arxiv_id = any($1::text[])",
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.arxiv_id, r.abstract]));
+}
+
 export function positivesFrom(
   rows: { arxivId: string; kind: PositiveKind; group?: PositiveSignal["group"] }[],
   feats: Map<string, { title: string; features: Features }>,

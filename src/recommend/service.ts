@@ -11,7 +11,7 @@ import { groupInterests } from "./interests.ts";
 import { COLD_MODEL, decodeModel, encodeModel, modelOnPool, type PersonModel, personModel } from "./model.ts";
 import type { CandidatePool } from "./pool.ts";
 import type { CandidatePools } from "./pools.ts";
-import { featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
+import { abstractsOf, featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions, trainPoolWeights } from "./rank.ts";
 import { COVER_TOP, KEEP_SCORED, rankPoolWith } from "./rank-pool.ts";
 import type { CachedRanking } from "./ranker-cache.ts";
@@ -254,7 +254,15 @@ async function trainModel(
   const feats = await featuresOf(db, pool, modelId, [
     ...new Set([...signalRows.map((r) => r.arxivId), ...groupRows.map((r) => r.arxivId), ...dismissed]),
   ]);
-  const positives = [...positivesFrom(signalRows, feats), ...positivesFrom(groupRows, feats)];
+  const free = positivesFrom(signalRows, feats);
+  // Clusters of saves are named by what their papers share, abstracts included; a followed
+  // author's or topic's interest is named after the author or topic.
+  const abstracts = await abstractsOf(
+    db,
+    free.map((p) => p.id),
+  );
+  for (const p of free) p.abstract = abstracts.get(p.id);
+  const positives = [...free, ...positivesFrom(groupRows, feats)];
   const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
   const interests = groupInterests(positives, pool, rank.interests);
   const weights = trainPoolWeights(pool, interests, negativesFrom(dismissed, feats), rank) ?? {

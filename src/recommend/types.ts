@@ -12,6 +12,8 @@ export type PositiveKind = "saved" | "upvoted" | "collected" | "picked" | "autho
 export interface PositiveSignal {
   id: string;
   title: string;
+  /** Read for the interest's name only (interestLabel); absent where nobody needs one. */
+  abstract?: string;
   kind: PositiveKind;
   /** Relative weight: recent and explicit signals count more. */
   weight: number;

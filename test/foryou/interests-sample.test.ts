@@ -40,6 +40,8 @@ for (const backend of testBackends()) {
         `interests: ${chips.join(" · ")}`,
       );
       assert.match(chips[0], /^Reinforcement Learning/);
+      // Named by a phrase the two share or by the more central one's title, cut to fit a chip.
+      assert.ok(chips[1].length <= 60, chips[1]);
     });
   });
 }
