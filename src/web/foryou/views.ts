@@ -19,10 +19,11 @@ function interestLine(item: ForYouItem): SafeHtml {
   return item.interest ? html`<p class="interest muted">Interest: ${item.interest}</p>` : html``;
 }
 
+/** The interests apart by "; ": a name may hold " · " itself ("Reinforcement Learning · Video"). */
 export function interestSummary(result: ForYouResult): SafeHtml {
   if (result.interests.length === 0) return html``;
   return html`<p class="interests muted">Your interests: ${result.interests.map(
     (i, k) =>
-      html`${k > 0 ? " · " : ""}<span class="interest-chip">${i.kind === "topic" ? "Your topic " : ""}${i.label}${i.kind === "papers" ? ` (${i.size} paper${i.size === 1 ? "" : "s"})` : i.kind === "author" ? " (followed author)" : ""}</span>`,
+      html`${k > 0 ? "; " : ""}<span class="interest-chip">${i.kind === "topic" ? "Your topic " : ""}${i.label}${i.kind === "papers" ? ` (${i.size} paper${i.size === 1 ? "" : "s"})` : i.kind === "author" ? " (followed author)" : ""}</span>`,
   )}</p>`;
 }
