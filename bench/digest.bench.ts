@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import type { Db } from "../src/db/client.ts";
 import { createBackgroundJobs } from "../src/email/background.ts";
 import { DEFAULT_POLICY, type DeliveryDeps } from "../src/email/deps.ts";
+import { DigestSources } from "../src/email/digest-sources.ts";
 import { enqueueDueDigests } from "../src/email/enqueue.ts";
 import { createMailer } from "../src/email/mailer.ts";
 import { runDigestWorker, type WorkerStats } from "../src/email/worker.ts";
@@ -263,8 +264,10 @@ for (const { backend, forYou } of runs) {
   const started = performance.now();
   const queued = await enqueueDueDigests(db, NOW);
   const enqueueS = (performance.now() - started) / 1000;
+  // The workers of one process share where papers come from, as the scheduler's chunks do.
+  const sources = new DigestSources(db, search);
   const stats: WorkerStats[] = await Promise.all(
-    Array.from({ length: WORKERS }, () => runDigestWorker(deps, { batchSize: 100 })),
+    Array.from({ length: WORKERS }, () => runDigestWorker(deps, { batchSize: 100, sources })),
   );
   const totalS = (performance.now() - started) / 1000;
   const sent = stats.reduce((n, s) => n + s.sent, 0);

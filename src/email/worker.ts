@@ -33,6 +33,11 @@ export interface WorkerOptions {
   /** Called right before a claimed row is sent; tests throw here to simulate a crash. */
   beforeSend?: (row: OutboxRow, indexInRun: number) => void | Promise<void>;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where digests' papers come from, shared by the workers of one process and the chunks of one
+   * run (the "for you" candidate pool, topic searches, papers): one per call by default.
+   */
+  sources?: DigestSources;
 }
 
 /** A batch small enough that its last row is sent well within the lease at the throttled rate. */
@@ -54,7 +59,7 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
  */
 export async function runDigestWorker(deps: DeliveryDeps, opts: WorkerOptions = {}): Promise<WorkerStats> {
   const stats: WorkerStats = { sent: 0, skipped: 0, failed: 0, retried: 0, lost: 0 };
-  const sources = new DigestSources(deps.db, deps.search);
+  const sources = opts.sources ?? new DigestSources(deps.db, deps.search);
   const sleep = opts.sleep ?? systemClock.sleep;
   const gapMs = 1000 / Math.max(deps.policy.sendRatePerSecond, 0.001);
   let nextSendAt = 0;

@@ -77,13 +77,14 @@ export class CandidatePools {
     const key = `${modelId}|${since?.toISOString() ?? "all"}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      const watermark = await candidateWatermark(this.db, modelId);
-      entry = {
-        pool: this.build(modelId, model?.dims ?? 0, since),
-        watermark,
-        checkedAt: Date.now(),
-        refreshing: false,
-      };
+      // The entry is in place before anything is awaited: callers arriving meanwhile (a digest
+      // run's workers, all starting at once) wait for this build instead of each making one.
+      const fresh = { watermark: "", checkedAt: Date.now(), refreshing: false } as Entry;
+      fresh.pool = (async () => {
+        fresh.watermark = await candidateWatermark(this.db, modelId);
+        return this.build(modelId, model?.dims ?? 0, since);
+      })();
+      entry = fresh;
       entry.pool.catch(() => this.entries.delete(key));
       this.entries.set(key, entry);
       while (this.entries.size > MAX_POOLS) this.entries.delete(this.entries.keys().next().value as string);

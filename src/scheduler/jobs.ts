@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import { expiredBucketsDeleted } from "../community/throttle.ts";
 import type { Config } from "../config.ts";
 import type { DeliveryDeps } from "../email/deps.ts";
+import { DigestSources } from "../email/digest-sources.ts";
 import { enqueueDueDigests } from "../email/enqueue.ts";
 import { runDigestWorker, type WorkerStats } from "../email/worker.ts";
 import { runDailySync } from "../ingest/sync/daily.ts";
@@ -168,8 +169,10 @@ async function sendDueDigests(
   const queued = await enqueueDueDigests(d.db, d.now());
   const chunk = Math.max(1, Math.round(d.policy.sendRatePerSecond * 10));
   const total = { sent: 0, skipped: 0, failed: 0, retried: 0, lost: 0 };
+  // One set of sources for the run's chunks: the "for you" pool is built once, not per chunk.
+  const sources = new DigestSources(d.db, d.search);
   while (!signal.aborted) {
-    const stats = await runDigestWorker(d, { maxRows: chunk });
+    const stats = await runDigestWorker(d, { maxRows: chunk, sources });
     metrics?.countDigestSends(stats);
     for (const k of Object.keys(total) as (keyof WorkerStats)[]) total[k] += stats[k];
     if (stats.sent + stats.skipped + stats.failed + stats.retried + stats.lost < chunk) break;

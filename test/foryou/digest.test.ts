@@ -8,6 +8,7 @@ import { saveSet } from "../../src/library/store.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
 import { CandidatePools } from "../../src/recommend/pools.ts";
 import { recommendFor } from "../../src/recommend/service.ts";
+import { digestShownIds } from "../../src/recommend/store.ts";
 import { createSearchService } from "../../src/search/service.ts";
 import { makeUser } from "../community/helpers.ts";
 import { seedPapers, TUESDAY, testDelivery } from "../email/fixture.ts";
@@ -74,11 +75,7 @@ for (const backend of testBackends()) {
       for (const p of saved)
         assert.ok(!text.includes(`/papers/${p.arxivId}\n`), "saved papers are not recommended");
       // what the digest showed is recorded and never recommended again
-      const shown = await db.query<{ arxiv_id: string }>(
-        "select arxiv_id from digest_shown where user_id = $1",
-        [u.userId],
-      );
-      const shownIds = new Set(shown.map((r) => r.arxiv_id));
+      const shownIds = new Set(await digestShownIds(db, u.userId));
       assert.ok(fresh.some((p) => shownIds.has(p.arxivId)));
       assert.ok(shownIds.has(seeded.trending.arxivId));
       const again = await recommendFor(db, new CandidatePools(db), u.userId, {
@@ -120,12 +117,7 @@ for (const backend of testBackends()) {
         stop,
       );
       const mails = [0, 1, 2].map(() => smtp.nextMessage());
-      const shownOf = async (userId: number) =>
-        (
-          await db.query<{ arxiv_id: string }>("select arxiv_id from digest_shown where user_id = $1", [
-            userId,
-          ])
-        ).map((r) => r.arxiv_id);
+      const shownOf = (userId: number) => digestShownIds(db, userId);
       const recorded = await Promise.all(people.map(shownOf));
       const texts = await Promise.all(mails);
       // Rows go out in id order: the first test's subscriber, then two of the three new ones.

@@ -182,7 +182,7 @@ describe("account settings: export, change password, delete", () => {
       "collections",
       "author_follows",
       "user_topics",
-      "digest_shown",
+      "digest_shown_sets",
     ])
       assert.ok(
         Object.keys(theirsBefore).some((k) => k.startsWith(`${table}.`)),
