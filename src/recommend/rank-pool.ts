@@ -1,6 +1,6 @@
 import { dot } from "../search/embed/vectors.ts";
 import type { CandidatePool, PoolWeights } from "./pool.ts";
-import { similarity } from "./similarity.ts";
+import { similarity, similarityWith } from "./similarity.ts";
 import type { Boost, Features, Interest } from "./types.ts";
 
 /**
@@ -39,6 +39,55 @@ export function closestInterest(f: Features, interests: Interest[]): number {
   return at;
 }
 
+/** Per pool: a vocabulary-long array, zero but while closestInterests spreads an interest's keywords in it. */
+const spread = new WeakMap<CandidatePool, Float32Array>();
+
+/**
+ * closestInterest for several of the pool's papers (a ranking's kept ones), with the same
+ * results: each interest's keyword vector is spread once into a vocabulary-long array, so its
+ * cosine with a paper is a pass over the paper's few terms instead of a merge with the
+ * interest's hundreds (a digest run did that for every kept paper and interest). The products
+ * are those of sparseDot, added in the same (ascending term) order; a term the interest lacks
+ * adds a zero.
+ */
+function closestInterests(pool: CandidatePool, indices: number[], interests: Interest[]): number[] {
+  if (interests.length <= 1) return indices.map(() => interests.length - 1);
+  const allDense = interests.every((it) => it.dense !== null);
+  const features = indices.map((i) => pool.features(i));
+  const byKeywords = features.map((f) => !(f.dense !== null && allDense));
+  const kw = new Float64Array(indices.length * interests.length);
+  if (byKeywords.includes(true)) {
+    let at = spread.get(pool);
+    if (!at) {
+      at = new Float32Array(pool.vocab.length);
+      spread.set(pool, at);
+    }
+    interests.forEach((it, j) => {
+      const v = it.keywords;
+      for (let t = 0; t < v.idx.length; t++) at[v.idx[t]] = v.val[t];
+      features.forEach((f, p) => {
+        if (!byKeywords[p]) return;
+        let s = 0;
+        const { idx, val } = f.keywords;
+        for (let t = 0; t < idx.length; t++) s += val[t] * at[idx[t]];
+        kw[p * interests.length + j] = s;
+      });
+      for (let t = 0; t < v.idx.length; t++) at[v.idx[t]] = 0;
+    });
+  }
+  return features.map((f, p) => {
+    let best = Number.NEGATIVE_INFINITY;
+    let at = 0;
+    interests.forEach((it, j) => {
+      const s = byKeywords[p]
+        ? similarityWith(f, it, kw[p * interests.length + j])
+        : dot(f.dense as Float32Array, it.dense as Float32Array);
+      if (s > best) [best, at] = [s, j];
+    });
+    return at;
+  });
+}
+
 /**
  * Scores the pool with a person's weights (pool.topScored: exact, without every row's dot
  * product), adds the boosts of followed authors and topics, and keeps the `keep` best, each
@@ -61,10 +110,13 @@ export function rankPoolWith(
     const i = pool.indexOf(id);
     if (i !== undefined) extra.set(i, boostBonus);
   }
-  const interestOf = (i: number) => closestInterest(pool.features(i), interests);
-  const scored = pool
-    .topScored(weights, keep, extra)
-    .map((t) => ({ index: t.index, score: t.score, interest: interestOf(t.index) }));
+  const top = pool.topScored(weights, keep, extra);
+  const interestAt = closestInterests(
+    pool,
+    top.map((t) => t.index),
+    interests,
+  );
+  const scored = top.map((t, k) => ({ index: t.index, score: t.score, interest: interestAt[k] }));
   if (interests.length > 1 && scored.length < pool.size) {
     const kept = new Set(scored.map((s) => s.index));
     const counts = interests.map(() => 0);
@@ -74,8 +126,9 @@ export function rankPoolWith(
     // Without nearest papers (no interest short of papers, or none with an embedding) there is
     // nothing to score: scoreSome would still index every weighted term first.
     const scores = near.length > 0 ? pool.scoreSome(weights, near) : [];
+    const nearInterest = closestInterests(pool, near, interests);
     near.forEach((i, k) => {
-      scored.push({ index: i, score: scores[k] + (extra.get(i) ?? 0), interest: interestOf(i) });
+      scored.push({ index: i, score: scores[k] + (extra.get(i) ?? 0), interest: nearInterest[k] });
     });
   }
   return scored.sort((a, b) => b.score - a.score || a.index - b.index);

@@ -11,7 +11,11 @@ import type { Features } from "./types.ts";
 const DENSE_SHARE = 0.5;
 
 export function similarity(a: Features, b: Features, denseShare = DENSE_SHARE): number {
-  const kw = sparseDot(a.keywords, b.keywords);
+  return similarityWith(a, b, sparseDot(a.keywords, b.keywords), denseShare);
+}
+
+/** similarity with the keyword cosine already worked out (`kw`: sparseDot of their keywords). */
+export function similarityWith(a: Features, b: Features, kw: number, denseShare = DENSE_SHARE): number {
   if (!a.dense || !b.dense) return kw;
   return denseShare * dot(a.dense, b.dense) + (1 - denseShare) * kw;
 }
