@@ -11,7 +11,7 @@ import {
   keywordVectors,
   paperKeywordText,
 } from "./keywords.ts";
-import { SimdMatrix } from "./simd.ts";
+import { PostingsKernel, SimdMatrix } from "./simd.ts";
 import type { SparseVector } from "./sparse.ts";
 import type { Features } from "./types.ts";
 
@@ -60,7 +60,12 @@ export class CandidatePool {
   private readonly embedded: Uint8Array;
   /** The matrix's home when the runtime has WebAssembly SIMD: scoring every row is one kernel call. */
   private readonly simd: SimdMatrix | null;
-  private postings: { start: Uint32Array; doc: Uint32Array; val: Float32Array } | null = null;
+  private postings: {
+    start: Uint32Array;
+    doc: Uint32Array;
+    val: Float32Array;
+    kernel: PostingsKernel | null;
+  } | null = null;
   private readonly slot = new Map<string, number>();
   private readonly bigrams: boolean;
   private byAuthor: Map<string, number[]> | null = null;
@@ -197,10 +202,16 @@ export class CandidatePool {
     if (extra) for (const [i, b] of extra) scores[i] += b;
     const q = this.denseWeights(w);
     const refined: { index: number; score: number }[][] = [];
-    this.simd?.approximateDots(q ? [q] : [], s.approx, s.bounds, () => {
-      const best = q && this.refine(scores, q, k, skip);
-      if (best) refined.push(best);
-    });
+    this.simd?.approximateDots(
+      q ? [q] : [],
+      s.approx,
+      s.bounds,
+      () => {
+        const best = q && this.refine(scores, q, k, skip);
+        if (best) refined.push(best);
+      },
+      { base: scores },
+    );
     if (refined.length > 0) return refined[0];
     if (q && this.simd) {
       const dots = this.simd.dotsWith([q]);
@@ -210,19 +221,18 @@ export class CandidatePool {
   }
 
   /**
-   * The exact top `k` from `approximateDots`' products and bounds (in the scratch arrays) added
-   * to `base`: a row whose upper bound falls below the k-th best lower bound cannot be among
+   * The exact top `k` of `base` plus the rows' products with `q`, from the lower bounds and bounds
+   * `approximateDots` left in the scratch arrays (base[r] + product − bound, and the bound; a null
+   * base is zero): a row whose upper bound falls below the k-th best lower bound cannot be among
    * them. Null when the bounds leave too many rows to rescore one by one.
    */
   private refine(
-    base: Float32Array,
+    base: Float32Array | null,
     q: Float32Array,
     k: number,
     skip?: (i: number) => boolean,
   ): { index: number; score: number }[] | null {
-    const { approx, bounds } = this.scratchArrays();
-    const lower = approx;
-    for (let r = 0; r < this.size; r++) lower[r] = base[r] + approx[r] - bounds[r];
+    const { approx: lower, bounds } = this.scratchArrays();
     const floorAt = topIndices(lower, k, skip);
     const floor = floorAt.length < k ? Number.NEGATIVE_INFINITY : lower[floorAt[floorAt.length - 1]];
     const candidates: number[] = [];
@@ -232,7 +242,7 @@ export class CandidatePool {
       if (candidates.length > MAX_RESCORED) return null;
     }
     return candidates
-      .map((r) => ({ index: r, score: base[r] + this.denseDot(r, q) }))
+      .map((r) => ({ index: r, score: (base ? base[r] : 0) + this.denseDot(r, q) }))
       .sort((a, b) => b.score - a.score || a.index - b.index)
       .slice(0, k);
   }
@@ -240,7 +250,8 @@ export class CandidatePool {
   /** Per-request arrays of the pool's length, allocated once: scoring runs start to end without awaiting. */
   private scratchArrays() {
     this.scratch ??= {
-      scores: new Float32Array(this.size),
+      // The postings kernel adds into its own array: scoring then copies nothing.
+      scores: this.termPostings().kernel?.scores ?? new Float32Array(this.size),
       approx: new Float32Array(this.size),
       bounds: new Float32Array(this.size),
     };
@@ -267,8 +278,18 @@ export class CandidatePool {
   }
 
   private keywordScores(w: PoolWeights, out: Float32Array): Float32Array {
-    out.fill(w.bias);
     const p = this.termPostings();
+    if (p.kernel) {
+      // The same sums, term by term in the same order, in WebAssembly.
+      const scores = p.kernel.scores.fill(w.bias);
+      for (let t = 0; t < w.termIds.length; t++) {
+        const id = w.termIds[t];
+        p.kernel.addTerm(p.start[id], p.start[id + 1], w.termWeights[t]);
+      }
+      if (out !== scores) out.set(scores);
+      return out;
+    }
+    out.fill(w.bias);
     for (let t = 0; t < w.termIds.length; t++) {
       const id = w.termIds[t];
       const wt = w.termWeights[t];
@@ -305,15 +326,16 @@ export class CandidatePool {
     for (const id of this.rowIdx) start[id + 1]++;
     for (let t = 0; t < terms; t++) start[t + 1] += start[t];
     const fill = start.slice(0, terms);
-    const doc = new Uint32Array(this.rowIdx.length);
-    const val = new Float32Array(this.rowIdx.length);
+    const kernel = PostingsKernel.create(this.size, this.rowIdx.length);
+    const doc = kernel?.doc ?? new Uint32Array(this.rowIdx.length);
+    const val = kernel?.val ?? new Float32Array(this.rowIdx.length);
     for (let i = 0; i < this.size; i++)
       for (let k = this.rowStart[i]; k < this.rowStart[i + 1]; k++) {
         const at = fill[this.rowIdx[k]]++;
         doc[at] = i;
         val[at] = this.rowVal[k];
       }
-    this.postings = { start, doc, val };
+    this.postings = { start, doc, val, kernel };
     return this.postings;
   }
 
@@ -325,16 +347,21 @@ export class CandidatePool {
     const out = new Set<number>();
     if (queries.length === 0 || this.size === 0 || this.dims === 0) return out;
     if (this.simd) {
-      const { approx, bounds, scores } = this.scratchArrays();
+      const { approx, bounds } = this.scratchArrays();
       const exactly: Float32Array[] = [];
-      const zero = scores.fill(0);
       for (let from = 0; from < queries.length; from += SimdMatrix.MAX_QUERIES) {
         const batch = queries.slice(from, from + SimdMatrix.MAX_QUERIES);
-        const approximated = this.simd.approximateDots(batch, approx, bounds, (k) => {
-          const best = this.refine(zero, batch[k], perQuery);
-          if (best) for (const b of best) out.add(b.index);
-          else exactly.push(batch[k]);
-        });
+        const approximated = this.simd.approximateDots(
+          batch,
+          approx,
+          bounds,
+          (k) => {
+            const best = this.refine(null, batch[k], perQuery);
+            if (best) for (const b of best) out.add(b.index);
+            else exactly.push(batch[k]);
+          },
+          { base: null },
+        );
         if (!approximated) exactly.push(...batch);
       }
       for (let from = 0; from < exactly.length; from += SimdMatrix.MAX_QUERIES) {

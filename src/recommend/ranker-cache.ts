@@ -41,6 +41,11 @@ export class RankerCache {
     return hit;
   }
 
+  /** The signal version of the person's kept ranking, if any (without touching its recency). */
+  versionOf(pool: CandidatePool, userId: number): string | null {
+    return this.byPool.get(pool)?.get(userId)?.version ?? null;
+  }
+
   set(pool: CandidatePool, userId: number, ranking: CachedRanking): void {
     let people = this.byPool.get(pool);
     if (!people) {

@@ -21,6 +21,7 @@ import {
   positiveSignalRows,
   type RecommendState,
   recommendState,
+  recommendStateWithModel,
   storedModelAt,
   storeModel,
   topicsFollowedByUser,
@@ -98,18 +99,28 @@ export async function recommendFor(
   opts: ForYouOptions,
 ): Promise<ForYouResult> {
   const { pool, modelId } = await pools.get(opts.since);
-  const { version, seen } = opts.state ?? (await recommendState(db, userId));
   // A ranking trained with other options (tuning, the CLI's experiments) is neither reused nor kept.
   const cacheable = opts.rank === undefined;
   const reuse = cacheable && opts.reuse !== false;
+  // A view's state and stored model in one query; the model's bytes are left out when the ranking
+  // kept in memory is at the person's version (a reader's state was loaded with their batch's).
+  const keptAt = reuse ? pools.rankers.versionOf(pool, userId) : null;
+  const loaded: RecommendState & { model?: Uint8Array | null } =
+    opts.state ??
+    (cacheable ? await recommendStateWithModel(db, userId, keptAt) : await recommendState(db, userId));
+  const { version, seen } = loaded;
   let ranking = reuse ? pools.rankers.get(pool, userId, version) : undefined;
   if (!ranking) {
     const early = opts.prefetched?.get(userId);
+    // The model was left out for a kept ranking that has gone meanwhile (evicted): read it now.
+    const withState = loaded.model === undefined || (loaded.model === null && keptAt === version);
     const stored = !cacheable
       ? null
       : early?.version === version
         ? early.model
-        : await storedModelAt(db, userId, version);
+        : withState
+          ? await storedModelAt(db, userId, version)
+          : loaded.model;
     let model = stored ? decodeModel(stored) : null;
     if (!model || (!model.cold && model.embeddingModelId !== modelId)) {
       model = await trainModel(db, pools, pool, modelId, userId, opts);

@@ -46,23 +46,56 @@ export async function recommendState(db: Queryable, userId: number): Promise<Rec
   return (await recommendStates(db, [userId])).get(userId) as RecommendState;
 }
 
+/** Every paper person `u.id` is never to be recommended again, as an array (a subquery). */
+const SEEN = `array(select arxiv_id from saves where user_id = u.id
+  union select arxiv_id from upvotes where user_id = u.id
+  union select arxiv_id from dismissals where user_id = u.id
+  union select unnest(arxiv_ids) from digest_shown_sets where user_id = u.id
+  union select cp.arxiv_id from collection_papers cp join collections c on c.id = cp.collection_id
+    where c.user_id = u.id)`;
+
 /** recommendState for many people in one query (a digest worker's batch). */
 export async function recommendStates(
   db: Queryable,
   userIds: number[],
 ): Promise<Map<number, RecommendState>> {
   const rows = await db.query<{ user_id: number; version: string; seen: string[] }>(
-    `select u.id as user_id, coalesce(v.version, 0)::text as version,
-       array(select arxiv_id from saves where user_id = u.id
-         union select arxiv_id from upvotes where user_id = u.id
-         union select arxiv_id from dismissals where user_id = u.id
-         union select unnest(arxiv_ids) from digest_shown_sets where user_id = u.id
-         union select cp.arxiv_id from collection_papers cp join collections c on c.id = cp.collection_id
-           where c.user_id = u.id) as seen
+    `select u.id as user_id, coalesce(v.version, 0)::text as version, ${SEEN} as seen
      from unnest($1::int[]) as u(id) left join recommend_signal_versions v on v.user_id = u.id`,
     [userIds],
   );
   return new Map(rows.map((r) => [r.user_id, { version: r.version, seen: new Set(r.seen) }]));
+}
+
+/** A person's state with their stored model, when one was trained at their current version. */
+export interface RecommendStateWithModel extends RecommendState {
+  model: Uint8Array | null;
+}
+
+/**
+ * recommendState and storedModelAt in one round trip (a view of "for you"): the model only when
+ * it was trained at the person's current version, and not when that version is `unlessVersion`
+ * (the ranking kept in memory is still good, so the bytes would be read for nothing).
+ */
+export async function recommendStateWithModel(
+  db: Queryable,
+  userId: number,
+  unlessVersion: string | null,
+): Promise<RecommendStateWithModel> {
+  // The model as base64, as storedModels reads it: half the text of bytea's hex.
+  const [row] = await db.query<{ version: string; seen: string[]; model: string | null }>(
+    `select coalesce(v.version, 0)::text as version, ${SEEN} as seen,
+       (select encode(m.model, 'base64') from recommend_models m where m.user_id = u.id
+          and m.signal_version = coalesce(v.version, 0)
+          and coalesce(v.version, 0)::text is distinct from $2::text) as model
+     from (select $1::int as id) u left join recommend_signal_versions v on v.user_id = u.id`,
+    [userId, unlessVersion],
+  );
+  return {
+    version: row.version,
+    seen: new Set(row.seen),
+    model: row.model === null ? null : Buffer.from(row.model, "base64"),
+  };
 }
 
 /** The person's stored model (recommend/model.ts's bytes), when it was trained at `version`. */

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import {
+  insertApiToken,
+  LAST_USED_EVERY_MS,
+  newTokenSecret,
+  userIdForToken,
+} from "../../src/api-tokens/store.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
 import { makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
@@ -126,6 +132,32 @@ for (const backend of testBackends()) {
       });
       assert.equal(revoked.statusCode, 401);
       assert.match(revoked.json().error, /revoked/);
+    });
+
+    test("a token's last use is noted at most once a minute, not on every request", async () => {
+      const u = await makeUser(t.db);
+      const token = newTokenSecret();
+      await insertApiToken(t.db, u.userId, "poller", token);
+      const lastUsed = async () =>
+        (
+          await t.db.query<{ last_used_at: Date | null }>(
+            "select last_used_at from api_tokens where user_id = $1",
+            [u.userId],
+          )
+        )[0].last_used_at?.getTime() ?? null;
+      const at = (ms: number) => new Date(now.getTime() + ms);
+      assert.equal(await lastUsed(), null);
+      assert.equal(await userIdForToken(t.db, token, at(0)), u.userId);
+      assert.equal(await lastUsed(), at(0).getTime(), "the first use is noted");
+      assert.equal(await userIdForToken(t.db, token, at(LAST_USED_EVERY_MS - 1000)), u.userId);
+      assert.equal(await lastUsed(), at(0).getTime(), "a use within the minute is not written");
+      assert.equal(await userIdForToken(t.db, token, at(LAST_USED_EVERY_MS)), u.userId);
+      assert.equal(await lastUsed(), at(LAST_USED_EVERY_MS).getTime(), "a minute later it is");
+      assert.equal(await userIdForToken(t.db, token, at(-DAY)), u.userId);
+      assert.equal(await lastUsed(), at(-DAY).getTime(), "a noted use ahead of the clock is corrected");
+      await t.db.query("update users set suspended_at = now() where id = $1", [u.userId]);
+      assert.equal(await userIdForToken(t.db, token, at(2 * LAST_USED_EVERY_MS)), null);
+      assert.equal(await lastUsed(), at(-DAY).getTime(), "a suspended user's token is not noted");
     });
   });
 }

@@ -8,7 +8,7 @@ import {
   type PersonModel,
 } from "../../src/recommend/model.ts";
 import { CandidatePool, type PoolWeights, termKey } from "../../src/recommend/pool.ts";
-import { SimdMatrix } from "../../src/recommend/simd.ts";
+import { PostingsKernel, SimdMatrix } from "../../src/recommend/simd.ts";
 import { sparseFrom } from "../../src/recommend/sparse.ts";
 import { mulberry32 } from "../../src/search/embed/random.ts";
 
@@ -119,6 +119,28 @@ describe("scoring a pool in one pass", () => {
       expected,
     );
     for (const s of top) assert.ok(Math.abs(s.score - all[s.index]) < 1e-4);
+  });
+
+  test("the postings kernel adds a term's postings into the scores with the same bits as JavaScript", (t) => {
+    const rows = 300;
+    const entries = 5000;
+    const kernel = PostingsKernel.create(rows, entries);
+    if (!kernel) return t.skip("no WebAssembly in this runtime");
+    const rand = mulberry32(9);
+    for (let k = 0; k < entries; k++) {
+      kernel.doc[k] = Math.floor(rand() * rows);
+      kernel.val[k] = rand() * 0.3;
+    }
+    const expected = new Float32Array(rows).fill(0.1);
+    kernel.scores.fill(0.1);
+    // Terms of one posting, of none, and long ones; weights of every sign and size.
+    const cuts = [0, 1, 1, 40, 2000, 2001, 4600, entries];
+    for (let c = 0; c + 1 < cuts.length; c++) {
+      const w = Math.fround((rand() - 0.5) * 10 ** Math.floor(rand() * 4 - 2));
+      for (let k = cuts[c]; k < cuts[c + 1]; k++) expected[kernel.doc[k]] += w * kernel.val[k];
+      kernel.addTerm(cuts[c], cuts[c + 1], w);
+    }
+    assert.deepEqual(Array.from(kernel.scores), Array.from(expected));
   });
 
   test("a term key finds the term's keyword id in any pool, and no other term's", () => {
