@@ -68,13 +68,16 @@ function memo<T>(cache: WeakMap<Paper, Map<string, T>>, p: Paper, base: string, 
   return made;
 }
 
-function paperHtml(p: Paper, base: string): SafeHtml {
-  return memo(htmlBlocks, p, base, () => paperHtmlUncached(p, base));
+function paperHtml(p: Paper, base: string, divider = true): SafeHtml {
+  return memo(htmlBlocks, p, divider ? base : `${base} (under a reason)`, () =>
+    paperHtmlUncached(p, base, divider),
+  );
 }
 
-function paperHtmlUncached(p: Paper, base: string): SafeHtml {
+/** `divider`: the rule above the paper; a paper under its reason has it above the reason instead. */
+function paperHtmlUncached(p: Paper, base: string, divider: boolean): SafeHtml {
   const l = paperLinks(p, base);
-  return html`<tr><td style="padding:12px 0;border-top:1px solid #f4f4f5">
+  return html`<tr><td style="${divider ? "padding:12px 0;border-top:1px solid #f4f4f5" : "padding:4px 0 12px"}">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>
 <td valign="top" style="padding-right:12px"><a href="${l.page}" style="${S.title}">${p.title}</a>
 <p style="${S.meta}">${shortAuthors(p.authors)}</p>
@@ -92,7 +95,7 @@ function sectionHtml(
 ): SafeHtml {
   return html`<tr><td><h2 style="${S.h2}">${title}</h2></td></tr>${papers.map((p) =>
     why?.[p.arxivId]
-      ? html`<tr><td style="padding-top:8px"><p style="${S.why}">${why[p.arxivId]}</p></td></tr>${paperHtml(p, base)}`
+      ? html`<tr><td style="padding-top:12px;border-top:1px solid #f4f4f5"><p style="${S.why}">${why[p.arxivId]}</p></td></tr>${paperHtml(p, base, false)}`
       : paperHtml(p, base),
   )}`;
 }

@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { enqueueDueDigests } from "../../src/email/enqueue.ts";
 import { subscriberByEmail } from "../../src/email/subscribers-store.ts";
 import { runDigestWorker } from "../../src/email/worker.ts";
 import { saveTopic } from "../../src/topics/commands.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
-import { ARTIFACTS_DIR, launchBrowser, screenshotPath } from "../helpers/browser.ts";
+import { screenshotMail } from "../helpers/browser.ts";
 import { testBackends } from "../helpers/db.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
 import { BASE_URL, linkPath, seedPapers, TUESDAY, testDelivery } from "./fixture.ts";
@@ -37,25 +35,6 @@ class Browser {
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(fields).toString(),
     });
-  }
-}
-
-/** Keeps the received HTML and renders it in Chromium as a mail client would (no network). */
-async function screenshotDigest(htmlPart: string) {
-  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(ARTIFACTS_DIR, "digest.html"), htmlPart);
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
-    const requests: string[] = [];
-    page.on("request", (r) => requests.push(r.url()));
-    await page.setContent(htmlPart, { waitUntil: "load" });
-    assert.deepEqual(requests, [], "the digest loads nothing from the network");
-    const width = await page.evaluate<number>("document.documentElement.scrollWidth");
-    assert.ok(width <= 720, `no horizontal scroll (${width}px)`);
-    await page.screenshot({ path: screenshotPath("digest"), fullPage: true });
-  } finally {
-    await browser.close();
   }
 }
 
@@ -172,8 +151,7 @@ for (const backend of testBackends()) {
         text,
         /arXiv: https:\/\/arxiv\.org\/abs\/2611\.00003 · PDF: https:\/\/arxiv\.org\/pdf\/2611\.00003/,
       );
-      fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-      if (backend === "pglite") await screenshotDigest(htmlPart);
+      if (backend === "pglite") await screenshotMail("digest", htmlPart);
 
       // Links resolve against the running app.
       for (const prefix of [

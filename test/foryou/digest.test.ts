@@ -12,6 +12,7 @@ import { digestShownIds } from "../../src/recommend/store.ts";
 import { createSearchService } from "../../src/search/service.ts";
 import { makeUser } from "../community/helpers.ts";
 import { seedPapers, TUESDAY, testDelivery } from "../email/fixture.ts";
+import { screenshotMail } from "../helpers/browser.ts";
 import { openTestDb, type TestDb, testBackends } from "../helpers/db.ts";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp.ts";
 import { subjectPaper } from "./corpus.ts";
@@ -68,6 +69,7 @@ for (const backend of testBackends()) {
       assert.match(forYouText, /Because you saved “/);
       assert.match(html, />For you</);
       assert.match(html, /Because you saved/);
+      if (backend === "pglite") await screenshotMail("digest-for-you", html);
       for (const p of [...fresh, seeded.trending, seeded.medicalOnFeed]) {
         const n = text.split(`/papers/${p.arxivId}\n`).length - 1;
         assert.ok(n <= 1, `${p.arxivId} appears ${n} times`);

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
@@ -32,4 +33,26 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, `${name}.png`);
+}
+
+/**
+ * Keeps a received mail's HTML (NAME.html) and renders it in Chromium as a mail client would, to
+ * NAME.png: it must load nothing from the network and fit 720 pixels without scrolling sideways.
+ */
+export async function screenshotMail(name: string, htmlPart: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(ARTIFACTS_DIR, `${name}.html`), htmlPart);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    await page.setContent(htmlPart, { waitUntil: "load" });
+    assert.deepEqual(requests, [], `${name} loads nothing from the network`);
+    const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+    assert.ok(width <= 720, `no horizontal scroll (${width}px)`);
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  } finally {
+    await browser.close();
+  }
 }
