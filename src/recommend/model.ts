@@ -309,14 +309,15 @@ export function decodeModel(bytes: Uint8Array): PersonModel | null {
   if (head.getUint32(0, true) !== FORMAT) return null;
   const jsonLength = head.getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + jsonLength))) as Header;
-  // One aligned copy with its own buffer, read from offset 0 below. Not `bytes.slice`: the pg
-  // driver returns a Node Buffer, whose slice is a view into the same memory, so reading its
-  // `.buffer` from 0 read the header as weights (scores of 1e36 on Postgres and through the
-  // server's socket).
+  // The arrays are views of the bytes' buffer at their own offset within it (a Node Buffer may be
+  // a view into a larger one: reading its `.buffer` from 0 once read the header as weights, scores
+  // of 1e36), when that offset is aligned for a Float64Array; else of one aligned copy. A digest
+  // run's models arrive in their own buffers, and a 38 kB copy per person cost it more in
+  // garbage collection (off-heap memory) than the rest of decoding.
   const start = (8 + jsonLength + 7) & ~7;
-  const body = new Uint8Array(Math.max(0, bytes.byteLength - start));
-  body.set(bytes.subarray(start));
-  let at = 0;
+  const aligned = (bytes.byteOffset + start) % 8 === 0;
+  const body: ArrayBufferLike = aligned ? bytes.buffer : new Uint8Array(bytes.subarray(start)).buffer;
+  let at = aligned ? bytes.byteOffset + start : 0;
   let k = 0;
   /** Where the next array lies in the body, from the header's lengths, without reading it yet. */
   const place = (bytesPerItem: number): Place => {
@@ -326,8 +327,8 @@ export function decodeModel(bytes: Uint8Array): PersonModel | null {
     at += (n * bytesPerItem + 7) & ~7;
     return p;
   };
-  const view = <T>(make: new (b: ArrayBuffer, o: number, n: number) => T, p: Place) =>
-    p ? new make(body.buffer, p.at, p.n) : null;
+  const view = <T>(make: new (b: ArrayBufferLike, o: number, n: number) => T, p: Place) =>
+    p ? new make(body, p.at, p.n) : null;
   const dense = view(Float32Array, place(4));
   const terms = view(Float64Array, place(8)) ?? new Float64Array(0);
   const weights = view(Float32Array, place(4)) ?? new Float32Array(0);

@@ -61,6 +61,9 @@ for (const backend of testBackends())
       const bytes = encodeModel(model);
       const inBuffer = Buffer.concat([Buffer.alloc(5), Buffer.from(bytes)]).subarray(5);
       assert.deepEqual(decodeModel(inBuffer), model, "decoded from a Buffer view at an offset");
+      // At an aligned offset the arrays are views of that buffer, read from the view's own offset.
+      const aligned = Buffer.concat([Buffer.alloc(8, 0xff), Buffer.from(bytes)]).subarray(8);
+      assert.deepEqual(decodeModel(aligned), model, "decoded from a Buffer view at an aligned offset");
       assert.deepEqual(decodeModel(Buffer.from(bytes)), model, "decoded from a Buffer");
       assert.equal(decodeModel(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0)), null, "another format is retrained");
 
