@@ -271,6 +271,15 @@ for (const { backend, forYou } of runs) {
   );
   const totalS = (performance.now() - started) / 1000;
   const sent = stats.reduce((n, s) => n + s.sent, 0);
+  if (forYou) {
+    // What each digest showed, for-you papers included: the sections' size is part of the cost.
+    const [shown] = await db.query<{ digests: number; papers: number }>(
+      "select count(*)::int as digests, coalesce(avg(cardinality(arxiv_ids)), 0)::float8 as papers from digest_shown_sets",
+    );
+    process.stdout.write(
+      `${shown.digests} digests recorded, ${shown.papers.toFixed(1)} papers each on average\n`,
+    );
+  }
   deps.mailer.close();
   await new Promise((r) => setTimeout(r, 200));
   totals.push(totalS);

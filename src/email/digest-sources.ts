@@ -175,6 +175,7 @@ export class DigestSources {
       now: end,
       since: start,
       limit: PER_TOPIC_IN_DIGEST,
+      minScore: 0,
       exclude: shown,
       search: this.search,
       reuse: false,

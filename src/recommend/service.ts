@@ -57,6 +57,13 @@ export interface ForYouOptions {
   /** Rank papers new since this moment; null ranks every paper in the store. */
   since: Date | null;
   limit: number;
+  /**
+   * Offer only papers scored above this: a digest sets 0, the model's own line between "like
+   * what you keep" and not, so that a week with few such papers gets a shorter section instead
+   * of one padded with papers whose "Because you saved …" would be untrue. The page shows a
+   * full feed and leaves it unset.
+   */
+  minScore?: number;
   /** Papers not to offer (already in an earlier section of the same digest). */
   exclude?: Set<string>;
   rank?: RankOptions;
@@ -133,7 +140,9 @@ export async function recommendFor(
 
   const skip = new Set([...seen, ...(opts.exclude ?? [])]);
   const top = diversify(
-    ranking.scored.filter((s) => !skip.has(pool.ids[s.index])),
+    ranking.scored.filter(
+      (s) => !skip.has(pool.ids[s.index]) && (opts.minScore === undefined || s.score > opts.minScore),
+    ),
     opts.limit,
     COVER_TOP,
     { turns: DEFAULT_TURNS, interestWeights: ranking.interests.map((i) => i.weight) },

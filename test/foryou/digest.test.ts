@@ -76,6 +76,11 @@ for (const backend of testBackends()) {
       }
       for (const p of saved)
         assert.ok(!text.includes(`/papers/${p.arxivId}\n`), "saved papers are not recommended");
+      for (const p of filler)
+        assert.ok(
+          !forYouText.includes(`/papers/${p.arxivId}\n`),
+          "a paper unlike anything saved does not pad the section",
+        );
       // what the digest showed is recorded and never recommended again
       const shownIds = new Set(await digestShownIds(db, u.userId));
       assert.ok(fresh.some((p) => shownIds.has(p.arxivId)));
