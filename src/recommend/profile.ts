@@ -4,14 +4,22 @@ import { paperKeywordText } from "./keywords.ts";
 import type { CandidatePool } from "./pool.ts";
 import type { Features, NegativeSignal, PositiveKind, PositiveSignal } from "./types.ts";
 
+/** A paper as a signal: its features, and its abstract when it was read from the database. */
+export interface PaperFeatures {
+  title: string;
+  /** Set for a paper outside the pool (the pool keeps no abstracts). */
+  abstract?: string;
+  features: Features;
+}
+
 /** Feature rows for papers that may lie outside the pool (a person's old saves). */
 export async function featuresOf(
   db: Queryable,
   pool: CandidatePool,
   modelId: number | null,
   ids: string[],
-): Promise<Map<string, { title: string; features: Features }>> {
-  const out = new Map<string, { title: string; features: Features }>();
+): Promise<Map<string, PaperFeatures>> {
+  const out = new Map<string, PaperFeatures>();
   const missing: string[] = [];
   for (const id of ids) {
     const i = pool.indexOf(id);
@@ -33,6 +41,7 @@ export async function featuresOf(
     for (const r of rows)
       out.set(r.arxiv_id, {
         title: r.title,
+        abstract: r.abstract,
         features: pool.outsideFeatures(
           paperKeywordText(r.title, r.abstract),
           r.vector ? bytesVector(r.vector) : null,
@@ -60,7 +69,7 @@ function recencyWeight(rank: number): number {
   return 1 / (1 + Math.log10(rank + 1));
 }
 
-/** The abstracts of the given papers, read to name interests (interestLabel). */
+/** The abstracts of the given papers (those of the pool: featuresOf read the others'), to name interests. */
 export async function abstractsOf(db: Queryable, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.query<{ arxiv_id: string; abstract: string }>(
@@ -72,7 +81,7 @@ export async function abstractsOf(db: Queryable, ids: string[]): Promise<Map<str
 
 export function positivesFrom(
   rows: { arxivId: string; kind: PositiveKind; group?: PositiveSignal["group"] }[],
-  feats: Map<string, { title: string; features: Features }>,
+  feats: Map<string, PaperFeatures>,
 ): PositiveSignal[] {
   return rows.flatMap((r, rank) => {
     const f = feats.get(r.arxivId);
@@ -81,6 +90,7 @@ export function positivesFrom(
           {
             id: r.arxivId,
             title: f.title,
+            abstract: f.abstract,
             kind: r.kind,
             weight: KIND_WEIGHT[r.kind] * recencyWeight(rank),
             features: f.features,
@@ -91,10 +101,7 @@ export function positivesFrom(
   });
 }
 
-export function negativesFrom(
-  ids: string[],
-  feats: Map<string, { title: string; features: Features }>,
-): NegativeSignal[] {
+export function negativesFrom(ids: string[], feats: Map<string, PaperFeatures>): NegativeSignal[] {
   return ids.flatMap((id, rank) => {
     const f = feats.get(id);
     return f ? [{ id, weight: recencyWeight(rank), features: f.features }] : [];

@@ -277,11 +277,12 @@ async function trainModel(
   const free = positivesFrom(signalRows, feats);
   // Clusters of saves are named by what their papers share, abstracts included; a followed
   // author's or topic's interest is named after the author or topic.
+  const inPool = free.filter((p) => p.abstract === undefined);
   const abstracts = await abstractsOf(
     db,
-    free.map((p) => p.id),
+    inPool.map((p) => p.id),
   );
-  for (const p of free) p.abstract = abstracts.get(p.id);
+  for (const p of inPool) p.abstract = abstracts.get(p.id);
   const positives = [...free, ...positivesFrom(groupRows, feats)];
   const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
   const interests = groupInterests(positives, pool, rank.interests);

@@ -545,21 +545,14 @@ export class SimdMatrix {
     steps.forEach(({ step, l1 }, k) => {
       const halfL1 = l1 / 2;
       const halfStep = step / 2;
-      if (!lowerFrom)
-        for (let r = 0; r < rows; r++) {
-          const scale = rowScale[r];
-          dots[r] = out32[r * nq + k] * scale * step;
-          // The margin covers the float rounding of this product and of the exact one.
-          bounds[r] = halfL1 * scale + halfStep * rowL1[r] + 1e-5 * (1 + Math.abs(dots[r]));
-        }
-      else
-        for (let r = 0; r < rows; r++) {
-          const scale = rowScale[r];
-          const dot = Math.fround(out32[r * nq + k] * scale * step);
-          const bound = Math.fround(halfL1 * scale + halfStep * rowL1[r] + 1e-5 * (1 + Math.abs(dot)));
-          bounds[r] = bound;
-          dots[r] = base ? base[r] + dot - bound : dot - bound;
-        }
+      for (let r = 0; r < rows; r++) {
+        const scale = rowScale[r];
+        const dot = Math.fround(out32[r * nq + k] * scale * step);
+        // The margin covers the float rounding of this product and of the exact one.
+        const bound = Math.fround(halfL1 * scale + halfStep * rowL1[r] + 1e-5 * (1 + Math.abs(dot)));
+        bounds[r] = bound;
+        dots[r] = lowerFrom ? (base ? base[r] : 0) + dot - bound : dot;
+      }
       take(k, dots, bounds);
     });
     return true;
