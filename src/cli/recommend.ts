@@ -57,6 +57,7 @@ export function registerRecommendCommands(program: Command): void {
               arxivId: i.paper.arxivId,
               title: i.paper.title,
               score: i.score,
+              weak: i.weak,
               interest: i.interest,
               why: i.why,
             })),
@@ -71,6 +72,10 @@ export function registerRecommendCommands(program: Command): void {
             : `For ${user.username}, ${scope}; interests: ${result.interests.map((i) => `${i.label} (${i.size})`).join("; ")}\n`,
         );
         result.items.forEach((i, n) => {
+          if (i.weak && (n === 0 || !result.items[n - 1].weak))
+            process.stdout.write(
+              "     weaker matches (below the model's line; the digest leaves them out):\n",
+            );
           process.stdout.write(
             `${String(n + 1).padStart(3)}. ${i.paper.arxivId}  ${i.paper.title}\n       ${i.why.join(" · ")}\n`,
           );

@@ -4,7 +4,7 @@ import { rankTrending } from "../feed/trending.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
-import { recommendFor } from "../recommend/service.ts";
+import { LIKE_LINE, recommendFor } from "../recommend/service.ts";
 import { type RecommendState, recommendStates, storedModels } from "../recommend/store.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { type Topic, topicById } from "../topics/store.ts";
@@ -175,7 +175,7 @@ export class DigestSources {
       now: end,
       since: start,
       limit: PER_TOPIC_IN_DIGEST,
-      minScore: 0,
+      minScore: LIKE_LINE,
       exclude: shown,
       search: this.search,
       reuse: false,

@@ -4,8 +4,9 @@ import type { Boost, Features, Interest, PositiveKind, PositiveSignal, Reason } 
 
 /**
  * Why a paper is recommended, from what actually scored it: the two papers of its interest it is
- * most like ("Because you saved X and Y"), the followed author or topic whose interest it
- * serves, and any direct match (a followed author wrote it, it is in a followed topic).
+ * most like ("Because you saved X and Y"), any direct match (a followed author wrote it, it is in
+ * a followed topic), else the followed author or topic whose interest it serves ("Like the papers
+ * of Z"), never worded as if Z had written it.
  */
 export function reasonsFor(candidate: Features, interest: Interest | null, boosts: Boost[]): Reason[] {
   const out: Reason[] = [];
@@ -28,9 +29,9 @@ export function reasonsFor(candidate: Features, interest: Interest | null, boost
   } else if (interest) {
     const r: Reason =
       interest.kind === "author"
-        ? { kind: "author", name: interest.label }
-        : { kind: "topic", name: interest.label };
-    if (!out.some((o) => o.kind === r.kind && "name" in o && o.name === r.name)) out.push(r);
+        ? { kind: "author", name: interest.label, like: true }
+        : { kind: "topic", name: interest.label, like: true };
+    if (!out.some((o) => o.kind === r.kind && o.name === r.name)) out.push(r);
   }
   return out;
 }
@@ -46,8 +47,9 @@ const VERB: Record<PositiveKind, string> = {
 
 /** One reason as a sentence; titles are quoted with typographic quotes. */
 export function reasonText(r: Reason): string {
-  if (r.kind === "author") return `${r.name}, whom you follow`;
-  if (r.kind === "topic") return `Your topic ${r.name}`;
+  if (r.kind === "author")
+    return r.like ? `Like the papers of ${r.name}, whom you follow` : `${r.name}, whom you follow`;
+  if (r.kind === "topic") return r.like ? `Close to your topic ${r.name}` : `Your topic ${r.name}`;
   const [a, b] = r.to;
   if (!a) return "Because of what you saved";
   if (!b) return `Because you ${VERB[a.kind]} “${a.title}”`;

@@ -13,7 +13,7 @@ import type { CandidatePool } from "./pool.ts";
 import type { CandidatePools } from "./pools.ts";
 import { abstractsOf, featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions, trainPoolWeights } from "./rank.ts";
-import { COVER_TOP, KEEP_SCORED, rankPoolWith } from "./rank-pool.ts";
+import { COVER_TOP, KEEP_SCORED, rankPoolWith, type ScoredPaper } from "./rank-pool.ts";
 import type { CachedRanking } from "./ranker-cache.ts";
 import {
   type FollowedTopicRow,
@@ -34,9 +34,21 @@ const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
 const GROUP_EXAMPLES = 10;
 
+/**
+ * The person's model's own line between papers like those they keep and the rest (a linear SVM's
+ * zero, after the boosts of what they follow). Papers below it are weaker matches: the page shows
+ * them apart, after the others; a digest leaves them out.
+ */
+export const LIKE_LINE = 0;
+
 export interface ForYouItem {
   paper: Paper;
   score: number;
+  /**
+   * Scored at or below LIKE_LINE and not by a followed author or topic: offered only to fill the
+   * page, under its own heading.
+   */
+  weak: boolean;
   /** The interest it serves ("Your topic T", or the central paper's title), or null. */
   interest: string | null;
   reasons: Reason[];
@@ -58,10 +70,11 @@ export interface ForYouOptions {
   since: Date | null;
   limit: number;
   /**
-   * Offer only papers scored above this: a digest sets 0, the model's own line between "like
-   * what you keep" and not, so that a week with few such papers gets a shorter section instead
+   * Offer only papers scored above this: a digest sets LIKE_LINE, the model's own line between
+   * "like what you keep" and not, so that a week with few such papers gets a shorter section instead
    * of one padded with papers whose "Because you saved …" would be untrue. The page shows a
-   * full feed and leaves it unset.
+   * full feed and leaves it unset, showing the weaker matches apart. A followed author's or
+   * topic's paper is offered whatever its score.
    */
   minScore?: number;
   /** Papers not to offer (already in an earlier section of the same digest). */
@@ -138,16 +151,27 @@ export async function recommendFor(
   }
   if (ranking.cold) return trending(db, opts, seen);
 
+  const { interests, boosts } = ranking;
+  // A followed author's or topic's paper is a close match whatever the model makes of it: its
+  // reason ("Z, whom you follow") is a fact, not a guess.
+  const isClose = (s: ScoredPaper, line: number) => s.score > line || boosts.has(pool.ids[s.index]);
   const skip = new Set([...seen, ...(opts.exclude ?? [])]);
+  const offered = ranking.scored.filter(
+    (s) => !skip.has(pool.ids[s.index]) && (opts.minScore === undefined || isClose(s, opts.minScore)),
+  );
+  // The interests take turns among the close matches first; weaker ones only fill what is left,
+  // so a weak paper never takes an interest's turn from a close one.
+  const turns = { turns: DEFAULT_TURNS, interestWeights: ranking.interests.map((i) => i.weight) };
   const top = diversify(
-    ranking.scored.filter(
-      (s) => !skip.has(pool.ids[s.index]) && (opts.minScore === undefined || s.score > opts.minScore),
-    ),
+    offered.filter((s) => isClose(s, LIKE_LINE)),
     opts.limit,
     COVER_TOP,
-    { turns: DEFAULT_TURNS, interestWeights: ranking.interests.map((i) => i.weight) },
+    turns,
   );
-  const { interests, boosts } = ranking;
+  if (top.length < opts.limit) {
+    const weak = offered.filter((s) => !isClose(s, LIKE_LINE));
+    top.push(...diversify(weak, opts.limit - top.length, COVER_TOP, turns));
+  }
   const shownIds = top.map((s) => pool.ids[s.index]);
   const papers = await (opts.papers ? opts.papers(shownIds) : papersByIds(db, shownIds));
   const items = top.flatMap((s) => {
@@ -161,7 +185,14 @@ export async function recommendFor(
       ranking.reasons.set(s.index, reasons);
     }
     return [
-      { paper, score: s.score, interest: interest?.label ?? null, reasons, why: reasons.map(reasonText) },
+      {
+        paper,
+        score: s.score,
+        weak: !isClose(s, LIKE_LINE),
+        interest: interest?.label ?? null,
+        reasons,
+        why: reasons.map(reasonText),
+      },
     ];
   });
   return {
@@ -359,6 +390,13 @@ async function trending(db: Queryable, opts: ForYouOptions, seen: Set<string>): 
   const items = page.items
     .filter((i) => !seen.has(i.paper.arxivId) && !opts.exclude?.has(i.paper.arxivId))
     .slice(0, opts.limit)
-    .map((i) => ({ paper: i.paper, score: i.score, interest: null, reasons: [], why: ["Trending"] }));
+    .map((i) => ({
+      paper: i.paper,
+      score: i.score,
+      weak: false,
+      interest: null,
+      reasons: [],
+      why: ["Trending"],
+    }));
   return { mode: "trending", items, interests: [], since: opts.since };
 }

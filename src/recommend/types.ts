@@ -50,5 +50,9 @@ export interface Boost {
 
 export type Reason =
   | { kind: "similar"; to: { id: string; title: string; kind: PositiveKind }[] }
-  | { kind: "author"; name: string }
-  | { kind: "topic"; name: string };
+  /**
+   * A followed author or topic: `like` when the paper only resembles its papers (it serves that
+   * interest) and is not by the author or in the topic itself.
+   */
+  | { kind: "author"; name: string; like?: true }
+  | { kind: "topic"; name: string; like?: true };

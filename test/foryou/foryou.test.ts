@@ -36,7 +36,7 @@ for (const backend of testBackends()) {
       const savedSpeech = await insertSubjectPapers(t.db, "speech", 2, { publishedAt: old });
       const newMol = await insertSubjectPapers(t.db, "molecules", 4, { publishedAt: fresh });
       const newSpeech = await insertSubjectPapers(t.db, "speech", 4, { publishedAt: fresh });
-      await insertSubjectPapers(t.db, "filler", 12, { publishedAt: fresh });
+      const filler = await insertSubjectPapers(t.db, "filler", 12, { publishedAt: fresh });
       for (const p of [...savedMol, ...savedSpeech])
         await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
       const res = await t.app.inject({ url: "/for-you", headers: { cookie: u.cookie } });
@@ -53,6 +53,13 @@ for (const backend of testBackends()) {
       );
       assert.equal(top8.filter((id) => mol.has(id) || speech.has(id)).length, 8);
       for (const c of cards.slice(0, 8)) assert.match(c[2], /<p class="why">Because you saved “/);
+      // papers like neither subject fill the page only under their own heading, after every close match
+      const line = body.indexOf('<h2 id="weaker-matches">Weaker matches</h2>');
+      assert.ok(line > 0, "the page has a weaker-matches heading");
+      const at = (id: string) => body.indexOf(`data-arxiv-id="${id}"`);
+      for (const p of [...newMol, ...newSpeech])
+        assert.ok(at(p.arxivId) > 0 && at(p.arxivId) < line, p.arxivId);
+      for (const p of filler) assert.ok(at(p.arxivId) > line, `${p.arxivId} is under the heading`);
       // nothing saved is recommended again
       for (const p of [...savedMol, ...savedSpeech]) assert.ok(!cards.some((c) => c[1] === p.arxivId));
       // dismiss one: it is gone
@@ -81,6 +88,9 @@ for (const backend of testBackends()) {
         `data-arxiv-id="${p.arxivId.replace(".", "\\.")}">[\\s\\S]*?Vera C\\. Rubin, whom you follow`,
       );
       assert.match(res.body, card);
+      // whatever the model makes of it, a followed author's paper is a close match, not a weaker one
+      const line = res.body.indexOf('id="weaker-matches"');
+      assert.ok(line === -1 || res.body.indexOf(`data-arxiv-id="${p.arxivId}"`) < line);
     });
 
     test("the API: 401 without a token, the feed with one, 401 once revoked; only a hash is stored", async () => {
@@ -112,6 +122,13 @@ for (const backend of testBackends()) {
       assert.equal(feed.mode, "personal");
       assert.ok(feed.items.length > 0 && feed.items.length <= 5);
       assert.match(feed.items[0].why[0], /^Because you saved “/);
+      // each item says whether it is a weaker match; those come after every close one
+      const weak = feed.items.map((i: { weak: boolean; score: number }) => i.weak);
+      assert.deepEqual(
+        weak,
+        feed.items.map((i: { score: number }) => i.score <= 0),
+      );
+      assert.deepEqual(weak, [...weak].sort());
       assert.ok(
         feed.items.every((i: { paper: { id: string } }) => !saved.some((s) => s.arxivId === i.paper.id)),
       );

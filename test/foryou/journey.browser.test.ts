@@ -81,7 +81,20 @@ describe("for you in Chromium", () => {
     const whyOf = (id: string) => page.locator(`.paper-card[data-arxiv-id="${id}"] .why`).textContent();
     for (const id of top.filter((id) => mol.has(id as string) || speech.has(id as string)))
       assert.match((await whyOf(id as string)) ?? "", /^Because you saved “/);
-    assert.match((await whyOf(byAuthor.arxivId)) ?? "", /Émilie du Châtelet, whom you follow/);
+    assert.match((await whyOf(byAuthor.arxivId)) ?? "", /^Émilie du Châtelet, whom you follow/);
+    // a paper only like hers says so, and is not worded as if she wrote it
+    for (const p of filler) {
+      if (!ids.includes(p.arxivId)) continue;
+      const why = (await whyOf(p.arxivId)) ?? "";
+      if (why.includes("Émilie"))
+        assert.match(why, /^Like the papers of Émilie du Châtelet, whom you follow/);
+    }
+    // her paper is a close match; the weaker ones come after every close match, under their heading
+    const closeIds = await page
+      .locator("ol[aria-label='Recommended papers'] .paper-card")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-arxiv-id")));
+    assert.ok(closeIds.includes(byAuthor.arxivId));
+    assert.deepEqual(ids.slice(0, closeIds.length), closeIds);
     await page.screenshot({ path: screenshotPath("for-you"), fullPage: true });
 
     const first = top[0] as string;

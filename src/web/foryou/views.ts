@@ -2,17 +2,27 @@ import type { ForYouItem, ForYouResult } from "../../recommend/service.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { type CardContext, paperCard, paperList } from "../views/paper-card.ts";
 
+/**
+ * The cards, the close matches first; the weaker ones (below the person's model's line, there
+ * only to fill the page) under their own heading, so that their "Because you saved …" is not
+ * read as a close match.
+ */
 export function forYouCards(result: ForYouResult, cards: CardContext): SafeHtml {
-  return paperList(
-    result.items.map((item) =>
-      paperCard(item.paper, {
-        ctx: cards,
-        why: item.why.join(" · "),
-        actions: html`${interestLine(item)}${cards.actions?.(item.paper) ?? ""}`,
-      }),
-    ),
-    "Recommended papers",
-  );
+  const card = (item: ForYouItem) =>
+    paperCard(item.paper, {
+      ctx: cards,
+      why: item.why.join(" · "),
+      actions: html`${interestLine(item)}${cards.actions?.(item.paper) ?? ""}`,
+    });
+  const close = result.items.filter((i) => !i.weak);
+  const weak = result.items.filter((i) => i.weak);
+  if (weak.length === 0) return paperList(close.map(card), "Recommended papers");
+  return html`${close.length > 0 ? paperList(close.map(card), "Recommended papers") : ""}
+    <section class="weaker-matches" aria-labelledby="weaker-matches">
+      <h2 id="weaker-matches">Weaker matches</h2>
+      <p class="muted">${close.length > 0 ? "Only the papers above are close to what you keep. " : "No new paper is close to what you keep yet. "}These are the nearest of the rest; your digest leaves them out.</p>
+      ${paperList(weak.map(card), "Weaker matches")}
+    </section>`;
 }
 
 function interestLine(item: ForYouItem): SafeHtml {
