@@ -69,7 +69,9 @@ export class CandidatePool {
   private readonly slot = new Map<string, number>();
   private readonly bigrams: boolean;
   private byAuthor: Map<string, number[]> | null = null;
-  private scratch: { scores: Float32Array; approx: Float32Array; bounds: Float32Array } | null = null;
+  private scratch: { scores: Float32Array } | null = null;
+  /** scoreSome's weights by keyword id: zero between calls. */
+  private weightById: Float64Array | null = null;
 
   constructor(
     readonly dims: number,
@@ -201,18 +203,10 @@ export class CandidatePool {
     const scores = this.keywordScores(w, s.scores);
     if (extra) for (const [i, b] of extra) scores[i] += b;
     const q = this.denseWeights(w);
-    const refined: { index: number; score: number }[][] = [];
-    this.simd?.approximateDots(
-      q ? [q] : [],
-      s.approx,
-      s.bounds,
-      () => {
-        const best = q && this.refine(scores, q, k, skip);
-        if (best) refined.push(best);
-      },
-      { base: scores },
-    );
-    if (refined.length > 0) return refined[0];
+    if (q && this.simd?.approximate([q])) {
+      const best = this.refine(scores, q, 0, k, skip);
+      if (best) return best;
+    }
     if (q && this.simd) {
       const dots = this.simd.dotsWith([q]);
       for (let r = 0; r < this.size; r++) scores[r] += dots[r];
@@ -221,30 +215,25 @@ export class CandidatePool {
   }
 
   /**
-   * The exact top `k` of `base` plus the rows' products with `q`, from the lower bounds and bounds
-   * `approximateDots` left in the scratch arrays (base[r] + product − bound, and the bound; a null
-   * base is zero): a row whose upper bound falls below the k-th best lower bound cannot be among
-   * them. Null when the bounds leave too many rows to rescore one by one.
+   * The exact top `k` of `base` plus the rows' products with `q` (a null base is zero): the rows
+   * the last int8 pass's bounds leave as candidates (its query number `query`), each scored
+   * exactly. Null when the bounds leave too many rows to rescore one by one.
    */
   private refine(
     base: Float32Array | null,
     q: Float32Array,
+    query: number,
     k: number,
     skip?: (i: number) => boolean,
   ): { index: number; score: number }[] | null {
-    const { approx: lower, bounds } = this.scratchArrays();
-    const floorAt = topIndices(lower, k, skip);
-    const floor = floorAt.length < k ? Number.NEGATIVE_INFINITY : lower[floorAt[floorAt.length - 1]];
-    const candidates: number[] = [];
-    for (let r = 0; r < this.size; r++) {
-      if (lower[r] + 2 * bounds[r] < floor || skip?.(r)) continue;
-      candidates.push(r);
-      if (candidates.length > MAX_RESCORED) return null;
+    const rows = this.simd?.candidates(query, k, base, MAX_RESCORED, skip);
+    if (!rows) return null;
+    const scored = new Array<{ index: number; score: number }>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      scored[i] = { index: r, score: (base ? base[r] : 0) + this.denseDot(r, q) };
     }
-    return candidates
-      .map((r) => ({ index: r, score: (base ? base[r] : 0) + this.denseDot(r, q) }))
-      .sort((a, b) => b.score - a.score || a.index - b.index)
-      .slice(0, k);
+    return scored.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, k);
   }
 
   /** Per-request arrays of the pool's length, allocated once: scoring runs start to end without awaiting. */
@@ -252,8 +241,6 @@ export class CandidatePool {
     this.scratch ??= {
       // The postings kernel adds into its own array: scoring then copies nothing.
       scores: this.termPostings().kernel?.scores ?? new Float32Array(this.size),
-      approx: new Float32Array(this.size),
-      bounds: new Float32Array(this.size),
     };
     return this.scratch;
   }
@@ -261,16 +248,23 @@ export class CandidatePool {
   /** Some papers' scores under linear weights, one by one (a few hundred at most). */
   scoreSome(w: PoolWeights, indices: number[]): number[] {
     const q = this.denseWeights(w);
-    const at = new Map<number, number>();
-    w.termIds.forEach((id, k) => {
-      at.set(id, w.termWeights[k]);
-    });
-    return indices.map((i) => {
-      let s = w.bias + (q ? this.denseDot(i, q) : 0);
-      const kw = this.keywords(i);
-      for (let k = 0; k < kw.idx.length; k++) s += (at.get(kw.idx[k]) ?? 0) * kw.val[k];
-      return s;
-    });
+    // The weights spread by keyword id into a vocabulary-long array, zero again afterwards: a
+    // look-up per term of each paper, where a Map of the model's 3,000 terms cost ms to build.
+    // A term given twice keeps its last weight, as the Map did.
+    this.weightById ??= new Float64Array(this.vocab.length);
+    const at = this.weightById;
+    for (let k = 0; k < w.termIds.length; k++) at[w.termIds[k]] = w.termWeights[k];
+    try {
+      return indices.map((i) => {
+        let s = w.bias + (q ? this.denseDot(i, q) : 0);
+        const a = this.rowStart[i];
+        const b = this.rowStart[i + 1];
+        for (let k = a; k < b; k++) s += at[this.rowIdx[k]] * this.rowVal[k];
+        return s;
+      });
+    } finally {
+      for (let k = 0; k < w.termIds.length; k++) at[w.termIds[k]] = 0;
+    }
   }
 
   private denseWeights(w: PoolWeights): Float32Array | null {
@@ -347,22 +341,18 @@ export class CandidatePool {
     const out = new Set<number>();
     if (queries.length === 0 || this.size === 0 || this.dims === 0) return out;
     if (this.simd) {
-      const { approx, bounds } = this.scratchArrays();
       const exactly: Float32Array[] = [];
       for (let from = 0; from < queries.length; from += SimdMatrix.MAX_QUERIES) {
         const batch = queries.slice(from, from + SimdMatrix.MAX_QUERIES);
-        const approximated = this.simd.approximateDots(
-          batch,
-          approx,
-          bounds,
-          (k) => {
-            const best = this.refine(null, batch[k], perQuery);
-            if (best) for (const b of best) out.add(b.index);
-            else exactly.push(batch[k]);
-          },
-          { base: null },
-        );
-        if (!approximated) exactly.push(...batch);
+        if (!this.simd.approximate(batch)) {
+          exactly.push(...batch);
+          continue;
+        }
+        batch.forEach((q, k) => {
+          const best = this.refine(null, q, k, perQuery);
+          if (best) for (const b of best) out.add(b.index);
+          else exactly.push(q);
+        });
       }
       for (let from = 0; from < exactly.length; from += SimdMatrix.MAX_QUERIES) {
         const batch = exactly.slice(from, from + SimdMatrix.MAX_QUERIES);

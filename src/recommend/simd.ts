@@ -215,124 +215,145 @@ const body = [
 ];
 
 /*
- *   (func $dots8 (param $m i32) (param $qs i32) (param $out i32) (param $rows i32) (param $dims i32)
- *                (param $nq i32)
- *     every row of an int8 matrix ($dims bytes a row, a multiple of 16) dotted with each of $nq
- *     int16 queries (one after the other from $qs): 16 bytes of the row a step, sign-extended to
- *     two i16x8 halves, each multiplied pairwise with 8 of the query's int16 and summed into i32
- *     lanes (i32x4.dot_i16x8_s); out[r × nq + k] ← the sum of the lanes, as an i32. The row stays
- *     in the cache while every query reads it.)
+ *   (func $dots8_G (param $m i32) (param $qs i32) (param $out i32) (param $rows i32) (param $dims i32)
+ *                  (param $stride i32)
+ *     every row of an int8 matrix ($dims bytes a row, a multiple of 16) dotted with each of G int16
+ *     queries (G = 1 to 4), interleaved at $qs by 16 dimensions (for each 16 of the row's bytes,
+ *     the 16 int16 of query 0, then of query 1, …): 16 bytes of the row a step, loaded and
+ *     sign-extended to two i16x8 halves once, then each half multiplied pairwise with 8 of each
+ *     query's int16 and summed into that query's i32 lanes (i32x4.dot_i16x8_s); out[k] ← the sum of
+ *     query k's lanes, as an i32, $out moving $stride bytes a row. Integer sums, so the products
+ *     are exact whatever the order; reading and widening a row once for G queries, where one query
+ *     at a time widened it G times, is most of a multi-query pass's saving.)
  */
-const [M8, QS8, OUT8, ROWS8, DIMS8, NQ8, XP8, QP8, END8, K8, ACC8_A, ACC8_B, X8] = Array.from(
-  { length: 13 },
+const [M8, QS8, OUT8, ROWS8, DIMS8, STRIDE8, XP8, QP8, END8, XL8, XH8, ACC8] = Array.from(
+  { length: 12 },
   (_, i) => i,
 );
+/** Queries a grouped int8 kernel scores at once (its accumulators stay in registers). */
+const GROUP8 = 4;
 
-/** acc += dot(extend(x half), load(qp + offset)) */
-const accumulate8 = (acc: number, extend: number[], offset: number) => [
-  op.get,
-  acc,
-  op.get,
-  X8,
-  ...extend,
-  op.get,
-  QP8,
-  ...v128Load,
-  ...memarg(offset),
-  ...i32x4DotI16x8,
-  ...i32x4Add,
-  op.set,
-  acc,
-];
+function groupBody8(g: number): number[] {
+  const acc = (k: number) => ACC8 + k;
+  /** acc_k += dot(half, load(qp + offset)) */
+  const accumulate = (k: number, half: number, offset: number) => [
+    op.get,
+    acc(k),
+    op.get,
+    half,
+    op.get,
+    QP8,
+    ...v128Load,
+    0x00,
+    ...uleb(offset),
+    ...i32x4DotI16x8,
+    ...i32x4Add,
+    op.set,
+    acc(k),
+  ];
+  return [
+    // locals: 3 × i32 (xp, qp, end), 2 + g × v128 (the row's two halves, the accumulators)
+    2,
+    3,
+    I32,
+    2 + g,
+    V128,
+    op.block,
+    0x40,
+    ...exitIfAnyZero(ROWS8, DIMS8),
+    op.loop, // each row
+    0x40,
+    ...Array.from({ length: g }, (_, k) => [...zeroV128, op.set, acc(k)]).flat(),
+    op.get,
+    QS8,
+    op.set,
+    QP8,
+    op.get,
+    M8,
+    op.set,
+    XP8,
+    op.get,
+    M8,
+    op.get,
+    DIMS8,
+    op.i32Add,
+    op.set,
+    END8,
+    op.loop, // 16 bytes a step
+    0x40,
+    op.get,
+    XP8,
+    ...v128Load,
+    ...memarg(0),
+    op.tee,
+    XL8,
+    ...i16x8ExtendHighI8x16,
+    op.set,
+    XH8,
+    op.get,
+    XL8,
+    ...i16x8ExtendLowI8x16,
+    op.set,
+    XL8,
+    ...Array.from({ length: g }, (_, k) => [
+      ...accumulate(k, XL8, 32 * k),
+      ...accumulate(k, XH8, 32 * k + 16),
+    ]).flat(),
+    ...advance(QP8, [op.i32Const, ...sleb(32 * g)]),
+    op.get,
+    XP8,
+    op.i32Const,
+    16,
+    op.i32Add,
+    op.tee,
+    XP8,
+    op.get,
+    END8,
+    op.i32LtU,
+    op.brIf,
+    0,
+    op.end,
+    ...Array.from({ length: g }, (_, k) => [
+      op.get,
+      OUT8,
+      ...[0, 1, 2, 3].flatMap((i) => [op.get, acc(k), ...i32x4ExtractLane, i, ...(i > 0 ? [op.i32Add] : [])]),
+      op.i32Store,
+      2,
+      ...uleb(4 * k),
+    ]).flat(),
+    ...advance(OUT8, [op.get, STRIDE8]),
+    op.get,
+    END8,
+    op.set,
+    M8,
+    op.get,
+    ROWS8,
+    op.i32Const,
+    1,
+    op.i32Sub,
+    op.tee,
+    ROWS8,
+    op.brIf,
+    0,
+    op.end,
+    op.end,
+    op.end,
+  ];
+}
 
-const body8 = [
-  // locals: 4 × i32 (xp, qp, end, k), 3 × v128 (two accumulators, the row's 16 bytes)
-  2,
-  4,
-  I32,
-  3,
-  V128,
-  op.block,
-  0x40,
-  ...exitIfAnyZero(ROWS8, DIMS8, NQ8),
-  op.loop, // each row
-  0x40,
-  op.i32Const,
-  0,
-  op.set,
-  K8,
-  op.get,
-  QS8,
-  op.set,
-  QP8,
-  op.get,
-  M8,
-  op.get,
-  DIMS8,
-  op.i32Add,
-  op.set,
-  END8,
-  op.loop, // each query
-  0x40,
-  ...zeroV128,
-  op.set,
-  ACC8_A,
-  ...zeroV128,
-  op.set,
-  ACC8_B,
-  op.get,
-  M8,
-  op.set,
-  XP8,
-  op.loop, // 16 bytes a step
-  0x40,
-  op.get,
-  XP8,
-  ...v128Load,
-  ...memarg(0),
-  op.set,
-  X8,
-  ...accumulate8(ACC8_A, i16x8ExtendLowI8x16, 0),
-  ...accumulate8(ACC8_B, i16x8ExtendHighI8x16, 16),
-  ...advance(QP8, [op.i32Const, 32]),
-  op.get,
-  XP8,
-  op.i32Const,
-  16,
-  op.i32Add,
-  op.tee,
-  XP8,
-  op.get,
-  END8,
-  op.i32LtU,
-  op.brIf,
-  0,
-  op.end,
-  ...storeLaneSum(ACC8_A, ACC8_B, OUT8, {
-    vecAdd: i32x4Add,
-    lane: i32x4ExtractLane,
-    add: op.i32Add,
-    store: op.i32Store,
-  }),
-  ...countTo(K8, NQ8),
-  op.end,
-  op.get,
-  END8,
-  op.set,
-  M8,
-  op.get,
-  ROWS8,
-  op.i32Const,
-  1,
-  op.i32Sub,
-  op.tee,
-  ROWS8,
-  op.brIf,
-  0,
-  op.end,
-  op.end,
-  op.end,
-];
+/** A signed LEB128 constant (i32.const's immediate). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -355,11 +376,22 @@ const importMemory = () => section(2, [1, ...name("env"), ...name("memory"), 0x0
 
 const moduleBytes = new Uint8Array([
   ...WASM_HEADER,
-  ...section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+  // One type for every function: six i32 parameters, no result.
+  ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
   ...importMemory(),
-  ...section(3, [2, 0, 1]),
-  ...section(7, [2, ...name("dots"), 0x00, 0, ...name("dots8"), 0x00, 1]),
-  ...section(10, [2, ...vec(body), ...vec(body8)]),
+  ...section(3, [1 + GROUP8, ...new Array(1 + GROUP8).fill(0)]),
+  ...section(7, [
+    1 + GROUP8,
+    ...name("dots"),
+    0x00,
+    0,
+    ...Array.from({ length: GROUP8 }, (_, g) => [...name(`dots8_${g + 1}`), 0x00, g + 1]).flat(),
+  ]),
+  ...section(10, [
+    1 + GROUP8,
+    ...vec(body),
+    ...Array.from({ length: GROUP8 }, (_, g) => vec(groupBody8(g + 1))).flat(),
+  ]),
 ]);
 
 let compiled: WasmModule | null | undefined;
@@ -411,14 +443,19 @@ export class SimdMatrix {
   private readonly rowL1: Float32Array;
   private quantized = false;
   private readonly dots: (m: number, qs: number, out: number, rows: number, dims: number, nq: number) => void;
-  private readonly dots8: (
+  /** dots8[g - 1]: the int8 kernel for g queries at once. */
+  private readonly dots8: ((
     m: number,
     qs: number,
     out: number,
     rows: number,
     dims: number,
-    nq: number,
-  ) => void;
+    stride: number,
+  ) => void)[];
+  /** The last `approximate` pass: how many queries, and each one's int16 step and L1 norm. */
+  private pass: { nq: number; steps: { step: number; l1: number }[] } | null = null;
+  /** `candidates`' rows and their upper bounds, allocated on first use. */
+  private kept: { rows: Int32Array; uppers: Float64Array } | null = null;
 
   private constructor(
     memory: WasmMemory,
@@ -437,7 +474,10 @@ export class SimdMatrix {
     this.rowScale = new Float32Array(rows);
     this.rowL1 = new Float32Array(rows);
     this.dots = instance.exports.dots as SimdMatrix["dots"];
-    this.dots8 = instance.exports.dots8 as SimdMatrix["dots8"];
+    this.dots8 = Array.from(
+      { length: GROUP8 },
+      (_, g) => instance.exports[`dots8_${g + 1}`] as SimdMatrix["dots8"][number],
+    );
   }
 
   /** Null when the runtime has no WebAssembly SIMD, the rows are not a multiple of 8, or it is too big. */
@@ -500,62 +540,135 @@ export class SimdMatrix {
 
   /**
    * Every row's product with each query (at most MAX_QUERIES) from the int8 rows and an int16
-   * copy of each query: one pass over a quarter of the matrix's bytes. `take(k, dots, bounds)` is
-   * then called for each query k with its products and how far each may be from the exact
-   * product: |x·q − x̃·q̃| ≤ Σ|q|·|x − x̃| + Σ|x̃|·|q − q̃| ≤ ‖q‖₁·scale/2 + ‖x̃‖₁·step/2, the
-   * arrays being reused for the next query. False when there is no int8 copy (the caller then
-   * takes the exact pass). With `lowerFrom`, `dots` receives each row's lower bound instead,
-   * base[r] + product − bound (a null base counting as zero), in the same loop: the float32 values
-   * a second pass over the product and bound arrays would compute.
+   * copy of each query: one pass over a quarter of the matrix's bytes, each row read and widened
+   * once for every GROUP8 queries. The products then stand for the exact ones within a bound,
+   * |x·q − x̃·q̃| ≤ Σ|q|·|x − x̃| + Σ|x̃|·|q − q̃| ≤ ‖q‖₁·scale/2 + ‖x̃‖₁·step/2 (`approximation`),
+   * and `candidates` keeps the rows that can be among a query's best. False when there is no
+   * int8 copy (the caller then takes the exact pass).
    */
-  approximateDots(
-    queries: Float32Array[],
-    dots: Float32Array,
-    bounds: Float32Array,
-    take: (k: number, dots: Float32Array, bounds: Float32Array) => void,
-    lowerFrom?: { base: Float32Array | null },
-  ): boolean {
+  approximate(queries: Float32Array[]): boolean {
     const nq = queries.length;
+    this.pass = null;
     if (!this.quantized || nq === 0 || nq > SimdMatrix.MAX_QUERIES) return false;
     if (queries.some((q) => q.length !== this.dims)) return false;
+    const d = this.dims;
     // Products of at most 127 × top summed over the row stay within an i32.
-    const top = Math.min(32767, Math.floor(2 ** 31 / (127 * this.dims)) - 1);
-    const steps = queries.map((q, k) => {
-      let max = 0;
-      let l1 = 0;
-      for (const x of q) {
-        max = Math.max(max, Math.abs(x));
-        l1 += Math.abs(x);
+    const top = Math.min(32767, Math.floor(2 ** 31 / (127 * d)) - 1);
+    const steps: { step: number; l1: number }[] = [];
+    for (let g0 = 0; g0 < nq; g0 += GROUP8) {
+      const g = Math.min(GROUP8, nq - g0);
+      // The group's queries interleaved by 16 dimensions, as the kernel reads them.
+      for (let k = 0; k < g; k++) {
+        const q = queries[g0 + k];
+        let max = 0;
+        let l1 = 0;
+        for (const x of q) {
+          max = Math.max(max, Math.abs(x));
+          l1 += Math.abs(x);
+        }
+        const step = max > 0 ? max / top : 0;
+        const at = g0 * d + k * 16;
+        for (let j = 0; j < d; j++)
+          this.query16[at + (j >> 4) * g * 16 + (j & 15)] = step > 0 ? Math.round(q[j] / step) : 0;
+        steps.push({ step, l1 });
       }
-      const step = max > 0 ? max / top : 0;
-      const at = k * this.dims;
-      for (let j = 0; j < this.dims; j++) this.query16[at + j] = step > 0 ? Math.round(q[j] / step) : 0;
-      return { step, l1 };
-    });
-    this.dots8(
-      this.rows8.byteOffset,
-      this.query16.byteOffset,
-      this.out32.byteOffset,
-      this.rows,
-      this.dims,
-      nq,
-    );
-    const { out32, rowScale, rowL1, rows } = this;
-    const base = lowerFrom?.base ?? null;
-    steps.forEach(({ step, l1 }, k) => {
-      const halfL1 = l1 / 2;
-      const halfStep = step / 2;
-      for (let r = 0; r < rows; r++) {
-        const scale = rowScale[r];
-        const dot = Math.fround(out32[r * nq + k] * scale * step);
-        // The margin covers the float rounding of this product and of the exact one.
-        const bound = Math.fround(halfL1 * scale + halfStep * rowL1[r] + 1e-5 * (1 + Math.abs(dot)));
-        bounds[r] = bound;
-        dots[r] = lowerFrom ? (base ? base[r] : 0) + dot - bound : dot;
-      }
-      take(k, dots, bounds);
-    });
+      this.dots8[g - 1](
+        this.rows8.byteOffset,
+        this.query16.byteOffset + g0 * d * 2,
+        this.out32.byteOffset + g0 * 4,
+        this.rows,
+        d,
+        nq * 4,
+      );
+    }
+    this.pass = { nq, steps };
     return true;
+  }
+
+  /**
+   * Row r's product with query k of the last `approximate` pass, and how far it may be from the
+   * exact product (float32 values: the margin covers their rounding and the exact product's).
+   */
+  approximation(k: number, r: number): { dot: number; bound: number } {
+    const { nq, steps } = this.livePass(k);
+    const { step, l1 } = steps[k];
+    const scale = this.rowScale[r];
+    const dot = Math.fround(this.out32[r * nq + k] * scale * step);
+    const bound = Math.fround((l1 / 2) * scale + (step / 2) * this.rowL1[r] + 1e-5 * (1 + Math.abs(dot)));
+    return { dot, bound };
+  }
+
+  private livePass(k: number) {
+    if (!this.pass || k < 0 || k >= this.pass.nq) throw new RangeError(`no query ${k} in the last pass`);
+    return this.pass;
+  }
+
+  /**
+   * The rows that can be among the `keep` best of base[r] + row r's exact product with query k of
+   * the last pass (a null base counting as zero), skipped rows left out, in ascending order: each
+   * row's lower bound is base[r] + product − bound (rounded to float32), and a row whose upper
+   * bound (lower + 2 × bound) falls below the keep-th best lower bound cannot be among them. One
+   * pass over the rows, keeping the best lower bounds so far in a min-heap: a row below the
+   * floor so far is below the final one too. Null when more than `max` rows remain (the caller
+   * then scores every row exactly). The array is valid until the next call.
+   */
+  candidates(
+    k: number,
+    keep: number,
+    base: Float32Array | null,
+    max: number,
+    skip?: (r: number) => boolean,
+  ): Int32Array | null {
+    const { nq, steps } = this.livePass(k);
+    this.kept ??= { rows: new Int32Array(this.rows), uppers: new Float64Array(this.rows) };
+    const { rows: got, uppers } = this.kept;
+    if (keep <= 0) return got.subarray(0, 0);
+    const { step, l1 } = steps[k];
+    const halfL1 = l1 / 2;
+    const halfStep = step / 2;
+    const { out32, rowScale, rowL1, rows } = this;
+    const heap = new Float64Array(keep);
+    let size = 0;
+    let floor = Number.NEGATIVE_INFINITY;
+    let n = 0;
+    for (let r = 0; r < rows; r++) {
+      const scale = rowScale[r];
+      const dot = Math.fround(out32[r * nq + k] * scale * step);
+      const bound = Math.fround(halfL1 * scale + halfStep * rowL1[r] + 1e-5 * (1 + Math.abs(dot)));
+      const lower = Math.fround((base ? base[r] : 0) + dot - bound);
+      const upper = lower + 2 * bound;
+      if (upper < floor || skip?.(r)) continue;
+      got[n] = r;
+      uppers[n++] = upper;
+      if (size < keep) {
+        // Sift up.
+        let i = size++;
+        while (i > 0) {
+          const p = (i - 1) >> 1;
+          if (heap[p] <= lower) break;
+          heap[i] = heap[p];
+          i = p;
+        }
+        heap[i] = lower;
+        if (size === keep) floor = heap[0];
+      } else if (lower > heap[0]) {
+        // Replace the smallest and sift down.
+        let i = 0;
+        for (;;) {
+          const a = 2 * i + 1;
+          if (a >= keep) break;
+          const c = a + 1 < keep && heap[a + 1] < heap[a] ? a + 1 : a;
+          if (heap[c] >= lower) break;
+          heap[i] = heap[c];
+          i = c;
+        }
+        heap[i] = lower;
+        floor = heap[0];
+      }
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) if (!(uppers[i] < floor)) got[m++] = got[i];
+    return m > max ? null : got.subarray(0, m);
   }
 }
 

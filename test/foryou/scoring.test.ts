@@ -75,18 +75,17 @@ describe("scoring a pool in one pass", () => {
     simd.matrix.fill(0, 7 * dims, 8 * dims); // a paper without a vector
     simd.quantize();
     const qs = [4, 0.01, 1].map((size) => Float32Array.from({ length: dims }, () => size * (rand() - 0.5)));
-    const seen: number[] = [];
-    const approximated = simd.approximateDots(qs, new Float32Array(500), new Float32Array(500), (k, a, b) => {
-      seen.push(k);
+    assert.ok(simd.approximate(qs));
+    for (let k = 0; k < qs.length; k++) {
       for (let r = 0; r < 500; r++) {
         let s = 0;
         for (let j = 0; j < dims; j++) s += simd.matrix[r * dims + j] * qs[k][j];
-        assert.ok(Math.abs(a[r] - s) <= b[r], `query ${k}, row ${r}: ${a[r]} against ${s} ± ${b[r]}`);
+        const { dot, bound } = simd.approximation(k, r);
+        assert.ok(Math.abs(dot - s) <= bound, `query ${k}, row ${r}: ${dot} against ${s} ± ${bound}`);
       }
-      assert.equal(a[7], 0);
-    });
-    assert.ok(approximated);
-    assert.deepEqual(seen, [0, 1, 2]);
+      assert.equal(simd.approximation(k, 7).dot, 0);
+    }
+    assert.throws(() => simd.approximation(3, 0));
     // Near-ties: many papers close to one direction, some skipped, some boosted.
     const papers = Array.from({ length: 2000 }, (_, i) => ({
       arxivId: `2601.${10000 + i}`,
@@ -121,6 +120,81 @@ describe("scoring a pool in one pass", () => {
     for (const s of top) assert.ok(Math.abs(s.score - all[s.index]) < 1e-4);
   });
 
+  test("the int8 kernel's products are the plain integer loop's, for 1 to 9 queries a pass", (t) => {
+    for (const dims of [16, 48]) {
+      const rows = 61;
+      const simd = SimdMatrix.create(rows, dims);
+      if (!simd) return t.skip("no WebAssembly SIMD in this runtime");
+      const rand = mulberry32(dims);
+      for (let i = 0; i < simd.matrix.length; i++) simd.matrix[i] = rand() - 0.5;
+      simd.quantize();
+      // The quantisation as the kernel's doc gives it, then the products in a plain loop.
+      const top = Math.min(32767, Math.floor(2 ** 31 / (127 * dims)) - 1);
+      const rowScale = Array.from({ length: rows }, (_, r) => {
+        let max = 0;
+        for (let j = 0; j < dims; j++) max = Math.max(max, Math.abs(simd.matrix[r * dims + j]));
+        return max / 127;
+      });
+      for (const nq of [1, 2, 3, 4, 5, 8, SimdMatrix.MAX_QUERIES]) {
+        const qs = Array.from({ length: nq }, () => Float32Array.from({ length: dims }, () => rand() - 0.5));
+        assert.ok(simd.approximate(qs));
+        qs.forEach((q, k) => {
+          const step = Math.max(...q.map(Math.abs)) / top;
+          for (let r = 0; r < rows; r++) {
+            const scale = rowScale[r];
+            let s = 0;
+            for (let j = 0; j < dims; j++)
+              s += Math.round(simd.matrix[r * dims + j] / scale) * Math.round(q[j] / step);
+            const product = Math.fround(s * Math.fround(scale) * step);
+            assert.equal(simd.approximation(k, r).dot, product, `${nq}: ${k}, ${r}`);
+          }
+        });
+      }
+    }
+  });
+
+  test("the int8 pass's candidates for a top k are the two-pass loop's: floor, then upper bounds", (t) => {
+    const dims = 32;
+    const rows = 3000;
+    const simd = SimdMatrix.create(rows, dims);
+    if (!simd) return t.skip("no WebAssembly SIMD in this runtime");
+    const rand = mulberry32(17);
+    // Near-ties: rows close to one direction.
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < dims; j++) simd.matrix[r * dims + j] = (j === 0 ? 1 : 0) + 0.02 * (rand() - 0.5);
+    simd.quantize();
+    const qs = [0, 1].map(() => Float32Array.from({ length: dims }, (_, j) => (j === 0 ? 1 : rand() - 0.5)));
+    const base = Float32Array.from({ length: rows }, () => 0.01 * rand());
+    const skip = (r: number) => r % 11 === 4;
+    assert.ok(simd.approximate(qs));
+    for (const [k, keep, b, sk] of [
+      [0, 50, null, undefined],
+      [1, 50, base, skip],
+      [1, 1, base, undefined],
+      [0, 4000, null, undefined],
+      [1, 0, null, undefined],
+    ] as const) {
+      // The loop it replaces: every row's lower bound, the keep-th best of them, then the rows
+      // whose upper bound reaches it.
+      const lower = new Float32Array(rows);
+      const bounds = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        const { dot, bound } = simd.approximation(k, r);
+        bounds[r] = bound;
+        lower[r] = (b ? b[r] : 0) + dot - bound;
+      }
+      const order = Array.from(lower.keys())
+        .filter((r) => !sk?.(r))
+        .sort((x, y) => lower[y] - lower[x] || x - y);
+      const floor = order.length < keep || keep === 0 ? Number.NEGATIVE_INFINITY : lower[order[keep - 1]];
+      const expected =
+        keep === 0 ? [] : order.filter((r) => !(lower[r] + 2 * bounds[r] < floor)).sort((x, y) => x - y);
+      const got = simd.candidates(k, keep, b, rows, sk);
+      assert.deepEqual(Array.from(got ?? []), expected, `query ${k}, keep ${keep}`);
+      if (expected.length > 1) assert.equal(simd.candidates(k, keep, b, expected.length - 1, sk), null);
+    }
+  });
+
   test("the postings kernel adds a term's postings into the scores with the same bits as JavaScript", (t) => {
     const rows = 300;
     const entries = 5000;
@@ -141,6 +215,39 @@ describe("scoring a pool in one pass", () => {
       kernel.addTerm(cuts[c], cuts[c + 1], w);
     }
     assert.deepEqual(Array.from(kernel.scores), Array.from(expected));
+  });
+
+  test("scoreSome's scores are those of the loop over a Map of the weights, bit for bit", () => {
+    const { pool, weights } = randomPool(300, 16, 4);
+    // A term given twice keeps its last weight.
+    const w = {
+      ...weights,
+      termIds: Uint32Array.of(0, 2, 3, 2),
+      termWeights: Float32Array.of(0.5, -0.75, 1.5, 0.3),
+    };
+    const all = Array.from({ length: pool.size }, (_, i) => i);
+    const at = new Map<number, number>();
+    w.termIds.forEach((id, k) => {
+      at.set(id, w.termWeights[k]);
+    });
+    const dense = w.dense as Float32Array;
+    // denseDot's four sums.
+    const denseOf = (i: number) => {
+      const v = pool.features(i).dense as Float32Array;
+      const s4 = [0, 0, 0, 0];
+      for (let j = 0; j < 16; j++) s4[j % 4] += v[j] * dense[j];
+      return s4[0] + s4[1] + s4[2] + s4[3];
+    };
+    const expected = all.map((i) => {
+      let s = w.bias + denseOf(i);
+      const kw = pool.keywords(i);
+      for (let k = 0; k < kw.idx.length; k++) s += (at.get(kw.idx[k]) ?? 0) * kw.val[k];
+      return s;
+    });
+    assert.deepEqual(pool.scoreSome(w, all), expected);
+    // Nothing is left behind for the next model.
+    const none = { ...w, termIds: new Uint32Array(0), termWeights: new Float32Array(0) };
+    assert.deepEqual(pool.scoreSome(none, [5]), [w.bias + denseOf(5)]);
   });
 
   test("a term key finds the term's keyword id in any pool, and no other term's", () => {
