@@ -1,8 +1,8 @@
 import type { Queryable } from "../db/client.ts";
-import { activeEmbeddingModel, type EmbeddingModelRow } from "../search/embedding-store.ts";
+import { activeEmbeddingModel } from "../search/embedding-store.ts";
 import { CandidatePool } from "./pool.ts";
 import { RankerCache } from "./ranker-cache.ts";
-import { type CandidateRow, candidateRows, candidateWatermark } from "./store.ts";
+import { type ActiveModel, type CandidateRow, candidateRows, candidateWatermark } from "./store.ts";
 
 const PAGE = 5000;
 /** How often a big pool asks the database whether papers or vectors changed. */
@@ -13,6 +13,8 @@ const MAX_POOLS = 8;
 
 interface Entry {
   pool: Promise<CandidatePool>;
+  /** The pool once built (what `peek` answers). */
+  built: CandidatePool | null;
   watermark: string;
   checkedAt: number;
   refreshing: boolean;
@@ -59,30 +61,63 @@ export class CandidatePools {
     private readonly settleMs = 0,
   ) {}
 
-  private active: { at: number; model: Promise<EmbeddingModelRow | null> } | null = null;
+  private active: { at: number; model: Promise<ActiveModel | null> } | null = null;
+  /** The active model as last read, for `peek`. */
+  private lastActive: ActiveModel | null | undefined;
 
-  private activeModel(): Promise<EmbeddingModelRow | null> {
+  private activeModel(): Promise<ActiveModel | null> {
     if (this.active && Date.now() - this.active.at < this.settleMs) return this.active.model;
-    const model = activeEmbeddingModel(this.db);
+    const model = activeEmbeddingModel(this.db).then((m) => (m ? { id: m.id, dims: m.dims } : null));
     this.active = { at: Date.now(), model };
-    model.catch(() => {
-      this.active = null;
-    });
+    model.then(
+      (m) => {
+        this.lastActive = m;
+      },
+      () => {
+        this.active = null;
+      },
+    );
     return model;
   }
 
-  async get(since: Date | null): Promise<{ pool: CandidatePool; modelId: number | null }> {
-    const model = await this.activeModel();
+  /**
+   * The pool `get(since)` returned last, if it is built, without asking the database anything: a
+   * caller reading the active model with its own query (recommendStateWithModel) guesses with it
+   * whether a ranking is kept in memory, then passes what it read to `get`.
+   */
+  peek(since: Date | null): CandidatePool | null {
+    if (this.lastActive === undefined) return null;
+    return this.entries.get(this.keyOf(this.lastActive?.id ?? null, since))?.built ?? null;
+  }
+
+  private keyOf(modelId: number | null, since: Date | null): string {
+    return `${modelId}|${since?.toISOString() ?? "all"}`;
+  }
+
+  /**
+   * The pool of papers new since `since` (every paper when null) under the active embedding model.
+   * `active`: the active model as the caller has just read it, instead of a query here.
+   */
+  async get(
+    since: Date | null,
+    active?: ActiveModel | null,
+  ): Promise<{ pool: CandidatePool; modelId: number | null }> {
+    if (active !== undefined) {
+      this.active = { at: Date.now(), model: Promise.resolve(active) };
+      this.lastActive = active;
+    }
+    const model = active !== undefined ? active : await this.activeModel();
     const modelId = model?.id ?? null;
-    const key = `${modelId}|${since?.toISOString() ?? "all"}`;
+    const key = this.keyOf(modelId, since);
     let entry = this.entries.get(key);
     if (!entry) {
       // The entry is in place before anything is awaited: callers arriving meanwhile (a digest
       // run's workers, all starting at once) wait for this build instead of each making one.
-      const fresh = { watermark: "", checkedAt: Date.now(), refreshing: false } as Entry;
+      const fresh = { watermark: "", checkedAt: Date.now(), refreshing: false, built: null } as Entry;
       fresh.pool = (async () => {
         fresh.watermark = await candidateWatermark(this.db, modelId);
-        return this.build(modelId, model?.dims ?? 0, since);
+        fresh.built = await this.build(modelId, model?.dims ?? 0, since);
+        return fresh.built;
       })();
       entry = fresh;
       entry.pool.catch(() => this.entries.delete(key));
@@ -112,6 +147,7 @@ export class CandidatePools {
         if (watermark === entry.watermark) return;
         const pool = await this.build(modelId, dims, since);
         entry.pool = Promise.resolve(pool);
+        entry.built = pool;
         entry.watermark = watermark;
       } catch {
         // keep serving the previous pool; the next check tries again

@@ -118,16 +118,28 @@ export async function recommendFor(
   userId: number,
   opts: ForYouOptions,
 ): Promise<ForYouResult> {
-  const { pool, modelId } = await pools.get(opts.since);
   // A ranking trained with other options (tuning, the CLI's experiments) is neither reused nor kept.
   const cacheable = opts.rank === undefined;
   const reuse = cacheable && opts.reuse !== false;
-  // A view's state and stored model in one query; the model's bytes are left out when the ranking
-  // kept in memory is at the person's version (a reader's state was loaded with their batch's).
-  const keptAt = reuse ? pools.rankers.versionOf(pool, userId) : null;
-  const loaded: RecommendState & { model?: Uint8Array | null } =
-    opts.state ??
-    (cacheable ? await recommendStateWithModel(db, userId, keptAt) : await recommendState(db, userId));
+  let loaded: RecommendState & { model?: Uint8Array | null };
+  let keptAt: string | null = null;
+  let at: { pool: CandidatePool; modelId: number | null };
+  if (!opts.state && cacheable) {
+    // A view's state, stored model and the active embedding model in one query; the model's bytes
+    // are left out when the ranking kept in memory is at the person's version. Which pool that is
+    // comes from the active model last read: should the query find another (or the pool have been
+    // rebuilt meanwhile), that ranking is not this pool's, and a model left out is read below.
+    const guess = reuse ? pools.peek(opts.since) : null;
+    keptAt = guess ? pools.rankers.versionOf(guess, userId) : null;
+    const state = await recommendStateWithModel(db, userId, keptAt);
+    at = await pools.get(opts.since, state.activeModel);
+    loaded = state;
+  } else {
+    // A reader's state was loaded with their batch's.
+    at = await pools.get(opts.since);
+    loaded = opts.state ?? (await recommendState(db, userId));
+  }
+  const { pool, modelId } = at;
   const { version, seen } = loaded;
   let ranking = reuse ? pools.rankers.get(pool, userId, version) : undefined;
   if (!ranking) {

@@ -70,12 +70,21 @@ export async function recommendStates(
 /** A person's state with their stored model, when one was trained at their current version. */
 export interface RecommendStateWithModel extends RecommendState {
   model: Uint8Array | null;
+  /** The active embedding model (id and dimensions), or null: what CandidatePools.get asks for. */
+  activeModel: ActiveModel | null;
+}
+
+/** The active embedding model, as far as a candidate pool cares. */
+export interface ActiveModel {
+  id: number;
+  dims: number;
 }
 
 /**
- * recommendState and storedModelAt in one round trip (a view of "for you"): the model only when
- * it was trained at the person's current version, and not when that version is `unlessVersion`
- * (the ranking kept in memory is still good, so the bytes would be read for nothing).
+ * recommendState, storedModelAt and the active embedding model in one round trip (a view of "for
+ * you"): the model only when it was trained at the person's current version, and not when that
+ * version is `unlessVersion` (the ranking kept in memory is still good, so the bytes would be
+ * read for nothing).
  */
 export async function recommendStateWithModel(
   db: Queryable,
@@ -83,11 +92,17 @@ export async function recommendStateWithModel(
   unlessVersion: string | null,
 ): Promise<RecommendStateWithModel> {
   // The model as base64, as storedModels reads it: half the text of bytea's hex.
-  const [row] = await db.query<{ version: string; seen: string[]; model: string | null }>(
+  const [row] = await db.query<{
+    version: string;
+    seen: string[];
+    model: string | null;
+    active: [number, number] | null;
+  }>(
     `select coalesce(v.version, 0)::text as version, ${SEEN} as seen,
        (select encode(m.model, 'base64') from recommend_models m where m.user_id = u.id
           and m.signal_version = coalesce(v.version, 0)
-          and coalesce(v.version, 0)::text is distinct from $2::text) as model
+          and coalesce(v.version, 0)::text is distinct from $2::text) as model,
+       (select array[e.id, e.dims] from embedding_models e where e.status = 'active') as active
      from (select $1::int as id) u left join recommend_signal_versions v on v.user_id = u.id`,
     [userId, unlessVersion],
   );
@@ -95,6 +110,7 @@ export async function recommendStateWithModel(
     version: row.version,
     seen: new Set(row.seen),
     model: row.model === null ? null : Buffer.from(row.model, "base64"),
+    activeModel: row.active === null ? null : { id: Number(row.active[0]), dims: Number(row.active[1]) },
   };
 }
 

@@ -3,6 +3,11 @@ import { after, before, describe, test } from "node:test";
 import { decodeModel, encodeModel } from "../../src/recommend/model.ts";
 import { recommendFor, trainStaleModels, windowStart } from "../../src/recommend/service.ts";
 import { signalVersion, storedModelAt } from "../../src/recommend/store.ts";
+import {
+  activateEmbeddingModel,
+  activeEmbeddingModel,
+  insertEmbeddingModel,
+} from "../../src/search/embedding-store.ts";
 import { makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
@@ -89,5 +94,43 @@ for (const backend of testBackends())
       );
       assert.equal(await job(), 1);
       assert.ok(await storedModelAt(t.db, u.userId, v2));
+    });
+
+    test("a view reads the active embedding model with its state: a kept, an evicted and another model's ranking", async () => {
+      const u = await makeUser(t.db);
+      const seeds = await insertSubjectPapers(t.db, "speech", 3, {
+        publishedAt: new Date(now.getTime() - 60 * DAY),
+      });
+      await insertSubjectPapers(t.db, "speech", 6, { publishedAt: new Date(now.getTime() - DAY) });
+      for (const p of seeds) await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+      const pools = t.services.forYouPools;
+      await trainStaleModels(t.db, pools, { now, search: t.services.search, max: 100 });
+      const opts = { now, since: windowStart(now), limit: 5, search: t.services.search };
+      const ids = async () =>
+        (await recommendFor(t.db, pools, u.userId, opts)).items.map((i) => i.paper.arxivId);
+      const first = await ids();
+      assert.ok(first.length > 0);
+      const pool = pools.peek(opts.since);
+      assert.ok(pool, "the pool of the last request, known without a query");
+      const version = await signalVersion(t.db, u.userId);
+      const kept = pools.rankers.get(pool, u.userId, version);
+      assert.ok(kept);
+      assert.deepEqual(await ids(), first, "the kept ranking");
+      assert.equal(pools.rankers.get(pool, u.userId, version), kept, "reused, not made again");
+      pools.rankers.clear(pool);
+      assert.deepEqual(await ids(), first, "evicted: the stored model is read and applied again");
+      const before = decodeModel((await storedModelAt(t.db, u.userId, version)) as Uint8Array);
+      // Another embedding model becomes active: the next view's query finds it, and the person's
+      // model, trained for the other one, is trained again for it.
+      const previous = await activeEmbeddingModel(t.db);
+      const id = await insertEmbeddingModel(t.db, { kind: "remote", name: "other", dims: 16, params: {} });
+      await t.db.query("update embedding_models set status = 'embedding' where id = $1", [id]);
+      assert.ok(await activateEmbeddingModel(t.db, id));
+      assert.notEqual(previous?.id, id);
+      assert.ok((await ids()).length > 0);
+      assert.notEqual(pools.peek(opts.since), pool, "another model's pool");
+      const after = decodeModel((await storedModelAt(t.db, u.userId, version)) as Uint8Array);
+      assert.equal(after?.embeddingModelId, id);
+      assert.notEqual(before?.embeddingModelId, id);
     });
   });
