@@ -70,8 +70,8 @@ export class CandidatePool {
   private readonly bigrams: boolean;
   private byAuthor: Map<string, number[]> | null = null;
   private scratch: { scores: Float32Array } | null = null;
-  /** scoreSome's weights by keyword id: zero between calls. */
-  private weightById: Float64Array | null = null;
+  /** weightTable's arrays, kept for the next call. */
+  private weightSlots: { ids: Int32Array; weights: Float64Array } | null = null;
 
   constructor(
     readonly dims: number,
@@ -248,23 +248,45 @@ export class CandidatePool {
   /** Some papers' scores under linear weights, one by one (a few hundred at most). */
   scoreSome(w: PoolWeights, indices: number[]): number[] {
     const q = this.denseWeights(w);
-    // The weights spread by keyword id into a vocabulary-long array, zero again afterwards: a
-    // look-up per term of each paper, where a Map of the model's 3,000 terms cost ms to build.
-    // A term given twice keeps its last weight, as the Map did.
-    this.weightById ??= new Float64Array(this.vocab.length);
-    const at = this.weightById;
-    for (let k = 0; k < w.termIds.length; k++) at[w.termIds[k]] = w.termWeights[k];
-    try {
-      return indices.map((i) => {
-        let s = w.bias + (q ? this.denseDot(i, q) : 0);
-        const a = this.rowStart[i];
-        const b = this.rowStart[i + 1];
-        for (let k = a; k < b; k++) s += at[this.rowIdx[k]] * this.rowVal[k];
-        return s;
-      });
-    } finally {
-      for (let k = 0; k < w.termIds.length; k++) at[w.termIds[k]] = 0;
+    const weightOf = this.weightTable(w);
+    return indices.map((i) => {
+      let s = w.bias + (q ? this.denseDot(i, q) : 0);
+      for (let k = this.rowStart[i], end = this.rowStart[i + 1]; k < end; k++)
+        s += weightOf(this.rowIdx[k]) * this.rowVal[k];
+      return s;
+    });
+  }
+
+  /**
+   * The weight of each of the model's terms by keyword id (0 for another term; a term given
+   * twice keeps its last weight, as a Map would): open addressing over two typed arrays of a few
+   * times the model's terms, which stay in the cache, where a Map of 3,000 entries cost ms to
+   * build and a vocabulary-long array a cache miss per term.
+   */
+  private weightTable(w: PoolWeights): (id: number) => number {
+    let size = 16;
+    while (size < 2 * w.termIds.length) size *= 2;
+    if (!this.weightSlots || this.weightSlots.ids.length < size)
+      this.weightSlots = { ids: new Int32Array(size), weights: new Float64Array(size) };
+    const ids = this.weightSlots.ids.subarray(0, size).fill(-1);
+    const weights = this.weightSlots.weights;
+    const mask = size - 1;
+    for (let k = 0; k < w.termIds.length; k++) {
+      const id = w.termIds[k];
+      let at = Math.imul(id, 0x9e3779b1) >>> 0;
+      for (at &= mask; ids[at] !== -1 && ids[at] !== id; at = (at + 1) & mask);
+      ids[at] = id;
+      weights[at] = w.termWeights[k];
     }
+    return (id) => {
+      let at = (Math.imul(id, 0x9e3779b1) >>> 0) & mask;
+      for (;;) {
+        const here = ids[at];
+        if (here === id) return weights[at];
+        if (here === -1) return 0;
+        at = (at + 1) & mask;
+      }
+    };
   }
 
   private denseWeights(w: PoolWeights): Float32Array | null {
