@@ -32,8 +32,9 @@ import { modelOnPool, personModel } from "../src/recommend/model.ts";
 import { featuresOf, positivesFrom } from "../src/recommend/profile.ts";
 import { DEFAULT_RANK_OPTIONS, trainPoolWeights } from "../src/recommend/rank.ts";
 import { COVER_TOP, closestInterest } from "../src/recommend/rank-pool.ts";
-import { MAX_POSITIVES, trainStaleModels, windowStart } from "../src/recommend/service.ts";
+import { MAX_POSITIVES, trainStaleModels } from "../src/recommend/service.ts";
 import { positiveSignalRows, recommendState } from "../src/recommend/store.ts";
+import { windowStart } from "../src/recommend/window.ts";
 import { dot } from "../src/search/embed/vectors.ts";
 import {
   activateEmbeddingModel,

@@ -27,8 +27,8 @@ import {
   topicsFollowedByUser,
 } from "./store.ts";
 import type { Boost, Interest, PositiveKind, PositiveSignal, Reason } from "./types.ts";
+import { DEFAULT_WINDOW_DAYS, forYouWindow } from "./window.ts";
 
-export const DEFAULT_WINDOW_DAYS = 7;
 export const MAX_POSITIVES = 200;
 const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
@@ -96,12 +96,6 @@ export interface ForYouOptions {
   state?: RecommendState;
   /** Loads the papers shown (a digest run keeps the objects it loaded, so each renders once). */
   papers?: (ids: string[]) => Promise<Map<string, Paper>>;
-}
-
-export function windowStart(now: Date, days = DEFAULT_WINDOW_DAYS): Date {
-  const d = new Date(now.getTime() - days * 86_400_000);
-  d.setUTCHours(0, 0, 0, 0);
-  return d;
 }
 
 /**
@@ -225,7 +219,10 @@ export async function trainStaleModels(
   pools: CandidatePools,
   opts: { now: Date; search: TopicSearch; max: number; shouldStop?: () => boolean },
 ): Promise<number> {
-  const since = windowStart(opts.now);
+  // The pool the page ranks: on a store whose newest paper is older than the window (the shipped
+  // sample, an archive) that window ends at the newest paper. A model trained over the empty
+  // window of today would hold only a bias, and every page would apply it.
+  const { since } = await forYouWindow(db, opts.now, DEFAULT_WINDOW_DAYS);
   const { pool, modelId } = await pools.get(since);
   let trained = 0;
   while (trained < opts.max && !opts.shouldStop?.()) {

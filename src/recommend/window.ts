@@ -1,5 +1,12 @@
 import type { Queryable } from "../db/client.ts";
-import { windowStart } from "./service.ts";
+
+export const DEFAULT_WINDOW_DAYS = 7;
+
+export function windowStart(now: Date, days = DEFAULT_WINDOW_DAYS): Date {
+  const d = new Date(now.getTime() - days * 86_400_000);
+  d.setUTCHours(0, 0, 0, 0);
+  return d;
+}
 
 export interface ForYouWindow {
   /** Rank papers published since this moment. */

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { decodeModel, encodeModel } from "../../src/recommend/model.ts";
-import { recommendFor, trainStaleModels, windowStart } from "../../src/recommend/service.ts";
+import { recommendFor, trainStaleModels } from "../../src/recommend/service.ts";
 import { signalVersion, storedModelAt } from "../../src/recommend/store.ts";
+import { DEFAULT_WINDOW_DAYS, forYouWindow, windowStart } from "../../src/recommend/window.ts";
 import {
   activateEmbeddingModel,
   activeEmbeddingModel,
@@ -132,5 +133,44 @@ for (const backend of testBackends())
       const after = decodeModel((await storedModelAt(t.db, u.userId, version)) as Uint8Array);
       assert.equal(after?.embeddingModelId, id);
       assert.notEqual(before?.embeddingModelId, id);
+    });
+  });
+
+for (const backend of testBackends())
+  describe(`on a store whose newest paper is older than the window (${backend})`, () => {
+    let t: TestApp;
+    const now = new Date();
+    before(async () => {
+      t = await openTestApp(backend, { now: () => now });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    test("the job trains over the papers the page ranks, not an empty window, so its model tells them apart", async () => {
+      // Like the shipped sample on a laptop: every paper is weeks old, so the page's window
+      // ends at the newest paper instead (forYouWindow). The job must train over that window.
+      const u = await makeUser(t.db);
+      const seeds = await insertSubjectPapers(t.db, "molecules", 3, {
+        publishedAt: new Date(now.getTime() - 60 * DAY),
+      });
+      const newest = new Date(now.getTime() - 30 * DAY);
+      const mol = await insertSubjectPapers(t.db, "molecules", 5, { publishedAt: newest });
+      await insertSubjectPapers(t.db, "speech", 5, { publishedAt: newest });
+      await insertSubjectPapers(t.db, "filler", 5, { publishedAt: newest });
+      for (const p of seeds) await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+      const pools = t.services.forYouPools;
+      assert.equal(await trainStaleModels(t.db, pools, { now, search: t.services.search, max: 10 }), 1);
+      const { since } = await forYouWindow(t.db, now, DEFAULT_WINDOW_DAYS);
+      const result = await recommendFor(t.db, pools, u.userId, {
+        now,
+        since,
+        limit: 15,
+        search: t.services.search,
+      });
+      const scores = result.items.map((i) => i.score);
+      assert.ok(Math.max(...scores) - Math.min(...scores) > 1e-3, `scores differ: ${scores.join(", ")}`);
+      const top = result.items.slice(0, 5).map((i) => i.paper.arxivId);
+      assert.deepEqual(top.toSorted(), mol.map((p) => p.arxivId).toSorted(), "the molecule papers first");
     });
   });

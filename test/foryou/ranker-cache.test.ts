@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { windowStart } from "../../src/recommend/service.ts";
 import { signalVersion } from "../../src/recommend/store.ts";
+import { windowStart } from "../../src/recommend/window.ts";
 import { makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { insertSubjectPapers } from "./corpus.ts";

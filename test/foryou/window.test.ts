@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { windowStart } from "../../src/recommend/service.ts";
-import { forYouWindow } from "../../src/recommend/window.ts";
+import { forYouWindow, windowStart } from "../../src/recommend/window.ts";
 import { makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { insertSubjectPapers } from "./corpus.ts";
