@@ -7,7 +7,6 @@ import {
   subscriberByEmail,
   subscriberByUser,
 } from "../../email/subscribers-store.ts";
-import { topicIdsFollowedBy } from "../../topics/store.ts";
 import type { SessionUser } from "../../users/types.ts";
 
 export type FollowResult = { state: "following" | "pending" | "mailed" } | { state: "error"; error: string };
@@ -35,16 +34,4 @@ export async function accountSubscription(
   if (await subscriberByEmail(d.db, user.email)) return null;
   const sub = await ensureSubscriber(d.db, user.email, { userId: user.id, now });
   return sub.userId === user.id ? sub : null;
-}
-
-/** Whether the account follows a topic, and whether its digest is live yet. */
-export async function followState(
-  d: Pick<DeliveryDeps, "db">,
-  user: Pick<SessionUser, "id">,
-  topicId: number,
-): Promise<{ status: Subscriber["status"] } | null> {
-  const sub = await subscriberByUser(d.db, user.id);
-  if (!sub) return null;
-  const followed = (await topicIdsFollowedBy(d.db, [sub.id])).get(sub.id) ?? [];
-  return followed.includes(topicId) ? { status: sub.status } : null;
 }

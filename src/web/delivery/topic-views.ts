@@ -59,16 +59,29 @@ export function searchTopicLinks(q: string, mode: SearchMode): SafeHtml {
 }
 
 /** A signed-in follower's view of a topic: in the digest, or waiting for the address. */
-export function followStatus(ctx: PageContext, topic: Topic, state: { status: string }): SafeHtml {
+export function followStatus(
+  ctx: PageContext,
+  topic: Topic,
+  state: { digest: { status: string } | null; forYou: boolean },
+): SafeHtml {
+  const status = state.digest?.status;
   const message =
-    state.status === "confirmed"
-      ? html`<strong>✓ In your digest.</strong>`
-      : state.status === "pending"
-        ? html`<strong>Saved to your digest (pending).</strong> It starts once you confirm your address with the link we emailed you.`
-        : html`<strong>Saved to your digest,</strong> but your digest is off.`;
+    status === "confirmed"
+      ? html`<strong>✓ Following. In your digest and For you.</strong>`
+      : status === "pending"
+        ? html`<strong>✓ Following. Saved to your digest (pending).</strong> It starts once you confirm your address with the link we emailed you.`
+        : status
+          ? html`<strong>✓ Following,</strong> but your digest is off.`
+          : html`<strong>✓ Following in <a href="/for-you">For you</a>.</strong>`;
   return html`<div class="follow-status notice" role="status">
-    <p>${message} <a href="/settings/digest">Digest settings</a></p>
+    <p>${message} ${status ? html`<a href="/settings/digest">Digest settings</a>` : ""}</p>
+    ${
+      status
+        ? ""
+        : html`<form method="post" action="/topics/${topic.slug}/follow" class="inline">${csrfField(ctx)}
+      <button type="submit" class="secondary">Also in my digest</button></form>`
+    }
     <form method="post" action="/topics/${topic.slug}/unfollow" class="inline">${csrfField(ctx)}
-      <button type="submit" class="secondary">Stop following</button></form>
+      <button type="submit" class="secondary">Unfollow</button></form>
   </div>`;
 }

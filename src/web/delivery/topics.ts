@@ -2,19 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { DeliveryDeps } from "../../email/deps.ts";
-import { subscriberByUser } from "../../email/subscribers-store.ts";
 import { requestSubscription } from "../../email/subscription.ts";
 import { SEARCH_MODES, type SearchMode } from "../../search/types.ts";
 import { MAX_TOPIC_NAME, MAX_TOPIC_QUERY, saveTopic } from "../../topics/commands.ts";
+import { accountTopicFollows, unfollowTopicForAccount } from "../../topics/following.ts";
 import { savedSearchPapers } from "../../topics/papers.ts";
-import {
-  followTopic,
-  setTopicFeatured,
-  type Topic,
-  topicBySlug,
-  topicsList,
-  unfollowTopic,
-} from "../../topics/store.ts";
+import { followTopic, setTopicFeatured, type Topic, topicBySlug, topicsList } from "../../topics/store.ts";
 import { canAdminister } from "../../users/policies.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { currentUser, requirePolicy, requireUser } from "../accounts/guards.ts";
@@ -25,7 +18,7 @@ import { formText, formTextCheckedByCapability, pageNumber, text } from "../fiel
 import { html, type SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
-import { accountSubscription, type FollowResult, followState } from "./follow.ts";
+import { accountSubscription, type FollowResult } from "./follow.ts";
 import { feedLinks, followForm, followStatus, newTopicForm, topicList } from "./topic-views.ts";
 import { CHECK_INBOX } from "./views.ts";
 
@@ -169,7 +162,7 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
     const cards = await cardContext(deps.db, req, ctx, papers);
     const followed = req.query.followed ?? "";
     const isAdmin = canAdminister(req.user);
-    const mine = req.user ? await followState(d, req.user, topic.id) : null;
+    const mine = req.user ? (await accountTopicFollows(d.db, req.user.id)).get(topic.id) : undefined;
     return show(
       req,
       reply,
@@ -204,8 +197,7 @@ export function registerTopicRoutes(fastify: FastifyInstance, deps: AppDeps, d: 
   app.post("/topics/:slug/unfollow", unfollowRoute, async (req, reply) => {
     const topic = await topicBySlug(d.db, req.params.slug);
     if (!topic) throw new HttpError(404, "There is no topic with this name.");
-    const sub = await subscriberByUser(d.db, currentUser(req).id);
-    if (sub) await unfollowTopic(d.db, sub.id, topic.id);
+    await unfollowTopicForAccount(d.db, currentUser(req).id, topic.id);
     return reply.redirect(`/topics/${topic.slug}`, 303);
   });
 

@@ -6,7 +6,8 @@ import { followAuthor } from "../../authors/store.ts";
 import { trendingPage } from "../../feed/trending.ts";
 import { saveSet } from "../../library/store.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
-import { markOnboarded, userTopicIds, userTopicSet } from "../../recommend/store.ts";
+import { markOnboarded, userTopicSet } from "../../recommend/store.ts";
+import { accountTopicFollows, unfollowTopicForAccount } from "../../topics/following.ts";
 import { topicById, topicsList } from "../../topics/store.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
@@ -19,13 +20,17 @@ import { html } from "../html.ts";
 import { page } from "../layout.ts";
 
 const MAX_PICKS = 50;
+// Topics listed: every followed one, then others up to this many.
+const SHOWN_TOPICS = 40;
+const MAX_TOPICS = 200;
 const StartForm = z.object({
-  topic: repeated(12, MAX_PICKS),
+  topic: repeated(12, MAX_TOPICS),
+  // The topics the form listed: one listed but not ticked is unfollowed.
+  shown_topic: repeated(12, MAX_TOPICS),
   paper: repeated(100, MAX_PICKS),
   authors: formText(4000, { multiline: true }),
 });
 
-/** Checkbox groups arrive as one string or an array of strings. */
 /**
  * The cold start: a new person picks a few topics, authors or trending papers (Scholar Inbox
  * asks for authors or papers the same way), and "for you" has something to learn from.
@@ -35,23 +40,26 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
   app.get("/for-you/start", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     const ctx = pageContext(req);
-    const [topics, followed, trending] = await Promise.all([
+    const [allTopics, followed, trending] = await Promise.all([
       topicsList(deps.db),
-      userTopicIds(deps.db, user.id),
+      accountTopicFollows(deps.db, user.id),
       trendingPage(deps.db, { now: deps.now(), page: 0, limit: 12 }),
     ]);
+    // Followed topics first (all of them, so each can be unticked), then others.
+    const topics = [
+      ...allTopics.filter((t) => followed.has(t.id)),
+      ...allTopics.filter((t) => !followed.has(t.id)).slice(0, SHOWN_TOPICS),
+    ].slice(0, MAX_TOPICS);
     const body = html`<section class="onboarding">
       <h1>What do you read?</h1>
       <p>Pick a few of these, and <a href="/for-you">For you</a> ranks new papers by them. Everything can be undone later.</p>
       <form method="post" action="/for-you/start" class="stack">${csrfField(ctx)}
         ${
           topics.length > 0
-            ? html`<fieldset><legend>Topics</legend>${topics
-                .slice(0, 40)
-                .map(
-                  (t) =>
-                    html`<label class="check"><input type="checkbox" name="topic" value="${String(t.id)}" ${followed.has(t.id) ? html`checked` : ""}> ${t.name}</label>`,
-                )}</fieldset>`
+            ? html`<fieldset><legend>Topics</legend>${topics.map(
+                (t) =>
+                  html`<input type="hidden" name="shown_topic" value="${String(t.id)}"><label class="check"><input type="checkbox" name="topic" value="${String(t.id)}" ${followed.has(t.id) ? html`checked` : ""}> ${t.name}</label>`,
+              )}</fieldset>`
             : ""
         }
         <fieldset><legend>Authors you follow</legend>
@@ -77,10 +85,13 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
     async (req, reply) => {
       const user = currentUser(req);
       await throttle(deps.db, req, reply, "library", deps.now());
-      const topicIds = req.body.topic.map((t) => {
+      const topicIdOf = (t: string) => {
         if (!/^\d{1,9}$/.test(t)) throw new HttpError(400, "That is not a topic.", "topic");
         return Number(t);
-      });
+      };
+      const topicIds = req.body.topic.map(topicIdOf);
+      const ticked = new Set(topicIds);
+      const unticked = req.body.shown_topic.map(topicIdOf).filter((id) => !ticked.has(id));
       const papers = req.body.paper.map((p) => {
         const parsed = parseArxivId(p);
         if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "paper");
@@ -99,6 +110,9 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
         if (!(await topicById(deps.db, id))) throw new HttpError(404, "There is no such topic.", "topic");
       }
       for (const id of topicIds) await userTopicSet(deps.db, user.id, id, true);
+      // Unticked: no longer followed, in For you nor in the digest (one "following" per topic).
+      const followed = await accountTopicFollows(deps.db, user.id);
+      for (const id of unticked) if (followed.has(id)) await unfollowTopicForAccount(deps.db, user.id, id);
       for (const a of authors) await followAuthor(deps.db, user.id, a);
       for (const id of papers) await saveSet(deps.db, user.id, id, true);
       await markOnboarded(deps.db, user.id);

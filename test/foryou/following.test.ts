@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { topicsFollowedByUser } from "../../src/recommend/store.ts";
+import { saveTopic } from "../../src/topics/commands.ts";
+import type { Topic } from "../../src/topics/store.ts";
+import { makeUser } from "../community/helpers.ts";
+import { openTestApp, type TestApp } from "../helpers/app.ts";
+import { testBackends } from "../helpers/db.ts";
+import { formOf, submit, tick } from "./forms.ts";
+
+let seq = 0;
+
+for (const backend of testBackends()) {
+  describe(`following topics and authors, as a person does it, on ${backend}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await openTestApp(backend);
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    const get = (url: string, cookie: string) => t.app.inject({ url, headers: { cookie } });
+    const newTopic = async (): Promise<Topic> => {
+      seq += 1;
+      const saved = await saveTopic(t.db, {
+        query: `followtopic${seq}${process.pid}`,
+        name: `Follow topic ${seq}`,
+      });
+      assert.ok(saved.ok);
+      return saved.topic;
+    };
+    const forYouTopics = async (userId: number) =>
+      (await topicsFollowedByUser(t.db, userId)).map((r) => r.id);
+    const digestTopics = async (userId: number) =>
+      (
+        await t.db.query<{ topic_id: number }>(
+          `select st.topic_id from subscriber_topics st join subscribers s on s.id = st.subscriber_id where s.user_id = $1`,
+          [userId],
+        )
+      ).map((r) => r.topic_id);
+
+    test("a topic followed in onboarding shows as followed on its page, and Unfollow there removes it from For you", async () => {
+      const u = await makeUser(t.db);
+      const topic = await newTopic();
+      const start = await get("/for-you/start", u.cookie);
+      const form = tick(formOf(start.body, "/for-you/start"), String(topic.id), true);
+      assert.equal((await submit(t.app, u.cookie, form)).statusCode, 303);
+      assert.deepEqual(await forYouTopics(u.userId), [topic.id]);
+
+      const page = await get(`/topics/${topic.slug}`, u.cookie);
+      assert.match(page.body, /✓ Following in <a href="\/for-you">For you<\/a>/);
+      assert.doesNotMatch(page.body, /Follow in my digest/);
+      const unfollow = formOf(page.body, `/topics/${topic.slug}/unfollow`);
+      assert.equal((await submit(t.app, u.cookie, unfollow)).statusCode, 303);
+      assert.deepEqual(await forYouTopics(u.userId), []);
+      const again = await get(`/topics/${topic.slug}`, u.cookie);
+      assert.match(again.body, /Follow in my digest/);
+      assert.doesNotMatch(again.body, /Unfollow/);
+      const restart = await get("/for-you/start", u.cookie);
+      assert.equal(
+        formOf(restart.body, "/for-you/start").boxes.find((b) => b.value === String(topic.id))?.checked,
+        false,
+      );
+    });
+
+    test("Follow then Unfollow on the topic page leaves no For-you interest; the digest follow still works", async () => {
+      const u = await makeUser(t.db);
+      const topic = await newTopic();
+      const page = await get(`/topics/${topic.slug}`, u.cookie);
+      assert.equal(
+        (await submit(t.app, u.cookie, formOf(page.body, `/topics/${topic.slug}/follow`))).statusCode,
+        303,
+      );
+      assert.deepEqual(await digestTopics(u.userId), [topic.id]);
+      assert.deepEqual(await forYouTopics(u.userId), [topic.id]);
+      const followed = await get(`/topics/${topic.slug}`, u.cookie);
+      assert.match(followed.body, /✓ Following. In your digest/);
+      // onboarding shows it ticked
+      const start = await get("/for-you/start", u.cookie);
+      assert.equal(
+        formOf(start.body, "/for-you/start").boxes.find((b) => b.value === String(topic.id))?.checked,
+        true,
+      );
+      await submit(t.app, u.cookie, formOf(followed.body, `/topics/${topic.slug}/unfollow`));
+      assert.deepEqual(await digestTopics(u.userId), []);
+      assert.deepEqual(await forYouTopics(u.userId), []);
+    });
+
+    test("unticking a topic on /for-you/start unfollows it, in For you and in the digest", async () => {
+      const u = await makeUser(t.db);
+      const [a, b, c] = [await newTopic(), await newTopic(), await newTopic()];
+      // c is followed in the digest from its page
+      const cPage = await get(`/topics/${c.slug}`, u.cookie);
+      await submit(t.app, u.cookie, formOf(cPage.body, `/topics/${c.slug}/follow`));
+      const start = await get("/for-you/start", u.cookie);
+      const form = formOf(start.body, "/for-you/start");
+      tick(form, String(a.id), true);
+      tick(form, String(b.id), true);
+      await submit(t.app, u.cookie, form);
+      assert.deepEqual((await forYouTopics(u.userId)).sort(), [a.id, b.id, c.id].sort());
+
+      const back = formOf((await get("/for-you/start", u.cookie)).body, "/for-you/start");
+      for (const x of [a, b, c])
+        assert.equal(back.boxes.find((box) => box.value === String(x.id))?.checked, true);
+      tick(back, String(a.id), false);
+      tick(back, String(c.id), false);
+      assert.equal((await submit(t.app, u.cookie, back)).statusCode, 303);
+      assert.deepEqual(await forYouTopics(u.userId), [b.id]);
+      assert.deepEqual(await digestTopics(u.userId), []);
+      assert.match((await get(`/topics/${a.slug}`, u.cookie)).body, /Follow in my digest/);
+      assert.match((await get(`/topics/${b.slug}`, u.cookie)).body, /✓ Following in/);
+    });
+  });
+}
