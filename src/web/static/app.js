@@ -54,12 +54,55 @@ async function preference(form, submitter) {
   if (!res?.ok) form.submit();
 }
 
+// Save and Not interested on a card, in place: the reader keeps their place in a long list, and a
+// dismissed card stays (dimmed) with its undo until the next visit, instead of a reload to the top.
+async function libraryToggle(form) {
+  const { res, body } = await postForm(form);
+  if (!res?.ok) {
+    form.submit();
+    return;
+  }
+  const result = await res.json();
+  const saving = "saved" in result;
+  const on = saving ? result.saved : result.dismissed;
+  const id = body.get("arxiv_id");
+  for (const f of document.querySelectorAll(
+    `.card-actions form[action$="${saving ? "/save" : "/dismiss"}"]`,
+  )) {
+    if (f.querySelector('input[name="arxiv_id"]')?.value !== id) continue;
+    f.querySelector('input[name="on"]').value = on ? "0" : "1";
+    const button = f.querySelector("button");
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = saving
+      ? on
+        ? "Saved ✓ (undo)"
+        : "Save"
+      : on
+        ? "Undo not interested"
+        : "Not interested";
+    const card = f.closest(".paper-card");
+    if (saving || !card) continue;
+    card.classList.toggle("dismissed", on);
+    let note = card.querySelector(".dismissed-note");
+    if (on && !note) {
+      note = document.createElement("p");
+      note.className = "dismissed-note";
+      note.setAttribute("role", "status");
+      note.textContent = `Hidden: “${card.querySelector("h2, h3")?.textContent?.trim() ?? id}”. You will see fewer like it.`;
+      card.querySelector(".paper-body")?.prepend(note);
+    } else if (!on) note?.remove();
+  }
+}
+
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement)) return;
   if (form.classList.contains("vote-form")) {
     event.preventDefault();
     upvote(form);
+  } else if (form.closest(".card-actions") && /\/(save|dismiss)$/.test(new URL(form.action).pathname)) {
+    event.preventDefault();
+    libraryToggle(form);
   } else if (form.classList.contains("theme-toggle") || form.classList.contains("view-switch")) {
     event.preventDefault();
     preference(form, event.submitter);
