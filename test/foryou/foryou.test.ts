@@ -132,6 +132,11 @@ for (const backend of testBackends()) {
       assert.ok(
         feed.items.every((i: { paper: { id: string } }) => !saved.some((s) => s.arxivId === i.paper.id)),
       );
+      const lower = await t.app.inject({
+        url: "/api/for-you",
+        headers: { authorization: `bearer ${token}` },
+      });
+      assert.equal(lower.statusCode, 200, "the scheme's name is case-insensitive");
       assert.equal(
         (await t.app.inject({ url: "/api/for-you", headers: { authorization: "Bearer dp_wrongwrongwrong" } }))
           .statusCode,

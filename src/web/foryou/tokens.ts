@@ -34,7 +34,8 @@ export async function bearerUserId(db: Db, req: FastifyRequest, now: Date): Prom
       401,
       "Send a personal API token: Authorization: Bearer TOKEN (create one in Settings → API tokens).",
     );
-  const m = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(h.trim());
+  // The scheme's name is case-insensitive (RFC 9110 §11.1): "bearer" from some clients is the same.
+  const m = /^Bearer +([A-Za-z0-9_-]{10,200})$/i.exec(h.trim());
   const userId = m ? await userIdForToken(db, m[1], now) : null;
   if (!userId) throw new HttpError(401, "This API token is not valid or has been revoked.");
   return userId;
