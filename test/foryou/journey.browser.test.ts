@@ -100,17 +100,17 @@ describe("for you in Chromium", () => {
     // Save on a card far down the list, in place: the reader keeps their place
     const lower = page.locator(`.paper-card[data-arxiv-id="${ids[12]}"]`);
     await lower.scrollIntoViewIfNeeded();
-    const downAt = await page.evaluate(() => window.scrollY);
+    const downAt = await page.evaluate<number>("window.scrollY");
     assert.ok(downAt > 0);
     await lower.locator("button:has-text('Save')").click();
     await lower.locator("button:has-text('Saved ✓ (undo)')").waitFor();
-    assert.equal(await page.evaluate(() => window.scrollY), downAt);
+    assert.equal(await page.evaluate<number>("window.scrollY"), downAt);
     await lower.locator("button:has-text('Saved ✓ (undo)')").click();
     await lower.locator("button:text-is('Save')").waitFor();
 
     const first = top[0] as string;
     await page.locator(`.paper-card[data-arxiv-id="${first}"]`).scrollIntoViewIfNeeded();
-    const scrolled = await page.evaluate(() => window.scrollY);
+    const scrolled = await page.evaluate<number>("window.scrollY");
     await page.click(`.paper-card[data-arxiv-id="${first}"] button:has-text('Not interested')`);
     // in place: the card folds to a line with its undo, the reader keeps their place
     const folded = page.locator(`.paper-card.dismissed[data-arxiv-id="${first}"]`);
@@ -118,7 +118,7 @@ describe("for you in Chromium", () => {
     assert.equal(await folded.locator("h2").isVisible(), false);
     assert.match((await folded.locator(".dismissed-note").textContent()) ?? "", /^Hidden: /);
     assert.equal(await folded.locator("button:has-text('Undo not interested')").count(), 1);
-    assert.equal(await page.evaluate(() => window.scrollY), scrolled);
+    assert.equal(await page.evaluate<number>("window.scrollY"), scrolled);
     await page.screenshot({ path: screenshotPath("for-you-dismissed") });
     // and on the next visit it is gone
     await page.goto(`${base}/for-you`);
