@@ -115,3 +115,22 @@ test("one paper is not named from its abstract, and a long title is cut on a wor
   );
   assert.equal(shortTitle("Short Title"), "Short Title");
 });
+
+test("TeX math and lone symbols name nothing: the subject the abstracts share does", () => {
+  const members = [
+    {
+      title: "Bounds in Every Dimension",
+      abstract:
+        "For each positive integer $d \\ge 1$ and $I_1 2$ we bound the lattice packing density in $\\mathbb{R}^d$.",
+    },
+    {
+      title: "A Note on Sphere Arrangements",
+      abstract:
+        "Let d be a positive integer, I 1 2 a chain. We improve the lattice packing density by \\emph{a factor} d.",
+    },
+  ];
+  const label = interestLabel(members, () => false);
+  assert.ok(label, "named");
+  assert.match(label, /Lattice Packing Density/);
+  assert.doesNotMatch(label, /(^|[\s·])[\p{L}\p{N}]([\s·]|$)|\$|\\/u, label);
+});

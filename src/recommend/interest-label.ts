@@ -18,6 +18,17 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
 const MAX_WORDS = 3;
 const MAX_PHRASES = 2;
 
+/**
+ * A title or abstract without its TeX: inline math ($…$, \(…\)) and commands (\mathbb, \emph)
+ * name symbols, not subjects, and would otherwise give phrases such as "Positive Integer D".
+ */
+function withoutTex(text: string): string {
+  return text
+    .replace(/\$\$[^$]*\$\$|\$[^$]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g, " ")
+    .replace(/\\[A-Za-z]+\*?/g, " ")
+    .replace(/[{}]/g, "");
+}
+
 /** "Agents" and "agent" are one phrase when counting; the commonest spelling is shown. */
 function wordKey(word: string): string {
   const w = word.toLowerCase().replace(/-+$/, "");
@@ -57,7 +68,7 @@ function sharedPhrases(texts: string[][], rules: PhraseRules): string[] {
   for (const segments of texts) {
     const inThisText = new Set<string>();
     for (const segment of segments) {
-      const words = segment.match(WORD) ?? [];
+      const words = withoutTex(segment).match(WORD) ?? [];
       for (let i = 0; i < words.length; i++) {
         for (let n = rules.minWords; n <= MAX_WORDS && i + n <= words.length; n++) {
           const phrase = words.slice(i, i + n);
@@ -66,6 +77,8 @@ function sharedPhrases(texts: string[][], rules: PhraseRules): string[] {
           if (FILLER.has(first) || FILLER.has(last)) continue;
           if (n === 1 && (first.length < 3 || /^\d+$/.test(first) || GENERIC_ALONE.has(wordKey(first))))
             continue;
+          // A lone letter or number is a symbol, not a subject ("Integer D", "I 1 2").
+          if (phrase.some((w) => w.length < 2 || /^\d+$/.test(w))) continue;
           if (!rules.accept(phrase)) continue;
           const key = phrase.map(wordKey).join(" ");
           const spelling = phrase.join(" ").replace(/-+$/, "");
