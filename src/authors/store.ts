@@ -99,11 +99,17 @@ export async function unfollowAuthor(db: Queryable, userId: number, name: string
   ]);
 }
 
-export async function isFollowingAuthor(db: Queryable, userId: number, key: string): Promise<boolean> {
-  return (
-    (await db.query("select 1 from author_follows where user_id = $1 and author_key = $2", [userId, key]))
-      .length > 0
+/** The person's follow of this author key, with the name as they followed it; null if none. */
+export async function followedAuthor(
+  db: Queryable,
+  userId: number,
+  key: string,
+): Promise<FollowedAuthor | null> {
+  const [r] = await db.query<{ author_key: string; author_name: string; created_at: Date }>(
+    "select author_key, author_name, created_at from author_follows where user_id = $1 and author_key = $2",
+    [userId, key],
   );
+  return r ? { key: r.author_key, name: r.author_name, followedAt: r.created_at } : null;
 }
 
 /** Followed author keys for many users at once (the digest renders in batches). */

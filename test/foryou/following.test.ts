@@ -3,10 +3,10 @@ import { after, before, describe, test } from "node:test";
 import { topicsFollowedByUser } from "../../src/recommend/store.ts";
 import { saveTopic } from "../../src/topics/commands.ts";
 import type { Topic } from "../../src/topics/store.ts";
-import { makeUser } from "../community/helpers.ts";
+import { makePaper, makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
-import { formOf, submit, tick } from "./forms.ts";
+import { formOf, setField, submit, tick } from "./forms.ts";
 
 let seq = 0;
 
@@ -110,6 +110,54 @@ for (const backend of testBackends()) {
       assert.deepEqual(await digestTopics(u.userId), []);
       assert.match((await get(`/topics/${a.slug}`, u.cookie)).body, /Follow in my digest/);
       assert.match((await get(`/topics/${b.slug}`, u.cookie)).body, /✓ Following in/);
+    });
+    test("an author with no papers, followed, has a page to unfollow from, and followed authors are listed on /for-you/start", async () => {
+      const u = await makeUser(t.db);
+      assert.equal((await get("/authors/Nobody%20Atall", u.cookie)).statusCode, 404);
+      const followed = await post(t.app, u, "/authors/follow", { name: "Nobody Atall", on: "1" });
+      assert.equal(followed.headers.location, "/authors/Nobody%20Atall");
+      const page = await get("/authors/Nobody%20Atall", u.cookie);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /<h1>Nobody Atall<\/h1>/);
+      assert.match(page.body, /No papers yet/);
+      assert.match(page.body, /Following ✓ \(unfollow\)/);
+      // named in onboarding's textarea, too
+      const start = await get("/for-you/start", u.cookie);
+      assert.match(start.body, /<a href="\/authors\/Nobody%20Atall">Nobody Atall<\/a>/);
+      const form = setField(
+        formOf(start.body, "/for-you/start"),
+        "authors",
+        "Ada Lovelace\nSomeone Else Entirely",
+      );
+      await submit(t.app, u.cookie, form);
+      const listed = await get("/for-you/start", u.cookie);
+      const again = formOf(listed.body, "/for-you/start");
+      assert.deepEqual(
+        again.boxes
+          .filter((b) => b.name === "followed_author" && b.checked)
+          .map((b) => b.value)
+          .sort(),
+        ["Ada Lovelace", "Nobody Atall", "Someone Else Entirely"],
+      );
+      assert.equal((await get("/authors/Someone%20Else%20Entirely", u.cookie)).statusCode, 200);
+      // unticked on /for-you/start: unfollowed
+      tick(again, "Someone Else Entirely", false);
+      await submit(t.app, u.cookie, again);
+      assert.equal((await get("/authors/Someone%20Else%20Entirely", u.cookie)).statusCode, 404);
+      // Unfollow on the page: back to the list, and the page is a 404 again
+      const unfollow = formOf((await get("/authors/Nobody%20Atall", u.cookie)).body, "/authors/follow");
+      const res = await submit(t.app, u.cookie, unfollow);
+      assert.equal(res.headers.location, "/for-you/start");
+      assert.equal((await get("/authors/Nobody%20Atall", u.cookie)).statusCode, 404);
+      const left = formOf((await get("/for-you/start", u.cookie)).body, "/for-you/start");
+      assert.deepEqual(
+        left.boxes.filter((b) => b.name === "followed_author").map((b) => b.value),
+        ["Ada Lovelace"],
+      );
+      // an author with papers is unfollowed back to their page
+      await makePaper(t.db, { authors: [{ name: "Ada Lovelace" }] });
+      const ada = formOf((await get("/authors/Ada%20Lovelace", u.cookie)).body, "/authors/follow");
+      assert.equal((await submit(t.app, u.cookie, ada)).headers.location, "/authors/Ada%20Lovelace");
     });
   });
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AUTHOR_NAME_MAX, authorKey, authorPath } from "../../authors/names.ts";
 import {
   followAuthor,
-  isFollowingAuthor,
+  followedAuthor,
   paperCountByAuthor,
   papersByAuthor,
   syncPaperAuthors,
@@ -51,23 +51,25 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
       const key = authorKey(name);
       const pageIndex = (req.query.page ?? 1) - 1;
       await syncPaperAuthors(deps.db);
-      const [papers, total, following] = await Promise.all([
+      const [papers, total, follow] = await Promise.all([
         papersByAuthor(deps.db, key, { limit: PAGE_SIZE + 1, offset: pageIndex * PAGE_SIZE }),
         paperCountByAuthor(deps.db, key),
-        req.user ? isFollowingAuthor(deps.db, req.user.id, key) : Promise.resolve(false),
+        req.user ? followedAuthor(deps.db, req.user.id, key) : Promise.resolve(null),
       ]);
-      if (total === 0) throw new HttpError(404, `There are no papers by ${name} here.`);
+      const following = follow !== null;
+      // An author followed before any of their papers arrived still has a page, to unfollow from.
+      if (total === 0 && !following) throw new HttpError(404, `There are no papers by ${name} here.`);
       const shown = papers.slice(0, PAGE_SIZE);
       // The spelling the papers use most names the page.
       const spelled = shown.flatMap((p) =>
         p.authors.filter((a) => authorKey(a.name) === key).map((a) => a.name),
       );
-      const display = mostCommon(spelled) ?? name;
+      const display = mostCommon(spelled) ?? follow?.name ?? name;
       const ctx = pageContext(req);
       const cards = await cardContext(deps.db, req, ctx, shown);
       const body = html`<section class="author-page">
       <h1>${display}</h1>
-      <p class="muted">${total} paper${total === 1 ? "" : "s"}, newest first</p>
+      <p class="muted">${total === 0 ? "No papers yet. Followed, new papers by this name will appear here and in For you." : `${total} paper${total === 1 ? "" : "s"}, newest first`}</p>
       ${
         ctx.user
           ? html`<form method="post" action="/authors/follow" class="inline">${csrfField(ctx)}
@@ -75,10 +77,14 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
           <button type="submit" aria-pressed="${following ? "true" : "false"}">${following ? "Following ✓ (unfollow)" : "Follow"}</button></form>`
           : html`<p><a href="/login?next=${encodeURIComponent(authorPath(name))}">Log in</a> to follow ${display}.</p>`
       }
-      ${paperList(
-        shown.map((p) => paperCard(p, { ctx: cards })),
-        `Papers by ${display}`,
-      )}
+      ${
+        total === 0
+          ? ""
+          : paperList(
+              shown.map((p) => paperCard(p, { ctx: cards })),
+              `Papers by ${display}`,
+            )
+      }
       ${pager(authorPath(name), pageIndex, papers.length > PAGE_SIZE)}
     </section>`;
       return reply.type("text/html; charset=utf-8").send(page({ title: display, body, ctx }));
@@ -94,6 +100,12 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
     if (on) await followAuthor(deps.db, user.id, name);
     else await unfollowAuthor(deps.db, user.id, name);
     if (wantsJson(req.headers.accept)) return { name, following: on };
+    // Unfollowed with no papers, the author page is a 404: the list of followed authors is the way back.
+    if (!on) {
+      await syncPaperAuthors(deps.db);
+      if ((await paperCountByAuthor(deps.db, authorKey(name))) === 0)
+        return reply.redirect("/for-you/start", 303);
+    }
     return reply.redirect(authorPath(name), 303);
   });
 }

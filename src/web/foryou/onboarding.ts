@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AUTHOR_NAME_MAX, authorKey } from "../../authors/names.ts";
-import { followAuthor } from "../../authors/store.ts";
+import { AUTHOR_NAME_MAX, authorKey, authorPath } from "../../authors/names.ts";
+import { authorKeysFollowedBy, followAuthor, unfollowAuthor } from "../../authors/store.ts";
 import { trendingPage } from "../../feed/trending.ts";
 import { saveSet } from "../../library/store.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
@@ -23,12 +23,16 @@ const MAX_PICKS = 50;
 // Topics listed: every followed one, then others up to this many.
 const SHOWN_TOPICS = 40;
 const MAX_TOPICS = 200;
+const MAX_FOLLOWED = 1000;
 const StartForm = z.object({
   topic: repeated(12, MAX_TOPICS),
   // The topics the form listed: one listed but not ticked is unfollowed.
   shown_topic: repeated(12, MAX_TOPICS),
   paper: repeated(100, MAX_PICKS),
   authors: formText(4000, { multiline: true }),
+  // Followed authors are listed ticked; one listed but not ticked is unfollowed.
+  followed_author: repeated(AUTHOR_NAME_MAX, MAX_FOLLOWED),
+  shown_author: repeated(AUTHOR_NAME_MAX, MAX_FOLLOWED),
 });
 
 /**
@@ -40,9 +44,10 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
   app.get("/for-you/start", { preValidation: requireUser }, async (req, reply) => {
     const user = currentUser(req);
     const ctx = pageContext(req);
-    const [allTopics, followed, trending] = await Promise.all([
+    const [allTopics, followed, authors, trending] = await Promise.all([
       topicsList(deps.db),
       accountTopicFollows(deps.db, user.id),
+      authorKeysFollowedBy(deps.db, [user.id]).then((m) => (m.get(user.id) ?? []).slice(0, MAX_FOLLOWED)),
       trendingPage(deps.db, { now: deps.now(), page: 0, limit: 12 }),
     ]);
     // Followed topics first (all of them, so each can be unticked), then others.
@@ -63,7 +68,15 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
             : ""
         }
         <fieldset><legend>Authors you follow</legend>
-          <label>One name per line <textarea name="authors" rows="3" maxlength="4000" placeholder="Yann LeCun"></textarea></label>
+          ${
+            authors.length > 0
+              ? html`<p class="hint">Untick to unfollow.</p>${authors.map(
+                  (a) =>
+                    html`<input type="hidden" name="shown_author" value="${a.name}"><label class="check"><input type="checkbox" name="followed_author" value="${a.name}" checked> <a href="${authorPath(a.name)}">${a.name}</a></label>`,
+                )}`
+              : ""
+          }
+          <label>${authors.length > 0 ? "More authors, one" : "One"} name per line <textarea name="authors" rows="3" maxlength="4000" placeholder="Yann LeCun"></textarea></label>
         </fieldset>
         ${
           trending.items.length > 0
@@ -114,6 +127,10 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
       const followed = await accountTopicFollows(deps.db, user.id);
       for (const id of unticked) if (followed.has(id)) await unfollowTopicForAccount(deps.db, user.id, id);
       for (const a of authors) await followAuthor(deps.db, user.id, a);
+      const keptAuthors = new Set(req.body.followed_author.map(authorKey));
+      for (const a of new Set(authors.map(authorKey))) keptAuthors.add(a);
+      for (const a of req.body.shown_author)
+        if (!keptAuthors.has(authorKey(a))) await unfollowAuthor(deps.db, user.id, a);
       for (const id of papers) await saveSet(deps.db, user.id, id, true);
       await markOnboarded(deps.db, user.id);
       return reply.redirect("/for-you", 303);
