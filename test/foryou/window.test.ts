@@ -38,6 +38,11 @@ describe("for you on an instance whose newest paper is months old", () => {
       res.body,
       /No papers came out in the last 7 days, so these are from the 7 days up to the newest one/,
     );
+    const oneDay = await t.app.inject({ url: "/for-you?days=1", headers: { cookie: u.cookie } });
+    assert.match(
+      oneDay.body,
+      /No papers came out in the last day, so these are from the day of the newest one/,
+    );
     const shown = recent.filter((p) => res.body.includes(`/papers/${p.arxivId}`));
     assert.ok(shown.length >= 3, `the newest molecule papers are shown (${shown.length} of 5)`);
     assert.ok(

@@ -43,7 +43,7 @@ export function registerForYouPage(app: FastifyInstance, deps: AppDeps, pools: C
       result.mode === "trending"
         ? html`<p class="notice" role="status">These are <strong>trending papers</strong>: you have not saved, upvoted or followed anything yet.
             ${onboarded ? "" : html`<a href="/for-you/start">Pick a few topics, authors or papers</a> and this page becomes yours.`}</p>`
-        : html`<p class="muted">${window.endsAt ? html`No papers came out in the last ${days} day${days === 1 ? "" : "s"}, so these are from the ${days} day${days === 1 ? "" : "s"} up to the newest one, ${formatDay(window.endsAt)},` : html`Papers of the last ${days} day${days === 1 ? "" : "s"}`} picked for you from what you save, upvote and follow. Each says why; press <em>Not interested</em> to see fewer like it.
+        : html`<p class="muted">${window.endsAt ? html`No papers came out in the last ${days === 1 ? "day" : `${days} days`}, so these are from ${days === 1 ? "the day of" : `the ${days} days up to`} the newest one, ${formatDay(window.endsAt)},` : html`Papers of the last ${days === 1 ? "day" : `${days} days`}`} picked for you from what you save, upvote and follow. Each says why; press <em>Not interested</em> to see fewer like it.
             <a href="/for-you/start">Add topics or authors</a> · <a href="/saves">Reading list</a></p>`;
     const body = html`<section class="feed-head"><div class="title-row"><h1>For you</h1></div></section>
       ${notice}
