@@ -204,6 +204,20 @@ export async function collectionPaperSet(
   return true;
 }
 
+/** Which of the user's collections hold this paper (their ids). */
+export async function collectionIdsHolding(
+  db: Queryable,
+  userId: number,
+  arxivId: string,
+): Promise<Set<number>> {
+  const rows = await db.query<{ id: number }>(
+    `select c.id from collections c join collection_papers cp on cp.collection_id = c.id
+     where c.user_id = $1 and cp.arxiv_id = $2`,
+    [userId, arxivId],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function collectionPaperIds(
   db: Queryable,
   collectionId: number,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -46,6 +46,8 @@ const CollectionForm = z.object({
 const NewCollectionForm = CollectionForm.extend({ arxiv_id: formText(300) });
 const SettingsForm = CollectionForm.extend({ delete: formText(5) });
 const MineParams = z.object({ slug: text(200) });
+/** The paper page's "Add to collection" form: a select can't change a form's URL, so the slug is a field. */
+const AddForm = ToggleForm.extend({ slug: text(200) });
 const CollectionParams = z.object({ username: text(200), slug: text(200) });
 
 /** The optional paper of the "new collection" form on a paper page. */
@@ -61,7 +63,20 @@ function collectionFields(form: z.output<typeof CollectionForm>) {
   return { name, description: form.description.trim(), isPublic: form.public === "1" };
 }
 
-function collectionPath(username: string, slug: string): string {
+/**
+ * What tells a collection apart in a list: its paper count; when another in the list has the same
+ * name, its creation day too, and its slug (unique, as in its URL) if that day is shared as well.
+ */
+export function collectionNote(c: Collection, all: Collection[]): string {
+  const papers = `${c.papers} paper${c.papers === 1 ? "" : "s"}`;
+  const day = (x: Collection) => x.createdAt.toISOString().slice(0, 10);
+  const namesakes = all.filter((o) => o.id !== c.id && o.name === c.name);
+  if (namesakes.length === 0) return papers;
+  const made = `${papers} · made ${day(c)}`;
+  return namesakes.some((o) => day(o) === day(c)) ? `${made} · ${c.slug}` : made;
+}
+
+export function collectionPath(username: string, slug: string): string {
   return `/users/${encodeURIComponent(username)}/collections/${encodeURIComponent(slug)}`;
 }
 
@@ -143,18 +158,27 @@ export function registerCollectionRoutes(fastify: FastifyInstance, deps: AppDeps
     },
   );
 
+  const setPaper = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    form: z.output<typeof ToggleForm>,
+  ) => {
+    await throttle(deps.db, req, reply, "library", deps.now());
+    const c = await mine(req, slug);
+    const { arxiv_id: arxivId, on } = form;
+    if (!(await collectionPaperSet(deps.db, c.id, arxivId, on)))
+      throw new HttpError(404, "There is no such paper.", "arxiv_id");
+    if (wantsJson(req.headers.accept)) return { slug: c.slug, arxivId, in: on };
+    return reply.redirect(backTo(req, `/papers/${arxivId}`), 303);
+  };
   app.post(
     "/collections/:slug/papers",
     { preValidation: requireUser, schema: { params: MineParams, body: ToggleForm } },
-    async (req, reply) => {
-      await throttle(deps.db, req, reply, "library", deps.now());
-      const c = await mine(req, req.params.slug);
-      const { arxiv_id: arxivId, on } = req.body;
-      if (!(await collectionPaperSet(deps.db, c.id, arxivId, on)))
-        throw new HttpError(404, "There is no such paper.", "arxiv_id");
-      if (wantsJson(req.headers.accept)) return { slug: c.slug, arxivId, in: on };
-      return reply.redirect(backTo(req, `/papers/${arxivId}`), 303);
-    },
+    (req, reply) => setPaper(req, reply, req.params.slug, req.body),
+  );
+  app.post("/collections/add", { preValidation: requireUser, schema: { body: AddForm } }, (req, reply) =>
+    setPaper(req, reply, req.body.slug, req.body),
   );
 
   app.post(
