@@ -81,9 +81,9 @@ export class CandidatePools {
   }
 
   /**
-   * The pool `get(since)` returned last, if it is built, without asking the database anything: a
-   * caller reading the active model with its own query (recommendStateWithModel) guesses with it
-   * whether a ranking is kept in memory, then passes what it read to `get`.
+   * The built pool of `since` under the active model as last read, without asking the database
+   * anything: a caller reading the active model with its own query (recommendStateWithModel)
+   * guesses with it whether a ranking is kept in memory, then passes what it read to `get`.
    */
   peek(since: Date | null): CandidatePool | null {
     if (this.lastActive === undefined) return null;
