@@ -110,5 +110,25 @@ for (const backend of testBackends()) {
       const forged = await submit(other.cookie, add, `/papers/${p.arxivId}`, { _csrf: "forged" });
       assert.equal(forged.statusCode, 403);
     });
+
+    test("New collection on the paper page makes it and adds the paper; for an unknown paper it makes nothing", async () => {
+      const u = await makeUser(t.db);
+      const p = await makePaper(t.db);
+      const from = `/papers/${p.arxivId}`;
+      const make = formsOf(await paperPage(u.cookie, p.arxivId)).find((f) => /Create and add/.test(f.text));
+      assert.ok(make);
+      const made = await submit(u.cookie, make, from, { name: "Fresh" });
+      assert.equal(made.statusCode, 303);
+      assert.deepEqual(await inCollection("fresh", u.userId), [p.arxivId]);
+      const ghost = await submit(u.cookie, make, from, { name: "ghost2", arxiv_id: "2608.99999" });
+      assert.equal(ghost.statusCode, 404);
+      assert.match(ghost.body, /no such paper/);
+      const rows = await t.db.query("select 1 from collections where user_id = $1 and name = 'ghost2'", [
+        u.userId,
+      ]);
+      assert.equal(rows.length, 0, "no collection made for a missing paper");
+      const list = await t.app.inject({ url: "/collections", headers: { cookie: u.cookie } });
+      assert.doesNotMatch(list.body, /ghost2/);
+    });
   });
 }

@@ -147,11 +147,14 @@ export function registerCollectionRoutes(fastify: FastifyInstance, deps: AppDeps
           400,
           `You have ${COLLECTIONS_PER_USER_MAX} collections, the most one person can have.`,
         );
-      const c = await createCollection(deps.db, { userId: user.id, ...fields });
-      // A paper page's "new collection" form adds its paper straight away.
+      // A paper page's "new collection" form adds its paper straight away: both or neither.
       const arxivId = req.body.arxiv_id ? arxivIdOrThrow(req.body.arxiv_id) : null;
-      if (arxivId && !(await collectionPaperSet(deps.db, c.id, arxivId, true)))
-        throw new HttpError(404, "There is no such paper.", "arxiv_id");
+      const c = await deps.db.transaction(async (tx) => {
+        const made = await createCollection(tx, { userId: user.id, ...fields });
+        if (arxivId && !(await collectionPaperSet(tx, made.id, arxivId, true)))
+          throw new HttpError(404, "There is no such paper.", "arxiv_id");
+        return made;
+      });
       if (isApiRequest(req) || wantsJson(req.headers.accept))
         return reply.code(201).send({ slug: c.slug, name: c.name });
       return reply.redirect(collectionPath(user.username, c.slug), 303);
