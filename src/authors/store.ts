@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/client.ts";
 import { type PaperRow, paperColumns, paperFromRow } from "../papers/columns.ts";
 import type { Paper } from "../papers/types.ts";
-import { authorKey } from "./names.ts";
+import { AUTHOR_KEY_VERSION, authorKey, authorKeyCandidates, decodeTexName } from "./names.ts";
 
 /** All SQL of authors: the derived paper → author-key table and people's follows. */
 
@@ -10,9 +10,80 @@ import { authorKey } from "./names.ts";
 const SYNC_OVERLAP_MS = 10 * 60_000;
 const SYNC_BATCH = 2000;
 
+// Names whose key an older authorKey made differently: TeX (backslashes, braces) and letters
+// NFKD does not decompose. Only these papers are re-keyed when AUTHOR_KEY_VERSION rises.
+const REKEY_PATTERN = "[\\\\{}ØøÆæŒœßŁłıȷĐđÐðÞþĦħ]";
+
+/** Rebuilds one batch of papers' author rows from their names. */
+async function writePaperAuthors(db: Queryable, rows: { arxiv_id: string; authors: { name: string }[] }[]) {
+  const ids: string[] = [];
+  const keys: string[] = [];
+  const positions: number[] = [];
+  for (const r of rows)
+    r.authors.forEach((a, i) => {
+      const key = authorKey(a.name ?? "");
+      if (!key) return;
+      ids.push(r.arxiv_id);
+      keys.push(key);
+      positions.push(i);
+    });
+  await db.query("delete from paper_authors where arxiv_id = any($1::text[])", [rows.map((r) => r.arxiv_id)]);
+  await db.query(
+    `insert into paper_authors (arxiv_id, author_key, position)
+     select * from unnest($1::text[], $2::text[], $3::int[]) on conflict do nothing`,
+    [ids, keys, positions],
+  );
+}
+
+/**
+ * Stored keys made by an older authorKey are made again: the papers whose names it could have
+ * keyed differently, and every follow (a person's two follows that now share a key become one).
+ * Idempotent, so two processes doing it at once do no harm.
+ */
+async function rekeyAuthors(db: Queryable): Promise<void> {
+  let afterId = "";
+  for (;;) {
+    const rows = await db.query<{ arxiv_id: string; authors: { name: string }[] }>(
+      `select arxiv_id, authors from papers where arxiv_id > $1 and authors::text ~ $2 order by arxiv_id limit $3`,
+      [afterId, REKEY_PATTERN, SYNC_BATCH],
+    );
+    if (rows.length === 0) break;
+    await writePaperAuthors(db, rows);
+    afterId = rows[rows.length - 1].arxiv_id;
+    if (rows.length < SYNC_BATCH) break;
+  }
+  const follows = await db.query<{
+    user_id: number;
+    author_key: string;
+    author_name: string;
+    created_at: Date;
+  }>("select user_id, author_key, author_name, created_at from author_follows");
+  for (const f of follows) {
+    const key = authorKey(f.author_name);
+    if (!key || key === f.author_key) continue;
+    await db.query(
+      `insert into author_follows (user_id, author_key, author_name, created_at) values ($1, $2, $3, $4)
+       on conflict do nothing`,
+      [f.user_id, key, f.author_name, f.created_at],
+    );
+    await db.query("delete from author_follows where user_id = $1 and author_key = $2", [
+      f.user_id,
+      f.author_key,
+    ]);
+  }
+}
+
 /** Brings paper_authors up to date with papers changed since the last sync. */
 export async function syncPaperAuthors(db: Queryable): Promise<number> {
-  const [state] = await db.query<{ synced_until: Date }>("select synced_until from paper_authors_sync");
+  const [state] = await db.query<{ synced_until: Date; key_version: number }>(
+    "select synced_until, key_version from paper_authors_sync",
+  );
+  if (state && state.key_version < AUTHOR_KEY_VERSION) {
+    await rekeyAuthors(db);
+    await db.query("update paper_authors_sync set key_version = greatest(key_version, $1)", [
+      AUTHOR_KEY_VERSION,
+    ]);
+  }
   let from = state ? new Date(state.synced_until.getTime() - SYNC_OVERLAP_MS) : new Date(0);
   let afterId = "";
   let done = 0;
@@ -24,25 +95,7 @@ export async function syncPaperAuthors(db: Queryable): Promise<number> {
       [from, afterId, SYNC_BATCH],
     );
     if (rows.length === 0) break;
-    const ids: string[] = [];
-    const keys: string[] = [];
-    const positions: number[] = [];
-    for (const r of rows)
-      r.authors.forEach((a, i) => {
-        const key = authorKey(a.name ?? "");
-        if (!key) return;
-        ids.push(r.arxiv_id);
-        keys.push(key);
-        positions.push(i);
-      });
-    await db.query("delete from paper_authors where arxiv_id = any($1::text[])", [
-      rows.map((r) => r.arxiv_id),
-    ]);
-    await db.query(
-      `insert into paper_authors (arxiv_id, author_key, position)
-       select * from unnest($1::text[], $2::text[], $3::int[]) on conflict do nothing`,
-      [ids, keys, positions],
-    );
+    await writePaperAuthors(db, rows);
     done += rows.length;
     const last = rows[rows.length - 1];
     [from, afterId] = [last.modified_at, last.arxiv_id];
@@ -50,9 +103,9 @@ export async function syncPaperAuthors(db: Queryable): Promise<number> {
     if (rows.length < SYNC_BATCH) break;
   }
   await db.query(
-    `insert into paper_authors_sync (one, synced_until) values (true, $1)
+    `insert into paper_authors_sync (one, synced_until, key_version) values (true, $1, $2)
      on conflict (one) do update set synced_until = greatest(paper_authors_sync.synced_until, excluded.synced_until)`,
-    [newest],
+    [newest, AUTHOR_KEY_VERSION],
   );
   return done;
 }
@@ -85,31 +138,51 @@ export interface FollowedAuthor {
   followedAt: Date;
 }
 
+/**
+ * The key a name's papers are stored under: its own key, or else the first other spelling of it
+ * (authorKeyCandidates: Mueller for Müller) that has papers; its own key when none has.
+ * paper_authors should be synced first.
+ */
+export async function resolveAuthorKey(db: Queryable, name: string): Promise<string> {
+  const candidates = authorKeyCandidates(name);
+  if (candidates.length <= 1) return candidates[0] ?? "";
+  const rows = await db.query<{ author_key: string }>(
+    "select distinct author_key from paper_authors where author_key = any($1::text[])",
+    [candidates],
+  );
+  const found = new Set(rows.map((r) => r.author_key));
+  return candidates.find((k) => found.has(k)) ?? candidates[0];
+}
+
+/** Follows the author under the key their papers use, named as people read it (TeX decoded). */
 export async function followAuthor(db: Queryable, userId: number, name: string): Promise<void> {
+  await syncPaperAuthors(db);
   await db.query(
     `insert into author_follows (user_id, author_key, author_name) values ($1, $2, $3) on conflict do nothing`,
-    [userId, authorKey(name), name],
+    [userId, await resolveAuthorKey(db, name), decodeTexName(name)],
   );
 }
 
+/** Unfollows the author under any spelling of the name. */
 export async function unfollowAuthor(db: Queryable, userId: number, name: string): Promise<void> {
-  await db.query("delete from author_follows where user_id = $1 and author_key = $2", [
+  await db.query("delete from author_follows where user_id = $1 and author_key = any($2::text[])", [
     userId,
-    authorKey(name),
+    authorKeyCandidates(name),
   ]);
 }
 
-/** The person's follow of this author key, with the name as they followed it; null if none. */
+/** The person's follow of this author (under any of the keys), with the name as they followed it; null if none. */
 export async function followedAuthor(
   db: Queryable,
   userId: number,
-  key: string,
+  keys: string[],
 ): Promise<FollowedAuthor | null> {
-  const [r] = await db.query<{ author_key: string; author_name: string; created_at: Date }>(
-    "select author_key, author_name, created_at from author_follows where user_id = $1 and author_key = $2",
-    [userId, key],
+  const rows = await db.query<{ author_key: string; author_name: string; created_at: Date }>(
+    "select author_key, author_name, created_at from author_follows where user_id = $1 and author_key = any($2::text[])",
+    [userId, keys],
   );
-  return r ? { key: r.author_key, name: r.author_name, followedAt: r.created_at } : null;
+  const r = rows.find((x) => x.author_key === keys[0]) ?? rows[0];
+  return r ? { key: r.author_key, name: decodeTexName(r.author_name), followedAt: r.created_at } : null;
 }
 
 /** Followed author keys for many users at once (the digest renders in batches). */
@@ -126,7 +199,7 @@ export async function authorKeysFollowedBy(
   for (const r of rows)
     out.set(r.user_id, [
       ...(out.get(r.user_id) ?? []),
-      { key: r.author_key, name: r.author_name, followedAt: r.created_at },
+      { key: r.author_key, name: decodeTexName(r.author_name), followedAt: r.created_at },
     ]);
   return out;
 }

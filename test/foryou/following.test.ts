@@ -159,5 +159,83 @@ for (const backend of testBackends()) {
       const ada = formOf((await get("/authors/Ada%20Lovelace", u.cookie)).body, "/authors/follow");
       assert.equal((await submit(t.app, u.cookie, ada)).headers.location, "/authors/Ada%20Lovelace");
     });
+    test("TeX and unaccented spellings of names reach the author's page, and a TeX follow is shown decoded", async () => {
+      const u = await makeUser(t.db);
+      const tag = process.pid;
+      const names = {
+        gahler: await makePaper(t.db, { title: `Gähler paper ${tag}`, authors: [{ name: "Franz Gähler" }] }),
+        balazs: await makePaper(t.db, { title: `Balázs paper ${tag}`, authors: [{ name: "C. Balázs" }] }),
+        obro: await makePaper(t.db, { title: `Øbro paper ${tag}`, authors: [{ name: "Mikkel Øbro" }] }),
+        muller: await makePaper(t.db, { title: `Müller paper ${tag}`, authors: [{ name: "Thomas Müller" }] }),
+        strasse: await makePaper(t.db, {
+          title: `Straße paper ${tag}`,
+          authors: [{ name: "Hans Stra\\ss{}e" }],
+        }),
+      };
+      const spellings: [keyof typeof names, string][] = [
+        ["gahler", 'Franz G{\\"a}hler'],
+        ["gahler", 'Franz G\\"{a}hler'],
+        ["gahler", "Franz Gaehler"],
+        ["balazs", "C. Bal{\\'a}zs"],
+        ["balazs", "C. Balazs"],
+        ["obro", "Mikkel {\\O}bro"],
+        ["obro", "Mikkel Obro"],
+        ["muller", "Thomas Mueller"],
+        ["muller", 'Thomas M\\"uller'],
+        ["strasse", "Hans Straße"],
+        ["strasse", "Hans Strasse"],
+      ];
+      for (const [who, spelling] of spellings) {
+        const res = await get(`/authors/${encodeURIComponent(spelling)}`, u.cookie);
+        assert.equal(res.statusCode, 200, spelling);
+        assert.match(res.body, new RegExp(names[who].title), spelling);
+      }
+      assert.match((await get("/authors/Mikkel%20Obro", u.cookie)).body, /<h1>Mikkel Øbro<\/h1>/);
+      // followed as typed in TeX: listed and labelled as read, with the papers' key
+      const start = await get("/for-you/start", u.cookie);
+      await submit(
+        t.app,
+        u.cookie,
+        setField(formOf(start.body, "/for-you/start"), "authors", 'Franz G\\"ahler\nThomas Mueller'),
+      );
+      const follows = await t.db.query<{ author_key: string; author_name: string }>(
+        "select author_key, author_name from author_follows where user_id = $1 order by author_key",
+        [u.userId],
+      );
+      assert.deepEqual(follows, [
+        { author_key: "franz gahler", author_name: "Franz Gähler" },
+        { author_key: "thomas muller", author_name: "Thomas Mueller" },
+      ]);
+      const listed = (await get("/for-you/start", u.cookie)).body;
+      assert.match(listed, />Franz Gähler<\/a>/);
+      assert.match((await get("/authors/Thomas%20M%C3%BCller", u.cookie)).body, /Following ✓/);
+    });
+
+    test("keys stored by the older authorKey are rebuilt on the next read", async () => {
+      const u = await makeUser(t.db);
+      const p = await makePaper(t.db, {
+        title: `Old key paper ${process.pid}`,
+        authors: [{ name: "Jens {\\O}lgaard" }],
+      });
+      await get("/authors/Jens%20Olgaard", u.cookie);
+      // as the previous key made them: braces and \O split the word
+      await t.db.query("update paper_authors set author_key = 'jens o lgaard' where arxiv_id = $1", [
+        p.arxivId,
+      ]);
+      await t.db.query(
+        "insert into author_follows (user_id, author_key, author_name) values ($1, 'jens o lgaard', $2)",
+        [u.userId, "Jens {\\O}lgaard"],
+      );
+      await t.db.query("update paper_authors_sync set key_version = 0");
+      const page = await get("/authors/Jens%20Olgaard", u.cookie);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Old key paper/);
+      assert.match(page.body, /Following ✓/);
+      const [row] = await t.db.query<{ author_key: string }>(
+        "select author_key from author_follows where user_id = $1",
+        [u.userId],
+      );
+      assert.equal(row.author_key, "jens olgaard");
+    });
   });
 }

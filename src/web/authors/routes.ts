@@ -1,12 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AUTHOR_NAME_MAX, authorKey, authorPath } from "../../authors/names.ts";
+import {
+  AUTHOR_NAME_MAX,
+  authorKey,
+  authorKeyCandidates,
+  authorPath,
+  decodeTexName,
+} from "../../authors/names.ts";
 import {
   followAuthor,
   followedAuthor,
   paperCountByAuthor,
   papersByAuthor,
+  resolveAuthorKey,
   syncPaperAuthors,
   unfollowAuthor,
 } from "../../authors/store.ts";
@@ -48,13 +55,15 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
     { schema: { params: AuthorParams, querystring: PageQuery } },
     async (req, reply) => {
       const name = authorNameParam(req.params.name);
-      const key = authorKey(name);
       const pageIndex = (req.query.page ?? 1) - 1;
       await syncPaperAuthors(deps.db);
+      const key = await resolveAuthorKey(deps.db, name);
       const [papers, total, follow] = await Promise.all([
         papersByAuthor(deps.db, key, { limit: PAGE_SIZE + 1, offset: pageIndex * PAGE_SIZE }),
         paperCountByAuthor(deps.db, key),
-        req.user ? followedAuthor(deps.db, req.user.id, key) : Promise.resolve(null),
+        req.user
+          ? followedAuthor(deps.db, req.user.id, [key, ...authorKeyCandidates(name)])
+          : Promise.resolve(null),
       ]);
       const following = follow !== null;
       // An author followed before any of their papers arrived still has a page, to unfollow from.
@@ -62,9 +71,9 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
       const shown = papers.slice(0, PAGE_SIZE);
       // The spelling the papers use most names the page.
       const spelled = shown.flatMap((p) =>
-        p.authors.filter((a) => authorKey(a.name) === key).map((a) => a.name),
+        p.authors.filter((a) => authorKey(a.name) === key).map((a) => decodeTexName(a.name)),
       );
-      const display = mostCommon(spelled) ?? follow?.name ?? name;
+      const display = mostCommon(spelled) ?? follow?.name ?? decodeTexName(name);
       const ctx = pageContext(req);
       const cards = await cardContext(deps.db, req, ctx, shown);
       const body = html`<section class="author-page">
