@@ -54,4 +54,36 @@ describe("collections in Chromium", () => {
     assert.equal(await box.locator("select[name=slug] option").count(), 2);
     await context.close();
   });
+
+  test("a 100-character name without spaces fits the collection pages at 1280 and 390 pixels", async () => {
+    const p = await makePaper(t.db, { title: "A paper in a long-named collection" });
+    const name = "Averyveryverylongcollectionnamewithoutanyspaces".repeat(3).slice(0, 100);
+    assert.equal(name.length, 100);
+    const made = await post(t.app, u, "/collections", { name, arxiv_id: p.arxivId, public: "1" });
+    const path = made.headers.location as string;
+    const q = await makePaper(t.db, { title: "A paper outside it" });
+    // on q's page the name is an option of the Add to collection select
+    const pages = {
+      list: "/collections",
+      collection: path,
+      paper: `/papers/${p.arxivId}`,
+      select: `/papers/${q.arxivId}`,
+    };
+    for (const width of [1280, 390]) {
+      const context = await signedIn(width);
+      const page = await context.newPage();
+      for (const [what, url] of Object.entries(pages)) {
+        await page.goto(`${base}${url}`);
+        const shown =
+          what === "select"
+            ? await page.locator("select[name=slug]").innerHTML()
+            : await page.textContent("main");
+        assert.ok((shown ?? "").includes(name), `${what} shows the name`);
+        const scroll = await page.evaluate<number>("document.documentElement.scrollWidth");
+        await page.screenshot({ path: screenshotPath(`library-long-name-${what}-${width}`), fullPage: true });
+        assert.ok(scroll <= width, `${what} at ${width}px scrolls sideways (${scroll}px)`);
+      }
+      await context.close();
+    }
+  });
 });

@@ -209,7 +209,7 @@ export function registerCollectionRoutes(fastify: FastifyInstance, deps: AppDeps
       const cards = await cardContext(deps.db, req, ctx, list);
       const isOwner = req.user?.id === owner.id;
       const self = collectionPath(owner.username, c.slug);
-      const body = html`<section>
+      const body = html`<section class="collection-page">
       <h1>${c.name}</h1>
       <p class="muted">A ${c.isPublic ? "public" : "private"} collection by <a href="/users/${encodeURIComponent(owner.username)}">${owner.username}</a> · ${c.papers} paper${c.papers === 1 ? "" : "s"}
         ${c.isPublic ? html` · <a href="${self}/feed.atom">Atom</a> · <a href="${self}/feed.rss">RSS</a>` : ""}</p>
