@@ -113,7 +113,13 @@ for (const backend of testBackends()) {
       const token = decodeURIComponent(link.split("token=")[1]);
       const done = await v.submit(link, "/verify-email", { token });
       assert.equal(done.statusCode, 303);
-      assert.match((await v.get(String(done.headers.location))).body, /Email confirmed/);
+      const confirmed = await v.get(String(done.headers.location));
+      assert.match(confirmed.body, /Email confirmed/);
+      // the new account is led to onboarding
+      assert.match(
+        confirmed.body,
+        /<a href="\/for-you\/start">Pick topics, authors or papers for your For-you feed<\/a>/,
+      );
       const setCookie = [done.headers["set-cookie"]].flat().join("\n");
       assert.match(setCookie, /dp_session=[^;]+;.*HttpOnly; SameSite=Lax/);
       assert.ok(v.session(), "the confirmation link signs the new account in");

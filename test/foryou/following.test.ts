@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { topicsFollowedByUser } from "../../src/recommend/store.ts";
+import { onboardingDone, topicsFollowedByUser } from "../../src/recommend/store.ts";
 import { saveTopic } from "../../src/topics/commands.ts";
 import type { Topic } from "../../src/topics/store.ts";
 import { makePaper, makeUser, post } from "../community/helpers.ts";
@@ -236,6 +236,25 @@ for (const backend of testBackends()) {
         [u.userId],
       );
       assert.equal(row.author_key, "jens olgaard");
+    });
+    test("a confirmed new account is offered onboarding until it picks something; an empty pick does not count", async () => {
+      const u = await makeUser(t.db);
+      const offer = /<a href="\/for-you\/start">Pick topics, authors or papers for your For-you feed<\/a>/;
+      assert.match((await get("/verify-email/done", u.cookie)).body, offer);
+      assert.match(
+        (await t.app.inject({ url: "/signup/done" })).body,
+        /pick topics, authors or papers for your For-you feed/,
+      );
+      const start = await get("/for-you/start", u.cookie);
+      const empty = await submit(t.app, u.cookie, formOf(start.body, "/for-you/start"));
+      assert.equal(empty.headers.location, "/for-you/start?empty=1");
+      assert.match((await get("/for-you/start?empty=1", u.cookie)).body, /Nothing was picked/);
+      assert.equal(await onboardingDone(t.db, u.userId), false);
+      assert.match((await get("/for-you", u.cookie)).body, /Pick a few topics, authors or papers/);
+      const named = setField(formOf(start.body, "/for-you/start"), "authors", "Ada Lovelace");
+      assert.equal((await submit(t.app, u.cookie, named)).headers.location, "/for-you");
+      assert.equal(await onboardingDone(t.db, u.userId), true);
+      assert.doesNotMatch((await get("/verify-email/done", u.cookie)).body, offer);
     });
   });
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { loginSubject, throttleReset } from "../../community/throttle.ts";
 import type { Db } from "../../db/client.ts";
+import { onboardingDone } from "../../recommend/store.ts";
 import {
   type AccountDeps,
   AccountError,
@@ -74,7 +75,7 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
       "Check your email",
       views.messagePage(
         "Check your email",
-        "We sent a message to the address you gave. Open the link in it within 48 hours to confirm the address and finish signing up. If that address already has an account, the message says how to log in instead.",
+        "We sent a message to the address you gave. Open the link in it within 48 hours to confirm the address and finish signing up; then you can pick topics, authors or papers for your For-you feed. If that address already has an account, the message says how to log in instead.",
         { href: "/", label: "Go to today's papers" },
       ),
     ),
@@ -129,17 +130,19 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
     );
     return show(req, reply, "Link expired", body, 400);
   });
-  app.get("/verify-email/done", async (req, reply) =>
-    show(
+  app.get("/verify-email/done", async (req, reply) => {
+    // A newly confirmed account that has not picked anything yet is offered onboarding first.
+    const offer = req.user && !(await onboardingDone(db, req.user.id));
+    return show(
       req,
       reply,
       "Email confirmed",
-      views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", {
-        href: "/",
-        label: "Go to today's papers",
-      }),
-    ),
-  );
+      views.messagePage("Email confirmed", "Thank you: your email address is confirmed.", [
+        ...(offer ? [views.ONBOARDING_LINK] : []),
+        { href: "/", label: "Go to today's papers" },
+      ]),
+    );
+  });
   app.get("/verify-email/resend", { preValidation: requireUser }, async (req, reply) =>
     show(req, reply, "Send a new link", views.resendForm(pageContext(req))),
   );

@@ -84,11 +84,21 @@ export function verifyForm(ctx: PageContext, token: string): SafeHtml {
   </section>`;
 }
 
-export function messagePage(title: string, text: string, link?: { href: string; label: string }): SafeHtml {
-  return html`<section class="auth-form"><h1>${title}</h1><p>${text}</p>${
-    link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ""
-  }</section>`;
+export function messagePage(
+  title: string,
+  text: string,
+  link?: { href: string; label: string } | { href: string; label: string }[],
+): SafeHtml {
+  return html`<section class="auth-form"><h1>${title}</h1><p>${text}</p>${[link ?? []]
+    .flat()
+    .map((l) => html`<p><a href="${l.href}">${l.label}</a></p>`)}</section>`;
 }
+
+/** Where a new account is led once it can sign in: onboarding, which makes For you theirs. */
+export const ONBOARDING_LINK = {
+  href: "/for-you/start",
+  label: "Pick topics, authors or papers for your For-you feed",
+};
 
 export function resendForm(ctx: PageContext): SafeHtml {
   return html`<section class="auth-form">

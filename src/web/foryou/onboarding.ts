@@ -15,11 +15,12 @@ import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
-import { formText, repeated } from "../fields.ts";
+import { formText, repeated, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 
 const MAX_PICKS = 50;
+const StartQuery = z.object({ empty: text(1).optional() });
 // Topics listed: every followed one, then others up to this many.
 const SHOWN_TOPICS = 40;
 const MAX_TOPICS = 200;
@@ -41,7 +42,8 @@ const StartForm = z.object({
  */
 export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  app.get("/for-you/start", { preValidation: requireUser }, async (req, reply) => {
+  const startPage = { preValidation: requireUser, schema: { querystring: StartQuery } };
+  app.get("/for-you/start", startPage, async (req, reply) => {
     const user = currentUser(req);
     const ctx = pageContext(req);
     const [allTopics, followed, authors, trending] = await Promise.all([
@@ -57,6 +59,7 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
     ].slice(0, MAX_TOPICS);
     const body = html`<section class="onboarding">
       <h1>What do you read?</h1>
+      ${req.query.empty ? html`<p class="notice" role="status">Nothing was picked. Tick a topic or a paper, or name an author, and For you learns from it.</p>` : ""}
       <p>Pick a few of these, and <a href="/for-you">For you</a> ranks new papers by them. Everything can be undone later.</p>
       <form method="post" action="/for-you/start" class="stack">${csrfField(ctx)}
         ${
@@ -132,6 +135,9 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
       for (const a of req.body.shown_author)
         if (!keptAuthors.has(authorKey(a))) await unfollowAuthor(deps.db, user.id, a);
       for (const id of papers) await saveSet(deps.db, user.id, id, true);
+      // Nothing picked (nor kept): For you has nothing to learn from, so onboarding is not done.
+      if (topicIds.length + papers.length + keptAuthors.size === 0)
+        return reply.redirect("/for-you/start?empty=1", 303);
       await markOnboarded(deps.db, user.id);
       return reply.redirect("/for-you", 303);
     },
