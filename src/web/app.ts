@@ -5,6 +5,7 @@ import formbody from "@fastify/formbody";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { AUTHOR_NAME_MAX } from "../authors/names.ts";
 import type { Config } from "../config.ts";
 import type { Services } from "../services.ts";
 import { UserError } from "../user-error.ts";
@@ -51,12 +52,18 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
+const MAX_PARAM_LENGTH = AUTHOR_NAME_MAX * 12;
+
 /** The web app over the given services. Closing it leaves the services open: their owner closes them. */
 export async function buildApp(deps: AppDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Forms and API bodies are small; anything bigger is refused before it is parsed.
     bodyLimit: 256 * 1024,
+    // A path parameter may be as long as its route's own limit (an author name: AUTHOR_NAME_MAX
+    // characters, each up to 12 once percent-encoded), so the route's clear message is the one
+    // shown rather than the router's bare 414.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: trustProxyOption(deps.config.trustProxy),
   });
   app.decorate("pageParts", opts.parts ?? defaultPageParts());

@@ -256,5 +256,30 @@ for (const backend of testBackends()) {
       assert.equal(await onboardingDone(t.db, u.userId), true);
       assert.doesNotMatch((await get("/verify-email/done", u.cookie)).body, offer);
     });
+    test("author names up to 200 characters work in the page, the follow and onboarding alike; longer ones get one clear message", async () => {
+      const u = await makeUser(t.db);
+      const long = `Ann ${"Ö".repeat(146)}`; // 150 characters, 880 once percent-encoded
+      assert.equal((await get(`/authors/${encodeURIComponent(long)}`, u.cookie)).statusCode, 404);
+      const start = await get("/for-you/start", u.cookie);
+      await submit(t.app, u.cookie, setField(formOf(start.body, "/for-you/start"), "authors", long));
+      const page = await get(`/authors/${encodeURIComponent(long)}`, u.cookie);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /No papers yet/);
+      const tooLong = `Ann ${"Ö".repeat(197)}`; // 201
+      const res = await get(`/authors/${encodeURIComponent(tooLong)}`, u.cookie);
+      assert.equal(res.statusCode, 400);
+      assert.match(String(res.headers["content-type"]), /text\/html/);
+      assert.match(res.body, /An author name has at most 200 characters/);
+      const follow = await post(t.app, u, "/authors/follow", { name: tooLong, on: "1" });
+      assert.equal(follow.statusCode, 400);
+      assert.match(follow.body, /An author name has at most 200 characters/);
+      const named = await submit(
+        t.app,
+        u.cookie,
+        setField(formOf(start.body, "/for-you/start"), "authors", tooLong),
+      );
+      assert.equal(named.statusCode, 400);
+      assert.match(named.body, /An author name has at most 200 characters/);
+    });
   });
 }

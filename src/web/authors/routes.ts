@@ -33,8 +33,9 @@ import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 const PAGE_SIZE = 50;
 const PageQuery = z.object({ page: pageNumber(1, 10_000).optional() });
 // Longer than a name may be, so that authorNameParam's clearer message is the one shown.
-const AuthorParams = z.object({ name: text(AUTHOR_NAME_MAX * 4) });
-const FollowForm = z.object({ name: formText(AUTHOR_NAME_MAX * 4), on: onOff() });
+// (12: the most a character takes percent-encoded, the router's limit in app.ts.)
+const AuthorParams = z.object({ name: text(AUTHOR_NAME_MAX * 12) });
+const FollowForm = z.object({ name: formText(AUTHOR_NAME_MAX * 12), on: onOff() });
 
 function authorNameParam(raw: unknown): string {
   const name = typeof raw === "string" ? raw.trim() : "";
