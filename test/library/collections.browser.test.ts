@@ -68,6 +68,7 @@ describe("collections in Chromium", () => {
       collection: path,
       paper: `/papers/${p.arxivId}`,
       select: `/papers/${q.arxivId}`,
+      profile: `/users/collector_${process.pid}`,
     };
     for (const width of [1280, 390]) {
       const context = await signedIn(width);

@@ -130,5 +130,49 @@ for (const backend of testBackends()) {
       const list = await t.app.inject({ url: "/collections", headers: { cookie: u.cookie } });
       assert.doesNotMatch(list.body, /ghost2/);
     });
+
+    test("a profile lists the public collections, namesakes told apart; the owner also sees the private ones", async () => {
+      const username = `profiled_${process.pid}`;
+      const owner = await makeUser(t.db, { username });
+      const other = await makeUser(t.db, { username: `visitor_${process.pid}` });
+      const p = await makePaper(t.db);
+      await post(t.app, owner, "/collections", { name: "Reading", public: "1", arxiv_id: p.arxivId });
+      await post(t.app, owner, "/collections", { name: "Reading", public: "1" });
+      await post(t.app, owner, "/collections", { name: "Secret plans" });
+      const items = (body: string) =>
+        [...body.matchAll(/<ul class="collections">([\s\S]*?)<\/ul>/g)]
+          .flatMap((m) => [...m[1].matchAll(/<li>([\s\S]*?)<\/li>/g)])
+          .map((m) =>
+            m[1]
+              .replace(/<[^>]+>/g, "")
+              .replace(/\s+/g, " ")
+              .trim(),
+          );
+      for (const cookie of [other.cookie, ""]) {
+        const res = await t.app.inject({ url: `/users/${username}`, headers: { cookie } });
+        assert.equal(res.statusCode, 200);
+        const listed = items(res.body);
+        assert.equal(listed.length, 2, `${listed}`);
+        assert.equal(new Set(listed).size, 2, `namesakes told apart: ${listed}`);
+        assert.ok(listed.every((l) => l.startsWith("Reading")));
+        assert.ok(listed.some((l) => /1 paper\b/.test(l)));
+        assert.doesNotMatch(res.body, /Secret plans/);
+        assert.match(res.body, new RegExp(`href="/users/${username}/collections/reading-2"`));
+      }
+      const own = await t.app.inject({ url: `/users/${username}`, headers: { cookie: owner.cookie } });
+      const mine = items(own.body);
+      assert.equal(mine.length, 3);
+      assert.ok(
+        mine.some((l) => /^Secret plans .*private/.test(l)),
+        `${mine}`,
+      );
+      // someone with none shows no Collections heading to others
+      const empty = await t.app.inject({
+        url: `/users/visitor_${process.pid}`,
+        headers: { cookie: owner.cookie },
+      });
+      assert.equal(empty.statusCode, 200);
+      assert.doesNotMatch(empty.body, /<h2>Collections/);
+    });
   });
 }

@@ -13,6 +13,7 @@ import { HttpError } from "../errors.ts";
 import { text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
+import { profileCollections } from "../library/profile-section.ts";
 import { formatDay, snippet } from "../views/format.ts";
 
 export function registerProfileRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -20,10 +21,11 @@ export function registerProfileRoutes(app: FastifyInstance, deps: AppDeps): void
   app.withTypeProvider<ZodTypeProvider>().get("/users/:username", { schema }, async (req, reply) => {
     const user = req.params.username.length <= 60 ? await userByUsername(deps.db, req.params.username) : null;
     if (!user) throw new HttpError(404, "There is no such user.");
-    const [submissions, comments, upvotedIds] = await Promise.all([
+    const [submissions, comments, upvotedIds, collections] = await Promise.all([
       submissionsByUser(deps.db, user.id),
       commentsByUser(deps.db, user.id),
       upvotedPaperIds(deps.db, user.id),
+      profileCollections(deps.db, user, req.user?.id),
     ]);
     const upvoted = await papersByIds(deps.db, upvotedIds);
     const body = html`<section class="profile">
@@ -47,6 +49,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: AppDeps): void
                 html`<li><a href="/papers/${s.arxivId}">${s.title}</a> <span class="muted">· ${formatDay(s.feedDate)}${s.hidden ? " · hidden by a moderator" : ""}</span></li>`,
             )}</ul>`
       }
+      ${collections}
       <h2>Comments (${comments.length})</h2>
       ${
         comments.length === 0

@@ -33,6 +33,7 @@ import { HttpError, isApiRequest } from "../errors.ts";
 import { formText, text } from "../fields.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
+import { formatDay } from "../views/format.ts";
 import { cardContext, paperCard, paperList } from "../views/paper-card.ts";
 import { ToggleForm } from "./form.ts";
 
@@ -72,7 +73,7 @@ export function collectionNote(c: Collection, all: Collection[]): string {
   const day = (x: Collection) => x.createdAt.toISOString().slice(0, 10);
   const namesakes = all.filter((o) => o.id !== c.id && o.name === c.name);
   if (namesakes.length === 0) return papers;
-  const made = `${papers} · made ${day(c)}`;
+  const made = `${papers} · made ${formatDay(c.createdAt)}`;
   return namesakes.some((o) => day(o) === day(c)) ? `${made} · ${c.slug}` : made;
 }
 
