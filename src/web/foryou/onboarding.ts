@@ -73,10 +73,10 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
         <fieldset><legend>Authors you follow</legend>
           ${
             authors.length > 0
-              ? html`<p class="hint">Untick to unfollow.</p>${authors.map(
+              ? html`<p class="hint">Untick to unfollow.</p><div class="followed-authors">${authors.map(
                   (a) =>
                     html`<input type="hidden" name="shown_author" value="${a.name}"><label class="check"><input type="checkbox" name="followed_author" value="${a.name}" checked> <a href="${authorPath(a.name)}">${a.name}</a></label>`,
-                )}`
+                )}</div>`
               : ""
           }
           <label>${authors.length > 0 ? "More authors, one" : "One"} name per line <textarea name="authors" rows="3" maxlength="4000" placeholder="Yann LeCun"></textarea></label>
