@@ -47,6 +47,11 @@ for (const backend of testBackends()) {
       for (const name of ["Reading", "Reading", "Kernels"])
         assert.equal((await post(t.app, u, "/collections", { name })).statusCode, 303);
       const from = `/papers/${p.arxivId}`;
+      // the /collections list tells the namesakes apart too
+      const list = (await t.app.inject({ url: "/collections", headers: { cookie: u.cookie } })).body;
+      const notes = [...list.matchAll(/>Reading<\/a> <span class="muted">([^<]*)</g)].map((m) => m[1]);
+      assert.equal(notes.length, 2);
+      assert.notEqual(notes[0], notes[1]);
       const page = await paperPage(u.cookie, p.arxivId);
       const add = formsOf(page).find((f) => /Add to collection/.test(f.text));
       assert.ok(add, "an Add to collection form");

@@ -122,7 +122,7 @@ export function registerCollectionRoutes(fastify: FastifyInstance, deps: AppDeps
           ? html`<p class="muted">No collections yet.</p>`
           : html`<ul class="collections">${list.map(
               (c) =>
-                html`<li><a href="${collectionPath(user.username, c.slug)}">${c.name}</a> <span class="muted">· ${c.papers} paper${c.papers === 1 ? "" : "s"} · ${c.isPublic ? "public" : "private"}</span></li>`,
+                html`<li><a href="${collectionPath(user.username, c.slug)}">${c.name}</a> <span class="muted">· ${collectionNote(c, list)} · ${c.isPublic ? "public" : "private"}</span></li>`,
             )}</ul>`
       }
       <h2>New collection</h2>
