@@ -138,7 +138,9 @@ const inPoolMarks = new WeakMap<CandidatePool, { call: number; metIn: Uint32Arra
  * The stored terms the pool has, as its keyword ids with their weights, in the stored order.
  * Typed arrays filled in one pass, where a Map per person cost a digest run a tenth of its
  * "for you" time. A key stored twice (two terms of the training pool with one key) keeps its
- * first place and its last weight, as the Map did.
+ * first place and its last weight, as the Map did. Both arrays share one buffer: a digest run
+ * makes a few of these per reader, and each buffer is memory outside the heap for the garbage
+ * collector to track and free.
  */
 function inPool(
   pool: CandidatePool,
@@ -151,22 +153,30 @@ function inPool(
     inPoolMarks.set(pool, marks);
   }
   const call = ++marks.call;
-  const ids = new Uint32Array(terms.length);
-  const kept = new Float32Array(terms.length);
+  const { metIn, at } = marks;
+  const buffer = new ArrayBuffer(terms.length * 8);
+  const ids = new Uint32Array(buffer, 0, terms.length);
+  const kept = new Float32Array(buffer, terms.length * 4, terms.length);
   let n = 0;
   for (let k = 0; k < terms.length; k++) {
     const id = pool.termIdOfKey(terms[k]);
     if (id < 0) continue;
-    if (marks.metIn[id] === call) {
-      kept[marks.at[id]] = weights[k];
+    if (metIn[id] === call) {
+      kept[at[id]] = weights[k];
       continue;
     }
-    marks.metIn[id] = call;
-    marks.at[id] = n;
+    metIn[id] = call;
+    at[id] = n;
     ids[n] = id;
     kept[n++] = weights[k];
   }
   return { ids: ids.subarray(0, n), weights: kept.subarray(0, n) };
+}
+
+/** Stored terms and weights in the pool's keyword space, as a unit vector. */
+function keywordsOnPool(pool: CandidatePool, terms: Float64Array, weights: Float32Array): SparseVector {
+  const kept = inPool(pool, terms, weights);
+  return unitSparseOf(kept.ids, kept.weights);
 }
 
 /**
@@ -183,67 +193,65 @@ function unitOfBytes(v: Int8Array): Float32Array {
 }
 
 /**
- * Features worked out on first use: a first view scores with the model's weights and assigns
- * interests by their embeddings, and only the few cards it shows compare a paper with the
- * members of its interest, so the 100-odd members' keyword vectors are mostly never needed.
+ * A stored member's features in the pool's space, worked out on first use: only the few cards a
+ * view shows compare a paper with the members of its interest, so the 100-odd members' keyword
+ * vectors are mostly never needed.
  */
-function lazyFeatures(dense: () => Float32Array | null, keywords: () => SparseVector): Features {
+function memberFeatures(pool: CandidatePool, m: ModelMember, denseFits: boolean): Features {
   let d: Float32Array | null | undefined;
   let k: SparseVector | undefined;
   return {
     get dense() {
-      if (d === undefined) d = dense();
+      if (d === undefined) d = m.dense && denseFits && m.dense.length === pool.dims ? unitOfBytes(m.dense) : null;
       return d;
     },
     get keywords() {
-      k ??= keywords();
+      k ??= keywordsOnPool(pool, m.terms, m.weights);
       return k;
     },
   };
 }
 
+/** A stored embedding when it is in the pool's embedding space, else null. */
+function denseOnPool(v: Float32Array | null, pool: CandidatePool, denseFits: boolean): Float32Array | null {
+  return denseFits && v && v.length === pool.dims ? v : null;
+}
+
 /** The model applied to one pool: its weights in the pool's ids, its interests in the pool's space. */
 export function modelOnPool(model: PersonModel, pool: CandidatePool, poolModelId: number | null) {
   const denseFits = model.embeddingModelId === poolModelId && pool.dims > 0;
-  const dense = (v: Float32Array | null) => (denseFits && v && v.length === pool.dims ? v : null);
   const terms = inPool(pool, model.terms, model.weights);
   const weights: PoolWeights = {
     bias: model.bias,
-    dense: dense(model.dense),
+    dense: denseOnPool(model.dense, pool, denseFits),
     termIds: terms.ids,
     termWeights: terms.weights,
   };
-  const keywords = (t: Float64Array, w: Float32Array) => () => {
-    const { ids, weights } = inPool(pool, t, w);
-    return unitSparseOf(ids, weights);
-  };
+  // Object literals with lazy getters, made in this one loop: the closures and factories made per
+  // person and interest before were each also named under tsx (a property definition apiece).
   const interests: Interest[] = model.interests.map((i, index) => {
     // Only a shown paper's reasons compare it with members: most interests never need theirs.
     let members: PositiveSignal[] | undefined;
-    const membersOnPool = () =>
-      i.members.map((m) => ({
-        id: m.id,
-        title: m.title,
-        kind: m.kind,
-        weight: m.weight,
-        features: lazyFeatures(
-          () => (m.dense && denseFits && m.dense.length === pool.dims ? unitOfBytes(m.dense) : null),
-          keywords(m.terms, m.weights),
-        ),
-      }));
-    const f = lazyFeatures(() => dense(i.dense), keywords(i.terms, i.weights));
+    let keywords: SparseVector | undefined;
     return {
       index,
       label: i.label,
       kind: i.kind,
       get members() {
-        members ??= membersOnPool();
+        members ??= i.members.map((m) => ({
+          id: m.id,
+          title: m.title,
+          kind: m.kind,
+          weight: m.weight,
+          features: memberFeatures(pool, m, denseFits),
+        }));
         return members;
       },
       weight: i.size,
-      dense: f.dense,
+      dense: denseOnPool(i.dense, pool, denseFits),
       get keywords() {
-        return f.keywords;
+        keywords ??= keywordsOnPool(pool, i.terms, i.weights);
+        return keywords;
       },
     };
   });
@@ -302,13 +310,85 @@ export function encodeModel(m: PersonModel): Uint8Array {
   return out;
 }
 
+const utf8 = new TextDecoder();
+
+/**
+ * Reads a stored model's arrays in the header's order, as views of its body: a cursor, not
+ * closures made per model (under tsx each closure created is also named, a property definition
+ * per closure and person that a digest run paid thousands of times).
+ */
+class BodyReader {
+  private k = 0;
+
+  constructor(
+    private readonly body: ArrayBufferLike,
+    private at: number,
+    private readonly lengths: number[],
+  ) {}
+
+  /** Where the next array lies in the body, without reading it yet. */
+  place(bytesPerItem: number): Place {
+    const n = this.lengths[this.k++];
+    if (n < 0) return null;
+    const p = { at: this.at, n };
+    this.at += (n * bytesPerItem + 7) & ~7;
+    return p;
+  }
+
+  /** Passes over the next arrays (of these item sizes, in turn, `times` times) and returns where they began. */
+  skip(bytesPerItem: number[], times: number): { k: number; at: number } {
+    const from = { k: this.k, at: this.at };
+    for (let t = 0; t < times; t++)
+      for (const b of bytesPerItem) {
+        const n = this.lengths[this.k++];
+        if (n >= 0) this.at += (n * b + 7) & ~7;
+      }
+    return from;
+  }
+
+  /** A reader of the arrays `skip` passed over. */
+  from(start: { k: number; at: number }): BodyReader {
+    const r = new BodyReader(this.body, start.at, this.lengths);
+    r.k = start.k;
+    return r;
+  }
+
+  f32(): Float32Array | null {
+    const p = this.place(4);
+    return p ? new Float32Array(this.body, p.at, p.n) : null;
+  }
+
+  f64(): Float64Array | null {
+    const p = this.place(8);
+    return p ? new Float64Array(this.body, p.at, p.n) : null;
+  }
+
+  i8(): Int8Array | null {
+    const p = this.place(1);
+    return p ? new Int8Array(this.body, p.at, p.n) : null;
+  }
+}
+
+/** The arrays stored for each member, by item size: its embedding's bytes, term keys and weights. */
+const MEMBER_ARRAYS = [1, 8, 4];
+
+/** An interest's stored members with their arrays, read from where `skip` passed over them. */
+function readMembers(r: BodyReader, stored: Header["m"]["interests"][number]["members"]): ModelMember[] {
+  return stored.map((x) => ({
+    ...x,
+    dense: r.i8(),
+    terms: r.f64() ?? new Float64Array(0),
+    weights: r.f32() ?? new Float32Array(0),
+  }));
+}
+
 /** The stored bytes back as a model; null for another format (the model is then retrained). */
 export function decodeModel(bytes: Uint8Array): PersonModel | null {
   if (bytes.length < 8) return null;
   const head = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (head.getUint32(0, true) !== FORMAT) return null;
   const jsonLength = head.getUint32(4, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + jsonLength))) as Header;
+  const header = JSON.parse(utf8.decode(bytes.subarray(8, 8 + jsonLength))) as Header;
   // The arrays are views of the bytes' buffer at their own offset within it (a Node Buffer may be
   // a view into a larger one: reading its `.buffer` from 0 once read the header as weights, scores
   // of 1e36), when that offset is aligned for a Float64Array; else of one aligned copy. A digest
@@ -317,50 +397,30 @@ export function decodeModel(bytes: Uint8Array): PersonModel | null {
   const start = (8 + jsonLength + 7) & ~7;
   const aligned = (bytes.byteOffset + start) % 8 === 0;
   const body: ArrayBufferLike = aligned ? bytes.buffer : new Uint8Array(bytes.subarray(start)).buffer;
-  let at = aligned ? bytes.byteOffset + start : 0;
-  let k = 0;
-  /** Where the next array lies in the body, from the header's lengths, without reading it yet. */
-  const place = (bytesPerItem: number): Place => {
-    const n = header.lengths[k++];
-    if (n < 0) return null;
-    const p = { at, n };
-    at += (n * bytesPerItem + 7) & ~7;
-    return p;
-  };
-  const view = <T>(make: new (b: ArrayBufferLike, o: number, n: number) => T, p: Place) =>
-    p ? new make(body, p.at, p.n) : null;
-  const dense = view(Float32Array, place(4));
-  const terms = view(Float64Array, place(8)) ?? new Float64Array(0);
-  const weights = view(Float32Array, place(4)) ?? new Float32Array(0);
-  return {
-    ...header.m,
-    dense,
-    terms,
-    weights,
-    interests: header.m.interests.map((i) => {
-      const own = {
-        dense: view(Float32Array, place(4)),
-        terms: view(Float64Array, place(8)) ?? new Float64Array(0),
-        weights: view(Float32Array, place(4)) ?? new Float32Array(0),
-      };
-      const stored = i.members.map((x) => ({ x, dense: place(1), terms: place(8), weights: place(4) }));
-      // Only a shown paper's reasons read an interest's members: their arrays are made on first use.
-      let members: ModelMember[] | undefined;
-      return {
-        ...i,
-        ...own,
-        get members() {
-          members ??= stored.map((m) => ({
-            ...m.x,
-            dense: view(Int8Array, m.dense),
-            terms: view(Float64Array, m.terms) ?? new Float64Array(0),
-            weights: view(Float32Array, m.weights) ?? new Float32Array(0),
-          }));
-          return members;
-        },
-      };
-    }),
-  };
+  const reader = new BodyReader(body, aligned ? bytes.byteOffset + start : 0, header.lengths);
+  const dense = reader.f32();
+  const terms = reader.f64() ?? new Float64Array(0);
+  const weights = reader.f32() ?? new Float32Array(0);
+  const interests = header.m.interests.map((i) => {
+    const own = {
+      dense: reader.f32(),
+      terms: reader.f64() ?? new Float64Array(0),
+      weights: reader.f32() ?? new Float32Array(0),
+    };
+    // Only a shown paper's reasons read an interest's members: their arrays are made on first use,
+    // and until then only passed over.
+    const membersAt = reader.skip(MEMBER_ARRAYS, i.members.length);
+    let members: ModelMember[] | undefined;
+    return {
+      ...i,
+      ...own,
+      get members() {
+        members ??= readMembers(reader.from(membersAt), i.members);
+        return members;
+      },
+    };
+  });
+  return { ...header.m, dense, terms, weights, interests };
 }
 
 /** An array's element offset and length in a stored model's body; null for a null array. */
