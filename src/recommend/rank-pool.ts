@@ -107,12 +107,16 @@ export function rankPoolWith(
   boostBonus: number,
   keep = KEEP_SCORED,
   enough = 2 * COVER_TOP,
+  /** The pool indices of the boosted papers, when the caller has them (else looked up by id). */
+  boosted?: Iterable<number>,
 ): ScoredPaper[] {
   const extra = new Map<number, number>();
-  for (const id of boosts.keys()) {
-    const i = pool.indexOf(id);
-    if (i !== undefined) extra.set(i, boostBonus);
-  }
+  if (boosted) for (const i of boosted) extra.set(i, boostBonus);
+  else
+    for (const id of boosts.keys()) {
+      const i = pool.indexOf(id);
+      if (i !== undefined) extra.set(i, boostBonus);
+    }
   const top = pool.topScored(weights, keep, extra);
   const interestAt = closestInterests(
     pool,

@@ -262,12 +262,18 @@ function topicMatchesInPool(
   db: Queryable,
   t: FollowedTopicRow,
   opts: ModelOptions,
-): Promise<string[]> {
-  return pools.memo(pool, `topic-in-pool:${t.id}:${t.mode}:${t.query}`, async () =>
-    (await topicMatches(pools, pool, db, t, opts)).flatMap((p) =>
-      pool.indexOf(p.arxivId) !== undefined ? [p.arxivId] : [],
-    ),
-  );
+): Promise<{ ids: string[]; indices: number[] }> {
+  return pools.memo(pool, `topic-in-pool:${t.id}:${t.mode}:${t.query}`, async () => {
+    const ids: string[] = [];
+    const indices: number[] = [];
+    for (const p of await topicMatches(pools, pool, db, t, opts)) {
+      const i = pool.indexOf(p.arxivId);
+      if (i === undefined) continue;
+      ids.push(p.arxivId);
+      indices.push(i);
+    }
+    return { ids, indices };
+  });
 }
 
 type ModelOptions = Pick<ForYouOptions, "since" | "search" | "rank">;
@@ -363,11 +369,18 @@ async function rankingOf(
     if (list) list.push(b);
     else boosts.set(id, [b]);
   };
+  // Their pool indices too, so that scoring looks none up again (360 id look-ups per digest reader).
+  const boosted: number[] = [];
   for (const a of model.authors)
-    for (const i of pool.papersBy(a.key)) boost(pool.ids[i], { kind: "author", label: a.name });
-  for (const t of model.topics)
-    for (const id of await topicMatchesInPool(pools, pool, db, t, opts))
-      boost(id, { kind: "topic", label: t.name });
+    for (const i of pool.papersBy(a.key)) {
+      boost(pool.ids[i], { kind: "author", label: a.name });
+      boosted.push(i);
+    }
+  for (const t of model.topics) {
+    const matches = await topicMatchesInPool(pools, pool, db, t, opts);
+    for (const id of matches.ids) boost(id, { kind: "topic", label: t.name });
+    boosted.push(...matches.indices);
+  }
   const { weights, interests } = modelOnPool(model, pool, modelId);
   const rank = opts.rank ?? DEFAULT_RANK_OPTIONS;
   let dropped = 0;
@@ -386,6 +399,7 @@ async function rankingOf(
     rank.boostBonus,
     keep + dropped,
     enough + dropped,
+    boosted,
   );
   return { version, cold: false, interests, scored, boosts, reasons: new Map() };
 }
