@@ -202,7 +202,8 @@ function memberFeatures(pool: CandidatePool, m: ModelMember, denseFits: boolean)
   let k: SparseVector | undefined;
   return {
     get dense() {
-      if (d === undefined) d = m.dense && denseFits && m.dense.length === pool.dims ? unitOfBytes(m.dense) : null;
+      if (d === undefined)
+        d = m.dense && denseFits && m.dense.length === pool.dims ? unitOfBytes(m.dense) : null;
       return d;
     },
     get keywords() {
