@@ -93,26 +93,6 @@ export function authorKey(name: string): string {
 /** Raised whenever authorKey changes: stored paper and follow keys are rebuilt (authors/store.ts). */
 export const AUTHOR_KEY_VERSION = 1;
 
-/**
- * The keys a name may be stored under, the name's own first: German umlauts are written both
- * as ä and as ae, so "Thomas Mueller" may be "Thomas Müller" on the papers and the other way round.
- * A name's own key always wins (resolveAuthorKey); the others are tried only when it has no papers.
- */
-export function authorKeyCandidates(name: string): string[] {
-  const key = authorKey(name);
-  const decoded = decodeTexName(name);
-  const expanded = authorKey(
-    decoded
-      .normalize("NFC")
-      .replace(/[äöüÄÖÜ]/g, (c) => ({ ä: "ae", ö: "oe", ü: "ue", Ä: "Ae", Ö: "Oe", Ü: "Ue" })[c] ?? c),
-  );
-  // Only the surname: in given names "ae", "oe" and "ue" are rarely umlauts (Michael, Joel,
-  // Samuel would otherwise reach Michal, Jol and Samul).
-  const words = key.split(" ");
-  const contracted = [...words.slice(0, -1), (words.at(-1) ?? "").replace(/([aou])e/g, "$1")].join(" ");
-  return [...new Set([key, expanded, contracted])].filter(Boolean);
-}
-
 /** The author page of a name, as written. */
 export function authorPath(name: string): string {
   return `/authors/${encodeURIComponent(name)}`;

@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/client.ts";
 import { type PaperRow, paperColumns, paperFromRow } from "../papers/columns.ts";
 import type { Paper } from "../papers/types.ts";
-import { AUTHOR_KEY_VERSION, authorKey, authorKeyCandidates, decodeTexName } from "./names.ts";
+import { AUTHOR_KEY_VERSION, authorKey, decodeTexName } from "./names.ts";
 
 /** All SQL of authors: the derived paper → author-key table and people's follows. */
 
@@ -139,35 +139,25 @@ export interface FollowedAuthor {
 }
 
 /**
- * The key a name's papers are stored under: its own key, or else the first other spelling of it
- * (authorKeyCandidates: Mueller for Müller) that has papers; its own key when none has.
- * paper_authors should be synced first.
+ * Follows the author under the name's key, named as people read it (TeX decoded). The key
+ * depends on the name alone, so a re-key after a new authorKey moves it where its papers go.
+ * Spellings that only look alike (Mueller and Müller, but also Xue and Xu) are not joined: a
+ * guess there would follow, or unfollow, someone else.
  */
-export async function resolveAuthorKey(db: Queryable, name: string): Promise<string> {
-  const candidates = authorKeyCandidates(name);
-  if (candidates.length <= 1) return candidates[0] ?? "";
-  const rows = await db.query<{ author_key: string }>(
-    "select distinct author_key from paper_authors where author_key = any($1::text[])",
-    [candidates],
-  );
-  const found = new Set(rows.map((r) => r.author_key));
-  return candidates.find((k) => found.has(k)) ?? candidates[0];
-}
-
-/** Follows the author under the key their papers use, named as people read it (TeX decoded). */
 export async function followAuthor(db: Queryable, userId: number, name: string): Promise<void> {
   await syncPaperAuthors(db);
   await db.query(
     `insert into author_follows (user_id, author_key, author_name) values ($1, $2, $3) on conflict do nothing`,
-    [userId, await resolveAuthorKey(db, name), decodeTexName(name)],
+    [userId, authorKey(name), decodeTexName(name)],
   );
 }
 
-/** Unfollows the author under any spelling of the name. */
+/** Unfollows the author under this name's key, and no other. */
 export async function unfollowAuthor(db: Queryable, userId: number, name: string): Promise<void> {
-  await db.query("delete from author_follows where user_id = $1 and author_key = any($2::text[])", [
+  await syncPaperAuthors(db);
+  await db.query("delete from author_follows where user_id = $1 and author_key = $2", [
     userId,
-    authorKeyCandidates(name),
+    authorKey(name),
   ]);
 }
 

@@ -175,12 +175,10 @@ for (const backend of testBackends()) {
       const spellings: [keyof typeof names, string][] = [
         ["gahler", 'Franz G{\\"a}hler'],
         ["gahler", 'Franz G\\"{a}hler'],
-        ["gahler", "Franz Gaehler"],
         ["balazs", "C. Bal{\\'a}zs"],
         ["balazs", "C. Balazs"],
         ["obro", "Mikkel {\\O}bro"],
         ["obro", "Mikkel Obro"],
-        ["muller", "Thomas Mueller"],
         ["muller", 'Thomas M\\"uller'],
         ["strasse", "Hans Straße"],
         ["strasse", "Hans Strasse"],
@@ -191,12 +189,14 @@ for (const backend of testBackends()) {
         assert.match(res.body, new RegExp(names[who].title), spelling);
       }
       assert.match((await get("/authors/Mikkel%20Obro", u.cookie)).body, /<h1>Mikkel Øbro<\/h1>/);
+      // spellings that only look alike are other people: no guess between them
+      assert.equal((await get("/authors/Thomas%20Mueller", u.cookie)).statusCode, 404);
       // followed as typed in TeX: listed and labelled as read, with the papers' key
       const start = await get("/for-you/start", u.cookie);
       await submit(
         t.app,
         u.cookie,
-        setField(formOf(start.body, "/for-you/start"), "authors", 'Franz G\\"ahler\nThomas Mueller'),
+        setField(formOf(start.body, "/for-you/start"), "authors", 'Franz G\\"ahler\nThomas M{\\"u}ller'),
       );
       const follows = await t.db.query<{ author_key: string; author_name: string }>(
         "select author_key, author_name from author_follows where user_id = $1 order by author_key",
@@ -204,7 +204,7 @@ for (const backend of testBackends()) {
       );
       assert.deepEqual(follows, [
         { author_key: "franz gahler", author_name: "Franz Gähler" },
-        { author_key: "thomas muller", author_name: "Thomas Mueller" },
+        { author_key: "thomas muller", author_name: "Thomas Müller" },
       ]);
       const listed = (await get("/for-you/start", u.cookie)).body;
       assert.match(listed, />Franz Gähler<\/a>/);

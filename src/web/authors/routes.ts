@@ -1,19 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import {
-  AUTHOR_NAME_MAX,
-  authorKey,
-  authorKeyCandidates,
-  authorPath,
-  decodeTexName,
-} from "../../authors/names.ts";
+import { AUTHOR_NAME_MAX, authorKey, authorPath, decodeTexName } from "../../authors/names.ts";
 import {
   followAuthor,
   followedAuthor,
   paperCountByAuthor,
   papersByAuthor,
-  resolveAuthorKey,
   syncPaperAuthors,
   unfollowAuthor,
 } from "../../authors/store.ts";
@@ -58,13 +51,11 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
       const name = authorNameParam(req.params.name);
       const pageIndex = (req.query.page ?? 1) - 1;
       await syncPaperAuthors(deps.db);
-      const key = await resolveAuthorKey(deps.db, name);
+      const key = authorKey(name);
       const [papers, total, follow] = await Promise.all([
         papersByAuthor(deps.db, key, { limit: PAGE_SIZE + 1, offset: pageIndex * PAGE_SIZE }),
         paperCountByAuthor(deps.db, key),
-        req.user
-          ? followedAuthor(deps.db, req.user.id, [key, ...authorKeyCandidates(name)])
-          : Promise.resolve(null),
+        req.user ? followedAuthor(deps.db, req.user.id, [key]) : Promise.resolve(null),
       ]);
       const following = follow !== null;
       // An author followed before any of their papers arrived still has a page, to unfollow from.
