@@ -73,17 +73,31 @@ async function rekeyAuthors(db: Queryable): Promise<void> {
   }
 }
 
+// The re-key in progress in this process: requests that arrive meanwhile wait for it instead of
+// each starting its own scan of every paper (after a deploy, every page that syncs would).
+// Another node may re-key at the same time; the work is idempotent.
+const rekeying = new WeakMap<Queryable, Promise<void>>();
+
+function rekeyOnce(db: Queryable): Promise<void> {
+  let running = rekeying.get(db);
+  if (!running) {
+    running = (async () => {
+      await rekeyAuthors(db);
+      await db.query("update paper_authors_sync set key_version = greatest(key_version, $1)", [
+        AUTHOR_KEY_VERSION,
+      ]);
+    })().finally(() => rekeying.delete(db));
+    rekeying.set(db, running);
+  }
+  return running;
+}
+
 /** Brings paper_authors up to date with papers changed since the last sync. */
 export async function syncPaperAuthors(db: Queryable): Promise<number> {
   const [state] = await db.query<{ synced_until: Date; key_version: number }>(
     "select synced_until, key_version from paper_authors_sync",
   );
-  if (state && state.key_version < AUTHOR_KEY_VERSION) {
-    await rekeyAuthors(db);
-    await db.query("update paper_authors_sync set key_version = greatest(key_version, $1)", [
-      AUTHOR_KEY_VERSION,
-    ]);
-  }
+  if (state && state.key_version < AUTHOR_KEY_VERSION) await rekeyOnce(db);
   let from = state ? new Date(state.synced_until.getTime() - SYNC_OVERLAP_MS) : new Date(0);
   let afterId = "";
   let done = 0;
