@@ -27,11 +27,21 @@ async function writePaperAuthors(db: Queryable, rows: { arxiv_id: string; author
       keys.push(key);
       positions.push(i);
     });
-  await db.query("delete from paper_authors where arxiv_id = any($1::text[])", [rows.map((r) => r.arxiv_id)]);
+  // One statement, rows changed in place: two syncs at once (several requests after a deploy, or
+  // two nodes) and the pages reading meanwhile never see a paper without its authors, as they
+  // did between a delete and the insert after it.
   await db.query(
-    `insert into paper_authors (arxiv_id, author_key, position)
-     select * from unnest($1::text[], $2::text[], $3::int[]) on conflict do nothing`,
-    [ids, keys, positions],
+    `with fresh as (
+       select * from unnest($2::text[], $3::text[], $4::int[]) as f (arxiv_id, author_key, position)
+     ), gone as (
+       delete from paper_authors p where p.arxiv_id = any($1::text[])
+         and not exists (select 1 from fresh f where f.arxiv_id = p.arxiv_id and f.position = p.position)
+     )
+     insert into paper_authors (arxiv_id, author_key, position)
+     select arxiv_id, author_key, position from fresh
+     on conflict (arxiv_id, position) do update set author_key = excluded.author_key
+       where paper_authors.author_key is distinct from excluded.author_key`,
+    [rows.map((r) => r.arxiv_id), ids, keys, positions],
   );
 }
 
