@@ -111,6 +111,24 @@ for (const backend of testBackends()) {
       assert.match((await get(`/topics/${a.slug}`, u.cookie)).body, /Follow in my digest/);
       assert.match((await get(`/topics/${b.slug}`, u.cookie)).body, /✓ Following in/);
     });
+    test("a stale /for-you/start tab keeps a topic followed elsewhere after it was opened", async () => {
+      const u = await makeUser(t.db);
+      const [kept, dropped, picked] = [await newTopic(), await newTopic(), await newTopic()];
+      const first = await get("/for-you/start", u.cookie);
+      await submit(t.app, u.cookie, tick(formOf(first.body, "/for-you/start"), String(dropped.id), true));
+      // the tab is opened: dropped is ticked, kept and picked are not
+      const stale = formOf((await get("/for-you/start", u.cookie)).body, "/for-you/start");
+      // then, in another tab, kept is followed from its page
+      const keptPage = await get(`/topics/${kept.slug}`, u.cookie);
+      await submit(t.app, u.cookie, formOf(keptPage.body, `/topics/${kept.slug}/follow`));
+      assert.deepEqual((await forYouTopics(u.userId)).sort(), [kept.id, dropped.id].sort());
+      // the stale tab unticks dropped and ticks picked: kept, which it showed unticked, stays
+      tick(stale, String(dropped.id), false);
+      tick(stale, String(picked.id), true);
+      assert.equal((await submit(t.app, u.cookie, stale)).statusCode, 303);
+      assert.deepEqual((await forYouTopics(u.userId)).sort(), [kept.id, picked.id].sort());
+      assert.deepEqual(await digestTopics(u.userId), [kept.id]);
+    });
     test("an author with no papers, followed, has a page to unfollow from, and followed authors are listed on /for-you/start", async () => {
       const u = await makeUser(t.db);
       assert.equal((await get("/authors/Nobody%20Atall", u.cookie)).statusCode, 404);

@@ -27,8 +27,10 @@ const MAX_TOPICS = 200;
 const MAX_FOLLOWED = 1000;
 const StartForm = z.object({
   topic: repeated(12, MAX_TOPICS),
-  // The topics the form listed: one listed but not ticked is unfollowed.
-  shown_topic: repeated(12, MAX_TOPICS),
+  // The topics the form showed ticked (followed when it was rendered): only one of these, now
+  // unticked, is unfollowed. A topic followed elsewhere after the page was opened is not in
+  // it, so a stale tab leaves that follow alone; ticked boxes only ever add.
+  followed_topic: repeated(12, MAX_TOPICS),
   paper: repeated(100, MAX_PICKS),
   authors: formText(4000, { multiline: true }),
   // Followed authors are listed ticked; one listed but not ticked is unfollowed.
@@ -66,7 +68,7 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
           topics.length > 0
             ? html`<fieldset><legend>Topics</legend>${topics.map(
                 (t) =>
-                  html`<input type="hidden" name="shown_topic" value="${String(t.id)}"><label class="check"><input type="checkbox" name="topic" value="${String(t.id)}" ${followed.has(t.id) ? html`checked` : ""}> ${t.name}</label>`,
+                  html`${followed.has(t.id) ? html`<input type="hidden" name="followed_topic" value="${String(t.id)}">` : ""}<label class="check"><input type="checkbox" name="topic" value="${String(t.id)}" ${followed.has(t.id) ? html`checked` : ""}> ${t.name}</label>`,
               )}</fieldset>`
             : ""
         }
@@ -107,7 +109,7 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
       };
       const topicIds = req.body.topic.map(topicIdOf);
       const ticked = new Set(topicIds);
-      const unticked = req.body.shown_topic.map(topicIdOf).filter((id) => !ticked.has(id));
+      const unticked = req.body.followed_topic.map(topicIdOf).filter((id) => !ticked.has(id));
       const papers = req.body.paper.map((p) => {
         const parsed = parseArxivId(p);
         if (!parsed) throw new HttpError(400, "That is not an arXiv id.", "paper");
