@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/client.ts";
 import { type PaperRow, paperColumns, paperFromRow } from "../papers/columns.ts";
 import type { Paper } from "../papers/types.ts";
+import { UserError } from "../user-error.ts";
 import { AUTHOR_KEY_VERSION, authorKey, decodeTexName } from "./names.ts";
 
 /** All SQL of authors: the derived paper → author-key table and people's follows. */
@@ -168,12 +169,34 @@ export interface FollowedAuthor {
  * Spellings that only look alike (Mueller and Müller, but also Xue and Xu) are not joined: a
  * guess there would follow, or unfollow, someone else.
  */
+// As many as a person reads (collections stop at 200, topics at what onboarding lists): every
+// followed author is a For-you signal read on each ranking, so there is a ceiling.
+export const AUTHOR_FOLLOWS_MAX = 500;
+
+export const authorFollowsFull = (field = "name") =>
+  new UserError(
+    400,
+    `You follow ${AUTHOR_FOLLOWS_MAX} authors, the most one person can. Unfollow one to follow another.`,
+    field,
+  );
+
+/** Follows the author under this name's key; refused at AUTHOR_FOLLOWS_MAX (a repeat follow is not). */
 export async function followAuthor(db: Queryable, userId: number, name: string): Promise<void> {
   await syncPaperAuthors(db);
-  await db.query(
-    `insert into author_follows (user_id, author_key, author_name) values ($1, $2, $3) on conflict do nothing`,
-    [userId, authorKey(name), decodeTexName(name)],
+  const key = authorKey(name);
+  // The count and the insert in one statement, so a burst of follows cannot step past the cap.
+  const added = await db.query(
+    `insert into author_follows (user_id, author_key, author_name)
+     select $1, $2, $3 where (select count(*) from author_follows where user_id = $1) < $4
+     on conflict do nothing returning author_key`,
+    [userId, key, decodeTexName(name), AUTHOR_FOLLOWS_MAX],
   );
+  if (added.length > 0) return;
+  const [had] = await db.query("select 1 from author_follows where user_id = $1 and author_key = $2", [
+    userId,
+    key,
+  ]);
+  if (!had) throw authorFollowsFull();
 }
 
 /** Unfollows the author under this name's key, and no other. */

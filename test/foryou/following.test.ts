@@ -177,6 +177,38 @@ for (const backend of testBackends()) {
       const ada = formOf((await get("/authors/Ada%20Lovelace", u.cookie)).body, "/authors/follow");
       assert.equal((await submit(t.app, u.cookie, ada)).headers.location, "/authors/Ada%20Lovelace");
     });
+    test("author follows stop at 500, with one message on the author page and on onboarding; a swap at the cap fits", async () => {
+      const u = await makeUser(t.db);
+      await t.db.query(
+        `insert into author_follows (user_id, author_key, author_name)
+         select $1, 'capped author ' || i, 'Capped Author ' || i from generate_series(1, 500) i`,
+        [u.userId],
+      );
+      const full = /You follow 500 authors, the most one person can\. Unfollow one to follow another\./;
+      const refused = await post(t.app, u, "/authors/follow", { name: "One Too Many", on: "1" });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, full);
+      // following one already followed is no new follow, and is not refused
+      const again = await post(t.app, u, "/authors/follow", { name: "Capped Author 7", on: "1" });
+      assert.equal(again.statusCode, 303);
+      const topic = await newTopic();
+      const start = formOf((await get("/for-you/start", u.cookie)).body, "/for-you/start");
+      setField(tick(start, String(topic.id), true), "authors", "One Too Many");
+      const named = await submit(t.app, u.cookie, start);
+      assert.equal(named.statusCode, 400);
+      assert.match(named.body, full);
+      // refused before anything was written: the ticked topic is not followed either
+      assert.deepEqual(await forYouTopics(u.userId), []);
+      tick(start, "Capped Author 3", false);
+      assert.equal((await submit(t.app, u.cookie, start)).statusCode, 303);
+      const keys = await t.db.query<{ author_key: string }>(
+        "select author_key from author_follows where user_id = $1",
+        [u.userId],
+      );
+      assert.equal(keys.length, 500);
+      assert.ok(keys.some((k) => k.author_key === "one too many"));
+      assert.ok(!keys.some((k) => k.author_key === "capped author 3"));
+    });
     test("TeX and unaccented spellings of names reach the author's page, and a TeX follow is shown decoded", async () => {
       const u = await makeUser(t.db);
       const tag = process.pid;

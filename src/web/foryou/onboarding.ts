@@ -2,7 +2,13 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AUTHOR_NAME_MAX, authorKey, authorPath } from "../../authors/names.ts";
-import { authorKeysFollowedBy, followAuthor, unfollowAuthor } from "../../authors/store.ts";
+import {
+  AUTHOR_FOLLOWS_MAX,
+  authorFollowsFull,
+  authorKeysFollowedBy,
+  followAuthor,
+  unfollowAuthor,
+} from "../../authors/store.ts";
 import { trendingPage } from "../../feed/trending.ts";
 import { saveSet } from "../../library/store.ts";
 import { parseArxivId } from "../../papers/arxiv-id.ts";
@@ -127,15 +133,23 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
       for (const id of topicIds) {
         if (!(await topicById(deps.db, id))) throw new HttpError(404, "There is no such topic.", "topic");
       }
+      const keptAuthors = new Set(req.body.followed_author.map(authorKey));
+      for (const a of new Set(authors.map(authorKey))) keptAuthors.add(a);
+      const droppedAuthors = req.body.shown_author.filter((a) => !keptAuthors.has(authorKey(a)));
+      // The cap on author follows, checked before anything is written: a refused form changes nothing.
+      const following = new Set(
+        (await authorKeysFollowedBy(deps.db, [user.id])).get(user.id)?.map((f) => f.key),
+      );
+      for (const a of droppedAuthors) following.delete(authorKey(a));
+      const newAuthors = new Set(authors.map(authorKey).filter((k) => !following.has(k)));
+      if (following.size + newAuthors.size > AUTHOR_FOLLOWS_MAX) throw authorFollowsFull("authors");
       for (const id of topicIds) await userTopicSet(deps.db, user.id, id, true);
       // Unticked: no longer followed, in For you nor in the digest (one "following" per topic).
       const followed = await accountTopicFollows(deps.db, user.id);
       for (const id of unticked) if (followed.has(id)) await unfollowTopicForAccount(deps.db, user.id, id);
+      // Unfollows first, so that at the cap a swap (one unticked, one named) fits.
+      for (const a of droppedAuthors) await unfollowAuthor(deps.db, user.id, a);
       for (const a of authors) await followAuthor(deps.db, user.id, a);
-      const keptAuthors = new Set(req.body.followed_author.map(authorKey));
-      for (const a of new Set(authors.map(authorKey))) keptAuthors.add(a);
-      for (const a of req.body.shown_author)
-        if (!keptAuthors.has(authorKey(a))) await unfollowAuthor(deps.db, user.id, a);
       for (const id of papers) await saveSet(deps.db, user.id, id, true);
       // Nothing picked (nor kept): For you has nothing to learn from, so onboarding is not done.
       if (topicIds.length + papers.length + keptAuthors.size === 0)
