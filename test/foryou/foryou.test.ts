@@ -7,6 +7,7 @@ import {
   userIdForToken,
 } from "../../src/api-tokens/store.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
+import { createSession } from "../../src/users/sessions.ts";
 import { makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { testBackends } from "../helpers/db.ts";
@@ -102,10 +103,28 @@ for (const backend of testBackends()) {
       const none = await t.app.inject({ url: "/api/for-you" });
       assert.equal(none.statusCode, 401);
       assert.match(none.json().error, /Bearer/);
+      // POST, then 303 to the settings page, which shows the new token once
       const created = await post(t.app, u, "/settings/tokens", { name: "my script" });
-      assert.equal(created.statusCode, 200);
-      const token = /<code class="token">([^<]+)<\/code>/.exec(created.body)?.[1] as string;
+      assert.equal(created.statusCode, 303);
+      assert.equal(created.headers.location, "/settings/tokens");
+      const waiting = await t.db.query<{ sealed: string }>("select sealed from api_token_reveals");
+      // the person's other session (another browser) is not shown it, nor does it use it up
+      const elsewhere = `dp_session=${await createSession(t.db, u.userId, now)}`;
+      const there = await t.app.inject({ url: "/settings/tokens", headers: { cookie: elsewhere } });
+      assert.match(there.body, /my script/);
+      assert.doesNotMatch(there.body, /class="token"/);
+      const shown = await t.app.inject({ url: "/settings/tokens", headers: { cookie: u.cookie } });
+      assert.equal(shown.statusCode, 200);
+      assert.equal(shown.headers["cache-control"], "no-store");
+      const token = /<code class="token">([^<]+)<\/code>/.exec(shown.body)?.[1] as string;
       assert.ok(token?.startsWith("dp_"));
+      assert.match(shown.body, /Your new token “my script”/);
+      // a refresh creates no second token and does not show the secret again
+      const refreshed = await t.app.inject({ url: "/settings/tokens", headers: { cookie: u.cookie } });
+      assert.equal(refreshed.statusCode, 200);
+      assert.ok(!refreshed.body.includes(token));
+      assert.doesNotMatch(refreshed.body, /class="token"/);
+      assert.match(refreshed.body, /my script/);
       const stored = await t.db.query<{ token_hash: string }>(
         "select token_hash from api_tokens where user_id = $1",
         [u.userId],
@@ -113,6 +132,10 @@ for (const backend of testBackends()) {
       assert.equal(stored.length, 1);
       assert.notEqual(stored[0].token_hash, token);
       assert.ok(!stored[0].token_hash.includes(token));
+      // while it waited to be shown, the token was sealed, not stored in the clear; now it is gone
+      assert.equal(waiting.length, 1);
+      assert.ok(!waiting[0].sealed.includes(token.slice(3)));
+      assert.deepEqual(await t.db.query("select 1 from api_token_reveals"), []);
       const ok = await t.app.inject({
         url: "/api/for-you?limit=5",
         headers: { authorization: `Bearer ${token}` },

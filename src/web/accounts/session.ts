@@ -67,6 +67,14 @@ export async function installSessions(app: FastifyInstance, deps: AppDeps, secre
   });
 }
 
+/**
+ * The signed-in request's session cookie: a secret only this browser holds (the database keeps
+ * a hash), for sealing what only this session may read back (a new API token's one showing).
+ */
+export function sessionSecret(req: FastifyRequest): string | null {
+  return req.user ? (req.cookies[SESSION_COOKIE] ?? null) : null;
+}
+
 /** Pages carry a token bound to the live session, or to "" for an anonymous visitor. */
 function boundSession(req: FastifyRequest): string {
   return req.user ? (req.cookies[SESSION_COOKIE] ?? "") : "";

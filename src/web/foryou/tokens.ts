@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { holdTokenReveal, takeTokenReveals } from "../../api-tokens/reveal.ts";
 import {
   activeTokenCount,
   apiTokensOf,
@@ -14,6 +15,7 @@ import {
 import type { Db } from "../../db/client.ts";
 import { csrfField } from "../accounts/csrf.ts";
 import { currentUser, requireUser } from "../accounts/guards.ts";
+import { sessionSecret } from "../accounts/session.ts";
 import type { AppDeps } from "../app.ts";
 import { throttle } from "../community/throttle.ts";
 import { pageContext } from "../context.ts";
@@ -44,8 +46,10 @@ export async function bearerUserId(db: Db, req: FastifyRequest, now: Date): Prom
 /** Settings → API tokens: create (shown once), list, revoke. */
 export function registerTokenRoutes(fastify: FastifyInstance, deps: AppDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const render = async (req: FastifyRequest, created?: { name: string; token: string }): Promise<string> => {
+  const render = async (req: FastifyRequest): Promise<string> => {
     const user = currentUser(req);
+    const secret = sessionSecret(req);
+    const created = secret ? await takeTokenReveals(deps.db, user.id, secret, deps.now()) : [];
     const ctx = pageContext(req);
     const tokens = await apiTokensOf(deps.db, user.id);
     const row = (t: (typeof tokens)[number]): SafeHtml =>
@@ -55,12 +59,12 @@ export function registerTokenRoutes(fastify: FastifyInstance, deps: AppDeps): vo
       <h1>API tokens</h1>
       <p>A personal token reads your <a href="/for-you">For you</a> feed through the API:
         <code>curl -H "Authorization: Bearer TOKEN" ${deps.config.baseUrl}/api/for-you</code>. Only a hash of each token is kept.</p>
-      ${
-        created
-          ? html`<div class="notice" role="status"><p>Your new token “${created.name}”. Copy it now: it will not be shown again.</p>
-          <p><code class="token">${created.token}</code></p></div>`
-          : ""
-      }
+      ${created.map(
+        (
+          c,
+        ) => html`<div class="notice" role="status"><p>Your new token “${c.name}”. Copy it now: it will not be shown again.</p>
+          <p><code class="token">${c.token}</code></p></div>`,
+      )}
       ${tokens.length > 0 ? html`<ul class="tokens">${tokens.map(row)}</ul>` : html`<p class="muted">No tokens yet.</p>`}
       <form method="post" action="/settings/tokens" class="stack">${csrfField(ctx)}
         <label>Name <input name="name" required maxlength="${TOKEN_NAME_MAX}" placeholder="my script"></label>
@@ -88,12 +92,15 @@ export function registerTokenRoutes(fastify: FastifyInstance, deps: AppDeps): vo
     if (!name) throw new HttpError(400, "Give the token a name.", "name");
     if ((await activeTokenCount(deps.db, user.id)) >= TOKENS_PER_USER_MAX)
       throw new HttpError(400, `You have ${TOKENS_PER_USER_MAX} tokens; revoke one first.`);
+    const secret = sessionSecret(req);
+    if (!secret) throw new HttpError(401, "Log in first.");
     const token = newTokenSecret();
-    await insertApiToken(deps.db, user.id, name, token);
-    return reply
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "no-store")
-      .send(await render(req, { name, token }));
+    await deps.db.transaction(async (tx) => {
+      const id = await insertApiToken(tx, user.id, name, token);
+      await holdTokenReveal(tx, id, secret, token, deps.now());
+    });
+    // Shown by the GET it redirects to, once: a refresh there creates nothing and shows nothing.
+    return reply.redirect("/settings/tokens", 303);
   });
 
   app.post(
