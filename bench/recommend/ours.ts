@@ -1,4 +1,9 @@
-import { DEFAULT_TURNS, diversify, type TurnWeighting } from "../../src/recommend/diversify.ts";
+import {
+  DEFAULT_TURN_SCORE_SHARE,
+  DEFAULT_TURNS,
+  diversify,
+  type TurnWeighting,
+} from "../../src/recommend/diversify.ts";
 import { groupInterests } from "../../src/recommend/interests.ts";
 import { DEFAULT_KEYWORD_OPTIONS, type KeywordOptions } from "../../src/recommend/keywords.ts";
 import { modelOnPool, personModel } from "../../src/recommend/model.ts";
@@ -41,6 +46,7 @@ export function oursRanking(
   opts: RankOptions = DEFAULT_RANK_OPTIONS,
   rounds = Number.POSITIVE_INFINITY,
   turns: TurnWeighting = DEFAULT_TURNS,
+  turnScoreShare = DEFAULT_TURN_SCORE_SHARE,
 ): string[] {
   const seedSet = new Set(seeds);
   const positives: PositiveSignal[] = seeds.map((id) => ({
@@ -59,7 +65,13 @@ export function oursRanking(
     (s) => !seedSet.has(pool.ids[s.index]),
   );
   const interestWeights = applied.interests.map((i) => i.weight);
-  return diversify(scored, scored.length, COVER_TOP, { rounds, turns, interestWeights }).map(
-    (s) => pool.ids[s.index],
-  );
+  // As the page: the interests take turns among the close matches (above the model's line), then
+  // the weaker ones take turns of their own below them.
+  const options = { rounds, turns, interestWeights, turnScoreShare };
+  const close = scored.filter((s) => s.score > 0);
+  const weak = scored.filter((s) => !(s.score > 0));
+  return [
+    ...diversify(close, close.length, COVER_TOP, options),
+    ...diversify(weak, weak.length, COVER_TOP, options),
+  ].map((s) => pool.ids[s.index]);
 }

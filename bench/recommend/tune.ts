@@ -5,7 +5,11 @@
  * Needs the vectors that `bench:recommend -- --reuse-vectors` keeps in /tmp. Prints only.
  */
 
-import { DEFAULT_TURNS, type TurnWeighting } from "../../src/recommend/diversify.ts";
+import {
+  DEFAULT_TURN_SCORE_SHARE,
+  DEFAULT_TURNS,
+  type TurnWeighting,
+} from "../../src/recommend/diversify.ts";
 import { typicalSimilarity } from "../../src/recommend/interests.ts";
 import { DEFAULT_KEYWORD_OPTIONS } from "../../src/recommend/keywords.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions } from "../../src/recommend/rank.ts";
@@ -26,6 +30,8 @@ const roundsArg = process.argv.find((a) => a.startsWith("--rounds="));
 const rounds = roundsArg ? Number(roundsArg.slice(9)) : Number.POSITIVE_INFINITY;
 const turnsArg = process.argv.find((a) => a.startsWith("--turns="));
 const turns = (turnsArg ? turnsArg.slice(8) : DEFAULT_TURNS) as TurnWeighting;
+const shareArg = process.argv.find((a) => a.startsWith("--turn-score-share="));
+const turnScoreShare = shareArg ? Number(shareArg.slice(19)) : DEFAULT_TURN_SCORE_SHARE;
 if (!["equal", "share", "sqrt"].includes(turns)) throw new Error(`--turns=${turns}: equal, share or sqrt`);
 const configs = process.argv
   .slice(2)
@@ -87,7 +93,9 @@ for (const o of configs) {
       for (let d = 0; d < DRAWS; d++) {
         const seeds = draw(includedOf(r), k, TUNE_SEED + 1000 * k + d);
         const relevant = new Set(includedOf(r).filter((id) => !seeds.includes(id)));
-        ours.push(averagePrecision(oursRanking(p.corpus, seeds, opts, rounds, turns), relevant));
+        ours.push(
+          averagePrecision(oursRanking(p.corpus, seeds, opts, rounds, turns, turnScoreShare), relevant),
+        );
         const key = `${r.name}|${k}|${d}`;
         if (!baseAp.has(key)) baseAp.set(key, averagePrecision(baselineRanking(p.ids, p.x, seeds), relevant));
         base.push(baseAp.get(key) as number);
@@ -100,7 +108,7 @@ for (const o of configs) {
   const baseRecall = reviews.map(() => [] as number[]);
   for (let d = 0; d < DRAWS; d++) {
     const seedsBy = tuningDraws[d];
-    const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts, rounds, turns);
+    const ranking = oursRanking(pool.corpus, seedsBy.flat(), opts, rounds, turns, turnScoreShare);
     const base = baseMerged[d] ?? baselineRanking(pool.ids, pool.x, seedsBy.flat());
     baseMerged[d] = base;
     reviews.forEach((r, i) => {

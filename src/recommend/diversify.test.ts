@@ -53,3 +53,25 @@ test("turns by the square root of the weight sit between equal and shared turns"
 test("weighted turns without the interests' weights are refused", () => {
   assert.throws(() => diversify(papers, 20, 20, { turns: "share" }), /need the interests' weights/);
 });
+
+test("an interest whose best paper scores far below the others' waits for their papers to fall to it", () => {
+  // Interest 1's papers score 0.05 and less, a twentieth of interest 0's best (1.0, falling by 0.05).
+  const mixed: ScoredPaper[] = [
+    ...Array.from({ length: 20 }, (_, i) => ({ index: i, score: 1 - i * 0.05, interest: 0 })),
+    ...Array.from({ length: 3 }, (_, i) => ({ index: 20 + i, score: 0.05 - i * 0.01, interest: 1 })),
+  ];
+  const anyScore = diversify(mixed, 10, 20);
+  assert.equal(anyScore[1].index, 20, "without a floor, its best paper takes the second place");
+  const top = diversify(mixed, 10, 20, { turnScoreShare: 0.25 });
+  // Its first paper (0.05) is placed once the best left is 0.2 or less (index 16, 0.2), not before.
+  assert.deepEqual(
+    top.map((s) => s.index),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
+  const all = diversify(mixed, 23, 20, { turnScoreShare: 0.25 });
+  assert.ok(all.indexOf(all.find((s) => s.index === 20) as ScoredPaper) > 15);
+  assert.equal(new Set(all.slice(0, 20).map((s) => s.interest)).size, 2, "it is still in the top 20");
+  // Scores at or below 0 (the weaker matches, taking turns of their own) have no floor.
+  const below = mixed.map((s) => ({ ...s, score: s.score - 2 }));
+  assert.equal(diversify(below, 10, 20, { turnScoreShare: 0.25 })[1].index, 20);
+});

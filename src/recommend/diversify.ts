@@ -17,7 +17,23 @@ export interface DiversifyOptions {
   turns?: TurnWeighting;
   /** Each interest's weight, by interest index; needed unless turns are equal. */
   interestWeights?: readonly number[];
+  /**
+   * An interest takes its turn only with a paper scored at least this share of the best paper
+   * still to place (when that one scores above 0); else it waits until the others' papers fall
+   * to its level. 0 gives every interest its turns whatever its papers score.
+   */
+  turnScoreShare?: number;
 }
+
+/**
+ * The site's turnScoreShare. An interest with no good paper this week (a followed author who
+ * published nothing, whose "like" papers are only the least unlike) otherwise took the second
+ * place with whatever it had: on the site's sample, a paper on testing LLM APIs scored 0.005 as
+ * "Like the papers of" an author of one paper on video world models, second after a paper scored
+ * 0.106, above twenty scored 0.015 to 0.1 for the person's saves. A quarter still lets an interest
+ * the joint model scores a few times lower than the largest one share the top.
+ */
+export const DEFAULT_TURN_SCORE_SHARE = 0.25;
 
 function turnWeight(turns: TurnWeighting, weight: number | undefined): number {
   if (turns === "equal") return 1;
@@ -32,7 +48,8 @@ function turnWeight(turns: TurnWeighting, weight: number | undefined): number {
  * top instead of under forty papers of the largest one, while a weak interest cannot push mediocre
  * papers far down the list. With weighted turns every interest still takes one place first (so
  * coverage stays), then each place goes to the interest furthest below its weighted share
- * (the largest weight / (places + 1), as in D'Hondt apportionment).
+ * (the largest weight / (places + 1), as in D'Hondt apportionment). An interest whose next paper
+ * scores below `turnScoreShare` of the best one left sits its turns out until it no longer does.
  */
 export function diversify(
   scored: Scored[],
@@ -40,7 +57,12 @@ export function diversify(
   coverTop: number,
   options: DiversifyOptions = {},
 ): Scored[] {
-  const { rounds = Number.POSITIVE_INFINITY, turns = "equal", interestWeights = [] } = options;
+  const {
+    rounds = Number.POSITIVE_INFINITY,
+    turns = "equal",
+    interestWeights = [],
+    turnScoreShare = 0,
+  } = options;
   if (turns !== "equal" && interestWeights.length === 0)
     throw new Error(`diversify: turns "${turns}" need the interests' weights`);
   const byScore = scored.slice().sort((a, b) => b.score - a.score || a.index - b.index);
@@ -52,39 +74,37 @@ export function diversify(
   }
   const out: Scored[] = [];
   const taken = new Set<number>();
-  const take = (q: Scored[]) => {
-    const s = q.shift() as Scored;
-    out.push(s);
-    taken.add(s.index);
-  };
   const head = Math.min(limit, coverTop, rounds * queues.size);
   const byNextScore = (a: Scored[], b: Scored[]) => b[0].score - a[0].score || a[0].index - b[0].index;
-  // The first round: one place each, best next paper first.
-  for (const q of [...queues.values()].sort(byNextScore)) {
-    if (out.length >= head) break;
-    take(q);
-  }
-  const places = new Map<number, number>([...queues.keys()].map((k) => [k, 1]));
+  const places = new Map<number, number>([...queues.keys()].map((k) => [k, 0]));
   const weightOf = new Map<number, number>(
     [...queues.keys()].map((k) => [k, turnWeight(turns, k >= 0 ? interestWeights[k] : undefined)]),
   );
-  // Equal turns are the same rule with equal weights: the interest with the fewest places goes
-  // next, the best next paper first among ties, so each round gives every interest one place.
+  // Each place: an interest without one yet goes first (the best next paper first among them);
+  // then the interest with the largest weight / (places + 1). Equal turns are the same rule with
+  // equal weights: the fewest places go next, so each round gives every interest one place.
   while (out.length < head) {
+    let bestNext = Number.NEGATIVE_INFINITY;
+    for (const q of queues.values()) if (q.length > 0 && q[0].score > bestNext) bestNext = q[0].score;
+    const floor = bestNext > 0 ? turnScoreShare * bestNext : Number.NEGATIVE_INFINITY;
     let best: Scored[] | null = null;
     let bestKey = 0;
-    let bestQuota = 0;
+    let bestRank = 0;
     for (const [k, q] of queues) {
-      if (q.length === 0) continue;
-      const quota = (weightOf.get(k) as number) / ((places.get(k) as number) + 1);
-      if (best === null || quota > bestQuota || (quota === bestQuota && byNextScore(q, best) < 0)) {
+      if (q.length === 0 || q[0].score < floor) continue;
+      const n = places.get(k) as number;
+      // Unplaced interests rank above every quota (weights are at most finite).
+      const rank = n === 0 ? Number.POSITIVE_INFINITY : (weightOf.get(k) as number) / (n + 1);
+      if (best === null || rank > bestRank || (rank === bestRank && byNextScore(q, best) < 0)) {
         best = q;
         bestKey = k;
-        bestQuota = quota;
+        bestRank = rank;
       }
     }
     if (best === null) break;
-    take(best);
+    const s = best.shift() as Scored;
+    out.push(s);
+    taken.add(s.index);
     places.set(bestKey, (places.get(bestKey) as number) + 1);
   }
   for (const s of byScore) {

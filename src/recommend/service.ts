@@ -5,7 +5,7 @@ import { dismissedPaperIds } from "../library/store.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
-import { DEFAULT_TURNS, diversify } from "./diversify.ts";
+import { DEFAULT_TURN_SCORE_SHARE, DEFAULT_TURNS, diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
 import { groupInterests } from "./interests.ts";
 import { COLD_MODEL, decodeModel, encodeModel, modelOnPool, type PersonModel, personModel } from "./model.ts";
@@ -167,7 +167,11 @@ export async function recommendFor(
   );
   // The interests take turns among the close matches first; weaker ones only fill what is left,
   // so a weak paper never takes an interest's turn from a close one.
-  const turns = { turns: DEFAULT_TURNS, interestWeights: ranking.interests.map((i) => i.weight) };
+  const turns = {
+    turns: DEFAULT_TURNS,
+    interestWeights: ranking.interests.map((i) => i.weight),
+    turnScoreShare: DEFAULT_TURN_SCORE_SHARE,
+  };
   const top = diversify(
     offered.filter((s) => isClose(s, LIKE_LINE)),
     opts.limit,
