@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/client.ts";
+import { UserError } from "../user-error.ts";
 
 /** All SQL of the library: the reading list (saves), named collections, and "not interested". */
 
@@ -45,18 +46,33 @@ async function paperExists(db: Queryable, arxivId: string): Promise<boolean> {
   return (await db.query("select 1 from papers where arxiv_id = $1", [arxivId])).length > 0;
 }
 
-/** Saves or unsaves a paper; repeating either is a no-op. False when the paper does not exist. */
+/*
+ * Save and "not interested" are opposite answers about one paper, and For you learns from both
+ * (a save is a positive, a dismissal a negative): a paper never holds both, and the latest answer
+ * wins, as a like and a dislike do elsewhere. Saving (to the reading list or to a collection)
+ * undoes a dismissal. Dismissing takes the paper off the reading list, which is only the person's
+ * own to-read pile; but a paper in one of their named collections is refused, with the
+ * collection's name: a collection is curated by hand, often public and linked from elsewhere,
+ * and a click on a card should not silently edit it.
+ */
+
+/** Saves (undoing a dismissal) or unsaves a paper; repeating either is a no-op. False when the paper does not exist. */
 export async function saveSet(db: Queryable, userId: number, arxivId: string, on: boolean): Promise<boolean> {
   if (!(await paperExists(db, arxivId))) return false;
   if (on)
-    await db.query("insert into saves (user_id, arxiv_id) values ($1, $2) on conflict do nothing", [
-      userId,
-      arxivId,
-    ]);
+    await db.query(
+      `with undismissed as (delete from dismissals where user_id = $1 and arxiv_id = $2)
+       insert into saves (user_id, arxiv_id) values ($1, $2) on conflict do nothing`,
+      [userId, arxivId],
+    );
   else await db.query("delete from saves where user_id = $1 and arxiv_id = $2", [userId, arxivId]);
   return true;
 }
 
+/**
+ * Marks a paper "not interested" (taking it off the reading list) or undoes that. False when the
+ * paper does not exist; refused while one of the person's collections holds it.
+ */
 export async function dismissalSet(
   db: Queryable,
   userId: number,
@@ -64,12 +80,24 @@ export async function dismissalSet(
   on: boolean,
 ): Promise<boolean> {
   if (!(await paperExists(db, arxivId))) return false;
-  if (on)
-    await db.query("insert into dismissals (user_id, arxiv_id) values ($1, $2) on conflict do nothing", [
-      userId,
-      arxivId,
-    ]);
-  else await db.query("delete from dismissals where user_id = $1 and arxiv_id = $2", [userId, arxivId]);
+  if (on) {
+    const [held] = await db.query<{ name: string }>(
+      `select c.name from collections c join collection_papers cp on cp.collection_id = c.id
+        where c.user_id = $1 and cp.arxiv_id = $2 order by cp.added_at desc limit 1`,
+      [userId, arxivId],
+    );
+    if (held)
+      throw new UserError(
+        409,
+        `This paper is in your collection “${held.name}”. Take it out of the collection first to mark it not interested.`,
+        "arxiv_id",
+      );
+    await db.query(
+      `with unsaved as (delete from saves where user_id = $1 and arxiv_id = $2)
+       insert into dismissals (user_id, arxiv_id) values ($1, $2) on conflict do nothing`,
+      [userId, arxivId],
+    );
+  } else await db.query("delete from dismissals where user_id = $1 and arxiv_id = $2", [userId, arxivId]);
   return true;
 }
 
@@ -182,7 +210,7 @@ export async function collectionSlugsLike(db: Queryable, userId: number, base: s
   return new Set(rows.map((r) => r.slug));
 }
 
-/** Adds or removes a paper; false when the paper does not exist. */
+/** Adds (undoing the owner's dismissal of it) or removes a paper; false when the paper does not exist. */
 export async function collectionPaperSet(
   db: Queryable,
   collectionId: number,
@@ -192,7 +220,10 @@ export async function collectionPaperSet(
   if (!(await paperExists(db, arxivId))) return false;
   if (on)
     await db.query(
-      "insert into collection_papers (collection_id, arxiv_id) values ($1, $2) on conflict do nothing",
+      `with undismissed as (
+         delete from dismissals d using collections c where c.id = $1 and d.user_id = c.user_id and d.arxiv_id = $2
+       )
+       insert into collection_papers (collection_id, arxiv_id) values ($1, $2) on conflict do nothing`,
       [collectionId, arxivId],
     );
   else

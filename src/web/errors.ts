@@ -11,6 +11,7 @@ const TITLES: Record<number, string> = {
   403: "Forbidden",
   404: "Not found",
   405: "Method not allowed",
+  409: "Not possible",
   413: "Too large",
   429: "Too many requests",
   500: "Something went wrong",

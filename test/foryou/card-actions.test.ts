@@ -83,4 +83,65 @@ describe("Save and Not interested on every card, without JavaScript", () => {
     );
     assert.equal(unchanged[0].n, 0);
   });
+
+  test("a paper is never saved and dismissed at once: the latest answer wins, in forms, JSON and the API", async () => {
+    const p = await paperOnFeed(t.db, { arxivId: "2611.00011", title: "Changed my mind" }, { feedDate: DAY });
+    const q = await paperOnFeed(t.db, { arxivId: "2611.00012", title: "Kept by hand" }, { feedDate: DAY });
+    const u = await makeUser(t.db);
+    const state = async (arxivId: string) =>
+      (
+        await t.db.query<{ saved: boolean; dismissed: boolean }>(
+          `select exists (select 1 from saves where user_id = $1 and arxiv_id = $2) as saved,
+             exists (select 1 from dismissals where user_id = $1 and arxiv_id = $2) as dismissed`,
+          [u.userId, arxivId],
+        )
+      )[0];
+    const json = { headers: { accept: "application/json" } };
+
+    // plain forms: saved, then not interested, takes it off the reading list
+    await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+    assert.equal((await post(t.app, u, "/dismiss", { arxiv_id: p.arxivId, on: "1" })).statusCode, 303);
+    assert.deepEqual(await state(p.arxivId), { saved: false, dismissed: true });
+    const card = cardOf((await t.app.inject({ url: "/", headers: { cookie: u.cookie } })).body, p.arxivId);
+    assert.match(card, /Undo not interested/);
+    assert.match(card, />Save</);
+    // and saving it again undoes the dismissal
+    await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+    assert.deepEqual(await state(p.arxivId), { saved: true, dismissed: false });
+    const after = cardOf((await t.app.inject({ url: "/", headers: { cookie: u.cookie } })).body, p.arxivId);
+    assert.match(after, /Saved ✓ \(undo\)/);
+    assert.match(after, />Not interested</);
+
+    // in place (app.js) and through the API: the answer gives both states it set
+    const dismissed = await post(t.app, u, "/dismiss", { arxiv_id: p.arxivId, on: "1" }, json);
+    assert.deepEqual(dismissed.json(), { arxivId: p.arxivId, dismissed: true, saved: false });
+    const saved = await post(t.app, u, "/api/save", { arxiv_id: p.arxivId, on: "1" });
+    assert.deepEqual(saved.json(), { arxivId: p.arxivId, saved: true, dismissed: false });
+    assert.deepEqual(await state(p.arxivId), { saved: true, dismissed: false });
+    const unsaved = await post(t.app, u, "/api/save", { arxiv_id: p.arxivId, on: "0" });
+    assert.deepEqual(unsaved.json(), { arxivId: p.arxivId, saved: false });
+
+    // a paper in one of the person's collections is not dismissed, and they are told why
+    assert.equal(
+      (await post(t.app, u, "/collections", { name: "Keepers", arxiv_id: q.arxivId })).statusCode,
+      303,
+    );
+    const refused = await post(t.app, u, "/dismiss", { arxiv_id: q.arxivId, on: "1" });
+    assert.equal(refused.statusCode, 409);
+    assert.match(
+      refused.body,
+      /This paper is in your collection “Keepers”\. Take it out of the collection first/,
+    );
+    const api = await post(t.app, u, "/api/dismiss", { arxiv_id: q.arxivId, on: "1" });
+    assert.equal(api.statusCode, 409);
+    assert.match(api.json().error, /collection “Keepers”/);
+    assert.deepEqual(await state(q.arxivId), { saved: false, dismissed: false });
+    // and adding a dismissed paper to a collection undoes the dismissal
+    const [{ slug }] = await t.db.query<{ slug: string }>("select slug from collections where user_id = $1", [
+      u.userId,
+    ]);
+    await post(t.app, u, "/dismiss", { arxiv_id: p.arxivId, on: "1" });
+    await post(t.app, u, "/collections/add", { slug, arxiv_id: p.arxivId, on: "1" });
+    assert.deepEqual(await state(p.arxivId), { saved: false, dismissed: false });
+  });
 });

@@ -124,4 +124,36 @@ describe("for you in Chromium", () => {
     await page.goto(`${base}/for-you`);
     assert.equal(await page.locator(`.paper-card[data-arxiv-id="${first}"]`).count(), 0);
   });
+
+  test("in place, Not interested unsaves and Save undoes Not interested: both buttons follow", async () => {
+    await page.goto(`${base}/for-you`);
+    const id = (await page.locator(".paper-card").nth(1).getAttribute("data-arxiv-id")) as string;
+    const card = page.locator(`.paper-card[data-arxiv-id="${id}"]`);
+    await card.locator("button:text-is('Save')").click();
+    await card.locator("button:has-text('Saved ✓ (undo)')").waitFor();
+    await card.locator("button:text-is('Not interested')").click();
+    await page.locator(`.paper-card.dismissed[data-arxiv-id="${id}"]`).waitFor();
+    await card.locator("button:has-text('Undo not interested')").click();
+    await page.locator(`.paper-card:not(.dismissed)[data-arxiv-id="${id}"]`).waitFor();
+    // the dismissal took it off the reading list, and the card says so without a reload
+    assert.equal(await card.locator("button:text-is('Save')").count(), 1);
+    const [row] = await t.db.query<{ n: number }>(
+      "select count(*)::int as n from saves where arxiv_id = $1",
+      [id],
+    );
+    assert.equal(row.n, 0);
+    // on the paper's page: Not interested, then Save, which undoes it
+    await page.goto(`${base}/papers/${id}`);
+    const box = page.locator(".library-box");
+    await box.locator("button:text-is('Not interested')").click();
+    await box.locator("button:has-text('Undo not interested')").waitFor();
+    await box.locator("button:text-is('Save')").click();
+    await box.locator("button:has-text('Saved ✓ (undo)')").waitFor();
+    assert.equal(await box.locator("button:text-is('Not interested')").count(), 1);
+    const [d] = await t.db.query<{ n: number }>(
+      "select count(*)::int as n from dismissals where arxiv_id = $1",
+      [id],
+    );
+    assert.equal(d.n, 0);
+  });
 });

@@ -59,7 +59,8 @@ async function rowsPointingAt(db: Queryable, userId: number): Promise<Record<str
 /** Every kind of for-you signal a person can leave: saves, collections, dismissals, follows, tokens, history. */
 async function forYouSignals(t: TestApp, userId: number, arxivId: string, topicId: number): Promise<string> {
   await saveSet(t.db, userId, arxivId, true);
-  await dismissalSet(t.db, userId, arxivId, true);
+  // Not interested in another paper: one a person keeps cannot be dismissed (library/store.ts)
+  await dismissalSet(t.db, userId, (await makePaper(t.db)).arxivId, true);
   const collection = await createCollection(t.db, {
     userId,
     name: "Reading group",

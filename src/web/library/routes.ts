@@ -33,8 +33,12 @@ export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): 
         ? await saveSet(deps.db, user.id, arxivId, on)
         : await dismissalSet(deps.db, user.id, arxivId, on);
     if (!ok) throw new HttpError(404, "There is no such paper.", "arxiv_id");
+    // Saving undoes a dismissal and dismissing unsaves (library/store.ts): the answer says so,
+    // and app.js updates both buttons from it.
     if (isApiRequest(req) || wantsJson(req.headers.accept))
-      return { arxivId, [what === "save" ? "saved" : "dismissed"]: on };
+      return what === "save"
+        ? { arxivId, saved: on, ...(on ? { dismissed: false } : {}) }
+        : { arxivId, dismissed: on, ...(on ? { saved: false } : {}) };
     return reply.redirect(backTo(req, `/papers/${arxivId}`), 303);
   };
   const toggleRoute = { preValidation: requireUser, schema: { body: ToggleForm } };
@@ -50,13 +54,19 @@ export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): 
   app.post("/save", toggleRoute, (req, reply) => toggle("save", req.body, req, reply));
   app.post(
     "/api/save",
-    apiRoute("setSaved", "Save a paper to the reading list (on=1) or take it off (on=0)"),
+    apiRoute(
+      "setSaved",
+      "Save a paper to the reading list (on=1; this undoes Not interested) or take it off (on=0)",
+    ),
     (req, reply) => toggle("save", req.body, req, reply),
   );
   app.post("/dismiss", toggleRoute, (req, reply) => toggle("dismiss", req.body, req, reply));
   app.post(
     "/api/dismiss",
-    apiRoute("setNotInterested", "Mark a paper as not interesting (on=1), or undo it (on=0)"),
+    apiRoute(
+      "setNotInterested",
+      "Mark a paper as not interesting (on=1; it leaves the reading list, 409 while in a collection), or undo it (on=0)",
+    ),
     (req, reply) => toggle("dismiss", req.body, req, reply),
   );
 

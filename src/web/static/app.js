@@ -59,16 +59,20 @@ async function preference(form, submitter) {
 async function libraryToggle(form) {
   const { res, body } = await postForm(form);
   if (!res?.ok) {
+    // Refusals (a paper in a collection cannot be dismissed) get the full page, which says why.
     form.submit();
     return;
   }
   const result = await res.json();
-  const saving = "saved" in result;
-  const on = saving ? result.saved : result.dismissed;
   const id = body.get("arxiv_id");
-  for (const f of document.querySelectorAll(
-    `.card-actions form[action$="${saving ? "/save" : "/dismiss"}"]`,
-  )) {
+  // Saving undoes Not interested and dismissing unsaves: the answer carries each state it set.
+  if ("saved" in result) showLibraryState(id, "save", result.saved);
+  if ("dismissed" in result) showLibraryState(id, "dismiss", result.dismissed);
+}
+
+function showLibraryState(id, kind, on) {
+  const saving = kind === "save";
+  for (const f of document.querySelectorAll(`.card-actions form[action$="/${kind}"]`)) {
     if (f.querySelector('input[name="arxiv_id"]')?.value !== id) continue;
     f.querySelector('input[name="on"]').value = on ? "0" : "1";
     const button = f.querySelector("button");
