@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { followAuthor } from "../../src/authors/store.ts";
 import type { DeliveryDeps } from "../../src/email/deps.ts";
+import { DigestSources } from "../../src/email/digest-sources.ts";
 import { enqueueDueDigests } from "../../src/email/enqueue.ts";
 import { ensureSubscriber } from "../../src/email/subscribers-store.ts";
 import { runDigestWorker } from "../../src/email/worker.ts";
+import { importSampleIfEmpty } from "../../src/ingest/sample.ts";
 import { saveSet } from "../../src/library/store.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
 import { CandidatePools } from "../../src/recommend/pools.ts";
-import { recommendFor } from "../../src/recommend/service.ts";
+import { DIGEST_SHARE_OF_BEST, LIKE_LINE, recommendFor } from "../../src/recommend/service.ts";
 import { digestShownIds } from "../../src/recommend/store.ts";
 import { createSearchService } from "../../src/search/service.ts";
 import { makeUser } from "../community/helpers.ts";
@@ -136,6 +139,79 @@ for (const backend of testBackends()) {
             `${id} was in a sent digest`,
           );
       assert.deepEqual(recorded[2], [], "the digest never sent records nothing");
+    });
+  });
+}
+
+for (const backend of testBackends()) {
+  describe(`the For-you digest section mails only clear matches, on ${backend}`, () => {
+    let db: TestDb;
+    before(async () => {
+      db = await openTestDb(backend);
+      await importSampleIfEmpty(db);
+    });
+    after(async () => {
+      await db.close();
+    });
+
+    test("papers barely above the model’s line are left out; a followed author’s paper stays", async () => {
+      // The sample's real papers: three 2007 quark papers saved, then seven weeks of 2026 papers
+      // (machine learning: a few the model scores 0.19, then a tail from 0.023 down).
+      const u = await makeUser(db, { now: new Date("2026-08-01T00:00:00Z") });
+      const saves = await db.query<{ arxiv_id: string }>(
+        "select arxiv_id from papers where title ilike '%quark%' order by arxiv_id limit 3",
+      );
+      assert.equal(saves.length, 3);
+      for (const s of saves) await saveSet(db, u.userId, s.arxiv_id, true);
+      const window = {
+        windowStart: new Date("2026-06-30T00:00:00Z"),
+        windowEnd: new Date("2026-08-21T00:00:00Z"),
+      };
+      const search = createSearchService({ db });
+      const digest = await new DigestSources(db, search).digestFor({
+        frequency: "weekly",
+        ...window,
+        topicIds: [],
+        userId: u.userId,
+      });
+      const above = new Set(digest.trending.map((p) => p.arxivId));
+      const ranked = await recommendFor(db, new CandidatePools(db), u.userId, {
+        now: window.windowEnd,
+        since: window.windowStart,
+        limit: 200,
+        exclude: above,
+        search,
+      });
+      const score = new Map(ranked.items.map((i) => [i.paper.arxivId, i.score]));
+      const best = Math.max(...ranked.items.map((i) => i.score));
+      const bar = Math.max(LIKE_LINE, best * DIGEST_SHARE_OF_BEST);
+      // what the digest took before: the eight best on the model's side of its line, tail and all
+      const before = await recommendFor(db, new CandidatePools(db), u.userId, {
+        now: window.windowEnd,
+        since: window.windowStart,
+        limit: 8,
+        minScore: LIKE_LINE,
+        exclude: above,
+        search,
+      });
+      assert.ok(
+        before.items.some((i) => i.score > LIKE_LINE && i.score < bar),
+        `the old digest took papers just above the line: ${before.items.map((i) => i.score.toFixed(3))}`,
+      );
+      assert.ok(digest.forYou.length > 0);
+      for (const p of digest.forYou)
+        assert.ok((score.get(p.arxivId) ?? 0) >= bar, `${p.arxivId} scored ${score.get(p.arxivId)} < ${bar}`);
+      // a followed author's paper is a fact, not a guess: mailed whatever its score
+      const faint = ranked.items.find((i) => i.score > LIKE_LINE && i.score < bar);
+      assert.ok(faint);
+      await followAuthor(db, u.userId, faint.paper.authors[0].name);
+      const followed = await new DigestSources(db, search).digestFor({
+        frequency: "weekly",
+        ...window,
+        topicIds: [],
+        userId: u.userId,
+      });
+      assert.ok(followed.forYou.some((p) => p.arxivId === faint.paper.arxivId));
     });
   });
 }
