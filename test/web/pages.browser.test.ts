@@ -61,12 +61,13 @@ describe("the site in Chromium", () => {
   async function contextFor(
     theme: "light" | "dark",
     size: { width: number; height: number },
-    signedIn: boolean,
+    /** true: as ada; a Cookie header: as that person. */
+    signedIn: boolean | string,
   ) {
     const ctx = await browser.newContext({ viewport: size, colorScheme: theme });
     if (signedIn)
       await ctx.addCookies(
-        cookie.split("; ").map((kv) => {
+        (signedIn === true ? cookie : signedIn).split("; ").map((kv) => {
           const [name, value] = kv.split("=");
           return { name, value, url: base };
         }),
@@ -161,6 +162,35 @@ describe("the site in Chromium", () => {
       assert.ok(first && first.y <= 260, `first paper at ${first?.y} px`);
       assert.equal(await phone.locator(".feed-tabs").count(), 1);
       await phone.close();
+    });
+
+    test("on a 375 px phone, a signed-in person has For you in the header, not only in the menu", async () => {
+      // also with the longest username (30 characters), which must not push it off the row
+      const long = await makeUser(t.db, { username: "a-rather-long-username-of-30ch" });
+      for (const [who, c, path] of [
+        ["ada", cookie, "/papers/date/2024-08-09"],
+        ["long", long.cookie, "/papers/date/2024-08-09"],
+        ["long-paper", long.cookie, `/papers/${IDS.A}`],
+      ]) {
+        const ctx = await contextFor("light", { width: 375, height: 812 }, c);
+        const phone = await ctx.newPage();
+        await phone.goto(`${base}${path}`);
+        await phone.screenshot({ path: screenshotPath(`phone-375-header-${who}`) });
+        const link = phone.locator('.site-header .foryou-nav a[href="/for-you"]');
+        assert.equal(await link.isVisible(), true, "For you is shown in the header");
+        const box = await link.boundingBox();
+        const header = await phone.locator(".site-header").boundingBox();
+        assert.ok(
+          box && box.x >= 0 && box.x + box.width <= 375,
+          `the link is on screen: ${JSON.stringify(box)}`,
+        );
+        assert.ok(header && header.height <= 100, `header ${header?.height} px`);
+        const width = await phone.evaluate<number>("document.documentElement.scrollWidth");
+        assert.ok(width <= 375, `no horizontal scroll (${width} px)`);
+        await link.click();
+        await phone.waitForURL(/\/for-you$/);
+        await ctx.close();
+      }
     });
 
     test("a paper page shows title, authors, abstract, links and votes", async () => {

@@ -15,7 +15,7 @@ import { registerTokenRoutes } from "./tokens.ts";
 /** The header's personal links (a layout slot in page-parts.ts). */
 export function forYouLink(ctx: PageContext) {
   return ctx.user
-    ? html`<nav class="foryou-nav" aria-label="Personal"><a href="/for-you">For you</a> <a href="/saves">Saved</a></nav>`
+    ? html`<nav class="foryou-nav" aria-label="Personal"><a href="/for-you">For you</a> <a class="saved-link" href="/saves">Saved</a></nav>`
     : html``;
 }
 
