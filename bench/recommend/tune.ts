@@ -11,7 +11,7 @@ import {
   type TurnWeighting,
 } from "../../src/recommend/diversify.ts";
 import { typicalSimilarity } from "../../src/recommend/interests.ts";
-import { DEFAULT_KEYWORD_OPTIONS } from "../../src/recommend/keywords.ts";
+import { DEFAULT_KEYWORD_OPTIONS, type KeywordOptions } from "../../src/recommend/keywords.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions } from "../../src/recommend/rank.ts";
 import { similarity } from "../../src/recommend/similarity.ts";
 import { REVIEW_FILES, type Review, readReview } from "./data.ts";
@@ -26,6 +26,14 @@ const DRAWS = 5;
 const bigrams = process.argv.includes("--unigrams") ? false : DEFAULT_KEYWORD_OPTIONS.bigrams;
 const maxDfArg = process.argv.find((a) => a.startsWith("--maxdf="));
 const maxDfShare = maxDfArg ? Number(maxDfArg.slice(8)) : DEFAULT_KEYWORD_OPTIONS.maxDfShare;
+// --keywords='{"titleWeight":0.5}': keyword options over the defaults (and --unigrams / --maxdf).
+const keywordsArg = process.argv.find((a) => a.startsWith("--keywords="));
+const keywordOptions: KeywordOptions = {
+  ...DEFAULT_KEYWORD_OPTIONS,
+  maxDfShare,
+  bigrams,
+  ...(keywordsArg ? (JSON.parse(keywordsArg.slice(11)) as Partial<KeywordOptions>) : {}),
+};
 const roundsArg = process.argv.find((a) => a.startsWith("--rounds="));
 const rounds = roundsArg ? Number(roundsArg.slice(9)) : Number.POSITIVE_INFINITY;
 const turnsArg = process.argv.find((a) => a.startsWith("--turns="));
@@ -33,6 +41,8 @@ const turns = (turnsArg ? turnsArg.slice(8) : DEFAULT_TURNS) as TurnWeighting;
 const shareArg = process.argv.find((a) => a.startsWith("--turn-score-share="));
 const turnScoreShare = shareArg ? Number(shareArg.slice(19)) : DEFAULT_TURN_SCORE_SHARE;
 if (!["equal", "share", "sqrt"].includes(turns)) throw new Error(`--turns=${turns}: equal, share or sqrt`);
+const ksArg = process.argv.find((a) => a.startsWith("--k="));
+const ks = ksArg ? ksArg.slice(4).split(",").map(Number) : [5, 10];
 const configs = process.argv
   .slice(2)
   .filter((a) => !a.startsWith("--"))
@@ -46,7 +56,7 @@ const withOptions = (o: Partial<RankOptions>): RankOptions => ({
 
 const reviews = REVIEW_FILES.map(readReview);
 const prepared = (r: Review) => {
-  const corpus = buildCorpus(r.records, storedVectors(r.name), { maxDfShare, bigrams });
+  const corpus = buildCorpus(r.records, storedVectors(r.name), keywordOptions);
   const ids = r.records.map((x) => x.id);
   return { corpus, ids, x: tfidfMatrix(r.records.map((x) => `${x.title} ${x.abstract}`)) };
 };
@@ -75,7 +85,7 @@ for (const seedsBy of tuningDraws) {
               ),
             );
 }
-console.log(`keywords: bigrams ${bigrams}, maxDf ${maxDfShare}; rounds of turns ${rounds}, turns ${turns}`);
+console.log(`keywords: ${JSON.stringify(keywordOptions)}; rounds of turns ${rounds}, turns ${turns}`);
 const typical = typicalSimilarity(pool.corpus);
 console.log(
   `seed similarity: within an interest ${mean(within).toFixed(3)}, across ${mean(across).toFixed(3)}; two papers of the pool at random ${typical.mean.toFixed(3)} ± ${typical.sd.toFixed(3)}`,
@@ -87,7 +97,7 @@ for (const o of configs) {
   const opts = withOptions(o);
   const cells: string[] = [];
   for (const { r, p } of files)
-    for (const k of [5, 10]) {
+    for (const k of ks) {
       const ours: number[] = [];
       const base: number[] = [];
       for (let d = 0; d < DRAWS; d++) {
@@ -124,6 +134,6 @@ for (const o of configs) {
   );
   console.log(`  ${cells.join("  ")}`);
   console.log(
-    `  merged recall@20 ${recall.map((x) => mean(x).toFixed(3)).join(" / ")} baseline ${baseRecall.map((x) => mean(x).toFixed(3)).join(" / ")}`,
+    `  merged recall@20 ${recall.map((x) => mean(x).toFixed(4)).join(" / ")} baseline ${baseRecall.map((x) => mean(x).toFixed(4)).join(" / ")}`,
   );
 }

@@ -5,11 +5,11 @@ import { bytesVector } from "../search/embedding-store.ts";
 import {
   DEFAULT_KEYWORD_OPTIONS,
   isCommonWord,
+  type KeywordDoc,
   type KeywordOptions,
   type KeywordSpace,
   keywordVector,
   keywordVectors,
-  paperKeywordText,
 } from "./keywords.ts";
 import { PostingsKernel, SimdMatrix } from "./simd.ts";
 import type { SparseVector } from "./sparse.ts";
@@ -67,7 +67,6 @@ export class CandidatePool {
     kernel: PostingsKernel | null;
   } | null = null;
   private readonly slot = new Map<string, number>();
-  private readonly bigrams: boolean;
   private byAuthor: Map<string, number[]> | null = null;
   private scratch: { scores: Float32Array } | null = null;
   /** weightTable's arrays, kept for the next call. */
@@ -78,13 +77,9 @@ export class CandidatePool {
     rows: PoolPaper[],
     keywordOptions: KeywordOptions = DEFAULT_KEYWORD_OPTIONS,
   ) {
-    this.bigrams = keywordOptions.bigrams;
     this.ids = rows.map((r) => r.arxivId);
     this.titles = rows.map((r) => r.title);
-    const kw = keywordVectors(
-      rows.map((r) => paperKeywordText(r.title, r.abstract)),
-      keywordOptions,
-    );
+    const kw = keywordVectors(rows, keywordOptions);
     this.space = kw.space;
     this.vocab = new Array<string>(kw.space.terms.size);
     for (const [term, id] of kw.space.terms) this.vocab[id] = term;
@@ -165,10 +160,10 @@ export class CandidatePool {
   }
 
   /** Features of a paper outside the pool (an old positive), in the pool's keyword space. */
-  outsideFeatures(text: string, vector: Float32Array | null): Features {
+  outsideFeatures(doc: KeywordDoc, vector: Float32Array | null): Features {
     return {
       dense: vector && vector.length === this.dims ? vector : null,
-      keywords: keywordVector(this.space, text, this.bigrams),
+      keywords: keywordVector(this.space, doc),
     };
   }
 

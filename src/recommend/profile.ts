@@ -1,6 +1,5 @@
 import type { Queryable } from "../db/client.ts";
 import { bytesVector } from "../search/embedding-store.ts";
-import { paperKeywordText } from "./keywords.ts";
 import type { CandidatePool } from "./pool.ts";
 import type { Features, NegativeSignal, PositiveKind, PositiveSignal } from "./types.ts";
 
@@ -43,7 +42,7 @@ export async function featuresOf(
         title: r.title,
         abstract: r.abstract,
         features: pool.outsideFeatures(
-          paperKeywordText(r.title, r.abstract),
+          { title: r.title, abstract: r.abstract },
           r.vector ? bytesVector(r.vector) : null,
         ),
       });
