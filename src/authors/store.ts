@@ -6,10 +6,20 @@ import { AUTHOR_KEY_VERSION, authorKey, decodeTexName } from "./names.ts";
 
 /** All SQL of authors: the derived paper → author-key table and people's follows. */
 
-// Rows changed inside a transaction that started before the last sync carry an older
-// modified_at; re-reading this far back catches them (rebuilding a paper's rows is idempotent).
-const SYNC_OVERLAP_MS = 10 * 60_000;
+// A row's modified_at is its transaction's start, so a write that commits after a sync can carry
+// an earlier time than that sync's clock. Each sync re-reads this far behind the clock it started
+// at (rebuilding a paper's rows is idempotent): longer than any import batch's transaction (they
+// commit every few seconds) and short enough that, a few minutes after an import, a sync re-reads
+// nothing. (Measured from the newest paper seen instead, as before, a quiet store re-read the
+// whole tail of its last import at every author page.)
+const SYNC_OVERLAP_MS = 2 * 60_000;
 const SYNC_BATCH = 2000;
+/**
+ * Papers a page brings up to date itself before it reads: one batch (a paper just submitted or
+ * fetched shows on its authors' pages at once). A larger backlog, an import's, is the
+ * author-index job's (src/scheduler/jobs.ts), so no request waits for it.
+ */
+export const INLINE_SYNC_MAX = SYNC_BATCH;
 
 // Names whose key an older authorKey made differently: TeX (backslashes, braces) and letters
 // NFKD does not decompose. Only these papers are re-keyed when AUTHOR_KEY_VERSION rises.
@@ -103,16 +113,38 @@ function rekeyOnce(db: Queryable): Promise<void> {
   return running;
 }
 
-/** Brings paper_authors up to date with papers changed since the last sync. */
-export async function syncPaperAuthors(db: Queryable): Promise<number> {
-  const [state] = await db.query<{ synced_until: Date; key_version: number }>(
-    "select synced_until, key_version from paper_authors_sync",
+export interface SyncOptions {
+  /**
+   * A page's sync (INLINE_SYNC_MAX): with more papers to catch up than this, or keys of an older
+   * authorKey to rebuild, it leaves the work to the author-index job and reads what is there.
+   * Unset (the job, the CLI): everything, the re-key first.
+   */
+  inlineMax?: number;
+}
+
+/**
+ * Brings paper_authors up to date with papers changed since the last sync, and rebuilds keys an
+ * older authorKey made. Returns how many papers it read.
+ */
+export async function syncPaperAuthors(db: Queryable, opts: SyncOptions = {}): Promise<number> {
+  const [state] = await db.query<{ synced_until: Date; key_version: number; clock: Date }>(
+    "select synced_until, key_version, now() as clock from paper_authors_sync",
   );
-  if (state && state.key_version < AUTHOR_KEY_VERSION) await rekeyOnce(db);
+  const inline = opts.inlineMax !== undefined;
+  if (state && state.key_version < AUTHOR_KEY_VERSION && !inline) await rekeyOnce(db);
+  // The clock this sync starts at: everything committed by then, but for writes still in flight
+  // (SYNC_OVERLAP_MS), is read below, so the next sync starts from it.
+  const [{ clock }] = state ? [state] : await db.query<{ clock: Date }>("select now() as clock");
   let from = state ? new Date(state.synced_until.getTime() - SYNC_OVERLAP_MS) : new Date(0);
+  if (inline) {
+    const [{ n }] = await db.query<{ n: number }>(
+      "select count(*)::int as n from (select 1 from papers where modified_at > $1 limit $2) s",
+      [from, (opts.inlineMax as number) + 1],
+    );
+    if (n > (opts.inlineMax as number)) return 0;
+  }
   let afterId = "";
   let done = 0;
-  let newest = state?.synced_until ?? new Date(0);
   for (;;) {
     const rows = await db.query<{ arxiv_id: string; authors: { name: string }[]; modified_at: Date }>(
       `select arxiv_id, authors, modified_at from papers
@@ -124,13 +156,13 @@ export async function syncPaperAuthors(db: Queryable): Promise<number> {
     done += rows.length;
     const last = rows[rows.length - 1];
     [from, afterId] = [last.modified_at, last.arxiv_id];
-    if (last.modified_at > newest) newest = last.modified_at;
     if (rows.length < SYNC_BATCH) break;
   }
+  // A first sync records the current key version: it keyed every paper with today's authorKey.
   await db.query(
     `insert into paper_authors_sync (one, synced_until, key_version) values (true, $1, $2)
      on conflict (one) do update set synced_until = greatest(paper_authors_sync.synced_until, excluded.synced_until)`,
-    [newest, AUTHOR_KEY_VERSION],
+    [clock, AUTHOR_KEY_VERSION],
   );
   return done;
 }
@@ -182,7 +214,6 @@ export const authorFollowsFull = (field = "name") =>
 
 /** Follows the author under this name's key; refused at AUTHOR_FOLLOWS_MAX (a repeat follow is not). */
 export async function followAuthor(db: Queryable, userId: number, name: string): Promise<void> {
-  await syncPaperAuthors(db);
   const key = authorKey(name);
   // The count and the insert in one statement, so a burst of follows cannot step past the cap.
   const added = await db.query(
@@ -199,12 +230,20 @@ export async function followAuthor(db: Queryable, userId: number, name: string):
   if (!had) throw authorFollowsFull();
 }
 
-/** Unfollows the author under this name's key, and no other. */
+/**
+ * Unfollows the author under this name's key, and no other: also a follow the author-index job
+ * has not re-keyed yet (stored under an older authorKey's key of the same name).
+ */
 export async function unfollowAuthor(db: Queryable, userId: number, name: string): Promise<void> {
-  await syncPaperAuthors(db);
-  await db.query("delete from author_follows where user_id = $1 and author_key = $2", [
+  const key = authorKey(name);
+  const follows = await db.query<{ author_key: string; author_name: string }>(
+    "select author_key, author_name from author_follows where user_id = $1",
+    [userId],
+  );
+  const keys = follows.filter((f) => f.author_key === key || authorKey(f.author_name) === key);
+  await db.query("delete from author_follows where user_id = $1 and author_key = any($2::text[])", [
     userId,
-    authorKey(name),
+    keys.map((f) => f.author_key),
   ]);
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { syncPaperAuthors } from "../authors/store.ts";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/open.ts";
 import { CandidatePools } from "../recommend/pools.ts";
@@ -41,6 +42,9 @@ export function registerRecommendCommands(program: Command): void {
         if (since === undefined) since = (await forYouWindow(db, now, DEFAULT_WINDOW_DAYS)).since;
         const user = await userByUsername(db, opts.user);
         if (!user) throw new CliError(`there is no user "${opts.user}"`);
+        // Whatever the author-index job has still to do (an import just now, no server running):
+        // the admin waits for it here rather than seeing a followed author's papers missing.
+        await syncPaperAuthors(db);
         const result = await recommendFor(db, new CandidatePools(db), user.id, {
           now,
           since,

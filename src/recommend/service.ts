@@ -1,4 +1,4 @@
-import { authorKeysFollowedBy, papersByAuthor, syncPaperAuthors } from "../authors/store.ts";
+import { authorKeysFollowedBy, INLINE_SYNC_MAX, papersByAuthor, syncPaperAuthors } from "../authors/store.ts";
 import type { Queryable } from "../db/client.ts";
 import { trendingPage } from "../feed/trending.ts";
 import { dismissedPaperIds } from "../library/store.ts";
@@ -326,7 +326,8 @@ async function trainModel(
   if (signalRows.length === 0 && authors.length === 0 && topics.length === 0) return COLD_MODEL;
 
   const groupRows: { arxivId: string; kind: PositiveKind; group: PositiveSignal["group"] }[] = [];
-  if (authors.length > 0) await syncPaperAuthors(db);
+  // The author-index job keeps paper_authors current; a ranking catches up only a small backlog.
+  if (authors.length > 0) await syncPaperAuthors(db, { inlineMax: INLINE_SYNC_MAX });
   for (const a of authors) {
     const papers = await papersByAuthor(db, a.key, { limit: GROUP_EXAMPLES });
     for (const p of papers)

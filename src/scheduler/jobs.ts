@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { syncPaperAuthors } from "../authors/store.ts";
 import { expiredBucketsDeleted } from "../community/throttle.ts";
 import type { Config } from "../config.ts";
 import type { DeliveryDeps } from "../email/deps.ts";
@@ -122,6 +123,18 @@ export function recurringJobs(deps: JobDeps): Job[] {
           shouldStop: () => signal.aborted,
         });
         return trained > 0 ? { trained } : undefined;
+      },
+    },
+    {
+      // Author pages and For-you read paper_authors, derived from papers: kept current here, so
+      // that an import's backlog (or a re-key after a new authorKey) never waits in a request.
+      name: "author-index",
+      enabled: true,
+      scope: "cluster",
+      schedule: every(config.embedIntervalSeconds),
+      async run() {
+        const papers = await syncPaperAuthors(db);
+        return papers > 0 ? { papers } : undefined;
       },
     },
     {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { syncPaperAuthors } from "../../src/authors/store.ts";
 import { onboardingDone, topicsFollowedByUser } from "../../src/recommend/store.ts";
 import { saveTopic } from "../../src/topics/commands.ts";
 import type { Topic } from "../../src/topics/store.ts";
@@ -261,7 +262,7 @@ for (const backend of testBackends()) {
       assert.match((await get("/authors/Thomas%20M%C3%BCller", u.cookie)).body, /Following ✓/);
     });
 
-    test("keys stored by the older authorKey are rebuilt on the next read", async () => {
+    test("keys stored by the older authorKey are rebuilt by the author-index job, not in a page", async () => {
       const u = await makeUser(t.db);
       const p = await makePaper(t.db, {
         title: `Old key paper ${process.pid}`,
@@ -277,7 +278,21 @@ for (const backend of testBackends()) {
         [u.userId, "Jens {\\O}lgaard"],
       );
       await t.db.query("update paper_authors_sync set key_version = 0");
-      // several requests at once (as after a deploy) share one re-key, and each sees its result
+      // a page does not wait for the re-key (on all of arXiv, a scan of every paper): it reads the
+      // keys as they are
+      await get("/authors/Jens%20Olgaard", u.cookie);
+      const [{ key_version }] = await t.db.query<{ key_version: number }>(
+        "select key_version from paper_authors_sync",
+      );
+      assert.equal(key_version, 0);
+      const [stale] = await t.db.query<{ author_key: string }>(
+        "select author_key from author_follows where user_id = $1",
+        [u.userId],
+      );
+      assert.equal(stale.author_key, "jens o lgaard");
+      // the job's sync, several at once (as two nodes after a deploy): one re-key per process
+      const read = await Promise.all([1, 2, 3].map(() => syncPaperAuthors(t.db)));
+      assert.ok(read.every((n) => n >= 0));
       const pages = await Promise.all([1, 2, 3].map(() => get("/authors/Jens%20Olgaard", u.cookie)));
       for (const other of pages.slice(1)) assert.equal(other.body.includes("Old key paper"), true);
       const page = pages[0];
@@ -290,6 +305,49 @@ for (const backend of testBackends()) {
       );
       assert.equal(row.author_key, "jens olgaard");
     });
+    test("unfollowing finds a follow the re-key has not moved yet", async () => {
+      const u = await makeUser(t.db);
+      await t.db.query(
+        "insert into author_follows (user_id, author_key, author_name) values ($1, 'kai o berg', $2)",
+        [u.userId, "Kai {\\O}berg"],
+      );
+      const res = await post(t.app, u, "/authors/follow", { name: "Kai Øberg", on: "0" });
+      assert.equal(res.statusCode, 303);
+      const rows = await t.db.query("select 1 from author_follows where user_id = $1", [u.userId]);
+      assert.equal(rows.length, 0);
+    });
+
+    test("a page catches up a small backlog itself and leaves an import's to the job", async () => {
+      await syncPaperAuthors(t.db);
+      const names = [1, 2, 3].map((i) => `Backlog Author${i} ${process.pid}`);
+      for (const name of names) await makePaper(t.db, { title: `Backlog ${name}`, authors: [{ name }] });
+      // three papers to catch up, more than a page's share of 2: nothing is read
+      assert.equal(await syncPaperAuthors(t.db, { inlineMax: 2 }), 0);
+      const keyed = async () =>
+        (
+          await t.db.query("select 1 from paper_authors where author_key = any($1::text[])", [
+            names.map((n) => n.toLowerCase()),
+          ])
+        ).length;
+      assert.equal(await keyed(), 0);
+      assert.ok((await syncPaperAuthors(t.db, { inlineMax: 10_000 })) >= 3);
+      assert.equal(await keyed(), 3);
+    });
+
+    test("a quiet store re-reads nothing: the sync restarts from its own clock, not the newest paper", async () => {
+      const p = await makePaper(t.db, { title: `Quiet ${process.pid}`, authors: [{ name: "Quiet Author" }] });
+      await syncPaperAuthors(t.db);
+      // every paper written an hour ago, and the last sync too: beyond the overlap
+      await t.db.query("update papers set modified_at = now() - interval '1 hour'");
+      await t.db.query("update paper_authors_sync set synced_until = now() - interval '30 minutes'");
+      assert.equal(await syncPaperAuthors(t.db), 0);
+      const [{ n }] = await t.db.query<{ n: number }>(
+        "select count(*)::int as n from paper_authors where arxiv_id = $1",
+        [p.arxivId],
+      );
+      assert.equal(n, 1);
+    });
+
     test("a confirmed new account is offered onboarding until it picks something; an empty pick does not count", async () => {
       const u = await makeUser(t.db);
       const offer = /<a href="\/for-you\/start">Pick topics, authors or papers for your For-you feed<\/a>/;

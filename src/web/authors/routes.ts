@@ -5,6 +5,7 @@ import { AUTHOR_NAME_MAX, authorKey, authorPath, decodeTexName } from "../../aut
 import {
   followAuthor,
   followedAuthor,
+  INLINE_SYNC_MAX,
   paperCountByAuthor,
   papersByAuthor,
   syncPaperAuthors,
@@ -50,7 +51,7 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
     async (req, reply) => {
       const name = authorNameParam(req.params.name);
       const pageIndex = (req.query.page ?? 1) - 1;
-      await syncPaperAuthors(deps.db);
+      await syncPaperAuthors(deps.db, { inlineMax: INLINE_SYNC_MAX });
       const key = authorKey(name);
       const [papers, total, follow] = await Promise.all([
         papersByAuthor(deps.db, key, { limit: PAGE_SIZE + 1, offset: pageIndex * PAGE_SIZE }),
@@ -103,7 +104,7 @@ export function registerAuthorRoutes(fastify: FastifyInstance, deps: AppDeps): v
     if (wantsJson(req.headers.accept)) return { name, following: on };
     // Unfollowed with no papers, the author page is a 404: the list of followed authors is the way back.
     if (!on) {
-      await syncPaperAuthors(deps.db);
+      await syncPaperAuthors(deps.db, { inlineMax: INLINE_SYNC_MAX });
       if ((await paperCountByAuthor(deps.db, authorKey(name))) === 0)
         return reply.redirect("/for-you/start", 303);
     }
