@@ -276,8 +276,12 @@ interface Header {
   lengths: number[];
 }
 
-/** Format 1 (terms as strings) is read as no model: the person's is trained again. */
-const FORMAT = 2;
+/**
+ * Format 1 (terms as strings) and 2 (weights learned over 1 + ln tf keyword features, before
+ * BM25-saturated tf became the default, 0ccdb9f) are read as no model: the person's is trained
+ * again, since old weights over the new feature values would score on another scale.
+ */
+export const MODEL_FORMAT = 3;
 
 export function encodeModel(m: PersonModel): Uint8Array {
   const arrays: (Float32Array | Float64Array | Int8Array | null)[] = [m.dense, m.terms, m.weights];
@@ -299,7 +303,7 @@ export function encodeModel(m: PersonModel): Uint8Array {
   for (const a of arrays) if (a) size += align(a.byteLength);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
-  view.setUint32(0, FORMAT, true);
+  view.setUint32(0, MODEL_FORMAT, true);
   view.setUint32(4, json.length, true);
   out.set(json, 8);
   let at = align(8 + json.length);
@@ -387,7 +391,7 @@ function readMembers(r: BodyReader, stored: Header["m"]["interests"][number]["me
 export function decodeModel(bytes: Uint8Array): PersonModel | null {
   if (bytes.length < 8) return null;
   const head = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (head.getUint32(0, true) !== FORMAT) return null;
+  if (head.getUint32(0, true) !== MODEL_FORMAT) return null;
   const jsonLength = head.getUint32(4, true);
   const header = JSON.parse(utf8.decode(bytes.subarray(8, 8 + jsonLength))) as Header;
   // The arrays are views of the bytes' buffer at their own offset within it (a Node Buffer may be

@@ -8,7 +8,15 @@ import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { DEFAULT_TURN_SCORE_SHARE, DEFAULT_TURNS, diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
 import { groupInterests } from "./interests.ts";
-import { COLD_MODEL, decodeModel, encodeModel, modelOnPool, type PersonModel, personModel } from "./model.ts";
+import {
+  COLD_MODEL,
+  decodeModel,
+  encodeModel,
+  MODEL_FORMAT,
+  modelOnPool,
+  type PersonModel,
+  personModel,
+} from "./model.ts";
 import type { CandidatePool } from "./pool.ts";
 import type { CandidatePools } from "./pools.ts";
 import { abstractsOf, featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
@@ -253,7 +261,7 @@ export async function trainStaleModels(
   const { pool, modelId } = await pools.get(since);
   let trained = 0;
   while (trained < opts.max && !opts.shouldStop?.()) {
-    const people = await peopleWithStaleModels(db, Math.min(100, opts.max - trained));
+    const people = await peopleWithStaleModels(db, Math.min(100, opts.max - trained), MODEL_FORMAT);
     if (people.length === 0) break;
     for (const userId of people) {
       const { version } = await recommendState(db, userId);

@@ -72,6 +72,13 @@ for (const backend of testBackends())
       assert.deepEqual(decodeModel(aligned), model, "decoded from a Buffer view at an aligned offset");
       assert.deepEqual(decodeModel(Buffer.from(bytes)), model, "decoded from a Buffer");
       assert.equal(decodeModel(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0)), null, "another format is retrained");
+      // a model stored in an older format (2: over the old keyword features) is the job's to retrain
+      await t.db.query("update recommend_models set model = set_byte(model, 0, 2) where user_id = $1", [
+        u.userId,
+      ]);
+      assert.equal(await job(), 1, "the older format is retrained by the job");
+      assert.ok(decodeModel((await storedModelAt(t.db, u.userId, v1)) as Uint8Array));
+      assert.equal(await job(), 0);
 
       const at = await trainedAt();
       const opts = { now, since: windowStart(now), limit: 5, search: t.services.search };
