@@ -44,7 +44,7 @@ export async function takeTokenReveals(
   sessionSecret: string,
   now: Date,
 ): Promise<{ name: string; token: string }[]> {
-  await db.query("delete from api_token_reveals where expires_at <= $1", [now]);
+  await deleteExpiredTokenReveals(db, now);
   const rows = await db.query<{ id: number; name: string; sealed: string; revoked: boolean }>(
     `delete from api_token_reveals r using api_tokens t
       where r.token_id = t.id and r.session_lookup = $1 and t.user_id = $2
@@ -62,4 +62,12 @@ export async function takeTokenReveals(
       const token = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
       return { name: r.name, token };
     });
+}
+
+/**
+ * Reveals nobody came back for (the page closed before the redirect landed): unreadable without
+ * the session's cookie, but not kept past their time. Run by the hourly sweep and by each read.
+ */
+export async function deleteExpiredTokenReveals(db: Queryable, now: Date): Promise<void> {
+  await db.query("delete from api_token_reveals where expires_at <= $1", [now]);
 }

@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { deleteExpiredTokenReveals } from "../api-tokens/reveal.ts";
 import { syncPaperAuthors } from "../authors/store.ts";
 import { expiredBucketsDeleted } from "../community/throttle.ts";
 import type { Config } from "../config.ts";
@@ -154,6 +155,7 @@ export function recurringJobs(deps: JobDeps): Job[] {
       async run() {
         const at = now();
         await deleteExpiredSessions(db, at);
+        await deleteExpiredTokenReveals(db, at);
         await expiredBucketsDeleted(db, at);
         await jobRunsPrune(db);
       },

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { deleteExpiredTokenReveals } from "../../src/api-tokens/reveal.ts";
 import {
   insertApiToken,
   LAST_USED_EVERY_MS,
@@ -7,6 +8,8 @@ import {
   userIdForToken,
 } from "../../src/api-tokens/store.ts";
 import { upsertPapers } from "../../src/papers/store.ts";
+import { recurringJobs } from "../../src/scheduler/jobs.ts";
+import { createScheduler } from "../../src/scheduler/scheduler.ts";
 import { createSession } from "../../src/users/sessions.ts";
 import { makeUser, post } from "../community/helpers.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
@@ -92,6 +95,32 @@ for (const backend of testBackends()) {
       // whatever the model makes of it, a followed author's paper is a close match, not a weaker one
       const line = res.body.indexOf('id="weaker-matches"');
       assert.ok(line === -1 || res.body.indexOf(`data-arxiv-id="${p.arxivId}"`) < line);
+    });
+
+    test("a new token's reveal nobody came back for is swept by the hourly job", async () => {
+      const u = await makeUser(t.db);
+      assert.equal((await post(t.app, u, "/settings/tokens", { name: "left behind" })).statusCode, 303);
+      const waiting = () =>
+        t.db.query(
+          "select 1 from api_token_reveals r join api_tokens k on k.id = r.token_id where k.user_id = $1",
+          [u.userId],
+        );
+      assert.equal((await waiting()).length, 1);
+      const sweep = async (at: Date) => {
+        const jobs = recurringJobs({ ...t.services, now: () => at, delivery: null }).filter(
+          (j) => j.name === "sweep-expired",
+        );
+        const scheduler = createScheduler(jobs, { db: t.db, log: t.services.log });
+        try {
+          await scheduler.trigger("sweep-expired");
+        } finally {
+          await scheduler.stop();
+        }
+      };
+      await deleteExpiredTokenReveals(t.db, new Date(now.getTime() + 60_000));
+      assert.equal((await waiting()).length, 1, "still within its ten minutes");
+      await sweep(new Date(now.getTime() + 11 * 60_000));
+      assert.equal((await waiting()).length, 0);
     });
 
     test("the API: 401 without a token, the feed with one, 401 once revoked; only a hash is stored", async () => {
