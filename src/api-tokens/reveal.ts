@@ -20,8 +20,10 @@ export async function holdTokenReveal(
   token: string,
   now: Date,
 ): Promise<void> {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", derive(sessionSecret, "key"), iv);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", derive(sessionSecret, "key"), iv, {
+    authTagLength: TAG_BYTES,
+  });
   const sealed = Buffer.concat([cipher.update(token, "utf8"), cipher.final()]);
   await db.query(
     "insert into api_token_reveals (token_id, session_lookup, sealed, expires_at) values ($1, $2, $3, $4)",
@@ -52,16 +54,34 @@ export async function takeTokenReveals(
     [derive(sessionSecret, "lookup").toString("base64url"), userId],
   );
   const key = derive(sessionSecret, "key");
+  // A row that does not open (tampered, or sealed by other code) is skipped: the others still show.
   return rows
     .filter((r) => !r.revoked)
     .sort((a, b) => b.id - a.id)
-    .map((r) => {
-      const raw = Buffer.from(r.sealed, "base64url");
-      const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      const token = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
-      return { name: r.name, token };
+    .flatMap((r) => {
+      const token = opened(key, r.sealed);
+      return token === null ? [] : [{ name: r.name, token }];
     });
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** The sealed token, or null when it does not open: a full-length tag only (GCM takes short ones). */
+function opened(key: Buffer, sealed: string): string | null {
+  const raw = Buffer.from(sealed, "base64url");
+  if (raw.length <= IV_BYTES + TAG_BYTES) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
+    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      "utf8",
+    );
+  } catch {
+    return null;
+  }
 }
 
 /**

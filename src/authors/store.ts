@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/client.ts";
+import type { Db, Queryable } from "../db/client.ts";
 import { type PaperRow, paperColumns, paperFromRow } from "../papers/columns.ts";
 import type { Paper } from "../papers/types.ts";
 import { UserError } from "../user-error.ts";
@@ -7,10 +7,10 @@ import { AUTHOR_KEY_VERSION, authorKey, decodeTexName } from "./names.ts";
 /** All SQL of authors: the derived paper → author-key table and people's follows. */
 
 // A row's modified_at is its transaction's start, so a write that commits after a sync can carry
-// an earlier time than that sync's clock. Each sync re-reads this far behind the clock it started
-// at (rebuilding a paper's rows is idempotent): longer than any import batch's transaction (they
-// commit every few seconds) and short enough that, a few minutes after an import, a sync re-reads
-// nothing. (Measured from the newest paper seen instead, as before, a quiet store re-read the
+// an earlier time than that sync's clock: the clock is taken as the start of the oldest writing
+// transaction still open (syncPaperAuthors), and each sync also re-reads this far behind it
+// (rebuilding a paper's rows is idempotent), a margin that still lets a sync a few minutes after
+// an import re-read nothing. (Measured from the newest paper seen instead, as before, a quiet store re-read the
 // whole tail of its last import at every author page.)
 const SYNC_OVERLAP_MS = 2 * 60_000;
 const SYNC_BATCH = 2000;
@@ -127,14 +127,19 @@ export interface SyncOptions {
  * older authorKey made. Returns how many papers it read.
  */
 export async function syncPaperAuthors(db: Queryable, opts: SyncOptions = {}): Promise<number> {
+  // The clock: now, or the start of the oldest transaction still open that has written (its rows,
+  // not yet visible, will carry that time). Exact on Postgres with several writers; on PGlite no
+  // other transaction is open while this statement runs.
+  const clockSql = `least(now(), coalesce((select min(xact_start) from pg_stat_activity
+    where backend_xid is not null and pid <> pg_backend_pid()), now()))`;
   const [state] = await db.query<{ synced_until: Date; key_version: number; clock: Date }>(
-    "select synced_until, key_version, now() as clock from paper_authors_sync",
+    `select synced_until, key_version, ${clockSql} as clock from paper_authors_sync`,
   );
   const inline = opts.inlineMax !== undefined;
   if (state && state.key_version < AUTHOR_KEY_VERSION && !inline) await rekeyOnce(db);
   // The clock this sync starts at: everything committed by then, but for writes still in flight
   // (SYNC_OVERLAP_MS), is read below, so the next sync starts from it.
-  const [{ clock }] = state ? [state] : await db.query<{ clock: Date }>("select now() as clock");
+  const [{ clock }] = state ? [state] : await db.query<{ clock: Date }>(`select ${clockSql} as clock`);
   let from = state ? new Date(state.synced_until.getTime() - SYNC_OVERLAP_MS) : new Date(0);
   if (inline) {
     const [{ n }] = await db.query<{ n: number }>(
@@ -212,16 +217,23 @@ export const authorFollowsFull = (field = "name") =>
     field,
   );
 
+// With the user id, the lock that serialises one person's follows (two-key advisory lock).
+const AUTHOR_FOLLOW_LOCK = 7_461_011;
+
 /** Follows the author under this name's key; refused at AUTHOR_FOLLOWS_MAX (a repeat follow is not). */
-export async function followAuthor(db: Queryable, userId: number, name: string): Promise<void> {
+export async function followAuthor(db: Db, userId: number, name: string): Promise<void> {
   const key = authorKey(name);
-  // The count and the insert in one statement, so a burst of follows cannot step past the cap.
-  const added = await db.query(
-    `insert into author_follows (user_id, author_key, author_name)
-     select $1, $2, $3 where (select count(*) from author_follows where user_id = $1) < $4
-     on conflict do nothing returning author_key`,
-    [userId, key, decodeTexName(name), AUTHOR_FOLLOWS_MAX],
-  );
+  const added = await db.transaction(async (tx) => {
+    // One person's follows one at a time: under READ COMMITTED, statements running at once each
+    // counted the same rows, and 40 follows at once from 490 ended at 504.
+    await tx.query("select pg_advisory_xact_lock($1, $2)", [AUTHOR_FOLLOW_LOCK, userId]);
+    return tx.query(
+      `insert into author_follows (user_id, author_key, author_name)
+       select $1, $2, $3 where (select count(*) from author_follows where user_id = $1) < $4
+       on conflict do nothing returning author_key`,
+      [userId, key, decodeTexName(name), AUTHOR_FOLLOWS_MAX],
+    );
+  });
   if (added.length > 0) return;
   const [had] = await db.query("select 1 from author_follows where user_id = $1 and author_key = $2", [
     userId,
@@ -230,20 +242,29 @@ export async function followAuthor(db: Queryable, userId: number, name: string):
   if (!had) throw authorFollowsFull();
 }
 
-/**
- * Unfollows the author under this name's key, and no other: also a follow the author-index job
- * has not re-keyed yet (stored under an older authorKey's key of the same name).
- */
+/** Unfollows the author under this name's key, and no other. */
 export async function unfollowAuthor(db: Queryable, userId: number, name: string): Promise<void> {
-  const key = authorKey(name);
+  await unfollowAuthors(db, userId, [name]);
+}
+
+/**
+ * Unfollows these authors, each under its name's key, and no other: also a follow the
+ * author-index job has not re-keyed yet (stored under an older authorKey's key), found by the
+ * name it was followed as. One read of the person's follows and one delete, whatever the count
+ * (onboarding sends every author it listed).
+ */
+export async function unfollowAuthors(db: Queryable, userId: number, names: string[]): Promise<void> {
+  const keys = new Set(names.map(authorKey).filter((k) => k));
+  if (keys.size === 0) return;
   const follows = await db.query<{ author_key: string; author_name: string }>(
     "select author_key, author_name from author_follows where user_id = $1",
     [userId],
   );
-  const keys = follows.filter((f) => f.author_key === key || authorKey(f.author_name) === key);
+  const gone = follows.filter((f) => keys.has(authorKey(f.author_name))).map((f) => f.author_key);
+  if (gone.length === 0) return;
   await db.query("delete from author_follows where user_id = $1 and author_key = any($2::text[])", [
     userId,
-    keys.map((f) => f.author_key),
+    gone,
   ]);
 }
 

@@ -70,16 +70,17 @@ export async function saveSet(db: Queryable, userId: number, arxivId: string, on
 }
 
 /**
- * Marks a paper "not interested" (taking it off the reading list) or undoes that. False when the
- * paper does not exist; refused while one of the person's collections holds it.
+ * Marks a paper "not interested" (taking it off the reading list) or undoes that (putting it back
+ * if it was on it). Whether the paper is on the reading list after; null when the paper does not
+ * exist; refused while one of the person's collections holds it.
  */
 export async function dismissalSet(
   db: Queryable,
   userId: number,
   arxivId: string,
   on: boolean,
-): Promise<boolean> {
-  if (!(await paperExists(db, arxivId))) return false;
+): Promise<{ saved: boolean } | null> {
+  if (!(await paperExists(db, arxivId))) return null;
   if (on) {
     const [held] = await db.query<{ name: string }>(
       `select c.name from collections c join collection_papers cp on cp.collection_id = c.id
@@ -92,13 +93,23 @@ export async function dismissalSet(
         `This paper is in your collection “${held.name}”. Take it out of the collection first to mark it not interested.`,
         "arxiv_id",
       );
+    // Off the reading list, its date kept on the dismissal for the undo (migration 0321).
     await db.query(
-      `with unsaved as (delete from saves where user_id = $1 and arxiv_id = $2)
-       insert into dismissals (user_id, arxiv_id) values ($1, $2) on conflict do nothing`,
+      `with unsaved as (delete from saves where user_id = $1 and arxiv_id = $2 returning created_at)
+       insert into dismissals (user_id, arxiv_id, saved_at) values ($1, $2, (select created_at from unsaved))
+       on conflict do nothing`,
       [userId, arxivId],
     );
-  } else await db.query("delete from dismissals where user_id = $1 and arxiv_id = $2", [userId, arxivId]);
-  return true;
+    return { saved: false };
+  }
+  // The undo: a paper that was saved before goes back on the reading list, at its own date.
+  const restored = await db.query(
+    `with undone as (delete from dismissals where user_id = $1 and arxiv_id = $2 returning saved_at)
+     insert into saves (user_id, arxiv_id, created_at)
+     select $1, $2, saved_at from undone where saved_at is not null on conflict do nothing returning 1`,
+    [userId, arxivId],
+  );
+  return { saved: restored.length > 0 };
 }
 
 export interface SavedPaper {

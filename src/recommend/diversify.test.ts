@@ -75,3 +75,19 @@ test("an interest whose best paper scores far below the others' waits for their 
   const below = mixed.map((s) => ({ ...s, score: s.score - 2 }));
   assert.equal(diversify(below, 10, 20, { turnScoreShare: 0.25 })[1].index, 20);
 });
+
+test("a followed author's bonus neither raises the floor for the rest nor keeps its own papers out", () => {
+  // Interest 0: 25 papers of a followed topic, their scores 0.02 to 0.07 plus the bonus of 0.5;
+  // interest 1 (five times the weight): 10 papers the saves found, 0.10 down to 0.055.
+  const boosted = new Set(Array.from({ length: 25 }, (_, i) => i));
+  const mixed: ScoredPaper[] = [
+    ...Array.from({ length: 25 }, (_, i) => ({ index: i, score: 0.57 - i * 0.002, interest: 0 })),
+    ...Array.from({ length: 10 }, (_, i) => ({ index: 25 + i, score: 0.1 - i * 0.005, interest: 1 })),
+  ];
+  const options = { turns: "share" as const, interestWeights: [1, 5], turnScoreShare: 0.25 };
+  const blind = diversify(mixed, 20, 20, options);
+  assert.equal(placesOf(blind, 1), 0, "counting the bonus, the saves' papers never reach the floor");
+  const top = diversify(mixed, 20, 20, { ...options, isBoosted: (s) => boosted.has(s.index) });
+  assert.equal(placesOf(top, 1), 10);
+  assert.ok(placesOf(top, 0) >= 1, "the followed topic keeps its place");
+});

@@ -23,6 +23,12 @@ export interface DiversifyOptions {
    * to its level. 0 gives every interest its turns whatever its papers score.
    */
   turnScoreShare?: number;
+  /**
+   * A paper by a followed author or in a followed topic: its score carries the follow's bonus, so
+   * it is left out of the best score the floor is a share of (else one such paper would raise the
+   * floor over every paper the person's saves found), and it may always take its interest's turn.
+   */
+  isBoosted?: (s: Scored) => boolean;
 }
 
 /**
@@ -62,6 +68,7 @@ export function diversify(
     turns = "equal",
     interestWeights = [],
     turnScoreShare = 0,
+    isBoosted = () => false,
   } = options;
   if (turns !== "equal" && interestWeights.length === 0)
     throw new Error(`diversify: turns "${turns}" need the interests' weights`);
@@ -84,14 +91,21 @@ export function diversify(
   // then the interest with the largest weight / (places + 1). Equal turns are the same rule with
   // equal weights: the fewest places go next, so each round gives every interest one place.
   while (out.length < head) {
+    // The best score left by the model alone: a queue is in score order, so its first paper
+    // without a follow's bonus is its best such one.
     let bestNext = Number.NEGATIVE_INFINITY;
-    for (const q of queues.values()) if (q.length > 0 && q[0].score > bestNext) bestNext = q[0].score;
+    for (const q of queues.values())
+      for (const s of q)
+        if (!isBoosted(s)) {
+          if (s.score > bestNext) bestNext = s.score;
+          break;
+        }
     const floor = bestNext > 0 ? turnScoreShare * bestNext : Number.NEGATIVE_INFINITY;
     let best: Scored[] | null = null;
     let bestKey = 0;
     let bestRank = 0;
     for (const [k, q] of queues) {
-      if (q.length === 0 || q[0].score < floor) continue;
+      if (q.length === 0 || (q[0].score < floor && !isBoosted(q[0]))) continue;
       const n = places.get(k) as number;
       // Unplaced interests rank above every quota (weights are at most finite).
       const rank = n === 0 ? Number.POSITIVE_INFINITY : (weightOf.get(k) as number) / (n + 1);

@@ -146,7 +146,7 @@ export function isCommonWord(space: KeywordSpace, word: string): boolean {
   return analyze(word).every((stem) => space.common.has(stem));
 }
 
-/** A text as a unit TF-IDF vector (sublinear tf) in the space; unknown terms are ignored. */
+/** A text as a unit TF-IDF vector in the space (the term frequency of its options); unknown terms are ignored. */
 export function keywordVector(space: KeywordSpace, doc: KeywordDoc): SparseVector {
   return vectorOfTokens(space, keywordTokens(doc, space.opts));
 }

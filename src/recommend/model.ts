@@ -279,9 +279,10 @@ interface Header {
 /**
  * Format 1 (terms as strings) and 2 (weights learned over 1 + ln tf keyword features, before
  * BM25-saturated tf became the default, 0ccdb9f) are read as no model: the person's is trained
- * again, since old weights over the new feature values would score on another scale.
+ * again, since old weights over the new feature values would score on another scale (migration
+ * 0320 deletes stored ones of format 2, so the recommend-models job retrains them).
  */
-export const MODEL_FORMAT = 3;
+const MODEL_FORMAT = 3;
 
 export function encodeModel(m: PersonModel): Uint8Array {
   const arrays: (Float32Array | Float64Array | Int8Array | null)[] = [m.dense, m.terms, m.weights];

@@ -8,15 +8,7 @@ import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { DEFAULT_TURN_SCORE_SHARE, DEFAULT_TURNS, diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
 import { groupInterests } from "./interests.ts";
-import {
-  COLD_MODEL,
-  decodeModel,
-  encodeModel,
-  MODEL_FORMAT,
-  modelOnPool,
-  type PersonModel,
-  personModel,
-} from "./model.ts";
+import { COLD_MODEL, decodeModel, encodeModel, modelOnPool, type PersonModel, personModel } from "./model.ts";
 import type { CandidatePool } from "./pool.ts";
 import type { CandidatePools } from "./pools.ts";
 import { abstractsOf, featuresOf, negativesFrom, positivesFrom } from "./profile.ts";
@@ -202,6 +194,7 @@ export async function recommendFor(
     turns: DEFAULT_TURNS,
     interestWeights: ranking.interests.map((i) => i.weight),
     turnScoreShare: DEFAULT_TURN_SCORE_SHARE,
+    isBoosted: (s: ScoredPaper) => boosts.has(pool.ids[s.index]),
   };
   const top = diversify(
     offered.filter((s) => isClose(s, LIKE_LINE)),
@@ -261,7 +254,7 @@ export async function trainStaleModels(
   const { pool, modelId } = await pools.get(since);
   let trained = 0;
   while (trained < opts.max && !opts.shouldStop?.()) {
-    const people = await peopleWithStaleModels(db, Math.min(100, opts.max - trained), MODEL_FORMAT);
+    const people = await peopleWithStaleModels(db, Math.min(100, opts.max - trained));
     if (people.length === 0) break;
     for (const userId of people) {
       const { version } = await recommendState(db, userId);

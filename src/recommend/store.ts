@@ -164,15 +164,15 @@ export async function storeModel(
 }
 
 /** People whose signals moved since their model was trained (or who have none yet), oldest change first. */
-export async function peopleWithStaleModels(db: Queryable, limit: number, format: number): Promise<number[]> {
-  // A model of an older format (its first byte, model.ts's FORMAT) is retrained here too, instead
-  // of in the person's next page view or digest.
+export async function peopleWithStaleModels(db: Queryable, limit: number): Promise<number[]> {
+  // A model of an older format is not looked for here (that reads every model in full): the
+  // migration that raises the format deletes the old ones (0320).
   const rows = await db.query<{ user_id: number }>(
     `select v.user_id from recommend_signal_versions v
      left join recommend_models m on m.user_id = v.user_id
-     where m.user_id is null or m.signal_version < v.version or get_byte(m.model, 0) <> $2
+     where m.user_id is null or m.signal_version < v.version
      order by v.user_id limit $1`,
-    [limit, format],
+    [limit],
   );
   return rows.map((r) => r.user_id);
 }

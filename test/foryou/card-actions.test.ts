@@ -121,6 +121,30 @@ describe("Save and Not interested on every card, without JavaScript", () => {
     const unsaved = await post(t.app, u, "/api/save", { arxiv_id: p.arxivId, on: "0" });
     assert.deepEqual(unsaved.json(), { arxivId: p.arxivId, saved: false });
 
+    // Not interested on a saved paper by mistake: its undo puts it back on the reading list, at
+    // the date it was saved
+    await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+    await t.db.query(
+      "update saves set created_at = '2026-01-02T03:04:05Z' where user_id = $1 and arxiv_id = $2",
+      [u.userId, p.arxivId],
+    );
+    await post(t.app, u, "/dismiss", { arxiv_id: p.arxivId, on: "1" }, json);
+    assert.deepEqual(await state(p.arxivId), { saved: false, dismissed: true });
+    const undone = await post(t.app, u, "/dismiss", { arxiv_id: p.arxivId, on: "0" }, json);
+    assert.deepEqual(undone.json(), { arxivId: p.arxivId, dismissed: false, saved: true });
+    assert.deepEqual(await state(p.arxivId), { saved: true, dismissed: false });
+    const [kept] = await t.db.query<{ created_at: Date }>(
+      "select created_at from saves where user_id = $1 and arxiv_id = $2",
+      [u.userId, p.arxivId],
+    );
+    assert.equal(kept.created_at.toISOString(), "2026-01-02T03:04:05.000Z");
+    // a paper that was not saved stays off the list after the undo
+    await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "0" });
+    await post(t.app, u, "/dismiss", { arxiv_id: p.arxivId, on: "1" });
+    const plain = await post(t.app, u, "/dismiss", { arxiv_id: p.arxivId, on: "0" }, json);
+    assert.deepEqual(plain.json(), { arxivId: p.arxivId, dismissed: false });
+    assert.deepEqual(await state(p.arxivId), { saved: false, dismissed: false });
+
     // a paper in one of the person's collections is not dismissed, and they are told why
     assert.equal(
       (await post(t.app, u, "/collections", { name: "Keepers", arxiv_id: q.arxivId })).statusCode,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { decodeModel, encodeModel } from "../../src/recommend/model.ts";
 import { recommendFor, trainStaleModels } from "../../src/recommend/service.ts";
@@ -72,10 +73,14 @@ for (const backend of testBackends())
       assert.deepEqual(decodeModel(aligned), model, "decoded from a Buffer view at an aligned offset");
       assert.deepEqual(decodeModel(Buffer.from(bytes)), model, "decoded from a Buffer");
       assert.equal(decodeModel(Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0)), null, "another format is retrained");
-      // a model stored in an older format (2: over the old keyword features) is the job's to retrain
+      // a model stored in an older format (2: over the old keyword features) is deleted by
+      // migration 0320's statement, and then the job's to retrain
       await t.db.query("update recommend_models set model = set_byte(model, 0, 2) where user_id = $1", [
         u.userId,
       ]);
+      const migration = fs.readFileSync("src/db/migrations/0320_recommend_models_format3.sql", "utf8");
+      await t.db.exec(migration);
+      assert.equal(await storedModelAt(t.db, u.userId, v1), null);
       assert.equal(await job(), 1, "the older format is retrained by the job");
       assert.ok(decodeModel((await storedModelAt(t.db, u.userId, v1)) as Uint8Array));
       assert.equal(await job(), 0);

@@ -7,7 +7,7 @@ import {
   authorFollowsFull,
   authorKeysFollowedBy,
   followAuthor,
-  unfollowAuthor,
+  unfollowAuthors,
 } from "../../authors/store.ts";
 import { trendingPage } from "../../feed/trending.ts";
 import { saveSet } from "../../library/store.ts";
@@ -148,7 +148,7 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
       const followed = await accountTopicFollows(deps.db, user.id);
       for (const id of unticked) if (followed.has(id)) await unfollowTopicForAccount(deps.db, user.id, id);
       // Unfollows first, so that at the cap a swap (one unticked, one named) fits.
-      for (const a of droppedAuthors) await unfollowAuthor(deps.db, user.id, a);
+      await unfollowAuthors(deps.db, user.id, droppedAuthors);
       for (const a of authors) await followAuthor(deps.db, user.id, a);
       for (const id of papers) await saveSet(deps.db, user.id, id, true);
       // Nothing picked (nor kept): For you has nothing to learn from, so onboarding is not done.
