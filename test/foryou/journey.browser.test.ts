@@ -135,13 +135,20 @@ describe("for you in Chromium", () => {
     await page.locator(`.paper-card.dismissed[data-arxiv-id="${id}"]`).waitFor();
     await card.locator("button:has-text('Undo not interested')").click();
     await page.locator(`.paper-card:not(.dismissed)[data-arxiv-id="${id}"]`).waitFor();
-    // the dismissal took it off the reading list, and the card says so without a reload
+    // the dismissal took it off the reading list and its undo put it back: the card says so
+    // without a reload
+    assert.equal(await card.locator("button:has-text('Saved ✓ (undo)')").count(), 1);
+    const saves = async () =>
+      (await t.db.query<{ n: number }>("select count(*)::int as n from saves where arxiv_id = $1", [id]))[0]
+        .n;
+    assert.equal(await saves(), 1);
+    // Not interested again: off the reading list, the Save button back
+    await card.locator("button:text-is('Not interested')").click();
+    await page.locator(`.paper-card.dismissed[data-arxiv-id="${id}"]`).waitFor();
     assert.equal(await card.locator("button:text-is('Save')").count(), 1);
-    const [row] = await t.db.query<{ n: number }>(
-      "select count(*)::int as n from saves where arxiv_id = $1",
-      [id],
-    );
-    assert.equal(row.n, 0);
+    assert.equal(await saves(), 0);
+    await card.locator("button:has-text('Undo not interested')").click();
+    await page.locator(`.paper-card:not(.dismissed)[data-arxiv-id="${id}"]`).waitFor();
     // on the paper's page: Not interested, then Save, which undoes it
     await page.goto(`${base}/papers/${id}`);
     const box = page.locator(".library-box");
