@@ -91,3 +91,10 @@ function opened(key: Buffer, sealed: string): string | null {
 export async function deleteExpiredTokenReveals(db: Queryable, now: Date): Promise<void> {
   await db.query("delete from api_token_reveals where expires_at <= $1", [now]);
 }
+
+/** A session's waiting reveals, dropped when it logs out: nobody can open them after. */
+export async function dropSessionTokenReveals(db: Queryable, sessionSecret: string): Promise<void> {
+  await db.query("delete from api_token_reveals where session_lookup = $1", [
+    derive(sessionSecret, "lookup").toString("base64url"),
+  ]);
+}

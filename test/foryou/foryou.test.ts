@@ -119,6 +119,28 @@ for (const backend of testBackends()) {
       assert.doesNotMatch(page.body, /Your new token “first one”/);
     });
 
+    test("a HEAD request does not use up a new token's showing; logging out drops it", async () => {
+      const u = await makeUser(t.db);
+      await post(t.app, u, "/settings/tokens", { name: "headed" });
+      const head = await t.app.inject({
+        method: "HEAD",
+        url: "/settings/tokens",
+        headers: { cookie: u.cookie },
+      });
+      assert.equal(head.statusCode, 200);
+      const shown = await t.app.inject({ url: "/settings/tokens", headers: { cookie: u.cookie } });
+      assert.match(shown.body, /Your new token “headed”/);
+      await post(t.app, u, "/settings/tokens", { name: "left at logout" });
+      const waiting = () =>
+        t.db.query(
+          "select 1 from api_token_reveals r join api_tokens k on k.id = r.token_id where k.user_id = $1",
+          [u.userId],
+        );
+      assert.equal((await waiting()).length, 1);
+      await post(t.app, u, "/logout", {});
+      assert.equal((await waiting()).length, 0);
+    });
+
     test("a new token's reveal nobody came back for is swept by the hourly job", async () => {
       const u = await makeUser(t.db);
       assert.equal((await post(t.app, u, "/settings/tokens", { name: "left behind" })).statusCode, 303);

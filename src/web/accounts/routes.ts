@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { dropSessionTokenReveals } from "../../api-tokens/reveal.ts";
 import { loginSubject, throttleReset } from "../../community/throttle.ts";
 import type { Db } from "../../db/client.ts";
 import { onboardingDone } from "../../recommend/store.ts";
@@ -22,7 +23,7 @@ import { formText, localPath, text } from "../fields.ts";
 import type { SafeHtml } from "../html.ts";
 import { page } from "../layout.ts";
 import { currentUser, requireUser, safeNext } from "./guards.ts";
-import { endSession, startSession } from "./session.ts";
+import { endSession, sessionSecret, startSession } from "./session.ts";
 import * as views from "./views.ts";
 
 function show(req: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, status = 200) {
@@ -106,6 +107,8 @@ export function registerAccountRoutes(fastify: FastifyInstance, deps: AppDeps, a
   });
 
   app.post("/logout", async (req, reply) => {
+    const secret = sessionSecret(req);
+    if (secret) await dropSessionTokenReveals(db, secret);
     await endSession(db, req, reply);
     return reply.redirect("/", 303);
   });

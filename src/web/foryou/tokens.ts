@@ -49,7 +49,9 @@ export function registerTokenRoutes(fastify: FastifyInstance, deps: AppDeps): vo
   const render = async (req: FastifyRequest): Promise<string> => {
     const user = currentUser(req);
     const secret = sessionSecret(req);
-    const created = secret ? await takeTokenReveals(deps.db, user.id, secret, deps.now()) : [];
+    // A HEAD (a link checker, a prefetch) runs this handler too, and must not use the one showing up.
+    const created =
+      secret && req.method !== "HEAD" ? await takeTokenReveals(deps.db, user.id, secret, deps.now()) : [];
     const ctx = pageContext(req);
     const tokens = await apiTokensOf(deps.db, user.id);
     const row = (t: (typeof tokens)[number]): SafeHtml =>
