@@ -12,6 +12,8 @@ const REVEAL_MS = 10 * 60_000;
 
 const derive = (sessionSecret: string, purpose: string) =>
   createHmac("sha256", sessionSecret).update(`api-token-reveal:${purpose}`).digest();
+/** What finds a session's reveals: derived apart from the sealing key, so it opens nothing. */
+const lookupOf = (sessionSecret: string) => derive(sessionSecret, "lookup").toString("base64url");
 
 export async function holdTokenReveal(
   db: Queryable,
@@ -29,7 +31,7 @@ export async function holdTokenReveal(
     "insert into api_token_reveals (token_id, session_lookup, sealed, expires_at) values ($1, $2, $3, $4)",
     [
       tokenId,
-      derive(sessionSecret, "lookup").toString("base64url"),
+      lookupOf(sessionSecret),
       Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString("base64url"),
       new Date(now.getTime() + REVEAL_MS),
     ],
@@ -51,7 +53,7 @@ export async function takeTokenReveals(
     `delete from api_token_reveals r using api_tokens t
       where r.token_id = t.id and r.session_lookup = $1 and t.user_id = $2
       returning t.id, t.name, r.sealed, t.revoked_at is not null as revoked`,
-    [derive(sessionSecret, "lookup").toString("base64url"), userId],
+    [lookupOf(sessionSecret), userId],
   );
   const key = derive(sessionSecret, "key");
   // A row that does not open (tampered, or sealed by other code) is skipped: the others still show.
@@ -94,7 +96,5 @@ export async function deleteExpiredTokenReveals(db: Queryable, now: Date): Promi
 
 /** A session's waiting reveals, dropped when it logs out: nobody can open them after. */
 export async function dropSessionTokenReveals(db: Queryable, sessionSecret: string): Promise<void> {
-  await db.query("delete from api_token_reveals where session_lookup = $1", [
-    derive(sessionSecret, "lookup").toString("base64url"),
-  ]);
+  await db.query("delete from api_token_reveals where session_lookup = $1", [lookupOf(sessionSecret)]);
 }

@@ -1,3 +1,4 @@
+import { idf as bm25Idf, lengthNorm } from "../search/bm25.ts";
 import { analyze } from "../search/text.ts";
 import { type SparseVector, sparseFrom } from "./sparse.ts";
 
@@ -132,7 +133,7 @@ function spaceFromTokens(docs: string[][], opts: KeywordOptions): KeywordSpace {
   const idf = Float32Array.from(
     kept,
     ([t, f]) =>
-      (opts.idf === "bm25" ? Math.log(1 + (n - f + 0.5) / (f + 0.5)) : Math.log((1 + n) / (1 + f)) + 1) *
+      (opts.idf === "bm25" ? bm25Idf(n, f) : Math.log((1 + n) / (1 + f)) + 1) *
       (t.startsWith(TITLE_PREFIX) ? titleWeight : 1),
   );
   const commonDf = Math.max(MIN_MAX_DF, COMMON_SHARE * n);
@@ -159,12 +160,12 @@ function vectorOfTokens(space: KeywordSpace, tokens: string[]): SparseVector {
   }
   const o = space.opts;
   const k1 = o.bm25K1;
-  const lengthNorm = 1 - o.bm25B + (o.bm25B * tokens.length) / (space.avgLength || 1);
+  const norm = lengthNorm(tokens.length, space.avgLength, o.bm25B);
   const weigh =
     o.tf === "binary"
       ? () => 1
       : o.tf === "bm25"
-        ? (f: number) => (f * (k1 + 1)) / (f + k1 * lengthNorm)
+        ? (f: number) => (f * (k1 + 1)) / (f + k1 * norm)
         : (f: number) => 1 + Math.log(f);
   const w = new Map<number, number>();
   for (const [id, f] of tf) w.set(id, weigh(f) * space.idf[id]);

@@ -177,14 +177,15 @@ export async function recommendFor(
   const { interests, boosts } = ranking;
   // A followed author's or topic's paper is a close match whatever the model makes of it: its
   // reason ("Z, whom you follow") is a fact, not a guess.
-  const isClose = (s: ScoredPaper, line: number) => s.score > line || boosts.has(pool.ids[s.index]);
+  const isBoosted = (s: ScoredPaper) => boosts.has(pool.ids[s.index]);
+  const isClose = (s: ScoredPaper, line: number) => s.score > line || isBoosted(s);
   const skip = new Set([...seen, ...(opts.exclude ?? [])]);
   const unseen = ranking.scored.filter((s) => !skip.has(pool.ids[s.index]));
   let line = opts.minScore;
   if (line !== undefined && opts.minShareOfBest) {
     // The best by the model alone: a followed author's bonus would raise the bar for the rest.
     let best = Number.NEGATIVE_INFINITY;
-    for (const s of unseen) if (!boosts.has(pool.ids[s.index]) && s.score > best) best = s.score;
+    for (const s of unseen) if (!isBoosted(s) && s.score > best) best = s.score;
     line = Math.max(line, best * opts.minShareOfBest);
   }
   const offered = line === undefined ? unseen : unseen.filter((s) => isClose(s, line));
@@ -194,7 +195,7 @@ export async function recommendFor(
     turns: DEFAULT_TURNS,
     interestWeights: ranking.interests.map((i) => i.weight),
     turnScoreShare: DEFAULT_TURN_SCORE_SHARE,
-    isBoosted: (s: ScoredPaper) => boosts.has(pool.ids[s.index]),
+    isBoosted,
   };
   const top = diversify(
     offered.filter((s) => isClose(s, LIKE_LINE)),

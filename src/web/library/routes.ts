@@ -28,15 +28,19 @@ export function registerLibraryRoutes(fastify: FastifyInstance, deps: AppDeps): 
     const user = currentUser(req);
     await throttle(deps.db, req, reply, "library", deps.now());
     const { arxiv_id: arxivId, on } = form;
-    const dismissal = what === "dismiss" ? await dismissalSet(deps.db, user.id, arxivId, on) : null;
-    const ok = what === "save" ? await saveSet(deps.db, user.id, arxivId, on) : dismissal !== null;
-    if (!ok) throw new HttpError(404, "There is no such paper.", "arxiv_id");
     // Saving undoes a dismissal and dismissing unsaves, its undo saving again what was saved
-    // (library/store.ts): the answer says so, and app.js updates both buttons from it.
-    if (isApiRequest(req) || wantsJson(req.headers.accept))
-      return what === "save"
-        ? { arxivId, saved: on, ...(on ? { dismissed: false } : {}) }
-        : { arxivId, dismissed: on, ...(on || dismissal?.saved ? { saved: dismissal?.saved ?? false } : {}) };
+    // (library/store.ts): the answer says which states it set, and app.js updates both buttons.
+    let answer: { saved?: boolean; dismissed?: boolean } | null;
+    if (what === "save")
+      answer = (await saveSet(deps.db, user.id, arxivId, on))
+        ? { saved: on, ...(on ? { dismissed: false } : {}) }
+        : null;
+    else {
+      const after = await dismissalSet(deps.db, user.id, arxivId, on);
+      answer = after && { dismissed: on, ...(on || after.saved ? { saved: after.saved } : {}) };
+    }
+    if (!answer) throw new HttpError(404, "There is no such paper.", "arxiv_id");
+    if (isApiRequest(req) || wantsJson(req.headers.accept)) return { arxivId, ...answer };
     return reply.redirect(backTo(req, `/papers/${arxivId}`), 303);
   };
   const toggleRoute = { preValidation: requireUser, schema: { body: ToggleForm } };
