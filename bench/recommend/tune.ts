@@ -22,7 +22,8 @@ import { baselineRanking, draw, storedVectors } from "./run.ts";
 import { tfidfMatrix } from "./sanity-baseline.ts";
 
 const TUNE_SEED = 90_000;
-const DRAWS = 5;
+const drawsArg = process.argv.find((a) => a.startsWith("--draws="));
+const DRAWS = drawsArg ? Number(drawsArg.slice(8)) : 5;
 const bigrams = process.argv.includes("--unigrams") ? false : DEFAULT_KEYWORD_OPTIONS.bigrams;
 const maxDfArg = process.argv.find((a) => a.startsWith("--maxdf="));
 const maxDfShare = maxDfArg ? Number(maxDfArg.slice(8)) : DEFAULT_KEYWORD_OPTIONS.maxDfShare;

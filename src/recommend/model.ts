@@ -277,12 +277,14 @@ interface Header {
 }
 
 /**
- * Format 1 (terms as strings) and 2 (weights learned over 1 + ln tf keyword features, before
- * BM25-saturated tf became the default, 0ccdb9f) are read as no model: the person's is trained
- * again, since old weights over the new feature values would score on another scale (migration
- * 0320 deletes stored ones of format 2, so the recommend-models job retrains them).
+ * Format 1 (terms as strings), 2 (weights learned over 1 + ln tf keyword features, before
+ * BM25-saturated tf became the default, 0ccdb9f) and 3 (before the interests' pull and the
+ * heavier embedding, rank.ts's interestPull and denseWeight) are read as no model: the person's
+ * is trained again, since old weights score on another scale and miss what the new ones learn
+ * (migrations 0320 and 0322 delete stored ones of an older format, so the recommend-models job
+ * retrains them).
  */
-const MODEL_FORMAT = 3;
+const MODEL_FORMAT = 4;
 
 export function encodeModel(m: PersonModel): Uint8Array {
   const arrays: (Float32Array | Float64Array | Int8Array | null)[] = [m.dense, m.terms, m.weights];

@@ -1,7 +1,7 @@
 import { DEFAULT_INTEREST_OPTIONS, type InterestOptions } from "./interests.ts";
 import { type Example, type LinearModel, trainLinearSvm } from "./linear.ts";
 import type { CandidatePool, PoolWeights } from "./pool.ts";
-import type { SparseVector } from "./sparse.ts";
+import { type SparseVector, sparseCentroid } from "./sparse.ts";
 import type { Features, Interest, NegativeSignal } from "./types.ts";
 
 export interface RankOptions {
@@ -24,6 +24,12 @@ export interface RankOptions {
   feedbackRounds: number;
   /** Added to a candidate's score when a followed author wrote it or a followed topic matches it. */
   boostBonus: number;
+  /**
+   * Each interest's centroid joins the trained weights at this share of their norm (Rocchio's
+   * term beside the SVM): the classifier alone leans towards the largest interest and a few of
+   * its words, and the pull keeps every interest's whole vocabulary in the score.
+   */
+  interestPull: number;
   /** Solver epochs at most: the ranking, not the last digit of the margin, matters. */
   maxIter: number;
   interests: InterestOptions;
@@ -34,7 +40,10 @@ export interface RankOptions {
  * Bannach-Brown / Kitchenham / Nagtegaal: per-interest models blended in at 0.5 lost on every
  * file (0.671 / 0.156 / 0.306 against the global model's 0.667 / 0.180 / 0.337), so one model
  * over all the person's positives scores and interests only name and take turns; C 0.02 lost
- * on Kitchenham (0.160); a second feedback round and a heavier embedding changed little.
+ * on Kitchenham (0.160); a second feedback round and a heavier embedding changed little. A
+ * heavier embedding (denseWeight 0.25) gained Nagtegaal 0.01 on 20 draws, but spreads the keyword
+ * weights so that the stored model's top 3,000 terms (model.ts) no longer rank as the trained
+ * model does at 100k papers: bench/recommend-speed's agreement fell from 0.74 to 0.47 (0.60 at 0.2).
  */
 export const DEFAULT_RANK_OPTIONS: RankOptions = {
   c: 0.01,
@@ -46,6 +55,7 @@ export const DEFAULT_RANK_OPTIONS: RankOptions = {
   feedbackCost: 1,
   feedbackRounds: 1,
   boostBonus: 0.5,
+  interestPull: 0.1,
   maxIter: 200,
   interests: DEFAULT_INTEREST_OPTIONS,
 };
@@ -157,14 +167,65 @@ export function trainPoolWeights(
     const model = trainLinearSvm(balance(pos, neg, opts.c), { maxIter: opts.maxIter });
     return poolWeights(model, pool.dims, opts.denseWeight);
   };
-  let weights = train([]);
+  const pulled = (w: PoolWeights) => pullTowardsInterests(w, interests, opts.denseWeight, opts.interestPull);
+  let weights = pulled(train([]));
   if (opts.feedbackTop <= 0 || opts.feedbackCost <= 0) return weights;
   const top = Math.min(opts.feedbackTop, Math.floor(opts.feedbackShare * pool.size));
   for (let round = 0; round < opts.feedbackRounds && top > 0; round++) {
     const best = pool.topScored(weights, top, undefined, (i) => labelled.has(i));
-    weights = train(best.map((b) => b.index));
+    weights = pulled(train(best.map((b) => b.index)));
   }
   return weights;
+}
+
+/**
+ * The weights plus each interest's centroid (its members' keywords, every term, and their scaled
+ * embedding: the classifier's feature space) at `share` of the weights' norm apiece. Every
+ * interest gets the same pull whatever its size, so a small one's papers rise beside the largest
+ * one's. Folded into the weights, it costs scoring nothing. Chosen on bench/recommend/tune.ts's
+ * draws, 20 per setting (mean AP at k = 5 Bannach-Brown / Kitchenham / Nagtegaal; merged
+ * recall@20, the baseline's 0.029 / 0.055 / 0.034): 0 gave 0.648 / 0.175 / 0.349 and merged
+ * 0.034 / 0.056 / 0.030; 0.1 gives 0.648 / 0.184 / 0.350 and 0.032 / 0.055 / 0.032; 0.2 and 0.3 lift
+ * Kitchenham further (0.187, 0.191) and cost the other two files and the merged pool. The
+ * interest's own centroid (its top 200 terms) lifted Kitchenham as much, the merged pool less.
+ */
+export function pullTowardsInterests(
+  w: PoolWeights,
+  interests: Interest[],
+  denseWeight: number,
+  share: number,
+): PoolWeights {
+  if (share <= 0 || interests.length === 0) return w;
+  const dense = w.dense && denseWeight > 0 ? Float32Array.from(w.dense) : null;
+  let norm = 0;
+  for (const v of w.termWeights) norm += v * v;
+  if (dense) for (const v of dense) norm += (v / denseWeight) ** 2;
+  norm = Math.sqrt(norm);
+  if (norm === 0) return w;
+  const terms = new Map<number, number>();
+  for (let k = 0; k < w.termIds.length; k++) terms.set(w.termIds[k], w.termWeights[k]);
+  for (const i of interests) {
+    const keywords = sparseCentroid(
+      i.members.map((m) => ({ vector: m.features.keywords, weight: m.weight })),
+    );
+    const d = dense && i.dense?.length === dense.length ? i.dense : null;
+    let centroidNorm = 1; // the keyword centroid is a unit vector
+    if (d) for (const v of d) centroidNorm += (v * denseWeight) ** 2;
+    const s = (share * norm) / Math.sqrt(centroidNorm);
+    for (let k = 0; k < keywords.idx.length; k++) {
+      const id = keywords.idx[k];
+      terms.set(id, (terms.get(id) ?? 0) + s * keywords.val[k]);
+    }
+    // A pool weight on the unit embedding is the classifier's weight times denseWeight.
+    if (d && dense) for (let j = 0; j < d.length; j++) dense[j] += s * d[j] * denseWeight * denseWeight;
+  }
+  const ids = Uint32Array.from(terms.keys()).sort();
+  return {
+    bias: w.bias,
+    dense: dense ?? w.dense,
+    termIds: ids,
+    termWeights: Float32Array.from(ids, (id) => terms.get(id) as number),
+  };
 }
 
 /** Class weights as scikit-learn's "balanced": each class's costs sum to C · n / 2. */
