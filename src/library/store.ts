@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/client.ts";
+import type { Db, Queryable } from "../db/client.ts";
 import { UserError } from "../user-error.ts";
 
 /** All SQL of the library: the reading list (saves), named collections, and "not interested". */
@@ -56,16 +56,45 @@ async function paperExists(db: Queryable, arxivId: string): Promise<boolean> {
  * and a click on a card should not silently edit it.
  */
 
+const LIBRARY_ANSWER_LOCK = 7_461_012;
+
+/**
+ * Runs one of a person's save, dismiss or collect answers alone among their others, in a
+ * transaction of its own (or the caller's). Each is one statement that deletes the opposite row
+ * and inserts its own, and under READ COMMITTED a save and a dismissal sent at once each deleted
+ * nothing (neither saw the other's insert) and both rows stuck. `owner` is the person, or the
+ * collection whose owner they are. Inside a caller's transaction the lock is held until it ends.
+ */
+async function oneAnswerAtATime<T>(
+  db: Queryable | Db,
+  owner: { userId: number } | { collectionId: number },
+  fn: (q: Queryable) => Promise<T>,
+): Promise<T> {
+  const run = async (q: Queryable) => {
+    if ("userId" in owner)
+      await q.query("select pg_advisory_xact_lock($1, $2)", [LIBRARY_ANSWER_LOCK, owner.userId]);
+    else
+      await q.query("select pg_advisory_xact_lock($1, (select user_id from collections where id = $2))", [
+        LIBRARY_ANSWER_LOCK,
+        owner.collectionId,
+      ]);
+    return fn(q);
+  };
+  return "transaction" in db ? db.transaction(run) : run(db);
+}
+
 /** Saves (undoing a dismissal) or unsaves a paper; repeating either is a no-op. False when the paper does not exist. */
-export async function saveSet(db: Queryable, userId: number, arxivId: string, on: boolean): Promise<boolean> {
+export async function saveSet(db: Db, userId: number, arxivId: string, on: boolean): Promise<boolean> {
   if (!(await paperExists(db, arxivId))) return false;
-  if (on)
-    await db.query(
-      `with undismissed as (delete from dismissals where user_id = $1 and arxiv_id = $2)
-       insert into saves (user_id, arxiv_id) values ($1, $2) on conflict do nothing`,
-      [userId, arxivId],
-    );
-  else await db.query("delete from saves where user_id = $1 and arxiv_id = $2", [userId, arxivId]);
+  await oneAnswerAtATime(db, { userId }, (q) =>
+    on
+      ? q.query(
+          `with undismissed as (delete from dismissals where user_id = $1 and arxiv_id = $2)
+           insert into saves (user_id, arxiv_id) values ($1, $2) on conflict do nothing`,
+          [userId, arxivId],
+        )
+      : q.query("delete from saves where user_id = $1 and arxiv_id = $2", [userId, arxivId]),
+  );
   return true;
 }
 
@@ -75,41 +104,43 @@ export async function saveSet(db: Queryable, userId: number, arxivId: string, on
  * exist; refused while one of the person's collections holds it.
  */
 export async function dismissalSet(
-  db: Queryable,
+  db: Db,
   userId: number,
   arxivId: string,
   on: boolean,
 ): Promise<{ saved: boolean } | null> {
   if (!(await paperExists(db, arxivId))) return null;
-  if (on) {
-    const [held] = await db.query<{ name: string }>(
-      `select c.name from collections c join collection_papers cp on cp.collection_id = c.id
-        where c.user_id = $1 and cp.arxiv_id = $2 order by cp.added_at desc limit 1`,
-      [userId, arxivId],
-    );
-    if (held)
-      throw new UserError(
-        409,
-        `This paper is in your collection “${held.name}”. Take it out of the collection first to mark it not interested.`,
-        "arxiv_id",
+  return oneAnswerAtATime(db, { userId }, async (q) => {
+    if (on) {
+      const [held] = await q.query<{ name: string }>(
+        `select c.name from collections c join collection_papers cp on cp.collection_id = c.id
+          where c.user_id = $1 and cp.arxiv_id = $2 order by cp.added_at desc limit 1`,
+        [userId, arxivId],
       );
-    // Off the reading list, its date kept on the dismissal for the undo (migration 0321).
-    await db.query(
-      `with unsaved as (delete from saves where user_id = $1 and arxiv_id = $2 returning created_at)
-       insert into dismissals (user_id, arxiv_id, saved_at) values ($1, $2, (select created_at from unsaved))
-       on conflict do nothing`,
+      if (held)
+        throw new UserError(
+          409,
+          `This paper is in your collection “${held.name}”. Take it out of the collection first to mark it not interested.`,
+          "arxiv_id",
+        );
+      // Off the reading list, its date kept on the dismissal for the undo (migration 0321).
+      await q.query(
+        `with unsaved as (delete from saves where user_id = $1 and arxiv_id = $2 returning created_at)
+         insert into dismissals (user_id, arxiv_id, saved_at) values ($1, $2, (select created_at from unsaved))
+         on conflict do nothing`,
+        [userId, arxivId],
+      );
+      return { saved: false };
+    }
+    // The undo: a paper that was saved before goes back on the reading list, at its own date.
+    const restored = await q.query(
+      `with undone as (delete from dismissals where user_id = $1 and arxiv_id = $2 returning saved_at)
+       insert into saves (user_id, arxiv_id, created_at)
+       select $1, $2, saved_at from undone where saved_at is not null on conflict do nothing returning 1`,
       [userId, arxivId],
     );
-    return { saved: false };
-  }
-  // The undo: a paper that was saved before goes back on the reading list, at its own date.
-  const restored = await db.query(
-    `with undone as (delete from dismissals where user_id = $1 and arxiv_id = $2 returning saved_at)
-     insert into saves (user_id, arxiv_id, created_at)
-     select $1, $2, saved_at from undone where saved_at is not null on conflict do nothing returning 1`,
-    [userId, arxivId],
-  );
-  return { saved: restored.length > 0 };
+    return { saved: restored.length > 0 };
+  });
 }
 
 export interface SavedPaper {
@@ -223,26 +254,28 @@ export async function collectionSlugsLike(db: Queryable, userId: number, base: s
 
 /** Adds (undoing the owner's dismissal of it) or removes a paper; false when the paper does not exist. */
 export async function collectionPaperSet(
-  db: Queryable,
+  db: Queryable | Db,
   collectionId: number,
   arxivId: string,
   on: boolean,
 ): Promise<boolean> {
   if (!(await paperExists(db, arxivId))) return false;
-  if (on)
-    await db.query(
-      `with undismissed as (
-         delete from dismissals d using collections c where c.id = $1 and d.user_id = c.user_id and d.arxiv_id = $2
-       )
-       insert into collection_papers (collection_id, arxiv_id) values ($1, $2) on conflict do nothing`,
-      [collectionId, arxivId],
-    );
-  else
-    await db.query("delete from collection_papers where collection_id = $1 and arxiv_id = $2", [
-      collectionId,
-      arxivId,
-    ]);
-  await db.query("update collections set updated_at = now() where id = $1", [collectionId]);
+  await oneAnswerAtATime(db, { collectionId }, async (q) => {
+    if (on)
+      await q.query(
+        `with undismissed as (
+           delete from dismissals d using collections c where c.id = $1 and d.user_id = c.user_id and d.arxiv_id = $2
+         )
+         insert into collection_papers (collection_id, arxiv_id) values ($1, $2) on conflict do nothing`,
+        [collectionId, arxivId],
+      );
+    else
+      await q.query("delete from collection_papers where collection_id = $1 and arxiv_id = $2", [
+        collectionId,
+        arxivId,
+      ]);
+    await q.query("update collections set updated_at = now() where id = $1", [collectionId]);
+  });
   return true;
 }
 
