@@ -134,3 +134,38 @@ test("TeX math and lone symbols name nothing: the subject the abstracts share do
   assert.match(label, /Lattice Packing Density/);
   assert.doesNotMatch(label, /(^|[\s·])[\p{L}\p{N}]([\s·]|$)|\$|\\/u, label);
 });
+
+test("prose's function words name nothing: three abstracts that each say “rather than” share no subject", () => {
+  const never = () => false;
+  assert.equal(
+    interestLabel(
+      [
+        {
+          title: "DreamTraj: Generating 6-DoF Object Trajectories by Reading Unrendered Video Latents",
+          abstract: "We read trajectories from the latents rather than from rendered frames.",
+        },
+        {
+          title: "Ego2Robot: Scalable Robot Data Synthesis from Egocentric Human Data",
+          abstract: "Robots learn from human video rather than teleoperation.",
+        },
+        {
+          title: "WCM: A World Critic Model for Vision-Language-Action Agents",
+          abstract: "The critic scores imagined futures rather than real rollouts.",
+        },
+      ],
+      never,
+    ),
+    null,
+  );
+  // A subject they do share still names them, function words inside it and all.
+  assert.equal(
+    interestLabel(
+      [
+        { title: "Teaching Arms", abstract: "We study the imitation of humans from video." },
+        { title: "Hands at Work", abstract: "Scaling the imitation of humans with cheap cameras." },
+      ],
+      never,
+    ),
+    "Imitation of Humans",
+  );
+});

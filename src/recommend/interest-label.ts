@@ -1,3 +1,4 @@
+import { eng as ENGLISH_STOP_WORDS } from "stopword";
 import { STOP_WORDS } from "../search/text.ts";
 
 // Words that open or close a title's phrase without naming a subject ("Towards", "via", "using").
@@ -48,6 +49,16 @@ const ABSTRACT_FILLER = new Set(
     " ",
   ),
 );
+
+// Function words of prose, which titles seldom use and abstracts do all the time: a phrase from
+// an abstract may not open or close on one, nor be named by one ("Rather Than" was the name of
+// an interest of three robotics papers whose abstracts each said "rather than").
+const PROSE_FILLER = new Set([
+  ...ENGLISH_STOP_WORDS,
+  ..."rather instead often thus hence typically usually generally particular particularly specifically mainly largely given".split(
+    " ",
+  ),
+]);
 
 interface PhraseRules {
   /** Shortest phrase counted, in words. */
@@ -152,8 +163,10 @@ export function interestLabel(
     needed: Math.max(2, Math.ceil(members.length / 2)),
     accept: (words) => {
       const lower = words.map((w) => w.toLowerCase());
+      if (PROSE_FILLER.has(lower[0]) || PROSE_FILLER.has(lower[lower.length - 1])) return false;
       return (
-        !lower.some((w) => ABSTRACT_FILLER.has(w)) && lower.some((w) => !FILLER.has(w) && !isCommonWord(w))
+        !lower.some((w) => ABSTRACT_FILLER.has(w)) &&
+        lower.some((w) => !FILLER.has(w) && !PROSE_FILLER.has(w) && !isCommonWord(w))
       );
     },
   });
