@@ -63,7 +63,8 @@ const LIBRARY_ANSWER_LOCK = 7_461_012;
  * transaction of its own (or the caller's). Each is one statement that deletes the opposite row
  * and inserts its own, and under READ COMMITTED a save and a dismissal sent at once each deleted
  * nothing (neither saw the other's insert) and both rows stuck. `owner` is the person, or the
- * collection whose owner they are. Inside a caller's transaction the lock is held until it ends.
+ * collection whose owner they are. A `db` without `transaction` must be a caller's transaction
+ * (the lock is then held until it ends): a plain connection would release it after the statement.
  */
 async function oneAnswerAtATime<T>(
   db: Queryable | Db,

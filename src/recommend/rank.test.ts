@@ -74,3 +74,16 @@ test("the embedding's share of the pull is in the pool's units (the classifier's
   assert.ok(Math.abs((pulled.dense as Float32Array)[0] - s * dw * dw) < 1e-6);
   assert.equal((pulled.dense as Float32Array)[1], 0);
 });
+
+test("a followed author's or topic's papers are not pulled towards (their boost is theirs), nor an empty centroid", () => {
+  const followed: Interest = { ...interest(0, [member("a", [[7, 1]])]), kind: "author" };
+  assert.equal(pullTowardsInterests(trained, [followed], 0.1, 0.1).termIds.length, 2);
+  // No member has a term in this pool: only the embedding pulls, at the full share.
+  const withDense: PoolWeights = { ...trained, dense: Float32Array.from([0, 0]) };
+  const bare = { ...interest(1, [member("b", [])]), dense: Float32Array.from([0, 1]) };
+  const dw = 0.5;
+  const pulled = pullTowardsInterests(withDense, [bare], dw, 0.1);
+  assert.deepEqual([...pulled.termWeights], [3, 4]);
+  // Centroid (0, dw) in the classifier's space, length dw, pulled to length 0.5: pool weight 0.5 · dw.
+  assert.ok(Math.abs((pulled.dense as Float32Array)[1] - 0.5 * dw) < 1e-6);
+});

@@ -181,7 +181,7 @@ export function trainPoolWeights(
 /**
  * The weights plus each interest's centroid (its members' keywords, every term, and their scaled
  * embedding: the classifier's feature space) at `share` of the weights' norm apiece. Every
- * interest gets the same pull whatever its size, so a small one's papers rise beside the largest
+ * interest of the person's papers gets the same pull whatever its size, so a small one's papers rise beside the largest
  * one's. Folded into the weights, it costs scoring nothing. Chosen on bench/recommend/tune.ts's
  * draws, 20 per setting (mean AP at k = 5 Bannach-Brown / Kitchenham / Nagtegaal; merged
  * recall@20, the baseline's 0.029 / 0.055 / 0.034): 0 gave 0.648 / 0.175 / 0.349 and merged
@@ -206,12 +206,18 @@ export function pullTowardsInterests(
   // the training examples (80,000 on a merged pool; a Map of those cost 30 ms a pull).
   const added = new Map<number, number>();
   for (const i of interests) {
+    // Only the clusters of the person's own papers (at most maxInterests of them): a followed
+    // author's or topic's papers have their boost already, and one pull apiece for each of up to
+    // 500 follows would outweigh the classifier many times.
+    if (i.kind !== "papers") continue;
     const keywords = sparseCentroid(
       i.members.map((m) => ({ vector: m.features.keywords, weight: m.weight })),
     );
     const d = dense && i.dense?.length === dense.length ? i.dense : null;
-    let centroidNorm = 1; // the keyword centroid is a unit vector
+    // The keyword centroid is a unit vector, or empty when no member has a term in this pool.
+    let centroidNorm = keywords.idx.length > 0 ? 1 : 0;
     if (d) for (const v of d) centroidNorm += (v * denseWeight) ** 2;
+    if (centroidNorm === 0) continue;
     const s = (share * norm) / Math.sqrt(centroidNorm);
     for (let k = 0; k < keywords.idx.length; k++) {
       const id = keywords.idx[k];
