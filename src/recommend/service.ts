@@ -166,8 +166,17 @@ export async function recommendFor(
           : loaded.model;
     let model = stored ? decodeModel(stored) : null;
     if (!model || (!model.cold && model.embeddingModelId !== modelId)) {
-      model = await trainModel(db, pools, pool, modelId, userId, opts);
-      if (cacheable) await storeModel(db, userId, version, encodeModel(model), opts.now);
+      if (cacheable) {
+        // The model is stored, then applied to every window (the page's week, a digest's day, the
+        // CLI's --since and --all), so it is trained where the job trains it: over the page's
+        // window. Trained over the pool of whichever request came first after a save, a digest's
+        // day of a handful of papers taught it nothing (no term kept, only a bias: every paper
+        // scored 0.025), and the page then showed that until the person's signals changed again.
+        const { since } = await forYouWindow(db, opts.now, DEFAULT_WINDOW_DAYS);
+        const home = await pools.get(since);
+        model = await trainModel(db, pools, home.pool, home.modelId, userId, { ...opts, since });
+        await storeModel(db, userId, version, encodeModel(model), opts.now);
+      } else model = await trainModel(db, pools, pool, modelId, userId, opts);
     }
     ranking = await rankingOf(db, pools, pool, modelId, model, version, opts, seen, reuse);
     if (reuse) pools.rankers.set(pool, userId, ranking);

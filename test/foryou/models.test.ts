@@ -185,4 +185,37 @@ for (const backend of testBackends())
       const top = result.items.slice(0, 5).map((i) => i.paper.arxivId);
       assert.deepEqual(top.toSorted(), mol.map((p) => p.arxivId).toSorted(), "the molecule papers first");
     });
+
+    test("the first request after a save may be a digest's few papers: it stores the model the job trains over the page's window", async () => {
+      const u = await makeUser(t.db);
+      const seeds = await insertSubjectPapers(t.db, "molecules", 3, {
+        publishedAt: new Date(now.getTime() - 60 * DAY),
+      });
+      await insertSubjectPapers(t.db, "molecules", 5, { publishedAt: new Date(now.getTime() - 2 * DAY) });
+      await insertSubjectPapers(t.db, "speech", 5, { publishedAt: new Date(now.getTime() - 2 * DAY) });
+      // A digest's window of two papers, as on a quiet day.
+      await insertSubjectPapers(t.db, "filler", 2, { publishedAt: new Date(now.getTime() - 3_600_000) });
+      for (const p of seeds) await post(t.app, u, "/save", { arxiv_id: p.arxivId, on: "1" });
+      const pools = t.services.forYouPools;
+      const version = await signalVersion(t.db, u.userId);
+      await recommendFor(t.db, pools, u.userId, {
+        now,
+        since: new Date(now.getTime() - 3 * 3_600_000),
+        limit: 5,
+        search: t.services.search,
+      });
+      const fromDigest = await storedModelAt(t.db, u.userId, version);
+      assert.ok(fromDigest);
+      await t.db.query("delete from recommend_models where user_id = $1", [u.userId]);
+      assert.equal(await trainStaleModels(t.db, pools, { now, search: t.services.search, max: 10 }), 1);
+      const fromJob = await storedModelAt(t.db, u.userId, version);
+      assert.ok(fromJob);
+      const a = decodeModel(fromDigest);
+      const b = decodeModel(fromJob);
+      assert.ok(a && b);
+      assert.ok(a.terms.length > 0, "the model kept terms");
+      assert.deepEqual([...a.terms], [...b.terms]);
+      assert.deepEqual([...a.weights], [...b.weights]);
+      assert.equal(a.bias, b.bias);
+    });
   });
