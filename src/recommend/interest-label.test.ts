@@ -169,3 +169,19 @@ test("prose's function words name nothing: three abstracts that each say “rath
     "Imitation of Humans",
   );
 });
+
+test("an abbreviation in brackets is not part of the phrase it abbreviates", () => {
+  assert.equal(
+    interestLabel(
+      [
+        { title: "WCM: A World Critic", abstract: "Deep reinforcement learning (RL) of critics for robots." },
+        {
+          title: "EXIMO: Guided Exploration",
+          abstract: "Exploration in reinforcement learning (RL) with priors.",
+        },
+      ],
+      () => false,
+    ),
+    "Reinforcement Learning",
+  );
+});

@@ -157,7 +157,9 @@ export function interestLabel(
 ): string | null {
   const fromTitles = interestLabelFromTitles(members.map((m) => m.title));
   if (fromTitles || members.length < 2) return fromTitles;
-  const texts = members.map((m) => [m.title, ...(m.abstract ?? "").split(/[.;:!?()[\]]+\s/)]);
+  // A sentence's end, and any bracket: "reinforcement learning (RL)" gives the phrase
+  // "Reinforcement Learning", not "Reinforcement Learning RL".
+  const texts = members.map((m) => [m.title, ...(m.abstract ?? "").split(/[.;:!?]+\s|[()[\]]/)]);
   const phrases = sharedPhrases(texts, {
     minWords: 2,
     needed: Math.max(2, Math.ceil(members.length / 2)),
