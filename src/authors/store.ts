@@ -220,26 +220,31 @@ export const authorFollowsFull = (field = "name") =>
 // With the user id, the lock that serialises one person's follows (two-key advisory lock).
 const AUTHOR_FOLLOW_LOCK = 7_461_011;
 
-/** Follows the author under this name's key; refused at AUTHOR_FOLLOWS_MAX (a repeat follow is not). */
+/**
+ * Follows the author under this name's key; refused at AUTHOR_FOLLOWS_MAX (a repeat follow is
+ * not, also of a follow stored under an older authorKey's key that the author-index job has not
+ * re-keyed yet: found by the name it was followed as, as unfollowAuthors finds it).
+ */
 export async function followAuthor(db: Db, userId: number, name: string): Promise<void> {
   const key = authorKey(name);
-  const added = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     // One person's follows one at a time: under READ COMMITTED, statements running at once each
     // counted the same rows, and 40 follows at once from 490 ended at 504.
     await tx.query("select pg_advisory_xact_lock($1, $2)", [AUTHOR_FOLLOW_LOCK, userId]);
-    return tx.query(
-      `insert into author_follows (user_id, author_key, author_name)
-       select $1, $2, $3 where (select count(*) from author_follows where user_id = $1) < $4
-       on conflict do nothing returning author_key`,
-      [userId, key, decodeTexName(name), AUTHOR_FOLLOWS_MAX],
+    const follows = await tx.query<{ author_key: string; author_name: string }>(
+      "select author_key, author_name from author_follows where user_id = $1",
+      [userId],
     );
+    if (follows.some((f) => f.author_key === key || authorKey(f.author_name) === key)) return "had";
+    if (follows.length >= AUTHOR_FOLLOWS_MAX) return "full";
+    await tx.query(
+      `insert into author_follows (user_id, author_key, author_name) values ($1, $2, $3)
+       on conflict do nothing`,
+      [userId, key, decodeTexName(name)],
+    );
+    return "added";
   });
-  if (added.length > 0) return;
-  const [had] = await db.query("select 1 from author_follows where user_id = $1 and author_key = $2", [
-    userId,
-    key,
-  ]);
-  if (!had) throw authorFollowsFull();
+  if (outcome === "full") throw authorFollowsFull();
 }
 
 /** Unfollows the author under this name's key, and no other. */

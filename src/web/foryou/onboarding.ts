@@ -137,8 +137,11 @@ export function registerOnboarding(fastify: FastifyInstance, deps: AppDeps): voi
       for (const a of new Set(authors.map(authorKey))) keptAuthors.add(a);
       const droppedAuthors = req.body.shown_author.filter((a) => !keptAuthors.has(authorKey(a)));
       // The cap on author follows, checked before anything is written: a refused form changes nothing.
+      // Counted by each follow's name under today's authorKey, not its stored key: until the
+      // author-index job re-keys the follows (a new AUTHOR_KEY_VERSION), a stored key is the old
+      // one, and an author already followed, named again, counted as a new follow.
       const following = new Set(
-        (await authorKeysFollowedBy(deps.db, [user.id])).get(user.id)?.map((f) => f.key),
+        (await authorKeysFollowedBy(deps.db, [user.id])).get(user.id)?.map((f) => authorKey(f.name)),
       );
       for (const a of droppedAuthors) following.delete(authorKey(a));
       const newAuthors = new Set(authors.map(authorKey).filter((k) => !following.has(k)));
