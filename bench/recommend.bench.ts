@@ -170,6 +170,13 @@ console.log(
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
 if (!process.argv.includes("--no-write")) writeResults(seconds);
 
+/** A merged pool's recall@20 per interest, as table rows. */
+function recallRows(recall: Map<string, { ours: number[]; base: number[] }>): string[] {
+  return [...recall].map(
+    ([name, r]) => `| ${name} | ${mean(r.ours).toFixed(4)} | ${mean(r.base).toFixed(4)} |`,
+  );
+}
+
 function writeResults(seconds: string) {
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const f3 = (x: number) => x.toFixed(3);
@@ -203,9 +210,7 @@ function writeResults(seconds: string) {
     "",
     "| interest | recall@20 ours | recall@20 baseline |",
     "|---|---|---|",
-    ...[...interestRecall].map(
-      ([name, r]) => `| ${name} | ${mean(r.ours).toFixed(4)} | ${mean(r.base).toFixed(4)} |`,
-    ),
+    ...recallRows(interestRecall),
     "",
     "Goal: recall@20 for each interest at least the baseline's.",
     "",
@@ -223,9 +228,7 @@ function writeResults(seconds: string) {
     "",
     "| interest (merged pool) | recall@20 ours | recall@20 baseline |",
     "|---|---|---|",
-    ...[...checkRecall].map(
-      ([name, r]) => `| ${name} | ${mean(r.ours).toFixed(4)} | ${mean(r.base).toFixed(4)} |`,
-    ),
+    ...recallRows(checkRecall),
     "",
     "## Grouping the seeds into interests (the same merged pool and draws)",
     "",

@@ -221,9 +221,23 @@ export const authorFollowsFull = (field = "name") =>
 const AUTHOR_FOLLOW_LOCK = 7_461_011;
 
 /**
+ * A person's follows with the key each name has today (authorKey): a follow the author-index job
+ * has not re-keyed yet is stored under an older key, and is found by the name it was followed as.
+ */
+async function followsByCurrentKey(
+  db: Queryable,
+  userId: number,
+): Promise<{ storedKey: string; key: string }[]> {
+  const rows = await db.query<{ author_key: string; author_name: string }>(
+    "select author_key, author_name from author_follows where user_id = $1",
+    [userId],
+  );
+  return rows.map((r) => ({ storedKey: r.author_key, key: authorKey(r.author_name) }));
+}
+
+/**
  * Follows the author under this name's key; refused at AUTHOR_FOLLOWS_MAX (a repeat follow is
- * not, also of a follow stored under an older authorKey's key that the author-index job has not
- * re-keyed yet: found by the name it was followed as, as unfollowAuthors finds it).
+ * not, also of a follow not yet re-keyed: followsByCurrentKey).
  */
 export async function followAuthor(db: Db, userId: number, name: string): Promise<void> {
   const key = authorKey(name);
@@ -231,11 +245,8 @@ export async function followAuthor(db: Db, userId: number, name: string): Promis
     // One person's follows one at a time: under READ COMMITTED, statements running at once each
     // counted the same rows, and 40 follows at once from 490 ended at 504.
     await tx.query("select pg_advisory_xact_lock($1, $2)", [AUTHOR_FOLLOW_LOCK, userId]);
-    const follows = await tx.query<{ author_key: string; author_name: string }>(
-      "select author_key, author_name from author_follows where user_id = $1",
-      [userId],
-    );
-    if (follows.some((f) => f.author_key === key || authorKey(f.author_name) === key)) return "had";
+    const follows = await followsByCurrentKey(tx, userId);
+    if (follows.some((f) => f.key === key)) return "had";
     if (follows.length >= AUTHOR_FOLLOWS_MAX) return "full";
     await tx.query(
       `insert into author_follows (user_id, author_key, author_name) values ($1, $2, $3)
@@ -253,19 +264,14 @@ export async function unfollowAuthor(db: Queryable, userId: number, name: string
 }
 
 /**
- * Unfollows these authors, each under its name's key, and no other: also a follow the
- * author-index job has not re-keyed yet (stored under an older authorKey's key), found by the
- * name it was followed as. One read of the person's follows and one delete, whatever the count
+ * Unfollows these authors, each under its name's key, and no other: also a follow not yet
+ * re-keyed (followsByCurrentKey). One read of the person's follows and one delete, whatever the count
  * (onboarding sends every author it listed).
  */
 export async function unfollowAuthors(db: Queryable, userId: number, names: string[]): Promise<void> {
   const keys = new Set(names.map(authorKey).filter((k) => k));
   if (keys.size === 0) return;
-  const follows = await db.query<{ author_key: string; author_name: string }>(
-    "select author_key, author_name from author_follows where user_id = $1",
-    [userId],
-  );
-  const gone = follows.filter((f) => keys.has(authorKey(f.author_name))).map((f) => f.author_key);
+  const gone = (await followsByCurrentKey(db, userId)).filter((f) => keys.has(f.key)).map((f) => f.storedKey);
   if (gone.length === 0) return;
   await db.query("delete from author_follows where user_id = $1 and author_key = any($2::text[])", [
     userId,

@@ -280,10 +280,10 @@ interface Header {
  * Format 1 (terms as strings), 2 (weights learned over 1 + ln tf keyword features, before
  * BM25-saturated tf became the default, 0ccdb9f), 3 (before the interests' pull, rank.ts's
  * interestPull) and 4 (interests named by prose's function words, "Rather Than", or with an
- * abbreviation glued on, "Reinforcement Learning RL": interest-label.ts) are read as no model: the person's is trained again, since old weights
- * score on another scale or miss what the new ones learn, and the interests' names are stored
- * with them (migrations 0320, 0322 and 0323 delete stored ones of an older format, so the
- * recommend-models job retrains them).
+ * abbreviation glued on, "Reinforcement Learning RL": interest-label.ts) are read as no model:
+ * the person's is trained again, since old weights score on another scale or miss what the new
+ * ones learn, and the interests' names are stored with them (migrations 0320, 0322 and 0323
+ * delete stored ones of an older format, so the recommend-models job retrains them).
  */
 const MODEL_FORMAT = 5;
 

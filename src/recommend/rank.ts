@@ -181,8 +181,8 @@ export function trainPoolWeights(
 /**
  * The weights plus each interest's centroid (its members' keywords, every term, and their scaled
  * embedding: the classifier's feature space) at `share` of the weights' norm apiece. Every
- * interest of the person's papers gets the same pull whatever its size, so a small one's papers rise beside the largest
- * one's. Folded into the weights, it costs scoring nothing. Chosen on bench/recommend/tune.ts's
+ * interest of the person's papers gets the same pull whatever its size, so a small one's papers
+ * rise beside the largest one's. Folded into the weights, it costs scoring nothing. Chosen on bench/recommend/tune.ts's
  * draws, 20 per setting (mean AP at k = 5 Bannach-Brown / Kitchenham / Nagtegaal; merged
  * recall@20, the baseline's 0.029 / 0.055 / 0.034): 0 gave 0.648 / 0.175 / 0.349 and merged
  * 0.034 / 0.056 / 0.030; 0.1 gives 0.648 / 0.184 / 0.350 and 0.032 / 0.055 / 0.032; 0.2 and 0.3 lift

@@ -168,13 +168,11 @@ export async function recommendFor(
     if (!model || (!model.cold && model.embeddingModelId !== modelId)) {
       if (cacheable) {
         // The model is stored, then applied to every window (the page's week, a digest's day, the
-        // CLI's --since and --all), so it is trained where the job trains it: over the page's
-        // window. Trained over the pool of whichever request came first after a save, a digest's
-        // day of a handful of papers taught it nothing (no term kept, only a bias: every paper
-        // scored 0.025), and the page then showed that until the person's signals changed again.
-        const { since } = await forYouWindow(db, opts.now, DEFAULT_WINDOW_DAYS);
-        const home = await pools.get(since);
-        model = await trainModel(db, pools, home.pool, home.modelId, userId, { ...opts, since });
+        // CLI's --since and --all), so it is trained where the job trains it (trainingPool), not
+        // over whichever request's pool came first after a save: a digest's day of four papers
+        // kept no term, only a bias (every paper 0.025), and the page applied that model.
+        const home = await trainingPool(db, pools, opts.now);
+        model = await trainModel(db, pools, home.pool, home.modelId, userId, { ...opts, since: home.since });
         await storeModel(db, userId, version, encodeModel(model), opts.now);
       } else model = await trainModel(db, pools, pool, modelId, userId, opts);
     }
@@ -248,6 +246,17 @@ export async function recommendFor(
 }
 
 /**
+ * The pool every stored model is trained over, by the job and inline alike: the one the page
+ * ranks. On a store whose newest paper is older than the window (the shipped sample, an archive)
+ * that window ends at the newest paper; a model trained over the empty window of today, or over a
+ * digest's day of a few papers, would hold only a bias, and every page would apply it.
+ */
+async function trainingPool(db: Queryable, pools: CandidatePools, now: Date) {
+  const { since } = await forYouWindow(db, now, DEFAULT_WINDOW_DAYS);
+  return { since, ...(await pools.get(since)) };
+}
+
+/**
  * Trains and stores the model of everyone whose signals changed since their model was trained
  * (the recommend-models job, and the digest benchmark's set-up), over the default window's pool.
  * Returns how many were trained.
@@ -257,11 +266,7 @@ export async function trainStaleModels(
   pools: CandidatePools,
   opts: { now: Date; search: TopicSearch; max: number; shouldStop?: () => boolean },
 ): Promise<number> {
-  // The pool the page ranks: on a store whose newest paper is older than the window (the shipped
-  // sample, an archive) that window ends at the newest paper. A model trained over the empty
-  // window of today would hold only a bias, and every page would apply it.
-  const { since } = await forYouWindow(db, opts.now, DEFAULT_WINDOW_DAYS);
-  const { pool, modelId } = await pools.get(since);
+  const { since, pool, modelId } = await trainingPool(db, pools, opts.now);
   let trained = 0;
   while (trained < opts.max && !opts.shouldStop?.()) {
     const people = await peopleWithStaleModels(db, Math.min(100, opts.max - trained));
