@@ -34,6 +34,17 @@ export function buildCorpus(
 
 const MODEL_ID = 1;
 
+/** The seeds as a person's saves, with their features in the pool. */
+export function seedPositives(pool: CandidatePool, seeds: string[]): PositiveSignal[] {
+  return seeds.map((id) => ({
+    id,
+    title: id,
+    kind: "saved",
+    weight: 1,
+    features: pool.features(pool.indexOf(id) as number),
+  }));
+}
+
 /**
  * Ranks every paper but the seeds as the site does: interests from the seeds, the model trained
  * over the pool and stored as a person's model is (its keywords pruned to the kept terms), then
@@ -49,14 +60,7 @@ export function oursRanking(
   turnScoreShare = DEFAULT_TURN_SCORE_SHARE,
 ): string[] {
   const seedSet = new Set(seeds);
-  const positives: PositiveSignal[] = seeds.map((id) => ({
-    id,
-    title: id,
-    kind: "saved",
-    weight: 1,
-    features: pool.features(pool.indexOf(id) as number),
-  }));
-  const interests = groupInterests(positives, pool, opts.interests);
+  const interests = groupInterests(seedPositives(pool, seeds), pool, opts.interests);
   const weights = trainPoolWeights(pool, interests, [], opts);
   if (!weights) throw new Error("no seeds");
   const model = personModel(pool, MODEL_ID, weights, interests, { authors: [], topics: [] });

@@ -104,23 +104,35 @@ const scales = new WeakMap<PairSource, SimilarityScale>();
  * on FALLBACK_SCALE (MIN_SCALE_PAIRS), so the scale is defined, with a spread, for any pool.
  */
 export function typicalSimilarity(pool: PairSource): SimilarityScale {
-  const known = scales.get(pool);
+  return typicalScale(pool, similarity, scales);
+}
+
+/**
+ * typicalSimilarity's mean and spread for another measure of two papers (`alike(a, b)`, not
+ * always symmetric), kept per pool in `cache`.
+ */
+export function typicalScale(
+  pool: PairSource,
+  alike: (a: Features, b: Features) => number,
+  cache: WeakMap<PairSource, SimilarityScale>,
+): SimilarityScale {
+  const known = cache.get(pool);
   if (known) return known;
   const n = pool.size;
   const sims: number[] = [];
   if ((n * (n - 1)) / 2 <= SCALE_PAIRS) {
     for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) sims.push(similarity(pool.features(i), pool.features(j)));
+      for (let j = i + 1; j < n; j++) sims.push(alike(pool.features(i), pool.features(j)));
   } else {
     const rand = mulberry32(n);
     while (sims.length < SCALE_PAIRS) {
       const i = Math.floor(rand() * n);
       const j = Math.floor(rand() * n);
-      if (i !== j) sims.push(similarity(pool.features(i), pool.features(j)));
+      if (i !== j) sims.push(alike(pool.features(i), pool.features(j)));
     }
   }
   const scale = blendWithFallback(sims);
-  scales.set(pool, scale);
+  cache.set(pool, scale);
   return scale;
 }
 

@@ -56,7 +56,8 @@ interface ModelMember {
 const MODEL_TERMS = 3000;
 const CENTROID_TERMS = 200;
 const MEMBERS_KEPT = 16;
-const MEMBER_TERMS = 32;
+/** Keywords kept per member (alike.ts reads other papers as if stored so). */
+export const MEMBER_TERMS = 32;
 
 export const COLD_MODEL: PersonModel = {
   cold: true,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { followAuthor } from "../../src/authors/store.ts";
+import { loadConfig } from "../../src/config.ts";
 import type { DeliveryDeps } from "../../src/email/deps.ts";
+import { PER_TOPIC_IN_DIGEST } from "../../src/email/digest-content.ts";
 import { DigestSources } from "../../src/email/digest-sources.ts";
 import { enqueueDueDigests } from "../../src/email/enqueue.ts";
 import { ensureSubscriber } from "../../src/email/subscribers-store.ts";
@@ -12,7 +14,9 @@ import { upsertPapers } from "../../src/papers/store.ts";
 import { CandidatePools } from "../../src/recommend/pools.ts";
 import { DIGEST_SHARE_OF_BEST, LIKE_LINE, recommendFor } from "../../src/recommend/service.ts";
 import { digestShownIds } from "../../src/recommend/store.ts";
+import { runEmbedding } from "../../src/search/embed/jobs.ts";
 import { createSearchService } from "../../src/search/service.ts";
+import type { TopicSearch } from "../../src/topics/papers.ts";
 import { makeUser } from "../community/helpers.ts";
 import { seedPapers, TUESDAY, testDelivery } from "../email/fixture.ts";
 import { screenshotMail } from "../helpers/browser.ts";
@@ -212,6 +216,68 @@ for (const backend of testBackends()) {
         userId: u.userId,
       });
       assert.ok(followed.forYou.some((p) => p.arxivId === faint.paper.arxivId));
+    });
+  });
+}
+
+for (const backend of testBackends()) {
+  describe(`the For-you digest section mails only papers like those it names, on ${backend}`, () => {
+    let db: TestDb;
+    const window = {
+      windowStart: new Date("2026-08-13T00:00:00Z"),
+      windowEnd: new Date("2026-08-21T00:00:00Z"),
+    };
+    before(async () => {
+      db = await openTestDb(backend);
+      // The site as a first start leaves it: the sample, and the built-in model embedding it.
+      await importSampleIfEmpty(db);
+      await runEmbedding(db, loadConfig({}));
+    });
+    after(async () => {
+      await db.close();
+    });
+
+    const readerOf = async (titleLike: string) => {
+      const u = await makeUser(db, { now: new Date("2026-08-01T00:00:00Z") });
+      const saves = await db.query<{ arxiv_id: string }>(
+        "select arxiv_id from papers where title ilike $1 order by arxiv_id limit 3",
+        [`%${titleLike}%`],
+      );
+      assert.equal(saves.length, 3);
+      for (const s of saves) await saveSet(db, u.userId, s.arxiv_id, true);
+      return u.userId;
+    };
+    const digestOf = (userId: number, search: TopicSearch) =>
+      new DigestSources(db, search).digestFor({ frequency: "weekly", ...window, topicIds: [], userId });
+
+    test("a week with nothing like a quark physicist's papers mails them no For-you paper", async () => {
+      const userId = await readerOf("quark");
+      const search = createSearchService({ db });
+      // What the share of the best alone lets through: the week's best, a poor match all the same.
+      const above = new Set((await digestOf(userId, search)).trending.map((p) => p.arxivId));
+      const unfloored = await recommendFor(db, new CandidatePools(db), userId, {
+        now: window.windowEnd,
+        since: window.windowStart,
+        limit: PER_TOPIC_IN_DIGEST,
+        minScore: LIKE_LINE,
+        minShareOfBest: DIGEST_SHARE_OF_BEST,
+        exclude: above,
+        search,
+      });
+      assert.ok(unfloored.items.length > 0, "the week has papers above the model's line");
+      const digest = await digestOf(userId, search);
+      assert.deepEqual(
+        digest.forYou.map((p) => p.title),
+        [],
+        `mailed as like quark papers: ${digest.forYou.map((p) => p.title).join(" · ")}`,
+      );
+    });
+
+    test("a reinforcement-learning reader's week still mails its papers, each with its reason", async () => {
+      const userId = await readerOf("reinforcement learning");
+      const digest = await digestOf(userId, createSearchService({ db }));
+      assert.ok(digest.forYou.length > 0);
+      for (const p of digest.forYou) assert.match(digest.forYouWhy?.[p.arxivId] ?? "", /^Because you saved/);
     });
   });
 }
