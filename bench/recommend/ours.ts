@@ -1,3 +1,4 @@
+import { alikeToInterest, likenessFloor } from "../../src/recommend/alike.ts";
 import {
   DEFAULT_TURN_SCORE_SHARE,
   DEFAULT_TURNS,
@@ -11,6 +12,7 @@ import { CandidatePool } from "../../src/recommend/pool.ts";
 import { DEFAULT_RANK_OPTIONS, type RankOptions, trainPoolWeights } from "../../src/recommend/rank.ts";
 import { COVER_TOP, rankPoolWith } from "../../src/recommend/rank-pool.ts";
 import type { PositiveSignal } from "../../src/recommend/types.ts";
+import { FOR_YOU_LIMIT } from "../../src/web/foryou/routes.ts";
 
 /** Our side's pool: the file's papers with their stored embeddings, keywords over the file. */
 export function buildCorpus(
@@ -49,7 +51,7 @@ export function seedPositives(pool: CandidatePool, seeds: string[]): PositiveSig
  * Ranks every paper but the seeds as the site does: interests from the seeds, the model trained
  * over the pool and stored as a person's model is (its keywords pruned to the kept terms), then
  * applied to the pool in one pass, interests taking turns at the top (the site's COVER_TOP places;
- * this bench took turns over 50 before).
+ * this bench took turns over 50 before), the page's FOR_YOU_LIMIT shown with the weaker matches last.
  */
 export function oursRanking(
   pool: CandidatePool,
@@ -74,8 +76,17 @@ export function oursRanking(
   const options = { rounds, turns, interestWeights, turnScoreShare };
   const close = scored.filter((s) => s.score > 0);
   const weak = scored.filter((s) => !(s.score > 0));
-  return [
+  const order = [
     ...diversify(close, close.length, COVER_TOP, options),
     ...diversify(weak, weak.length, COVER_TOP, options),
-  ].map((s) => pool.ids[s.index]);
+  ];
+  // As the page: of the papers it shows, a close match like none of the seeds joins the weaker
+  // matches (alike.ts).
+  const floor = likenessFloor(pool);
+  const like = (s: (typeof order)[number]) =>
+    s.score > 0 && alikeToInterest(pool.features(s.index), applied.interests[s.interest]) >= floor;
+  const shown = order.slice(0, FOR_YOU_LIMIT);
+  return [...shown.filter(like), ...shown.filter((s) => !like(s)), ...order.slice(FOR_YOU_LIMIT)].map(
+    (s) => pool.ids[s.index],
+  );
 }

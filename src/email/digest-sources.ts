@@ -4,12 +4,7 @@ import { rankTrending } from "../feed/trending.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { CandidatePools } from "../recommend/pools.ts";
-import {
-  DIGEST_ALIKE_ABOVE_TYPICAL,
-  DIGEST_SHARE_OF_BEST,
-  LIKE_LINE,
-  recommendFor,
-} from "../recommend/service.ts";
+import { DIGEST_SHARE_OF_BEST, LIKE_LINE, recommendFor } from "../recommend/service.ts";
 import { type RecommendState, recommendStates, storedModels } from "../recommend/store.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
 import { type Topic, topicById } from "../topics/store.ts";
@@ -181,10 +176,9 @@ export class DigestSources {
       since: start,
       limit: PER_TOPIC_IN_DIGEST,
       // Only clear matches are mailed (DIGEST_SHARE_OF_BEST), each like a paper it names
-      // (DIGEST_ALIKE_ABOVE_TYPICAL); none, and the section is left out.
+      // (alike.ts); none, and the section is left out.
       minScore: LIKE_LINE,
       minShareOfBest: DIGEST_SHARE_OF_BEST,
-      alikeAboveTypical: DIGEST_ALIKE_ABOVE_TYPICAL,
       exclude: shown,
       search: this.search,
       reuse: false,

@@ -5,7 +5,7 @@ import { dismissedPaperIds } from "../library/store.ts";
 import { papersByIds } from "../papers/store.ts";
 import type { Paper } from "../papers/types.ts";
 import { savedSearchPapers, type TopicSearch } from "../topics/papers.ts";
-import { alikeToInterest, typicalAlikeToStored } from "./alike.ts";
+import { alikeToInterest, likenessFloor } from "./alike.ts";
 import { DEFAULT_TURN_SCORE_SHARE, DEFAULT_TURNS, diversify } from "./diversify.ts";
 import { reasonsFor, reasonText } from "./explain.ts";
 import { groupInterests } from "./interests.ts";
@@ -54,24 +54,6 @@ export const LIKE_LINE = 0;
  */
 export const DIGEST_SHARE_OF_BEST = 0.25;
 
-/**
- * A digest also mails a paper as "Because you saved X" only when it is like X, or like another
- * paper of its interest: more alike than a paper of the window and a stored member picked at
- * random, by this many standard deviations (alike.ts). The share of the best cannot tell a week
- * with nothing like the person's papers, whose best is itself a poor match, from a week of good
- * ones: on the site's sample, a reader of three quark papers was mailed "Understanding
- * Cognition-Induced Risks in Agentic AI Systems", because a title shared "Understanding".
- * Measured on bench/recommend/experiments/mail-floor.ts (5 included papers of one review saved,
- * 20 draws per review, a day of one review's records; of what the other filters mailed): at 1.5,
- * 95–98% of the included papers on their own review's day are still mailed and 85% of the papers
- * mailed on another review's day are left out; at 1, 99% and 60–66%; at 2, 87–92% and 95–96%.
- * Only a digest applies it: the page ordering its close matches by it too (those below it among
- * the weaker ones) cost mean AP at k = 5 on bench/recommend/tune.ts's 20 draws 0.648 → 0.568
- * (Bannach-Brown), 0.184 → 0.171 and 0.350 → 0.313: far down the list, many a paper worth reading
- * is like no single saved one.
- */
-export const DIGEST_ALIKE_ABOVE_TYPICAL = 1.5;
-
 export interface ForYouItem {
   paper: Paper;
   score: number;
@@ -101,11 +83,12 @@ export interface ForYouOptions {
   since: Date | null;
   limit: number;
   /**
-   * Offer only papers scored above this: a digest sets LIKE_LINE, the model's own line between
-   * "like what you keep" and not, and minShareOfBest, so that a week with few such papers gets a
-   * shorter section instead of one padded with papers whose "Because you saved …" would be
-   * untrue. The page shows a full feed and leaves it unset, showing the weaker matches apart. A
-   * followed author's or topic's paper is offered whatever its score.
+   * Offer only papers scored above this and like a paper of their interest (alike.ts): a digest
+   * sets LIKE_LINE, the model's own line between "like what you keep" and not, and
+   * minShareOfBest, so that a week with few such papers gets a shorter section instead of one
+   * padded with papers whose "Because you saved …" would be untrue. The page shows a full feed
+   * and leaves it unset, showing the weaker matches apart. A followed author's or topic's paper
+   * is offered whatever its score.
    */
   minScore?: number;
   /**
@@ -113,12 +96,6 @@ export interface ForYouOptions {
    * (a digest's DIGEST_SHARE_OF_BEST); followed authors' and topics' papers are kept.
    */
   minShareOfBest?: number;
-  /**
-   * With minScore, also leave out papers less alike to every paper of their interest than this
-   * many standard deviations above typicalAlikeToStored (a digest's DIGEST_ALIKE_ABOVE_TYPICAL);
-   * followed authors' and topics' own papers are kept.
-   */
-  alikeAboveTypical?: number;
   /** Papers not to offer (already in an earlier section of the same digest). */
   exclude?: Set<string>;
   rank?: RankOptions;
@@ -210,7 +187,19 @@ export async function recommendFor(
   // A followed author's or topic's paper is a close match whatever the model makes of it: its
   // reason ("Z, whom you follow") is a fact, not a guess.
   const isBoosted = (s: ScoredPaper) => boosts.has(pool.ids[s.index]);
+  // Like a paper of its interest (alike.ts), worked out once per paper of a kept ranking.
+  const floor = likenessFloor(pool);
+  const isLike = (s: ScoredPaper) => {
+    let like = ranking.like.get(s.index);
+    if (like === undefined) {
+      like = alikeToInterest(pool.features(s.index), interests[s.interest]) >= floor;
+      ranking.like.set(s.index, like);
+    }
+    return like;
+  };
   const isClose = (s: ScoredPaper, line: number) => s.score > line || isBoosted(s);
+  // A close match: on the model's side of the line and like a paper it names, or by what they follow.
+  const isCloseLike = (s: ScoredPaper, line: number) => isBoosted(s) || (s.score > line && isLike(s));
   const skip = new Set([...seen, ...(opts.exclude ?? [])]);
   const unseen = ranking.scored.filter((s) => !skip.has(pool.ids[s.index]));
   let line = opts.minScore;
@@ -220,14 +209,7 @@ export async function recommendFor(
     for (const s of unseen) if (!isBoosted(s) && s.score > best) best = s.score;
     line = Math.max(line, best * opts.minShareOfBest);
   }
-  let offered = line === undefined ? unseen : unseen.filter((s) => isClose(s, line));
-  if (line !== undefined && opts.alikeAboveTypical !== undefined) {
-    const typical = typicalAlikeToStored(pool);
-    const floor = typical.mean + opts.alikeAboveTypical * typical.sd;
-    offered = offered.filter(
-      (s) => isBoosted(s) || alikeToInterest(pool.features(s.index), interests[s.interest]) >= floor,
-    );
-  }
+  const offered = line === undefined ? unseen : unseen.filter((s) => isCloseLike(s, line));
   // The interests take turns among the close matches first; weaker ones only fill what is left,
   // so a weak paper never takes an interest's turn from a close one.
   const turns = {
@@ -236,16 +218,24 @@ export async function recommendFor(
     turnScoreShare: DEFAULT_TURN_SCORE_SHARE,
     isBoosted,
   };
-  const top = diversify(
+  const chosen = diversify(
     offered.filter((s) => isClose(s, LIKE_LINE)),
     opts.limit,
     COVER_TOP,
     turns,
   );
-  if (top.length < opts.limit) {
+  if (chosen.length < opts.limit) {
     const weak = offered.filter((s) => !isClose(s, LIKE_LINE));
-    top.push(...diversify(weak, opts.limit - top.length, COVER_TOP, turns));
+    chosen.push(...diversify(weak, opts.limit - chosen.length, COVER_TOP, turns));
   }
+  // Of the papers shown, one the model scores on its side of the line but like none of the
+  // person's papers joins the weaker matches, ahead of those below the line: its "Because you
+  // saved X" is the nearest paper, not a likeness (a digest offered no such paper). Only the
+  // shown ones move (alike.ts: ordering the whole list so cost AP).
+  const top = [
+    ...chosen.filter((s) => isCloseLike(s, LIKE_LINE)),
+    ...chosen.filter((s) => !isCloseLike(s, LIKE_LINE)),
+  ];
   const shownIds = top.map((s) => pool.ids[s.index]);
   const papers = await (opts.papers ? opts.papers(shownIds) : papersByIds(db, shownIds));
   const items = top.flatMap((s) => {
@@ -262,7 +252,7 @@ export async function recommendFor(
       {
         paper,
         score: s.score,
-        weak: !isClose(s, LIKE_LINE),
+        weak: !isCloseLike(s, LIKE_LINE),
         interest: interest?.label ?? null,
         reasons,
         why: reasons.map(reasonText),
@@ -437,7 +427,8 @@ async function rankingOf(
   reuse: boolean,
 ): Promise<CachedRanking> {
   const boosts = new Map<string, Boost[]>();
-  if (model.cold) return { version, cold: true, interests: [], scored: [], boosts, reasons: new Map() };
+  if (model.cold)
+    return { version, cold: true, interests: [], scored: [], boosts, reasons: new Map(), like: new Map() };
   // Appended in place: a digest reader's three topics boost some 360 papers, and a new array per
   // boost was a tenth of applying their model.
   const boost = (id: string, b: Boost) => {
@@ -477,7 +468,7 @@ async function rankingOf(
     enough + dropped,
     boosted,
   );
-  return { version, cold: false, interests, scored, boosts, reasons: new Map() };
+  return { version, cold: false, interests, scored, boosts, reasons: new Map(), like: new Map() };
 }
 
 async function trending(db: Queryable, opts: ForYouOptions, seen: Set<string>): Promise<ForYouResult> {

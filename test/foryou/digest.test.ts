@@ -3,7 +3,6 @@ import { after, before, describe, test } from "node:test";
 import { followAuthor } from "../../src/authors/store.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { DeliveryDeps } from "../../src/email/deps.ts";
-import { PER_TOPIC_IN_DIGEST } from "../../src/email/digest-content.ts";
 import { DigestSources } from "../../src/email/digest-sources.ts";
 import { enqueueDueDigests } from "../../src/email/enqueue.ts";
 import { ensureSubscriber } from "../../src/email/subscribers-store.ts";
@@ -253,18 +252,23 @@ for (const backend of testBackends()) {
     test("a week with nothing like a quark physicist's papers mails them no For-you paper", async () => {
       const userId = await readerOf("quark");
       const search = createSearchService({ db });
-      // What the share of the best alone lets through: the week's best, a poor match all the same.
-      const above = new Set((await digestOf(userId, search)).trending.map((p) => p.arxivId));
-      const unfloored = await recommendFor(db, new CandidatePools(db), userId, {
+      // The page's list: the week's best papers score on the model's side of its line, but are
+      // like no saved paper, so they are all weaker matches there, and none is mailed.
+      const page = await recommendFor(db, new CandidatePools(db), userId, {
         now: window.windowEnd,
         since: window.windowStart,
-        limit: PER_TOPIC_IN_DIGEST,
-        minScore: LIKE_LINE,
-        minShareOfBest: DIGEST_SHARE_OF_BEST,
-        exclude: above,
+        limit: 30,
         search,
       });
-      assert.ok(unfloored.items.length > 0, "the week has papers above the model's line");
+      assert.ok(
+        page.items.some((i) => i.score > LIKE_LINE),
+        `the week has papers above the model's line: ${page.items.map((i) => i.score.toFixed(3))}`,
+      );
+      assert.deepEqual(
+        page.items.filter((i) => !i.weak).map((i) => i.paper.title),
+        [],
+        "shown as close matches of quark papers",
+      );
       const digest = await digestOf(userId, search);
       assert.deepEqual(
         digest.forYou.map((p) => p.title),
@@ -275,8 +279,22 @@ for (const backend of testBackends()) {
 
     test("a reinforcement-learning reader's week still mails its papers, each with its reason", async () => {
       const userId = await readerOf("reinforcement learning");
-      const digest = await digestOf(userId, createSearchService({ db }));
+      const search = createSearchService({ db });
+      const digest = await digestOf(userId, search);
       assert.ok(digest.forYou.length > 0);
+      const page = await recommendFor(db, new CandidatePools(db), userId, {
+        now: window.windowEnd,
+        since: window.windowStart,
+        limit: 30,
+        search,
+      });
+      // The close matches come first on the page, the mailed ones among them.
+      const firstWeak = page.items.findIndex((i) => i.weak);
+      assert.ok(firstWeak !== 0, "the page has close matches");
+      if (firstWeak > 0) assert.ok(page.items.slice(firstWeak).every((i) => i.weak));
+      const close = new Set(page.items.filter((i) => !i.weak).map((i) => i.paper.arxivId));
+      for (const p of digest.forYou)
+        assert.ok(close.has(p.arxivId), `${p.title} mailed, not close on the page`);
       for (const p of digest.forYou) assert.match(digest.forYouWhy?.[p.arxivId] ?? "", /^Because you saved/);
     });
   });

@@ -20,7 +20,7 @@ export function registerForYouApi(app: FastifyInstance, deps: AppDeps, pools: Ca
     operationId: "forYou",
     summary: "Papers recommended for the holder of a personal API token",
     description:
-      "The same ranking as /for-you. Send `Authorization: Bearer TOKEN` (made at /settings/tokens). Items marked `weak` score below the line the person's model draws between papers like those they keep and the rest; they come last.",
+      "The same ranking as /for-you. Send `Authorization: Bearer TOKEN` (made at /settings/tokens). Items marked `weak` score below the line the person's model draws between papers like those they keep and the rest, or are like none of the papers they keep; they come last.",
     querystring: Query,
   };
   app.withTypeProvider<ZodTypeProvider>().get("/api/for-you", { schema }, async (req, reply) => {
@@ -42,7 +42,7 @@ export function registerForYouApi(app: FastifyInstance, deps: AppDeps, pools: Ca
       items: result.items.map((i) => ({
         paper: presentPaper(i.paper, null, deps.config.baseUrl),
         score: i.score,
-        // Below the person's model's line: the page shows these apart, as weaker matches.
+        // Below the person's model's line, or like none of their papers: the page shows these apart.
         weak: i.weak,
         interest: i.interest,
         why: i.why,

@@ -4,8 +4,8 @@ import { type CardContext, paperCard, paperList } from "../views/paper-card.ts";
 
 /**
  * The cards, the close matches first; the weaker ones (below the person's model's line, there
- * only to fill the page) under their own heading, so that their "Because you saved …" is not
- * read as a close match.
+ * only to fill the page, or like none of the person's papers: alike.ts) under their own heading,
+ * so that their "Because you saved …" is not read as a close match.
  */
 export function forYouCards(result: ForYouResult, cards: CardContext): SafeHtml {
   const card = (item: ForYouItem) =>
