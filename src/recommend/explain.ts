@@ -45,12 +45,22 @@ const VERB: Record<PositiveKind, string> = {
   topic: "follow the topic of",
 };
 
-/** One reason as a sentence; titles are quoted with typographic quotes. */
-export function reasonText(r: Reason): string {
+/**
+ * One reason as a sentence; titles are quoted with typographic quotes. A weaker match (`weak`:
+ * below the model's line, or like none of the person's papers) names the papers it is nearest
+ * to, not a cause: "Because you saved X" of a paper unlike X would be untrue.
+ */
+export function reasonText(r: Reason, weak = false): string {
   if (r.kind === "author")
     return r.like ? `Like the papers of ${r.name}, whom you follow` : `${r.name}, whom you follow`;
   if (r.kind === "topic") return r.like ? `Close to your topic ${r.name}` : `Your topic ${r.name}`;
   const [a, b] = r.to;
+  if (weak) {
+    if (!a) return "Nearest to what you keep";
+    return b
+      ? `Nearest to “${a.title}” and “${b.title}”, of the papers you keep`
+      : `Nearest to “${a.title}”, of the papers you keep`;
+  }
   if (!a) return "Because of what you saved";
   if (!b) return `Because you ${VERB[a.kind]} “${a.title}”`;
   return a.kind === b.kind

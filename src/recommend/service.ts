@@ -248,14 +248,15 @@ export async function recommendFor(
       reasons = reasonsFor(pool.features(s.index), interest, boosts.get(id) ?? []);
       ranking.reasons.set(s.index, reasons);
     }
+    const weak = !isCloseLike(s, LIKE_LINE);
     return [
       {
         paper,
         score: s.score,
-        weak: !isCloseLike(s, LIKE_LINE),
+        weak,
         interest: interest?.label ?? null,
         reasons,
-        why: reasons.map(reasonText),
+        why: reasons.map((r) => reasonText(r, weak)),
       },
     ];
   });

@@ -269,6 +269,8 @@ for (const backend of testBackends()) {
         [],
         "shown as close matches of quark papers",
       );
+      // and their reason names the nearest saved papers, not a cause
+      for (const i of page.items) assert.match(i.why.join(" · "), /^Nearest to /);
       const digest = await digestOf(userId, search);
       assert.deepEqual(
         digest.forYou.map((p) => p.title),
