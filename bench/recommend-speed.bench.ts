@@ -13,7 +13,8 @@
  * Reference in the same run, for the same people: the exhaustive ranking, every candidate scored
  * one by one with the full (unpruned) model and assigned an interest, then sorted; the agreement
  * column is the share of its top 30 that our served top 30 has. Appends to
- * bench/results/recommend-speed.md.
+ * bench/results/recommend-speed.md (NO_WRITE=1: prints the row only). DENSE_WEIGHT=0.25 trains
+ * every model (the job's, the inline retraining's and the reference's) with that denseWeight.
  */
 import { execSync } from "node:child_process";
 import fs from "node:fs";
@@ -58,6 +59,8 @@ const REFERENCE_RUNS = Number(process.env.REFERENCE_RUNS ?? 10);
  * its second-slowest request; five rounds (200 requests, some 6 s) make it the tenth.
  */
 const STORED_ROUNDS = Number(process.env.STORED_ROUNDS ?? 5);
+// The site's defaults, changed in place: the service reads them when it trains.
+if (process.env.DENSE_WEIGHT) DEFAULT_RANK_OPTIONS.denseWeight = Number(process.env.DENSE_WEIGHT);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const DIMS = 256;
 const CLUSTERS = 64;
@@ -321,7 +324,7 @@ const load = execSync("uptime")
 const f = (xs: number[]) => (xs.length === 0 ? "–" : `${ms(pct(xs, 0.5))} / ${ms(pct(xs, 0.95))}`);
 const line = `| ${new Date().toISOString().slice(0, 16)} | ${PAPERS} | ${USERS} × ${SIGNALS} | ${stored.length}: ${f(stored)} (CPU ${f(storedCpu)}) | ${warm.length}: ${f(warm)} (CPU ${f(warmCpu)}) | ${afterChange.length}: ${f(afterChange)} | ${ms(trainMs)} | ${f(reference)} | ${(pct(stored, 0.95) / pct(reference, 0.95)).toFixed(3)} | ${mean(agreement).toFixed(3)} | ${poolS.toFixed(0)} s | ${load} |`;
 console.log(line);
-const file = "bench/results/recommend-speed.md";
+const file = process.env.NO_WRITE ? null : "bench/results/recommend-speed.md";
 const header = `# "For you" speed: stored models applied in one pass
 
 Run by \`npm run bench:recommend-speed\` (bench/recommend-speed.bench.ts): generated papers of the last week with
@@ -344,9 +347,9 @@ candidates. Columns, times in ms as p50 / p95:
 | when | papers | people × saves | stored model | warm (n: p50 / p95) | after a save (n: p50 / p95) | training | reference: exhaustive | p95 ratio | agreement | pool build | machine |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 `;
-if (!fs.existsSync(file) || !fs.readFileSync(file, "utf8").includes("stored models applied"))
+if (file && (!fs.existsSync(file) || !fs.readFileSync(file, "utf8").includes("stored models applied")))
   fs.writeFileSync(file, header);
-fs.appendFileSync(file, `${line}\n`);
+if (file) fs.appendFileSync(file, `${line}\n`);
 await app.close();
 await services.close();
 await db.close();

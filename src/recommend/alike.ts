@@ -22,7 +22,7 @@ import type { Features, Interest } from "./types.ts";
  * reading is like no single saved one; moving them within the 30 shown changed it by at most
  * 0.003 (0.651 / 0.186 / 0.349).
  */
-export const ALIKE_ABOVE_TYPICAL = 1.5;
+const ALIKE_ABOVE_TYPICAL = 1.5;
 
 /** The likeness a paper of this pool needs to be like a paper of its interest. */
 export function likenessFloor(pool: PairSource): number {

@@ -49,9 +49,10 @@ interface ModelMember {
 }
 
 /**
- * Keyword weights kept per model. Measured on bench/recommend-speed's people (200 saves, 100k
- * papers): the top 3,000 terms by |weight| reproduce the full model's top 30 (see the bench's
- * agreement column); the tail is the background sample's many tiny negative weights.
+ * Keyword weights kept per model: the top 3,000 terms by |weight|, refitted (refitTerms). The
+ * tail is the background sample's many tiny weights (some 208k terms at bench/recommend-speed's
+ * 100k papers, 34k of them positive), and scoring costs a pass over each kept term's postings:
+ * all of them cost 149 ms a request there, 3,000 its p95 of 31-36 ms.
  */
 const MODEL_TERMS = 3000;
 const CENTROID_TERMS = 200;
@@ -71,18 +72,187 @@ export const COLD_MODEL: PersonModel = {
   topics: [],
 };
 
+/** Positions of a vector's `keep` largest entries by |value| (ties: the lower id first). */
+function largest(v: SparseVector, keep: number): number[] {
+  return Array.from(v.idx.keys())
+    .sort((a, b) => Math.abs(v.val[b]) - Math.abs(v.val[a]) || v.idx[a] - v.idx[b])
+    .slice(0, keep);
+}
+
 function topTerms(
   pool: CandidatePool,
   v: SparseVector,
   keep: number,
 ): { terms: Float64Array; weights: Float32Array } {
-  const order = Array.from(v.idx.keys())
-    .sort((a, b) => Math.abs(v.val[b]) - Math.abs(v.val[a]) || v.idx[a] - v.idx[b])
-    .slice(0, keep);
+  const order = largest(v, keep);
   return {
     terms: Float64Array.from(order, (k) => pool.termKeyOf(v.idx[k])),
     weights: Float32Array.from(order, (k) => v.val[k]),
   };
+}
+
+/**
+ * The refit's rows: the full model's REFIT_TOP best papers (the person's own left out), each at
+ * REFIT_TOP_COST, and REFIT_SPREAD papers spread over the pool at 1, so that a paper below them
+ * does not rise past them; a ridge of REFIT_RIDGE on the changes; REFIT_ITERATIONS steps of
+ * conjugate gradient. Chosen offline (bench/recommend-prune.ts, 4 people at denseWeight 0.25,
+ * share of the page's 30 kept / the speed bench's agreement; plain conjugate gradient, 40-100
+ * steps): 2,000 best papers at cost 5 gave 0.89 / 0.72, at 20 0.93 / 0.77, at 50 0.93 / 0.78;
+ * 1,000 or 3,000 at 20 0.93-0.95 / 0.76; a ridge of 0.1 0.76 / 0.59, 10⁻⁵ as 10⁻³; moving the
+ * embedding's weights too (256 more unknowns) 0.82 / 0.65, less than the terms alone.
+ * Preconditioned (below), 40 steps keep 0.980 of the page's 30 at 0.1 and 0.907 at 0.25 (10
+ * people), where plain conjugate gradient's 100 kept 0.977 and 0.850 and cost some 100 ms more.
+ */
+const REFIT_TOP = 2000;
+const REFIT_TOP_COST = 20;
+const REFIT_SPREAD = 3000;
+const REFIT_RIDGE = 0.001;
+const REFIT_ITERATIONS = 40;
+
+/** Per pool: vocabulary-long scratch, a kept term's column (else -1) and a dropped term's weight (else 0). */
+const refitScratch = new WeakMap<CandidatePool, { column: Int32Array; dropped: Float32Array }>();
+
+/**
+ * The model's `keep` largest keyword weights, and the bias, moved so that they score the pool as
+ * all the weights do (the embedding's part is the same in both): weighted least squares over the
+ * full model's best papers and a spread of the others, the target each one's dropped terms'
+ * part of its score. The dropped terms are not lost from the score, then, but folded into the
+ * kept terms they co-occur with. Only the values change, not what is stored or how it is read.
+ *
+ * Measured offline on bench/recommend-speed's papers and people (bench/recommend-prune.ts, 10
+ * people, 3,000 terms kept), the share of the full model's top 30 that the pruned one has, by
+ * score / of the page's 30 (its turns) / as the speed bench's agreement (whose reference takes
+ * equal turns, so that all terms reach 1.0 / 1.0 / 0.997 at denseWeight 0.1 and 1.0 / 1.0 /
+ * 0.757 at 0.25): the top terms by |w| as they are 0.737 / 0.743 / 0.743 at 0.1 and 0.853 /
+ * 0.680 / 0.490 at 0.25; other orders of the terms, kept as they are, do no better where it
+ * counts: by |w| × the term's L2 norm over the pool 0.660 / 0.663 / 0.663 and 0.940 / 0.737 /
+ * 0.543, by |w| × √df 0.633 / 0.633 / 0.633 and 0.930 / 0.750 / 0.550, by |w| × its sum over
+ * the full model's best 1,000 papers 0.707 / 0.710 / 0.710 and 0.930 / 0.777 / 0.577, positive
+ * weights first 0.740 / 0.743 / 0.743 and 0.853 / 0.673 / 0.483 (on 3 people, by |w| × df or ×
+ * the sum over the pool 0.63-0.66 at 0.1, and a shift of the bias by the dropped terms' mean
+ * over the pool changed no list). Refitted: 0.973 / 0.980 / 0.980 at 0.1 and 0.990 / 0.907 /
+ * 0.730 at 0.25. On the speed bench itself (the app, 10 people; p50 / p95 of 200 requests):
+ * agreement 0.743 → 0.980 at 0.1 (24 / 31 ms, unchanged: the same 3,000 terms), 0.490 → 0.730
+ * at 0.25 (0.747 with plain conjugate gradient's 100 steps), 24 / 31 ms; training a person costs
+ * some 200 ms more (887-936 against 700-904 ms: the full model's best papers cost some 95 ms of
+ * it, gathering the rows 35).
+ */
+function refitTerms(
+  pool: CandidatePool,
+  w: PoolWeights,
+  interests: Interest[],
+  keep: number,
+): { bias: number; termIds: Uint32Array; termWeights: Float32Array } {
+  const order = largest({ idx: w.termIds, val: w.termWeights }, keep);
+  const termIds = Uint32Array.from(order, (k) => w.termIds[k]);
+  const termWeights = Float32Array.from(order, (k) => w.termWeights[k]);
+  if (order.length === w.termIds.length || pool.size === 0) return { bias: w.bias, termIds, termWeights };
+  let scratch = refitScratch.get(pool);
+  if (!scratch) {
+    scratch = {
+      column: new Int32Array(pool.vocab.length).fill(-1),
+      dropped: new Float32Array(pool.vocab.length),
+    };
+    refitScratch.set(pool, scratch);
+  }
+  const { column, dropped } = scratch;
+  for (let k = 0; k < w.termIds.length; k++) dropped[w.termIds[k]] = w.termWeights[k];
+  for (let j = 0; j < termIds.length; j++) {
+    column[termIds[j]] = j;
+    dropped[termIds[j]] = 0;
+  }
+  // The person's own papers are never shown them: their scores need no fit.
+  const own = new Set<number>();
+  for (const i of interests)
+    for (const m of i.members) {
+      const at = pool.indexOf(m.id);
+      if (at !== undefined) own.add(at);
+    }
+  const top = pool
+    .topScored(w, Math.min(REFIT_TOP, pool.size), undefined, (i) => own.has(i))
+    .map((t) => t.index);
+  const inTop = new Set([...top, ...own]);
+  const rows = top.slice();
+  const stride = Math.max(1, Math.floor(pool.size / REFIT_SPREAD));
+  for (let i = 0; i < pool.size && rows.length < top.length + REFIT_SPREAD; i += stride)
+    if (!inTop.has(i)) rows.push(i);
+  // Each row's kept terms (compressed rows over the columns) and its dropped terms' part.
+  const start = new Uint32Array(rows.length + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  const target = new Float64Array(rows.length);
+  const cost = new Float64Array(rows.length);
+  rows.forEach((i, r) => {
+    const { idx, val } = pool.keywords(i);
+    let part = 0;
+    for (let t = 0; t < idx.length; t++) {
+      const j = column[idx[t]];
+      if (j >= 0) {
+        cols.push(j);
+        vals.push(val[t]);
+      } else part += dropped[idx[t]] * val[t];
+    }
+    start[r + 1] = cols.length;
+    target[r] = part;
+    cost[r] = r < top.length ? REFIT_TOP_COST : 1;
+  });
+  for (const id of w.termIds) dropped[id] = 0;
+  for (const id of termIds) column[id] = -1;
+  // Conjugate gradient on the normal equations (Xᵀ C X + ridge) Δ = Xᵀ C target, the bias last,
+  // preconditioned by their diagonal (a term's weighted sum of squares: common terms' columns
+  // are far longer than rare ones').
+  const n = termIds.length + 1;
+  const at = Uint32Array.from(cols);
+  const x = Float64Array.from(vals);
+  const diagonal = new Float64Array(n).fill(REFIT_RIDGE);
+  const rhs = new Float64Array(n);
+  for (let r = 0; r < rows.length; r++) {
+    const c = target[r] * cost[r];
+    for (let t = start[r]; t < start[r + 1]; t++) {
+      rhs[at[t]] += x[t] * c;
+      diagonal[at[t]] += x[t] * x[t] * cost[r];
+    }
+    rhs[n - 1] += c;
+    diagonal[n - 1] += cost[r];
+  }
+  const xv = new Float64Array(rows.length);
+  const times = (v: Float64Array, out: Float64Array) => {
+    for (let r = 0; r < rows.length; r++) {
+      let s = v[n - 1];
+      for (let t = start[r]; t < start[r + 1]; t++) s += x[t] * v[at[t]];
+      xv[r] = s * cost[r];
+    }
+    for (let j = 0; j < n; j++) out[j] = REFIT_RIDGE * v[j];
+    for (let r = 0; r < rows.length; r++) {
+      const c = xv[r];
+      for (let t = start[r]; t < start[r + 1]; t++) out[at[t]] += x[t] * c;
+      out[n - 1] += c;
+    }
+  };
+  const delta = new Float64Array(n);
+  const res = rhs;
+  const z = Float64Array.from(res, (v, j) => v / diagonal[j]);
+  const dir = Float64Array.from(z);
+  const q = new Float64Array(n);
+  let rz = 0;
+  for (let j = 0; j < n; j++) rz += res[j] * z[j];
+  for (let it = 0; it < REFIT_ITERATIONS && rz > 1e-24; it++) {
+    times(dir, q);
+    let dq = 0;
+    for (let j = 0; j < n; j++) dq += dir[j] * q[j];
+    const step = rz / dq;
+    let next = 0;
+    for (let j = 0; j < n; j++) {
+      delta[j] += step * dir[j];
+      res[j] -= step * q[j];
+      z[j] = res[j] / diagonal[j];
+      next += res[j] * z[j];
+    }
+    for (let j = 0; j < n; j++) dir[j] = z[j] + (next / rz) * dir[j];
+    rz = next;
+  }
+  for (let j = 0; j < termWeights.length; j++) termWeights[j] += delta[j];
+  return { bias: w.bias + delta[n - 1], termIds, termWeights };
 }
 
 function quantise(v: Float32Array): Int8Array {
@@ -100,14 +270,14 @@ export function personModel(
   interests: Interest[],
   follows: { authors: PersonModel["authors"]; topics: FollowedTopicRow[] },
 ): PersonModel {
-  const kept = topTerms(pool, { idx: weights.termIds, val: weights.termWeights }, MODEL_TERMS);
+  const kept = refitTerms(pool, weights, interests, MODEL_TERMS);
   return {
     cold: false,
     embeddingModelId,
-    bias: weights.bias,
+    bias: kept.bias,
     dense: weights.dense,
-    terms: kept.terms,
-    weights: kept.weights,
+    terms: Float64Array.from(kept.termIds, (id) => pool.termKeyOf(id)),
+    weights: kept.termWeights,
     interests: interests.map((i) => ({
       label: i.label,
       kind: i.kind,

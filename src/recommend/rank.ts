@@ -42,8 +42,17 @@ export interface RankOptions {
  * over all the person's positives scores and interests only name and take turns; C 0.02 lost
  * on Kitchenham (0.160); a second feedback round and a heavier embedding changed little. A
  * heavier embedding (denseWeight 0.25) gained Nagtegaal 0.01 on 20 draws, but spreads the keyword
- * weights so that the stored model's top 3,000 terms (model.ts) no longer rank as the trained
- * model does at 100k papers: bench/recommend-speed's agreement fell from 0.74 to 0.47 (0.60 at 0.2).
+ * weights so that the stored model's top 3,000 terms by |weight| no longer ranked as the trained
+ * model does at 100k papers: bench/recommend-speed's agreement fell from 0.74 to 0.47 (0.60 at
+ * 0.2). With the kept terms refitted (model.ts, refitTerms) it is 0.73 at 0.25 (0.98 at 0.1), and
+ * 0.25 is still not taken: on the 20 tuning draws Nagtegaal 0.357 against 0.349 at 0.1, Bannach-
+ * Brown 0.644 against 0.651, Kitchenham 0.178 against 0.184, merged recall@20 0.0289 / 0.0600 /
+ * 0.0318 against 0.0324 / 0.0538 / 0.0302 (the baseline's 0.0293 / 0.0550 / 0.0339); on
+ * bench/recommend's larger check Nagtegaal reaches 1.20 × (0.370 against 0.363 at 0.1), but its
+ * 5 draws fall to 1.19 × (0.337 against 0.346) and Bannach-Brown's merged recall@20 falls below
+ * the baseline's on both (0.0364 against 0.0415; 0.0253 against 0.0313, 0.0295 at 0.1). 0.2:
+ * Nagtegaal 0.354 on the tuning draws, 1.20 × on the larger check, 1.18 × on the 5 draws, merged
+ * Bannach-Brown 0.0378 and 0.0273.
  */
 export const DEFAULT_RANK_OPTIONS: RankOptions = {
   c: 0.01,
