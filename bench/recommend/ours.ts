@@ -80,11 +80,11 @@ export function oursRanking(
     ...diversify(close, close.length, COVER_TOP, options),
     ...diversify(weak, weak.length, COVER_TOP, options),
   ];
-  // As the page: of the papers it shows, a close match like none of the seeds joins the weaker
-  // matches (alike.ts).
+  // As the page: of the papers it shows, a close match like none of the seeds (of any interest)
+  // joins the weaker matches (alike.ts).
   const floor = likenessFloor(pool);
   const like = (s: (typeof order)[number]) =>
-    s.score > 0 && alikeToInterest(pool.features(s.index), applied.interests[s.interest]) >= floor;
+    s.score > 0 && applied.interests.some((it) => alikeToInterest(pool.features(s.index), it) >= floor);
   const shown = order.slice(0, FOR_YOU_LIMIT);
   return [...shown.filter(like), ...shown.filter((s) => !like(s)), ...order.slice(FOR_YOU_LIMIT)].map(
     (s) => pool.ids[s.index],

@@ -78,7 +78,7 @@ export function registerRecommendCommands(program: Command): void {
         result.items.forEach((i, n) => {
           if (i.weak && (n === 0 || !result.items[n - 1].weak))
             process.stdout.write(
-              "     weaker matches (below the model's line; the digest leaves them out):\n",
+              "     weaker matches (below the model's line or like none of their papers; the digest leaves them out):\n",
             );
           process.stdout.write(
             `${String(n + 1).padStart(3)}. ${i.paper.arxivId}  ${i.paper.title}\n       ${i.why.join(" · ")}\n`,

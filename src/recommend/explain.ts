@@ -51,9 +51,16 @@ const VERB: Record<PositiveKind, string> = {
  * to, not a cause: "Because you saved X" of a paper unlike X would be untrue.
  */
 export function reasonText(r: Reason, weak = false): string {
-  if (r.kind === "author")
-    return r.like ? `Like the papers of ${r.name}, whom you follow` : `${r.name}, whom you follow`;
-  if (r.kind === "topic") return r.like ? `Close to your topic ${r.name}` : `Your topic ${r.name}`;
+  if (r.kind === "author") {
+    if (!r.like) return `${r.name}, whom you follow`;
+    return weak
+      ? `Nearest to the papers of ${r.name}, whom you follow`
+      : `Like the papers of ${r.name}, whom you follow`;
+  }
+  if (r.kind === "topic") {
+    if (!r.like) return `Your topic ${r.name}`;
+    return weak ? `Nearest to your topic ${r.name}` : `Close to your topic ${r.name}`;
+  }
   const [a, b] = r.to;
   if (weak) {
     if (!a) return "Nearest to what you keep";

@@ -155,49 +155,59 @@ function refitTerms(
     };
     refitScratch.set(pool, scratch);
   }
-  const { column, dropped } = scratch;
-  for (let k = 0; k < w.termIds.length; k++) dropped[w.termIds[k]] = w.termWeights[k];
-  for (let j = 0; j < termIds.length; j++) {
-    column[termIds[j]] = j;
-    dropped[termIds[j]] = 0;
-  }
-  // The person's own papers are never shown them: their scores need no fit.
+  // The person's own papers are never shown them: their scores need no fit. A followed author's
+  // or topic's papers are shown (boosted), so they are fitted like any other.
   const own = new Set<number>();
-  for (const i of interests)
+  for (const i of interests) {
+    if (i.kind !== "papers") continue;
     for (const m of i.members) {
       const at = pool.indexOf(m.id);
       if (at !== undefined) own.add(at);
     }
+  }
   const top = pool
     .topScored(w, Math.min(REFIT_TOP, pool.size), undefined, (i) => own.has(i))
     .map((t) => t.index);
   const inTop = new Set([...top, ...own]);
   const rows = top.slice();
-  const stride = Math.max(1, Math.floor(pool.size / REFIT_SPREAD));
-  for (let i = 0; i < pool.size && rows.length < top.length + REFIT_SPREAD; i += stride)
+  // Spread evenly over the pool's indices (a pool of 3,000 to 6,000 papers took its first 3,000).
+  const spread = Math.min(REFIT_SPREAD, pool.size);
+  for (let k = 0; k < spread; k++) {
+    const i = Math.floor((k * pool.size) / spread);
     if (!inTop.has(i)) rows.push(i);
+  }
   // Each row's kept terms (compressed rows over the columns) and its dropped terms' part.
   const start = new Uint32Array(rows.length + 1);
   const cols: number[] = [];
   const vals: number[] = [];
   const target = new Float64Array(rows.length);
   const cost = new Float64Array(rows.length);
-  rows.forEach((i, r) => {
-    const { idx, val } = pool.keywords(i);
-    let part = 0;
-    for (let t = 0; t < idx.length; t++) {
-      const j = column[idx[t]];
-      if (j >= 0) {
-        cols.push(j);
-        vals.push(val[t]);
-      } else part += dropped[idx[t]] * val[t];
+  const { column, dropped } = scratch;
+  try {
+    for (let k = 0; k < w.termIds.length; k++) dropped[w.termIds[k]] = w.termWeights[k];
+    for (let j = 0; j < termIds.length; j++) {
+      column[termIds[j]] = j;
+      dropped[termIds[j]] = 0;
     }
-    start[r + 1] = cols.length;
-    target[r] = part;
-    cost[r] = r < top.length ? REFIT_TOP_COST : 1;
-  });
-  for (const id of w.termIds) dropped[id] = 0;
-  for (const id of termIds) column[id] = -1;
+    rows.forEach((i, r) => {
+      const { idx, val } = pool.keywords(i);
+      let part = 0;
+      for (let t = 0; t < idx.length; t++) {
+        const j = column[idx[t]];
+        if (j >= 0) {
+          cols.push(j);
+          vals.push(val[t]);
+        } else part += dropped[idx[t]] * val[t];
+      }
+      start[r + 1] = cols.length;
+      target[r] = part;
+      cost[r] = r < top.length ? REFIT_TOP_COST : 1;
+    });
+  } finally {
+    // The scratch is the pool's, for every later training: clean even if a row failed.
+    for (const id of w.termIds) dropped[id] = 0;
+    for (const id of termIds) column[id] = -1;
+  }
   // Conjugate gradient on the normal equations (Xᵀ C X + ridge) Δ = Xᵀ C target, the bias last,
   // preconditioned by their diagonal (a term's weighted sum of squares: common terms' columns
   // are far longer than rare ones').

@@ -17,8 +17,8 @@ export interface CachedRanking {
   boosts: Map<string, Boost[]>;
   /** Each shown candidate's reasons, worked out once (by pool index). */
   reasons: Map<number, Reason[]>;
-  /** Whether each shown or offered candidate is like a paper of its interest (alike.ts), by pool index. */
-  like: Map<number, boolean>;
+  /** The interest each shown or offered candidate is like a paper of (alike.ts; -1: none), by pool index. */
+  like: Map<number, number>;
 }
 
 const MAX_CACHED_PEOPLE = 2000;

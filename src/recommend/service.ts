@@ -58,8 +58,8 @@ export interface ForYouItem {
   paper: Paper;
   score: number;
   /**
-   * Scored at or below LIKE_LINE and not by a followed author or topic: offered only to fill the
-   * page, under its own heading.
+   * Not by a followed author or topic, and scored at or below LIKE_LINE or like none of the
+   * person's papers (alike.ts): offered only to fill the page, under its own heading.
    */
   weak: boolean;
   /** The interest it serves ("Your topic T", or the central paper's title), or null. */
@@ -187,16 +187,31 @@ export async function recommendFor(
   // A followed author's or topic's paper is a close match whatever the model makes of it: its
   // reason ("Z, whom you follow") is a fact, not a guess.
   const isBoosted = (s: ScoredPaper) => boosts.has(pool.ids[s.index]);
-  // Like a paper of its interest (alike.ts), worked out once per paper of a kept ranking.
+  // The interest whose papers it is like (alike.ts), worked out once per paper of a kept ranking:
+  // the one it serves (the nearest centroid), else the other one it is most like, else -1. A
+  // robot-policy paper nearest the centroid of a reader's diffusion papers was the model's best
+  // on the site's sample and is like their robot papers: it is a close match, and its reason
+  // names those.
   const floor = likenessFloor(pool);
-  const isLike = (s: ScoredPaper) => {
-    let like = ranking.like.get(s.index);
-    if (like === undefined) {
-      like = alikeToInterest(pool.features(s.index), interests[s.interest]) >= floor;
-      ranking.like.set(s.index, like);
+  const likedInterest = (s: ScoredPaper) => {
+    let at = ranking.like.get(s.index);
+    if (at === undefined) {
+      const f = pool.features(s.index);
+      at = -1;
+      if (alikeToInterest(f, interests[s.interest]) >= floor) at = s.interest;
+      else {
+        let best = floor;
+        interests.forEach((it, k) => {
+          if (k === s.interest) return;
+          const alike = alikeToInterest(f, it);
+          if (alike >= best) [best, at] = [alike, k];
+        });
+      }
+      ranking.like.set(s.index, at);
     }
-    return like;
+    return at;
   };
+  const isLike = (s: ScoredPaper) => likedInterest(s) >= 0;
   const isClose = (s: ScoredPaper, line: number) => s.score > line || isBoosted(s);
   // A close match: on the model's side of the line and like a paper it names, or by what they follow.
   const isCloseLike = (s: ScoredPaper, line: number) => isBoosted(s) || (s.score > line && isLike(s));
@@ -204,9 +219,10 @@ export async function recommendFor(
   const unseen = ranking.scored.filter((s) => !skip.has(pool.ids[s.index]));
   let line = opts.minScore;
   if (line !== undefined && opts.minShareOfBest) {
-    // The best by the model alone: a followed author's bonus would raise the bar for the rest.
-    let best = Number.NEGATIVE_INFINITY;
-    for (const s of unseen) if (!isBoosted(s) && s.score > best) best = s.score;
+    // The best by the model alone, among the papers like the person's (the kept ones come best
+    // first): a followed author's bonus, or an unlike paper the model scores high, would raise
+    // the bar for the rest.
+    const best = unseen.find((s) => !isBoosted(s) && isLike(s))?.score ?? Number.NEGATIVE_INFINITY;
     line = Math.max(line, best * opts.minShareOfBest);
   }
   const offered = line === undefined ? unseen : unseen.filter((s) => isCloseLike(s, line));
@@ -229,9 +245,9 @@ export async function recommendFor(
     chosen.push(...diversify(weak, opts.limit - chosen.length, COVER_TOP, turns));
   }
   // Of the papers shown, one the model scores on its side of the line but like none of the
-  // person's papers joins the weaker matches, ahead of those below the line: its "Because you
-  // saved X" is the nearest paper, not a likeness (a digest offered no such paper). Only the
-  // shown ones move (alike.ts: ordering the whole list so cost AP).
+  // person's papers joins the weaker matches, ahead of those below the line: "Because you saved
+  // X" would be untrue of it (a digest offered no such paper). Only the shown ones move
+  // (alike.ts: ordering the whole list so cost AP).
   const top = [
     ...chosen.filter((s) => isCloseLike(s, LIKE_LINE)),
     ...chosen.filter((s) => !isCloseLike(s, LIKE_LINE)),
@@ -242,13 +258,16 @@ export async function recommendFor(
     const id = pool.ids[s.index];
     const paper = papers.get(id);
     if (!paper) return [];
-    const interest = s.interest >= 0 ? interests[s.interest] : null;
+    const weak = !isCloseLike(s, LIKE_LINE);
+    // A close match is named after the interest it is like; a followed author's or topic's paper
+    // says "Because you saved X" only when it is like X's interest, besides whom it is by.
+    const at = weak ? s.interest : likedInterest(s);
+    const interest = at >= 0 ? interests[at] : null;
     let reasons = ranking.reasons.get(s.index);
     if (!reasons) {
       reasons = reasonsFor(pool.features(s.index), interest, boosts.get(id) ?? []);
       ranking.reasons.set(s.index, reasons);
     }
-    const weak = !isCloseLike(s, LIKE_LINE);
     return [
       {
         paper,
