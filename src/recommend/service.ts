@@ -31,6 +31,8 @@ import type { Boost, Interest, PositiveKind, PositiveSignal, Reason } from "./ty
 import { DEFAULT_WINDOW_DAYS, forYouWindow } from "./window.ts";
 
 export const MAX_POSITIVES = 200;
+/** Below this many papers (45 pairs: interests.ts's MIN_SCALE_PAIRS) a pool's own likeness scale is not trusted. */
+const MIN_SCALE_PAPERS = 10;
 const MAX_NEGATIVES = 100;
 /** Papers each followed author or topic contributes as the examples of its interest. */
 const GROUP_EXAMPLES = 10;
@@ -192,7 +194,11 @@ export async function recommendFor(
   // robot-policy paper nearest the centroid of a reader's diffusion papers was the model's best
   // on the site's sample and is like their robot papers: it is a close match, and its reason
   // names those.
-  const floor = likenessFloor(pool);
+  // A pool of a few papers (a quiet digest day) has too few pairs to say what is typical, and the
+  // fallback scale (interests.ts) is one of full papers, not of a paper against a stored member;
+  // the window models are trained over says it for this store and embedding model.
+  const scalePool = pool.size >= MIN_SCALE_PAPERS ? pool : (await trainingPool(db, pools, opts.now)).pool;
+  const floor = likenessFloor(scalePool);
   const likedInterest = (s: ScoredPaper) => {
     let at = ranking.like.get(s.index);
     if (at === undefined) {
